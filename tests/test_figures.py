@@ -1,0 +1,305 @@
+"""Figures: the files the report needs, Indonesian number format, one house style, same bytes."""
+
+from __future__ import annotations
+
+import copy
+import json
+import runpy
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+import yaml
+from matplotlib.text import Text
+from PIL import Image
+from skm import figures, synth
+from skm.domain import KONVERSI, UNSUR_CODES, UNSUR_NAMES, UNSUR_SHORT, WEIGHT, classify
+from skm.domain import round_half_up as rhu
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Answer counts per unsur of the shipped 2023 sample (sums 288, 291, 281, 290, 281, 287, 297,
+#: 284, 308 over 85 complete responses, as the original report's Lampiran 2).
+COUNTS_2023 = {
+    "U1": (0, 4, 44, 37), "U2": (0, 3, 43, 39), "U3": (0, 6, 47, 32), "U4": (0, 3, 44, 38),
+    "U5": (1, 8, 40, 36), "U6": (1, 5, 40, 39), "U7": (0, 3, 37, 45), "U8": (0, 9, 38, 38),
+    "U9": (1, 1, 27, 56),
+}
+
+
+def _category(label: str, count: int, n: int, matched: bool = True) -> dict:
+    pct = rhu(Fraction(100 * count, n), 2)
+    return {"label": label, "count": count, "pct": float(pct), "display_pct": str(pct),
+            "matched": matched}
+
+
+def _group(n: int, konversi: Fraction) -> dict:
+    band = classify(konversi)
+    return {"n": n, "ikm_konversi": float(konversi), "mutu": band.mutu, "kinerja": band.kinerja,
+            "display": {"ikm_konversi": str(rhu(konversi, 2))}}
+
+
+def make_ikm(counts: dict[str, tuple[int, int, int, int]] = COUNTS_2023) -> dict:
+    """An ikm.json dict as skm.scoring writes it, built by hand from answer counts."""
+    unsur = []
+    for code in UNSUR_CODES:
+        c = counts[code]
+        n, total = sum(c), sum(k * v for k, v in zip((1, 2, 3, 4), c, strict=True))
+        nrr = Fraction(total, n)
+        band = classify(nrr * KONVERSI)
+        unsur.append({
+            "code": code, "name": UNSUR_NAMES[code], "short": UNSUR_SHORT[code], "n": n,
+            "sum": total, "nrr": float(nrr), "nrr_tertimbang": float(nrr * WEIGHT),
+            "konversi": float(nrr * KONVERSI), "mutu": band.mutu, "kinerja": band.kinerja,
+            "counts": {str(k): v for k, v in zip((1, 2, 3, 4), c, strict=True)},
+            "display": {"nrr": str(rhu(nrr, 2)), "nrr_tertimbang": str(rhu(nrr * WEIGHT, 3)),
+                        "konversi": str(rhu(nrr * KONVERSI, 2))},
+        })
+    ikm = sum(Fraction(u["sum"], u["n"]) for u in unsur) * WEIGHT
+    band = classify(ikm * KONVERSI)
+    n = unsur[0]["n"]
+    return {
+        "unit": "biro-umum", "year": 2023, "name": synth.SAMPLE_UNIT_YAML["name"],
+        "short_name": synth.SAMPLE_UNIT_YAML["short_name"], "n_raw": n, "n_valid": n,
+        "n_rejected": 0, "unsur": unsur, "ikm": float(ikm), "ikm_konversi": float(ikm * 25),
+        "mutu": band.mutu, "kinerja": band.kinerja,
+        "display": {"ikm": str(rhu(ikm, 3)), "ikm_konversi": str(rhu(ikm * 25, 2))},
+        "sample": {"population": 550, "required": 226, "achieved": n, "adequate": False},
+        "by_semester": {"1": _group(n, ikm * 25)},
+        "by_layanan": {
+            "Administrasi Persuratan": _group(21, Fraction(8095, 100)),
+            "Fasilitasi Tamu Pemerintah": _group(9, Fraction(892, 10)),
+            "Peminjaman Gedung/Ruang Rapat": _group(31, Fraction(8548, 100)),
+            "Peminjaman Kendaraan Dinas": _group(24, Fraction(8704, 100)),
+        },
+        "demografi": {
+            "jenis_kelamin": {"n": n, "categories": [
+                _category("Laki-laki", 61, n), _category("Perempuan", 24, n)]},
+            "pendidikan": {"n": n, "categories": [
+                _category(label, count, n) for label, count in (
+                    ("SD ke bawah", 0), ("SLTP", 1), ("SLTA", 45), ("D-I/D-II/D-III", 0),
+                    ("D-IV", 0), ("S1", 35), ("S2", 3), ("S3", 1))]},
+            "pekerjaan": {"n": n, "categories": [
+                _category(label, count, n) for label, count in (
+                    ("PNS", 24), ("TNI", 1), ("POLRI", 0), ("Swasta", 2), ("Wirausaha", 47),
+                    ("Lainnya", 11))]},
+            "usia": {"n": n, "categories": [
+                _category(label, count, n) for label, count in (
+                    ("< 20 tahun", 2), ("20–29 tahun", 8), ("30–39 tahun", 30),
+                    ("40–49 tahun", 35), ("50–59 tahun", 8), ("≥ 60 tahun", 2))]},
+        },
+        "analisis_tambahan": {},
+    }
+
+
+@pytest.fixture
+def ikm() -> dict:
+    return make_ikm()
+
+
+def texts(fig) -> list[str]:
+    """Every string drawn on a figure (tick labels, value labels, legends)."""
+    fig.draw_without_rendering()  # tick labels are formatted at draw time
+    return [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+
+
+def test_fixture_matches_the_published_sums(ikm):
+    assert [u["sum"] for u in ikm["unsur"]] == list(synth.SAMPLE_SUMS[2023])
+    assert ikm["display"]["ikm_konversi"] == "85.20"
+
+
+# --- number formatting ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("3.39", "3,39"), ("85.20", "85,20"), ("0.376", "0,376"), ("100.00", "100,00"),
+    ("85", "85"), ("1234", "1.234"), ("12345.5", "12.345,5"), ("-3.5", "-3,5"),
+    (Decimal("76.61"), "76,61"),
+])
+def test_koma(value, expected):
+    assert figures.koma(value) == expected
+
+
+@pytest.mark.parametrize("value,places,expected", [
+    (Fraction(4 * 100, 85), 0, "5%"), (Fraction(25, 2), 0, "13%"),  # half-up, not to even
+    (Fraction(61 * 100, 85), 2, "71,76%"), (Fraction(76605, 1000), 2, "76,61%"), (0, 0, "0%"),
+])
+def test_persen_rounds_half_up_once(value, places, expected):
+    assert figures.persen(value, places) == expected
+
+
+# --- figure content ------------------------------------------------------------------------
+
+
+def test_nrr_unsur_labels_bands_and_ikm(ikm):
+    fig = figures.fig_nrr_unsur(ikm)
+    drawn = texts(fig)
+    assert "3,39 (B)" in drawn and "3,62 (A)" in drawn and "3,31 (B)" in drawn
+    assert not any(t in drawn for t in ("3.39 (B)", "3.62 (A)"))
+    assert {"D\nTidak baik", "C\nKurang baik", "B\nBaik", "A\nSangat baik"} <= set(drawn)
+    assert "IKM 3,408 (konversi 85,20, mutu B)" in drawn
+    assert "3,5" in drawn and "3.5" not in drawn  # axis ticks use the comma too
+    ax = fig.axes[0]
+    assert ax.get_xlim() == (1, 4)
+    assert not ax.spines["top"].get_visible() and not ax.spines["right"].get_visible()
+
+
+def test_jawaban_unsur_percentages(ikm):
+    drawn = texts(figures.fig_jawaban_unsur(ikm))
+    assert "66%" in drawn  # U9: 56 of 85 = 65,88 %
+    assert "11%" in drawn  # U5: 1 + 8 of 85 on the left
+    assert {"Tidak baik (1)", "Kurang baik (2)", "Baik (3)", "Sangat baik (4)"} <= set(drawn)
+
+
+def test_jawaban_falls_back_to_responses(ikm):
+    no_counts = copy.deepcopy(ikm)
+    for row in no_counts["unsur"]:
+        del row["counts"]
+    responses = pd.DataFrame({
+        code: [s for s, c in zip((1, 2, 3, 4), COUNTS_2023[code], strict=True) for _ in range(c)]
+        for code in UNSUR_CODES
+    })
+    with_counts = texts(figures.fig_jawaban_unsur(ikm))
+    assert texts(figures.fig_jawaban_unsur(no_counts, responses)) == with_counts
+
+
+def test_responden_counts_and_indonesian_percentages(ikm):
+    drawn = texts(figures.fig_responden(ikm, "jenis_kelamin"))
+    assert "61 (71,76%)" in drawn and "24 (28,24%)" in drawn
+    drawn = texts(figures.fig_responden(ikm, "pendidikan"))
+    assert "0 (0,00%)" in drawn and "SD ke bawah" in drawn  # zero categories are still shown
+
+
+def test_responden_marks_unmatched_values(ikm):
+    odd = copy.deepcopy(ikm)
+    odd["demografi"]["pekerjaan"]["categories"].append(_category("Guru honorer", 3, 85, False))
+    drawn = texts(figures.fig_responden(odd, "pekerjaan"))
+    assert "Guru honorer" in drawn
+    assert any("di luar kategori" in t for t in drawn)
+
+
+def test_ikm_layanan_shows_n_and_bands(ikm):
+    drawn = texts(figures.fig_ikm_layanan(ikm))
+    assert "89,20 (A)\nn = 9" in drawn and "85,48 (B)\nn = 31" in drawn
+    assert "IKM unit 85,20 (mutu B, n = 85)" in drawn
+    assert {"65", "76,61", "88,31"} <= set(drawn)
+
+
+def test_missing_data_gives_a_note_not_an_error(ikm):
+    bare = copy.deepcopy(ikm)
+    bare["by_layanan"] = {}
+    del bare["demografi"]["jenis_kelamin"]
+    assert any("tidak tersedia" in t for t in texts(figures.fig_ikm_layanan(bare)))
+    assert any("tidak tersedia" in t for t in texts(figures.fig_responden(bare, "jenis_kelamin")))
+
+
+def test_unsur_without_answers_is_drawn_as_such(ikm):
+    gap = copy.deepcopy(ikm)
+    gap["unsur"][3].update(n=0, nrr=None, mutu=None, display={},
+                           counts={"1": 0, "2": 0, "3": 0, "4": 0})
+    assert "tidak ada jawaban" in texts(figures.fig_nrr_unsur(gap))
+    assert "tidak ada jawaban" in texts(figures.fig_jawaban_unsur(gap))
+
+
+def test_full_bar_label_moves_inside(ikm):
+    top = copy.deepcopy(ikm)
+    top["unsur"][8].update(nrr=4.0, mutu="A", display={"nrr": "4.00"})
+    label = next(t for t in figures.fig_nrr_unsur(top).findobj(Text)
+                 if t.get_text() == "4,00 (A)")
+    assert label.get_ha() == "right" and label.get_position()[0] < 4
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+EXPECTED = {
+    "nrr_unsur.png", "jawaban_unsur.png", "ikm_layanan.png", "responden_jenis_kelamin.png",
+    "responden_pendidikan.png", "responden_pekerjaan.png", "responden_usia.png",
+}
+
+
+def test_save_all_writes_every_figure_16_cm_wide(ikm, tmp_path):
+    written = figures.save_all(ikm, None, tmp_path / "figures")
+    assert {p.name for p in written} == EXPECTED
+    for path in written:
+        with Image.open(path) as img:
+            width_cm = img.size[0] / figures.DPI * 2.54
+            assert 15.5 < width_cm < 16.5, path.name
+            assert "Software" not in img.info
+
+
+def test_save_all_is_byte_identical_between_runs(ikm, tmp_path):
+    first = figures.save_all(ikm, None, tmp_path / "a")
+    second = figures.save_all(ikm, None, tmp_path / "b")
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_save_all_always_writes_the_files_the_report_shows(ikm, tmp_path):
+    bare = copy.deepcopy(ikm)
+    bare["by_layanan"] = {}
+    bare["demografi"] = {}
+    names = {p.name for p in figures.save_all(bare, None, tmp_path)}
+    assert names == EXPECTED - {"responden_usia.png"}
+
+
+def test_house_style_is_the_repo_matplotlibrc(ikm):
+    assert figures.RC_FILE == ROOT / "workflow" / "matplotlibrc"
+    rc = figures.RC_FILE.read_text(encoding="utf-8")
+    assert "backend: agg" in rc and "axes.spines.top: False" in rc
+    fig = figures.fig_nrr_unsur(ikm)
+    family = fig.axes[0].get_yticklabels()[0].get_fontfamily()
+    assert family[0] in {"Noto Sans", "DejaVu Sans"}
+
+
+def _scored_sample() -> tuple[dict, pd.DataFrame]:
+    """ikm.json of the 2023 sample from the real scoring code (demographics mapped by config)."""
+    scoring = pytest.importorskip("skm.scoring")
+    config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+
+    def label(field: str, value: str) -> str:
+        for cat in config["demografi"][field]:
+            if value.casefold() in {cat["label"].casefold(),
+                                    *(a.casefold() for a in cat.get("alias", []))}:
+                return cat["label"]
+        return value
+
+    df = synth.sample_responses(2023)
+    responses = df[[*UNSUR_CODES, "layanan"]].copy()
+    for field in ("jenis_kelamin", "pendidikan", "pekerjaan"):
+        responses[field] = df[field].map(lambda v, f=field: label(f, v))
+    settings = {
+        "unit": "biro-umum", "year": 2023, "name": synth.SAMPLE_UNIT_YAML["name"],
+        "short_name": synth.SAMPLE_UNIT_YAML["short_name"], "timezone": "WITA",
+        "period": {"start": "2023-02-01", "end": "2023-04-30"}, "population": 550,
+        "demografi": config["demografi"], "layanan": synth.SAMPLE_UNIT_YAML["layanan"],
+    }
+    result = scoring.score(responses, {"n_raw": 85, "n_rejected": 0}, settings)
+    return result, responses
+
+
+def test_ikm_json_from_the_real_scoring(tmp_path):
+    ikm, responses = _scored_sample()
+    names = {p.name for p in figures.save_all(ikm, responses, tmp_path)}
+    assert EXPECTED - {"responden_usia.png"} <= names
+    assert "responden_layanan.png" in names
+    assert "3,39 (B)" in texts(figures.fig_nrr_unsur(ikm))
+
+
+def test_snakemake_shim(tmp_path):
+    ikm, responses = _scored_sample()
+    (tmp_path / "ikm.json").write_text(json.dumps(ikm), encoding="utf-8")
+    responses.to_csv(tmp_path / "responses.csv", index=False)
+    smk = SimpleNamespace(
+        input=SimpleNamespace(ikm=str(tmp_path / "ikm.json"),
+                              responses=str(tmp_path / "responses.csv")),
+        output=SimpleNamespace(figdir=str(tmp_path / "figures")),
+        log=[str(tmp_path / "plot.log")],
+    )
+    runpy.run_path(str(ROOT / "workflow" / "scripts" / "plot_figures.py"),
+                   init_globals={"snakemake": smk})
+    assert (tmp_path / "figures" / "nrr_unsur.png").exists()
+    assert "figures in" in (tmp_path / "plot.log").read_text(encoding="utf-8")

@@ -1,0 +1,61 @@
+"""Contract tests: config.yaml, unit.yaml and survei.yaml schemas catch what they must."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from skm.errors import SkmInputError
+from skm.settings import load_config, load_unit_year, validate_yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_shipped_config_is_valid():
+    cfg = load_config(ROOT / "config.yaml")
+    assert cfg["date_order"] == "day_first"
+
+
+def test_misspelt_config_key_fails(tmp_path):
+    text = (ROOT / "config.yaml").read_text(encoding="utf-8").replace("date_order:", "date_ordr:")
+    (tmp_path / "config.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(SkmInputError) as err:
+        load_config(tmp_path / "config.yaml")
+    msg = str(err.value)
+    assert "config.yaml" in msg and "date_ordr" in msg and "baris" in msg
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        ({"name": "X", "population": 10, "timezone": "WITA", "populasi": 5}, "populasi"),
+        ({"name": "X", "population": "banyak", "timezone": "WITA"}, "population"),
+        ({"name": "X", "timezone": "WITA"}, "population"),
+        ({"name": "X", "population": 10, "timezone": "GMT"}, "timezone"),
+    ],
+)
+def test_unit_yaml_errors_name_the_key(tmp_path, content, needle):
+    path = tmp_path / "unit.yaml"
+    path.write_text(yaml.safe_dump(content), encoding="utf-8")
+    with pytest.raises(SkmInputError) as err:
+        validate_yaml(path, "unit")
+    assert needle in str(err.value) and "unit.yaml" in str(err.value)
+
+
+def test_survei_yaml_bad_date(tmp_path):
+    path = tmp_path / "survei.yaml"
+    path.write_text("period:\n  start: 2023-02-30\n  end: 2023-04-30\n", encoding="utf-8")
+    with pytest.raises(SkmInputError) as err:
+        validate_yaml(path, "survei")
+    assert "period.start" in str(err.value) and "baris 2" in str(err.value)
+
+
+def test_load_unit_year_defaults(tmp_path):
+    unit = tmp_path / "raw" / "u1"
+    (unit / "2024").mkdir(parents=True)
+    (unit / "unit.yaml").write_text("name: Unit Satu\npopulation: 100\ntimezone: WIT\n",
+                                    encoding="utf-8")
+    s = load_unit_year(tmp_path / "raw", "u1", 2024, load_config(ROOT / "config.yaml"))
+    assert s["period"] == {"start": "2024-01-01", "end": "2024-12-31"}
+    assert s["utc_offset_hours"] == 9 and s["population"] == 100
+    assert s["labels"]["U4"][3] == "Gratis"

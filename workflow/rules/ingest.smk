@@ -1,0 +1,18 @@
+# Read every export of a unit-year, keep only mapped columns, validate rows, list rejections.
+rule validate_responses:
+    input:
+        unpack(unit_inputs),
+        exports=exports_of,
+    output:
+        responses=f"{PROCESSED}/{{unit}}/{{year}}/responses.csv",
+        rejected=f"{PROCESSED}/{{unit}}/{{year}}/rejected.csv",
+        quality=f"{PROCESSED}/{{unit}}/{{year}}/quality.json",
+    log:
+        "logs/{unit}/{year}/validate_responses.log",
+    benchmark:
+        "benchmarks/{unit}/{year}/validate_responses.tsv"
+    params:
+        raw_dir=RAW,
+        config=config,
+    script:
+        "../scripts/validate_responses.py"

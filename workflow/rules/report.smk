@@ -1,0 +1,47 @@
+# Render the documents of a unit-year from the processed artefacts (they never recompute).
+rule record_provenance:
+    input:
+        unpack(unit_inputs),
+        exports=exports_of,
+        config="config.yaml",
+    output:
+        provenance=f"{PROCESSED}/{{unit}}/{{year}}/provenance.json",
+    log:
+        "logs/{unit}/{year}/record_provenance.log",
+    script:
+        "../scripts/record_provenance.py"
+
+
+rule write_olah_data:
+    input:
+        ikm=f"{PROCESSED}/{{unit}}/{{year}}/ikm.json",
+        settings=f"{PROCESSED}/{{unit}}/{{year}}/settings.json",
+        responses=f"{PROCESSED}/{{unit}}/{{year}}/responses.csv",
+    output:
+        xlsx=f"{REPORTS}/{{unit}}/{{year}}/laporan-skm-{{unit}}-{{year}}.xlsx",
+    log:
+        "logs/{unit}/{year}/write_olah_data.log",
+    script:
+        "../scripts/write_olah_data.py"
+
+
+rule render_laporan:
+    input:
+        notebook="notebooks/laporan-skm.qmd",
+        ikm=f"{PROCESSED}/{{unit}}/{{year}}/ikm.json",
+        quality=f"{PROCESSED}/{{unit}}/{{year}}/quality.json",
+        settings=f"{PROCESSED}/{{unit}}/{{year}}/settings.json",
+        responses=f"{PROCESSED}/{{unit}}/{{year}}/responses.csv",
+        rejected=f"{PROCESSED}/{{unit}}/{{year}}/rejected.csv",
+        provenance=f"{PROCESSED}/{{unit}}/{{year}}/provenance.json",
+        figdir=f"{PROCESSED}/{{unit}}/{{year}}/figures",
+    output:
+        pdf=f"{REPORTS}/{{unit}}/{{year}}/laporan-skm-{{unit}}-{{year}}.pdf",
+        docx=f"{REPORTS}/{{unit}}/{{year}}/laporan-skm-{{unit}}-{{year}}.docx",
+        html=f"{REPORTS}/{{unit}}/{{year}}/laporan-skm-{{unit}}-{{year}}.html",
+    log:
+        "logs/{unit}/{year}/render_laporan.log",
+    benchmark:
+        "benchmarks/{unit}/{year}/render_laporan.tsv"
+    script:
+        "../scripts/render_laporan.py"

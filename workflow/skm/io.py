@@ -1,0 +1,35 @@
+"""Deterministic, atomic writers for processed artefacts."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def atomic_write_bytes(data: bytes, path: str | os.PathLike) -> None:
+    """Write to a temporary file beside `path`, then rename: never a half-written final file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json(data: Any, path: str | os.PathLike) -> None:
+    """Pretty, key-sorted UTF-8 JSON (byte-identical for identical data)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False)
+    atomic_write_bytes((text + "\n").encode("utf-8"), path)
+
+
+def read_json(path: str | os.PathLike) -> Any:
+    """Parse a JSON file."""
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)

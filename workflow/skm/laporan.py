@@ -1,0 +1,377 @@
+"""Text and tables of the annual Laporan SKM, built from the artefacts the rules produced.
+
+The notebook calls these functions; they only read and format (ikm.json, quality.json,
+settings.json, responses.csv, rejected.csv) and never recompute a regulation figure.
+Every sentence that states a result is generated here from the data, so that no sentence can
+contradict a number in the document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from skm import numfmt as nf
+from skm.domain import BANDS, UNSUR_CODES, krejcie_morgan
+from skm.io import read_json
+from skm.markdown import escape, table
+from skm.scoring import highest, lowest
+
+FIELD_TITLES = {
+    "jenis_kelamin": "Jenis Kelamin",
+    "usia": "Usia",
+    "pendidikan": "Pendidikan",
+    "pekerjaan": "Pekerjaan",
+    "layanan": "Jenis Layanan",
+}
+
+
+@dataclass
+class Laporan:
+    """Everything one unit-year's documents read, loaded once."""
+
+    ikm: dict
+    quality: dict
+    settings: dict
+    responses: pd.DataFrame
+    rejected: pd.DataFrame
+    figdir: Path
+
+    @classmethod
+    def load(cls, ikm: str, quality: str, settings: str, responses: str, rejected: str,
+             figdir: str) -> Laporan:
+        """Read the artefacts of one unit-year."""
+        text_cols = {c: "string" for c in ("id", "file", "timestamp", "layanan", "jenis_kelamin",
+                                            "usia", "pendidikan", "pekerjaan", "saran")}
+        return cls(
+            ikm=read_json(ikm),
+            quality=read_json(quality),
+            settings=read_json(settings),
+            responses=pd.read_csv(responses, dtype=text_cols, keep_default_na=False,
+                                  na_values={c: [""] for c in UNSUR_CODES}),
+            rejected=pd.read_csv(rejected, dtype=str, keep_default_na=False),
+            figdir=Path(figdir),
+        )
+
+    # -- small accessors -------------------------------------------------------------------
+    @property
+    def survei(self) -> dict:
+        """The unit's survei.yaml content (may be empty)."""
+        return self.settings.get("survei", {})
+
+    @property
+    def nama(self) -> str:
+        """Full unit name, escaped for markdown."""
+        return escape(self.ikm["name"])
+
+    @property
+    def tahun(self) -> str:
+        """The survey year."""
+        return str(self.ikm["year"])
+
+    @property
+    def ikm_konversi(self) -> str:
+        """'85,20'."""
+        return nf.angka(self.ikm["display"]["ikm_konversi"])
+
+    @property
+    def mutu(self) -> str:
+        """'B'."""
+        return self.ikm["mutu"]
+
+    @property
+    def kinerja(self) -> str:
+        """'Baik'."""
+        return self.ikm["kinerja"]
+
+    @property
+    def n(self) -> int:
+        """Number of scored responses."""
+        return int(self.ikm["n_valid"])
+
+    def figure(self, name: str) -> str:
+        """Path of a figure the plot_figures rule drew."""
+        return str(self.figdir / name)
+
+    # -- BAB II ----------------------------------------------------------------------------
+    def periode(self) -> str:
+        """'1 Februari 2023 – 30 April 2023'."""
+        p = self.ikm["period"]
+        return nf.periode(p["start"], p["end"])
+
+    def jadwal_table(self) -> str:
+        """Table 2.4: activities, time, working days."""
+        rows = self.survei.get("schedule") or []
+        if not rows:
+            rows = [{"kegiatan": "Pengumpulan Data", "waktu": self.periode()}]
+        has_days = any("hari_kerja" in r for r in rows)
+        headers = ["No.", "Kegiatan", "Waktu Pelaksanaan"] + (["Jumlah Hari Kerja"] if has_days else [])
+        body = []
+        for i, r in enumerate(rows, 1):
+            row = [f"{i}.", r["kegiatan"], r["waktu"]]
+            if has_days:
+                row.append(nf.angka(r["hari_kerja"], 0) if "hari_kerja" in r else "–")
+            body.append(row)
+        return table(body, headers, align="rllr"[: len(headers)] if has_days else "rll")
+
+    def sampel_kalimat(self) -> str:
+        """2.5: population, Krejcie-Morgan minimum, achieved n and whether it suffices."""
+        s = self.ikm["sample"]
+        pop, req, got = nf.angka(s["population"], 0), nf.angka(s["required"], 0), nf.angka(
+            s["achieved"], 0)
+        first = (
+            f"Populasi penerima layanan {self.nama} dalam periode survei diperkirakan sebanyak "
+            f"{pop} orang. Berdasarkan tabel Krejcie dan Morgan (1970), dengan tingkat kepercayaan "
+            f"95% (χ² = 3,841), proporsi 0,5 dan tingkat kesalahan 5%, jumlah sampel minimum "
+            f"untuk populasi {pop} orang adalah {req} responden."
+        )
+        if s["adequate"]:
+            second = (f"Jumlah responden yang diperoleh sebanyak {got} orang, sehingga jumlah "
+                      f"sampel minimum **telah terpenuhi**.")
+        else:
+            short = nf.angka(s["required"] - s["achieved"], 0)
+            second = (f"Jumlah responden yang diperoleh sebanyak {got} orang, sehingga jumlah "
+                      f"sampel minimum **belum terpenuhi** (kurang {short} responden). Hasil survei "
+                      f"ini tetap dilaporkan, tetapi ketelitiannya lebih rendah dari yang "
+                      f"disyaratkan; lihat analisis tambahan pada subbab 4.4.")
+        return first + " " + second
+
+    # -- BAB III ---------------------------------------------------------------------------
+    def karakteristik_table(self) -> str:
+        """Table 3.1: respondents by characteristic, counts and percentages."""
+        body = []
+        fields = [f for f in ("jenis_kelamin", "usia", "pendidikan", "pekerjaan", "layanan")
+                  if f in self.ikm["demografi"]]
+        for i, field in enumerate(fields, 1):
+            for j, cat in enumerate(self.ikm["demografi"][field]["categories"]):
+                body.append([f"{i}" if j == 0 else "", FIELD_TITLES[field] if j == 0 else "",
+                             escape(cat["label"]) + ("" if cat["matched"] else "¹"),
+                             nf.angka(cat["count"], 0), nf.persen(cat["display_pct"])])
+        return table(body, ["No", "Karakteristik", "Indikator", "Jumlah", "Persentase"],
+                     align="rlllr", raw=True)
+
+    def karakteristik_catatan(self) -> str:
+        """Footnote for Table 3.1: rounding and unmatched values."""
+        notes = []
+        sums = {f: d["pct_sum"] for f, d in self.ikm["demografi"].items()}
+        off = [f for f, v in sums.items() if v != "100.00"]
+        if off:
+            parts = [f"{FIELD_TITLES[f].lower()} {nf.persen(sums[f])}" for f in off]
+            notes.append("Persentase dibulatkan masing-masing ke dua desimal, sehingga jumlahnya "
+                         "dapat sedikit berbeda dari 100% (" + nf.daftar(parts) + ").")
+        if any(not c["matched"] for d in self.ikm["demografi"].values() for c in d["categories"]):
+            notes.append("¹ Isian responden yang tidak cocok dengan kategori baku, ditampilkan "
+                         "sebagaimana diisi.")
+        return " ".join(notes)
+
+    def gender_kalimat(self) -> str:
+        """Sentence on gender composition, when asked."""
+        d = self.ikm["demografi"].get("jenis_kelamin")
+        if not d:
+            return ""
+        parts = [f"{escape(c['label']).lower()} {nf.angka(c['count'], 0)} orang "
+                 f"({nf.persen(c['display_pct'])})" for c in d["categories"] if c["count"]]
+        return "Menurut jenis kelamin, responden terdiri atas " + nf.daftar(parts) + "."
+
+    def unsur_table(self) -> str:
+        """Table 3.2: per-unsur sums, NRR, NRR tertimbang, konversi, mutu; IKM row."""
+        body = []
+        for u in self.ikm["unsur"]:
+            d = u["display"]
+            body.append([u["code"], escape(u["name"]), nf.angka(u["sum"], 0), nf.angka(u["n"], 0),
+                         nf.angka(d["nrr"]), nf.angka(d["nrr_tertimbang"], 3),
+                         nf.angka(d["konversi"]), u["mutu"]])
+        body.append(["", "**IKM unit pelayanan**", "", "", "",
+                     f"**{nf.angka(self.ikm['display']['ikm'], 3)}**",
+                     f"**{self.ikm_konversi}**", f"**{self.mutu}**"])
+        return table(body, ["Kode", "Unsur Pelayanan", "Jumlah Nilai", "n", "NRR",
+                            "NRR Tertimbang", "Konversi", "Mutu"], align="llrrrrrc", raw=True)
+
+    def ikm_kalimat(self) -> str:
+        """Headline sentence: the unit's IKM, mutu and kinerja."""
+        return (f"Nilai IKM {self.nama} tahun {self.tahun} adalah "
+                f"**{self.ikm_konversi}**, dengan mutu pelayanan **{self.mutu}** "
+                f"(kinerja unit pelayanan **{self.kinerja}**), dihitung dari {nf.angka(self.n, 0)} "
+                f"responden.")
+
+    def rumus_kalimat(self) -> str:
+        """How the figures were computed (the regulation's formulas, exact weight 1/9)."""
+        return ("Nilai rata-rata (NRR) tiap unsur adalah jumlah nilai unsur dibagi jumlah "
+                "responden yang menjawab unsur tersebut (jawaban kosong tidak dihitung sebagai "
+                "nol). NRR tertimbang adalah NRR × 1/9 (bobot tepat 1/9; angka 0,111 adalah "
+                "pembulatannya), IKM adalah jumlah NRR tertimbang, dan nilai konversi adalah "
+                "IKM × 25. Perhitungan dilakukan dengan nilai tepat; pembulatan ke dua desimal "
+                "(setengah ke atas) dilakukan sekali pada nilai konversi, lalu mutu ditetapkan "
+                "dari nilai yang dicetak.")
+
+    def mutu_table(self) -> str:
+        """The regulation's category table."""
+        body = [[f"{nf.angka(b.low)} – {nf.angka(b.high)}", b.mutu, b.kinerja]
+                for b in BANDS]
+        return table(body, ["Nilai Interval Konversi", "Mutu Pelayanan", "Kinerja Unit Pelayanan"],
+                     align="lcl")
+
+    def group_table(self, key: str, title: str, label_fmt=str) -> str:
+        """IKM per layanan / semester / triwulan."""
+        body = []
+        for value, g in self.ikm[key].items():
+            konv = nf.angka(g["display"]["ikm_konversi"]) if g.get("ikm_konversi") else "–"
+            body.append([escape(label_fmt(value)), nf.angka(g["n"], 0), konv, g.get("mutu") or "–"])
+        return table(body, [title, "Jumlah Responden", "IKM", "Mutu"], align="lrrc", raw=True)
+
+    # -- BAB IV ----------------------------------------------------------------------------
+    @staticmethod
+    def _group_text(group: list[dict]) -> str:
+        names = nf.daftar([u["short"] for u in group])
+        value = nf.angka(group[0]["display"]["nrr"])
+        if len(group) == 1:
+            return f"{names} ({group[0]['code']}) dengan NRR {value}"
+        codes = nf.daftar([u["code"] for u in group])
+        return f"{names} ({codes}) yang sama-sama memperoleh NRR {value}"
+
+    def terendah(self) -> list[list[dict]]:
+        """Tie groups of the three lowest unsur."""
+        return lowest(self.ikm["unsur"], 3)
+
+    def tertinggi(self) -> list[list[dict]]:
+        """Tie groups of the three highest unsur."""
+        return highest(self.ikm["unsur"], 3)
+
+    def analisis_kalimat(self) -> list[str]:
+        """4.1: the weakest and strongest unsur, ties named together."""
+        low = self.terendah()
+        high = self.tertinggi()
+        n_low = sum(len(g) for g in low)
+        n_high = sum(len(g) for g in high)
+        lo = "; ".join(self._group_text(g) for g in low)
+        hi = "; ".join(self._group_text(g) for g in high)
+        tie_note = (" (karena ada nilai yang sama, jumlahnya lebih dari tiga)" if n_low > 3 else "")
+        tie_note_hi = (" (karena ada nilai yang sama, jumlahnya lebih dari tiga)"
+                       if n_high > 3 else "")
+        return [
+            f"Unsur dengan nilai terendah{tie_note}, berurutan dari yang paling rendah: {lo}.",
+            f"Unsur dengan nilai tertinggi{tie_note_hi}, berurutan dari yang paling tinggi: {hi}.",
+        ]
+
+    def saran_list(self) -> list[str]:
+        """Every non-empty saran, redacted at ingest, escaped for markdown."""
+        if "saran" not in self.responses.columns:
+            return []
+        s = self.responses["saran"].fillna("").astype(str).str.strip()
+        return [escape(x) for x in s[s != ""].tolist()]
+
+    def rtl_draft_table(self) -> str:
+        """4.2 before an RTL exists: the three lowest unsur prefilled, to be decided in the FKP."""
+        body = []
+        i = 1
+        for group in self.terendah():
+            for u in group:
+                body.append([f"{i}", f"{escape(u['name'])} ({u['code']}, NRR "
+                             f"{nf.angka(u['display']['nrr'])})", "*(diisi setelah FKP)*",
+                             "", "", "", "", "*(diisi setelah FKP)*"])
+                i += 1
+        return table(body, ["No.", "Prioritas Unsur", "Program/Kegiatan", "TW I", "TW II",
+                            "TW III", "TW IV", "Penanggung Jawab"], align="lllccccl", raw=True)
+
+    # -- 4.4 Analisis tambahan -------------------------------------------------------------
+    def ci_kalimat(self) -> str:
+        """The 95 % interval and whether the mutu is certain at that precision."""
+        t = self.ikm["analisis_tambahan"]
+        if not t.get("ikm_konversi_ci95"):
+            return "Interval kepercayaan tidak dapat dihitung (responden kurang dari dua)."
+        d = t["display"]
+        text = (f"Dengan {nf.angka(self.n, 0)} responden dari populasi "
+                f"{nf.angka(self.ikm['sample']['population'], 0)}, interval kepercayaan 95% nilai "
+                f"IKM adalah {nf.angka(d['ci_low'])} – {nf.angka(d['ci_high'])} (galat baku "
+                f"{nf.angka(d['se'])}).")
+        if t["mutu_certain"]:
+            text += (f" Seluruh interval berada dalam rentang mutu {self.mutu}, sehingga mutu "
+                     f"pelayanan dapat dinyatakan pasti pada tingkat ketelitian ini.")
+        else:
+            text += (" Interval tersebut melintasi batas mutu "
+                     + nf.daftar([nf.angka(x) for x in t["thresholds_crossed"]])
+                     + f", sehingga mutu pelayanan belum pasti pada tingkat ketelitian ini "
+                     f"(dapat berada pada mutu {nf.daftar(t['mutu_range'], 'atau')}).")
+        return text
+
+    def funnel_table(self) -> str:
+        """Rows received, duplicates, out of period, invalid, scored."""
+        f = self.quality["funnel"]
+        labels = [("diterima", "Baris diterima dari ekspor"), ("duplikat", "Duplikat persis"),
+                  ("di_luar_periode", "Di luar periode survei"),
+                  ("tidak_valid", "Tidak valid (stempel waktu atau jawaban)"),
+                  ("diolah", "Diolah (dihitung dalam IKM)")]
+        return table([[t, nf.angka(f[k], 0)] for k, t in labels], ["Tahap", "Jumlah Baris"],
+                     align="lr")
+
+    def nonresponse_table(self) -> str:
+        """Blank answers per unsur among scored rows."""
+        nr = self.quality.get("item_nonresponse", {})
+        return table([[u["code"], escape(u["name"]), nf.angka(nr.get(u["code"], 0), 0),
+                       nf.angka(u["n"], 0)] for u in self.ikm["unsur"]],
+                     ["Kode", "Unsur", "Jawaban Kosong", "Jawaban Dihitung"], align="llrr",
+                     raw=True)
+
+    def date_rules(self) -> list[str]:
+        """How each export's dates were read."""
+        out = []
+        for f in self.quality.get("files", []):
+            out.append(f"{escape(f['file'])}: {nf.angka(f['rows'], 0)} baris; "
+                       f"{escape(str(f.get('date_order_rule', '')))}")
+        return out
+
+    # -- Lampiran --------------------------------------------------------------------------
+    def kuesioner(self) -> list[tuple[str, str, list[str]]]:
+        """(field, question text as on the form, options) from the unit's column mapping."""
+        columns = self.settings["columns"]
+        by_field: dict[str, str] = {}
+        for header, field in columns.items():
+            by_field.setdefault(field, header)
+        out = []
+        for field in ("layanan", "jenis_kelamin", "usia", "pendidikan", "pekerjaan"):
+            if field in by_field and field in self.ikm["demografi"]:
+                cats = self.settings["demografi"].get(field, [])
+                opts = [c["label"] for c in cats] if field != "layanan" else self.settings.get(
+                    "layanan", [])
+                out.append((field, by_field[field], opts))
+        for code in UNSUR_CODES:
+            labels = self.settings["labels"][code]
+            out.append((code, by_field.get(code, code),
+                        [f"{lab} ({score})" for score, lab in enumerate(labels, 1)]))
+        if "saran" in by_field:
+            out.append(("saran", by_field["saran"], []))
+        return out
+
+    def matrix_fits(self, limit: int = 150) -> bool:
+        """Whether the respondent x unsur matrix is printed in full (else only in the XLSX)."""
+        return self.n <= limit
+
+    def matrix_table(self) -> str:
+        """Lampiran 2: respondent x U1..U9 with jumlah nilai, NRR, NRR tertimbang, IKM."""
+        body = []
+        if self.matrix_fits():
+            for i, row in enumerate(self.responses.itertuples(index=False), 1):
+                body.append([str(i)] + ["" if pd.isna(getattr(row, c)) else str(int(getattr(row, c)))
+                                        for c in UNSUR_CODES])
+        u = self.ikm["unsur"]
+        body.append(["**Jumlah nilai**"] + [nf.angka(x["sum"], 0) for x in u])
+        body.append(["**NRR**"] + [nf.angka(x["display"]["nrr"]) for x in u])
+        body.append(["**NRR tertimbang**"] + [nf.angka(x["display"]["nrr_tertimbang"], 3)
+                                              for x in u])
+        body.append(["**IKM**", f"**{nf.angka(self.ikm['display']['ikm'], 3)}**"] + [""] * 8)
+        body.append(["**IKM × 25**", f"**{self.ikm_konversi}**"] + [""] * 8)
+        return table(body, ["Responden", *UNSUR_CODES], align="l" + "r" * 9, raw=True)
+
+    def rejected_table(self) -> str:
+        """Lampiran: every rejected row with its reason."""
+        rows = [[escape(r.file), r.raw_row, escape(r.column), escape(str(r.value)[:80]),
+                 escape(r.reason)] for r in self.rejected.itertuples(index=False)]
+        return table(rows, ["File", "Baris", "Kolom", "Isian", "Alasan"], align="lrlll",
+                     widths=[0.18, 0.07, 0.2, 0.15, 0.4], raw=True)
+
+
+def required_sample(population: int) -> int:
+    """Re-exported for the notebook's formula box (the same function scoring uses)."""
+    return krejcie_morgan(population)

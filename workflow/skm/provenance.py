@@ -1,0 +1,57 @@
+"""Input hashes, software versions and the fixed document timestamp of a unit-year."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.metadata as md
+import platform
+from pathlib import Path
+
+PACKAGES = ("snakemake", "pandas", "pandera", "matplotlib", "nbclient", "nbconvert", "ipykernel",
+            "pypandoc-binary", "typst", "babel", "openpyxl", "numpy", "skm-pipeline")
+
+RUN_COMMAND = "snakemake --cores 1"
+
+
+def sha256(path: str | Path) -> str:
+    """Hex sha256 of a file."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python, the rendering engines and the libraries that produced the outputs."""
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = md.version(name)
+        except md.PackageNotFoundError:
+            out[name] = "tidak terpasang"
+    try:
+        import pypandoc
+
+        out["pandoc"] = pypandoc.get_pandoc_version()
+    except (ImportError, OSError):
+        out["pandoc"] = "tidak tersedia"
+    return out
+
+
+def document_epoch(settings: dict) -> int:
+    """SOURCE_DATE_EPOCH for the documents: the signing date, else the end of the period (UTC)."""
+    sig = (settings.get("survei") or {}).get("signatory") or {}
+    day = dt.date.fromisoformat(sig.get("date") or settings["period"]["end"])
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
+
+
+def input_hashes(paths: list[str | Path], root: str | Path = ".") -> list[dict]:
+    """[{path, sha256, bytes}] sorted by path, paths relative to `root`."""
+    root = Path(root).resolve()
+    rows = []
+    for p in sorted({Path(x) for x in paths}):
+        rel = p.resolve().relative_to(root) if p.resolve().is_relative_to(root) else p
+        rows.append({"path": rel.as_posix(), "sha256": sha256(p), "bytes": p.stat().st_size})
+    return rows

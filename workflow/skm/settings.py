@@ -1,0 +1,184 @@
+"""Load and validate the YAML inputs (config.yaml, unit.yaml, survei.yaml) against JSON schemas.
+
+Errors name the file, the key path and the line, so a unit's staff can fix them in an editor.
+`load_unit_year` merges the three into one plain dict that the ingest and the documents read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from skm.domain import DEFAULT_LABELS, UNSUR_CODES
+from skm.errors import SkmInputError
+
+SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"
+
+UTC_OFFSETS = {"WIB": 7, "WITA": 8, "WIT": 9}
+
+REQUIRED_FIELDS = ("timestamp", *UNSUR_CODES)
+OPTIONAL_FIELDS = ("layanan", "jenis_kelamin", "usia", "pendidikan", "pekerjaan", "saran")
+
+
+class _StrDateLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as ISO strings (JSON schema checks `format: date`)."""
+
+
+def _timestamp_as_str(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    return loader.construct_scalar(node)
+
+
+_StrDateLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_str)
+
+
+def _line_of(root: yaml.Node | None, path: list[Any]) -> int | None:
+    """1-based line of the YAML node at `path` (or of its deepest existing parent)."""
+    node = root
+    line = node.start_mark.line + 1 if node is not None else None
+    for key in path:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == key), None)
+            if match is None:
+                break
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def load_schema(name: str) -> dict:
+    """The JSON schema `workflow/schemas/<name>.schema.yaml`."""
+    with open(SCHEMA_DIR / f"{name}.schema.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        allowed = ", ".join(sorted(error.schema.get("properties", {}))) or "-"
+        return f"kunci tidak dikenal {extra} (salah ketik?); kunci yang diterima: {allowed}"
+    if error.validator == "required":
+        return f"kunci wajib tidak ada: {error.message.split(' is a required')[0]}"
+    if error.validator == "type":
+        return f"tipe salah: {error.instance!r} harus {error.validator_value}"
+    if error.validator == "enum":
+        return f"nilai {error.instance!r} tidak dikenal; pilihan: {error.validator_value}"
+    if error.validator == "format":
+        return f"nilai {error.instance!r} bukan tanggal YYYY-MM-DD"
+    return error.message
+
+
+def validate_yaml(path: Path | str, schema_name: str, data: Any = None) -> dict:
+    """Read `path`, validate it against the named schema, return the data with defaults filled.
+
+    Raises SkmInputError naming the file, the key path and the line of every problem.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise SkmInputError("file tidak ditemukan", file=str(path)) from None
+    try:
+        data = yaml.load(text, Loader=_StrDateLoader) if data is None else data
+        root = yaml.compose(text, Loader=_StrDateLoader)
+    except yaml.YAMLError as exc:
+        raise SkmInputError(f"bukan YAML yang sah: {exc}", file=str(path)) from None
+    if data is None:
+        data = {}
+    schema = load_schema(schema_name)
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        lines = []
+        for err in errors:
+            keys = list(err.absolute_path)
+            if err.validator == "additionalProperties":
+                extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+                keys = keys + extra[:1]
+            key = ".".join(str(k) for k in keys) or "(akar dokumen)"
+            line = _line_of(root, keys)
+            lines.append(f"  - kunci '{key}' (baris {line}): {_describe(err)}")
+        raise SkmInputError(
+            "tidak sesuai skema " + schema_name + ":\n" + "\n".join(lines), file=str(path)
+        )
+    _fill_defaults(data, schema)
+    return data
+
+
+def _fill_defaults(data: dict, schema: dict) -> None:
+    for key, sub in schema.get("properties", {}).items():
+        if key not in data and "default" in sub:
+            data[key] = sub["default"]
+
+
+def load_config(path: Path | str = "config.yaml") -> dict:
+    """Validated config.yaml."""
+    return validate_yaml(path, "config")
+
+
+def _parse_date(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
+def unit_year_dirs(raw_dir: Path | str) -> list[tuple[str, int]]:
+    """Every `<unit>/<year>` folder under raw_dir (year = four digits), sorted."""
+    found = []
+    for unit_dir in sorted(Path(raw_dir).iterdir()):
+        if not unit_dir.is_dir() or unit_dir.name.startswith("."):
+            continue
+        for year_dir in sorted(unit_dir.iterdir()):
+            if year_dir.is_dir() and year_dir.name.isdigit() and len(year_dir.name) == 4:
+                found.append((unit_dir.name, int(year_dir.name)))
+    return found
+
+
+def load_unit_year(raw_dir: Path | str, unit: str, year: int, config: dict) -> dict:
+    """Merge config.yaml, unit.yaml and survei.yaml into the settings of one unit-year."""
+    raw_dir = Path(raw_dir)
+    unit_dir = raw_dir / unit
+    year_dir = unit_dir / str(year)
+    unit_cfg = validate_yaml(unit_dir / "unit.yaml", "unit")
+    survei_path = year_dir / "survei.yaml"
+    survei = validate_yaml(survei_path, "survei") if survei_path.exists() else {}
+
+    period = survei.get("period") or {"start": f"{year}-01-01", "end": f"{year}-12-31"}
+    start, end = _parse_date(period["start"]), _parse_date(period["end"])
+    if end < start:
+        raise SkmInputError(
+            f"period.end ({end}) lebih awal dari period.start ({start})", file=str(survei_path)
+        )
+    labels = {code: list(DEFAULT_LABELS[code]) for code in UNSUR_CODES}
+    labels.update(unit_cfg.get("labels", {}))
+    columns = unit_cfg.get("columns") or config["columns"]
+    return {
+        "unit": unit,
+        "year": int(year),
+        "unit_dir": str(unit_dir),
+        "year_dir": str(year_dir),
+        "name": unit_cfg["name"],
+        "short_name": unit_cfg.get("short_name", unit_cfg["name"]),
+        "parent": unit_cfg.get("parent", ""),
+        "city": unit_cfg.get("city", ""),
+        "logo": unit_cfg.get("logo"),
+        "timezone": unit_cfg["timezone"],
+        "utc_offset_hours": UTC_OFFSETS[unit_cfg["timezone"]],
+        "population": survei.get("population", unit_cfg["population"]),
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "period_is_default": "period" not in survei,
+        "date_order": survei.get("date_order", config.get("date_order", "day_first")),
+        "columns": dict(columns),
+        "labels": labels,
+        "layanan": list(unit_cfg.get("layanan", [])),
+        "history": list(unit_cfg.get("history", [])),
+        "demografi": config["demografi"],
+        "survei": survei,
+    }
