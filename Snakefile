@@ -11,6 +11,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/score.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/tindak_lanjut.smk"
 include: "workflow/rules/report.smk"
 
 

@@ -56,15 +56,94 @@ def unit_inputs(wildcards):
     }
 
 
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
+
+
+def photos_of(wildcards):
+    """Photos in data/raw/<unit>/<year>/dokumentasi/ (documentation and RTL evidence)."""
+    folder = Path(RAW, wildcards.unit, wildcards.year, "dokumentasi")
+    if not folder.is_dir():
+        return []
+    return sorted(str(p) for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+
+
+def years_with_data(unit):
+    """Every year folder of a unit under data/raw/ (not restricted by config)."""
+    return sorted(y for u, y in unit_year_dirs(RAW) if u == unit)
+
+
+def tren_inputs(wildcards):
+    """ikm.json of every year of the unit up to the report's year (never a later one)."""
+    year = int(wildcards.year)
+    return {
+        "ikms": [
+            f"{PROCESSED}/{wildcards.unit}/{y}/ikm.json"
+            for y in years_with_data(wildcards.unit)
+            if y <= year
+        ],
+        "unit_yaml": optional(f"{RAW}/{wildcards.unit}/unit.yaml"),
+    }
+
+
+def tindak_lanjut_inputs(wildcards):
+    """The plan, its realisation, the survey it follows and the next survey, if any."""
+    year = int(wildcards.year)
+    nxt = year + 1
+    return {
+        "rtl": f"{RAW}/{wildcards.unit}/{year}/rtl.yaml",
+        "realisasi": f"{RAW}/{wildcards.unit}/{year}/realisasi.yaml",
+        "ikm": f"{PROCESSED}/{wildcards.unit}/{year}/ikm.json",
+        "ikm_next": (
+            [f"{PROCESSED}/{wildcards.unit}/{nxt}/ikm.json"]
+            if nxt in years_with_data(wildcards.unit)
+            else []
+        ),
+        "bukti": photos_of(wildcards),
+    }
+
+
+def laporan_inputs(wildcards):
+    """Optional inputs of the Laporan SKM: the year's RTL and last year's realisation."""
+    unit, year = wildcards.unit, int(wildcards.year)
+    prev = year - 1
+    has_prev = Path(RAW, unit, str(prev), "realisasi.yaml").exists()
+    return {
+        "rtl": (
+            [f"{PROCESSED}/{unit}/{year}/rtl.json"]
+            if Path(RAW, unit, str(year), "rtl.yaml").exists()
+            else []
+        ),
+        "tl_prev": [f"{PROCESSED}/{unit}/{prev}/tindak_lanjut.json"] if has_prev else [],
+        "ikm_prev": [f"{PROCESSED}/{unit}/{prev}/ikm.json"] if has_prev else [],
+        "foto_prev": [f"{PROCESSED}/{unit}/{prev}/foto"] if has_prev else [],
+    }
+
+
+def plan_inputs(wildcards):
+    """Raw RTL files a Laporan SKM shows: its own year's plan, last year's plan and realisation."""
+    unit, year = wildcards.unit, int(wildcards.year)
+    return {
+        "plans": optional(f"{RAW}/{unit}/{year}/rtl.yaml")
+        + optional(f"{RAW}/{unit}/{year - 1}/rtl.yaml")
+        + optional(f"{RAW}/{unit}/{year - 1}/realisasi.yaml"),
+    }
+
+
+def documents_of(unit, year):
+    """Every document of one unit-year: the Laporan SKM (+ XLSX), and the Laporan Hasil
+    Tindak Lanjut when realisasi.yaml exists."""
+    docs = expand(
+        f"{REPORTS}/{unit}/{year}/laporan-skm-{unit}-{year}.{{ext}}",
+        ext=["pdf", "docx", "html", "xlsx"],
+    )
+    if Path(RAW, unit, str(year), "realisasi.yaml").exists():
+        docs += expand(
+            f"{REPORTS}/{unit}/{year}/laporan-tindak-lanjut-{unit}-{year}.{{ext}}",
+            ext=["pdf", "docx", "html"],
+        )
+    return docs
+
+
 def all_outputs():
     """Every document of every selected unit-year."""
-    return [
-        path
-        for unit, year in UNIT_YEARS
-        for path in expand(
-            f"{REPORTS}/{{unit}}/{{year}}/laporan-skm-{{unit}}-{{year}}.{{ext}}",
-            unit=unit,
-            year=year,
-            ext=["pdf", "docx", "html", "xlsx"],
-        )
-    ]
+    return [path for unit, year in UNIT_YEARS for path in documents_of(unit, year)]

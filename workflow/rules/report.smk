@@ -2,6 +2,7 @@
 rule record_provenance:
     input:
         unpack(unit_inputs),
+        unpack(plan_inputs),
         exports=exports_of,
         config="config.yaml",
     output:
@@ -27,6 +28,7 @@ rule write_olah_data:
 
 rule render_laporan:
     input:
+        unpack(laporan_inputs),
         notebook="notebooks/laporan-skm.qmd",
         ikm=f"{PROCESSED}/{{unit}}/{{year}}/ikm.json",
         quality=f"{PROCESSED}/{{unit}}/{{year}}/quality.json",
@@ -35,6 +37,9 @@ rule render_laporan:
         rejected=f"{PROCESSED}/{{unit}}/{{year}}/rejected.csv",
         provenance=f"{PROCESSED}/{{unit}}/{{year}}/provenance.json",
         figdir=f"{PROCESSED}/{{unit}}/{{year}}/figures",
+        foto=f"{PROCESSED}/{{unit}}/{{year}}/foto",
+        tren=f"{PROCESSED}/{{unit}}/{{year}}/tren.json",
+        tren_png=f"{PROCESSED}/{{unit}}/{{year}}/tren.png",
     output:
         pdf=f"{REPORTS}/{{unit}}/{{year}}/laporan-skm-{{unit}}-{{year}}.pdf",
         docx=f"{REPORTS}/{{unit}}/{{year}}/laporan-skm-{{unit}}-{{year}}.docx",
@@ -43,5 +48,7 @@ rule render_laporan:
         "logs/{unit}/{year}/render_laporan.log",
     benchmark:
         "benchmarks/{unit}/{year}/render_laporan.tsv"
+    params:
+        title="Laporan Survei Kepuasan Masyarakat",
     script:
-        "../scripts/render_laporan.py"
+        "../scripts/render_document.py"

@@ -7,8 +7,8 @@ from skm.shim import step
 snakemake = globals()["snakemake"]
 
 with step(snakemake.log[0]) as log:
-    inputs = [*snakemake.input.exports, *snakemake.input.unit_yaml, *snakemake.input.survei_yaml,
-              snakemake.input.config]
+    inp = snakemake.input
+    inputs = [*inp.exports, *inp.unit_yaml, *inp.survei_yaml, *inp.plans, inp.config]
     write_json({"inputs": input_hashes(inputs), "versions": versions(), "command": RUN_COMMAND},
                snakemake.output.provenance)
     log.info("hashed %d inputs", len(inputs))

@@ -362,6 +362,39 @@ def fig_ikm_layanan(ikm: dict) -> Figure:
 
 
 @_styled
+def fig_tren(tren: dict) -> Figure:
+    """IKM konversi per year against the mutu bands (hollow marker: from an earlier report)."""
+    rows = tren["rows"]
+    fig = _new_figure(6.5)
+    ax = fig.add_subplot()
+    values = [r["ikm_konversi"] for r in rows]
+    low = max(25.0, min([*values, 76.61]) - 6)
+    for mutu, kinerja, b_low, b_high in _band_edges("konversi"):
+        if b_high <= low:
+            continue
+        ax.axhspan(max(b_low, low), b_high, color=BAND_FILL[mutu], zorder=0, lw=0)
+        ax.text(1.01, (max(b_low, low) + b_high) / 2, f"{mutu}", transform=ax.get_yaxis_transform(),
+                va="center", fontsize=8, color=BAND_TEXT[mutu], fontweight="bold")
+    xs = [r["year"] for r in rows]
+    ax.plot(xs, values, color=BAR, lw=1.4, zorder=2)
+    for r in rows:
+        ax.plot([r["year"]], [r["ikm_konversi"]], marker="o", ms=6, color=BAR,
+                mfc=BAR if r["from_data"] else "white", zorder=3)
+        ax.annotate(koma(r["display"]), (r["year"], r["ikm_konversi"]), textcoords="offset points",
+                    xytext=(0, 8), ha="center", fontsize=8, bbox=LABEL_BOX, zorder=4)
+    ax.set_xticks(xs, [str(x) for x in xs])
+    ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
+    ax.set_ylim(low, 100)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: koma(f"{v:.0f}")))
+    ax.set_ylabel("IKM (nilai konversi)")
+    if not all(r["from_data"] for r in rows):
+        fig.legend(handles=[Line2D([], [], marker="o", color=BAR, mfc="white", lw=0,
+                                   label="diambil dari laporan terdahulu")],
+                   loc="outside lower center", fontsize=7.5)
+    return fig
+
+
+@_styled
 def placeholder(message: str) -> Figure:
     """A small figure that says why a chart is missing (the report still finds its file)."""
     fig = _new_figure(3)

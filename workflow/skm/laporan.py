@@ -18,6 +18,7 @@ from skm.domain import BANDS, UNSUR_CODES, krejcie_morgan
 from skm.io import read_json
 from skm.markdown import escape, table
 from skm.scoring import highest, lowest
+from skm.tindak_lanjut import photo_name
 
 FIELD_TITLES = {
     "jenis_kelamin": "Jenis Kelamin",
@@ -323,26 +324,39 @@ class Laporan:
         return out
 
     # -- Lampiran --------------------------------------------------------------------------
-    def kuesioner(self) -> list[tuple[str, str, list[str]]]:
-        """(field, question text as on the form, options) from the unit's column mapping."""
-        columns = self.settings["columns"]
-        by_field: dict[str, str] = {}
-        for header, field in columns.items():
-            by_field.setdefault(field, header)
+    def _headers(self) -> dict[str, str]:
+        """field -> header text as found in the exports (first file first), else as mapped."""
+        found: dict[str, str] = {}
+        for f in self.quality.get("files", []):
+            for field, header in (f.get("columns") or {}).items():
+                found.setdefault(field, header)
+        for header, field in self.settings["columns"].items():
+            found.setdefault(field, header)
+        return found
+
+    def kuesioner_identitas(self) -> list[tuple[str, list[str]]]:
+        """(question as on the form, options) of the respondent-profile fields asked."""
+        headers = self._headers()
         out = []
         for field in ("layanan", "jenis_kelamin", "usia", "pendidikan", "pekerjaan"):
-            if field in by_field and field in self.ikm["demografi"]:
-                cats = self.settings["demografi"].get(field, [])
-                opts = [c["label"] for c in cats] if field != "layanan" else self.settings.get(
-                    "layanan", [])
-                out.append((field, by_field[field], opts))
-        for code in UNSUR_CODES:
-            labels = self.settings["labels"][code]
-            out.append((code, by_field.get(code, code),
-                        [f"{lab} ({score})" for score, lab in enumerate(labels, 1)]))
-        if "saran" in by_field:
-            out.append(("saran", by_field["saran"], []))
+            if field in self.ikm["demografi"]:
+                if field == "layanan":
+                    opts = self.settings.get("layanan", [])
+                else:
+                    opts = [c["label"] for c in self.settings["demografi"].get(field, [])]
+                out.append((headers.get(field, FIELD_TITLES[field]), opts))
         return out
+
+    def kuesioner_unsur(self) -> list[tuple[str, str, list[str]]]:
+        """(unsur code, question as on the form, 'label (score)' options) for U1..U9."""
+        headers = self._headers()
+        return [(code, headers.get(code, code),
+                 [f"{lab} ({score})" for score, lab in enumerate(self.settings["labels"][code], 1)])
+                for code in UNSUR_CODES]
+
+    def kuesioner_saran(self) -> str | None:
+        """The free-text question, if the form asks one."""
+        return self._headers().get("saran") if "saran" in self._headers() else None
 
     def matrix_fits(self, limit: int = 150) -> bool:
         """Whether the respondent x unsur matrix is printed in full (else only in the XLSX)."""
@@ -372,6 +386,60 @@ class Laporan:
                      widths=[0.18, 0.07, 0.2, 0.15, 0.4], raw=True)
 
 
+    # -- 4.3, Lampiran 3 and 7 ----------------------------------------------------------
+    @staticmethod
+    def tren_table(tren: dict) -> str:
+        """4.3: IKM per year with its source."""
+        body = []
+        for r in tren["rows"]:
+            n = nf.angka(r["n"], 0) if r.get("n") else "–"
+            body.append([str(r["year"]), nf.angka(r["display"]), r["mutu"], n, escape(r["source"])])
+        return table(body, ["Tahun", "IKM", "Mutu", "Responden", "Sumber"], align="lrcrl", raw=True)
+
+
+    def dokumentasi(self, foto_dir: str) -> str:
+        """Lampiran 3: the documentation photos (metadata removed) with their captions."""
+        docs = self.survei.get("documentation") or []
+        if not docs:
+            return "Tidak ada foto dokumentasi yang dilampirkan untuk periode ini."
+        parts = []
+        for i, d in enumerate(docs, 1):
+            path = Path(foto_dir) / photo_name(d["file"])
+            if not path.exists():
+                parts.append(f"Foto {i}: berkas {escape(d['file'])} tidak ditemukan di folder "
+                             "dokumentasi.")
+                continue
+            alt = f"Foto dokumentasi {i}: {d['caption']}"
+            parts.append(f"![Foto {i}. {escape(d['caption'])}]({path.as_posix()})"
+                         f"{{fig-alt=\"{alt.replace(chr(34), chr(39))}\" width=70%}}")
+        return "\n\n".join(parts)
+
+
+    @staticmethod
+    def provenance_table(prov: dict) -> str:
+        """Lampiran 7: every input file with its size and SHA-256."""
+        body = [[escape(i["path"]), nf.angka(i["bytes"], 0),
+                 " ".join(i["sha256"][k:k + 16] for k in range(0, 64, 16))]
+                for i in prov["inputs"]]
+        return table(body, ["Berkas masukan", "Ukuran (bita)", "SHA-256"], align="lrl",
+                     widths=[0.38, 0.12, 0.5], raw=True)
+
+
 def required_sample(population: int) -> int:
     """Re-exported for the notebook's formula box (the same function scoring uses)."""
     return krejcie_morgan(population)
+
+
+def cover_metadata(settings: dict, title: str) -> dict:
+    """Front matter of one unit-year's document: title, cover lines, optional logo."""
+    period = settings["period"]
+    cover = {
+        "agency": settings.get("parent") or "",
+        "unit": settings["name"],
+        "period": "Periode " + nf.periode(period["start"], period["end"]),
+        "year": f"Tahun {settings['year']}",
+    }
+    if settings.get("logo"):
+        cover["logo"] = str((Path(settings["unit_dir"]) / settings["logo"]).resolve())
+    return {"title": title, "cover": {k: v for k, v in cover.items() if v}}
+

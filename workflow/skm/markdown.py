@@ -101,14 +101,22 @@ def italic(text: object) -> Raw:
 
 
 _ALIGN = {
-    "l": "l", "left": "l", "r": "r", "right": "r", "c": "c", "center": "c", "centre": "c",
-    "d": "d", "default": "d", None: "d",
+    "l": "l",
+    "left": "l",
+    "r": "r",
+    "right": "r",
+    "c": "c",
+    "center": "c",
+    "centre": "c",
+    "d": "d",
+    "default": "d",
+    None: "d",
 }
 
 
-def _cell(value: object) -> str:
-    """One table cell as single-line markdown (escaped unless :class:`Raw`)."""
-    if isinstance(value, Raw):
+def _cell(value: object, raw: bool = False) -> str:
+    """One table cell as single-line markdown (escaped unless :class:`Raw` or ``raw``)."""
+    if raw or isinstance(value, Raw):
         s = _NEWLINES.sub(" ", str(value))
     else:
         s = escape(value, newlines="space")
@@ -127,6 +135,8 @@ def table(
     headers: Sequence[object],
     align: str | Sequence[str | None] | None = None,
     widths: Sequence[float] | None = None,
+    *,
+    raw: bool = False,
 ) -> str:
     """Return a pandoc pipe table.
 
@@ -140,18 +150,21 @@ def table(
             the table always spans the text width and long cells wrap. Without them pandoc
             sizes the columns itself; it switches to wrapping with widths proportional to the
             cell lengths as soon as a row is longer than 72 characters.
+        raw: If true, every cell (header and body) is already markdown, as if wrapped in
+            :class:`Raw`: the caller has escaped any data in it (e.g. with :func:`escape`).
+            Only newlines (to spaces) and unescaped ``|`` (escaped) are changed.
 
     The result ends with a newline and is surrounded by nothing: print it between blank lines
     (``print(table(...))`` in an ``output: asis`` cell is enough, the renderer separates
     outputs with blank lines). A caption comes from the cell's ``tbl-cap`` option.
     """
-    header_cells = [_cell(h) for h in headers]
+    header_cells = [_cell(h, raw) for h in headers]
     ncol = len(header_cells)
     if ncol == 0:
         raise ValueError("a table needs at least one column")
     body = []
     for i, row in enumerate(rows):
-        cells = [_cell(v) for v in row]
+        cells = [_cell(v, raw) for v in row]
         if len(cells) != ncol:
             raise ValueError(f"row {i} has {len(cells)} cells, the header has {ncol}")
         body.append(cells)
@@ -170,11 +183,14 @@ def table(
         # A separator line longer than pandoc's 72 columns makes the widths count.
         dashes = [max(3, round(120 * w / total)) for w in widths]
     else:
-        longest = [
-            max([_display_len(header_cells[j])] + [_display_len(r[j]) for r in body])
-            for j in range(ncol)
-        ]
-        dashes = [max(3, min(n, 60)) for n in longest]
+        # Relative widths (used by pandoc once a row is longer than 72 characters): the
+        # column's text length, but at least its longest word (which cannot wrap).
+        dashes = []
+        for j in range(ncol):
+            column = [header_cells[j]] + [r[j] for r in body]
+            longest = max(_display_len(c) for c in column)
+            word = max((_display_len(w) for c in column for w in c.split()), default=0)
+            dashes.append(max(3, word + 2, min(longest, 50)))
 
     def sep(n: int, a: str) -> str:
         if a == "l":

@@ -81,11 +81,35 @@ HARMLESS_TYPST_WARNINGS: tuple[re.Pattern[str], ...] = ()
 HARMLESS_PANDOC_WARNINGS: tuple[re.Pattern[str], ...] = ()
 
 # Front-matter keys that belong to Quarto/Jupyter, not to the document.
-_QUARTO_ONLY_KEYS = {"format", "execute", "jupyter", "engine", "params", "crossref", "editor",
-                     "knitr", "filters", "freeze", "project", "number-sections"}
+_QUARTO_ONLY_KEYS = {
+    "format",
+    "execute",
+    "jupyter",
+    "engine",
+    "params",
+    "crossref",
+    "editor",
+    "knitr",
+    "filters",
+    "freeze",
+    "project",
+    "number-sections",
+}
 
-_MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-              "September", "Oktober", "November", "Desember")
+_MONTHS_ID = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
 
 # Private-use characters as placeholders inside the assembled markdown.
 _DEF_OPEN, _DEF_CLOSE = "\ue000", "\ue001"  # caption number of a labelled figure/table
@@ -100,8 +124,9 @@ _ALT_RE = re.compile(f"{_ALT_OPEN}(\\d+){_ALT_CLOSE}")
 _INL_RE = re.compile(f"{_INL_OPEN}(\\d+){_INL_CLOSE}")
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _CELL_INFO_RE = re.compile(r"^\s*\{\s*python\s*\}\s*$")
-_OTHER_ENGINE_RE = re.compile(r"^\s*\{\s*(python|r|ojs|julia|bash|sql|mermaid|dot)\b[^}]*\}\s*$",
-                              re.IGNORECASE)
+_OTHER_ENGINE_RE = re.compile(
+    r"^\s*\{\s*(python|r|ojs|julia|bash|sql|mermaid|dot)\b[^}]*\}\s*$", re.IGNORECASE
+)
 _INLINE_RE = re.compile(r"(?<!`)`\{python\}[ \t]+([^`\n]+?)[ \t]*`(?!`)")
 _SHORTCODE_RE = re.compile(r"\{\{<\s*(/\*)?\s*(.*?)\s*(\*/)?\s*>\}\}", re.DOTALL)
 _ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
@@ -209,8 +234,12 @@ def parse_qmd(path: Path, text: str | None = None) -> QmdDocument:
         m = _FENCE_RE.match(line)
         if fence is not None:
             md_lines.append(line)
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= fence[1] \
-                    and not m.group(2).strip():
+            if (
+                m
+                and m.group(1)[0] == fence[0]
+                and len(m.group(1)) >= fence[1]
+                and not m.group(2).strip()
+            ):
                 fence = None
             i += 1
             continue
@@ -221,8 +250,12 @@ def parse_qmd(path: Path, text: str | None = None) -> QmdDocument:
             j = i + 1
             while j < len(lines):
                 close = _FENCE_RE.match(lines[j])
-                if close and close.group(1)[0] == "`" and len(close.group(1)) >= ticks \
-                        and not close.group(2).strip():
+                if (
+                    close
+                    and close.group(1)[0] == "`"
+                    and len(close.group(1)) >= ticks
+                    and not close.group(2).strip()
+                ):
                     break
                 body.append(lines[j])
                 j += 1
@@ -259,8 +292,13 @@ def _prose_segments(text: str) -> list[tuple[bool, str]]:
                 parts.append((True, "\n".join(buf)))
             buf = [line]
             fence = (m.group(1)[0], len(m.group(1)))
-        elif fence is not None and m and m.group(1)[0] == fence[0] \
-                and len(m.group(1)) >= fence[1] and not m.group(2).strip():
+        elif (
+            fence is not None
+            and m
+            and m.group(1)[0] == fence[0]
+            and len(m.group(1)) >= fence[1]
+            and not m.group(2).strip()
+        ):
             buf.append(line)
             parts.append((False, "\n".join(buf)))
             buf = []
@@ -369,8 +407,13 @@ def _py_literal(value: Any, name: str) -> str:
 def _params_code(params: dict[str, Any]) -> str:
     lines = ["# Parameters injected by skm.render"]
     for name, value in params.items():
-        if not isinstance(name, str) or not name.isidentifier() or name.startswith("__") \
-                or name in ("True", "False", "None") or _is_keyword(name):
+        if (
+            not isinstance(name, str)
+            or not name.isidentifier()
+            or name.startswith("__")
+            or name in ("True", "False", "None")
+            or _is_keyword(name)
+        ):
             raise RenderError(f"parameter name {name!r} is not a valid Python identifier")
         lines.append(f"{name} = {_py_literal(value, name)}")
     return "\n".join(lines)
@@ -408,12 +451,13 @@ def _kernel_env(workdir: Path, source_date_epoch: int) -> dict[str, str]:
     }
 
 
-def _execute(cells: list[_Exec], cwd: Path, workdir: Path, source_date_epoch: int,
-             qmd: Path) -> dict[str, float]:
+def _execute(
+    cells: list[_Exec], cwd: Path, workdir: Path, source_date_epoch: int, qmd: Path
+) -> dict[str, float]:
     """Run the cells in one fresh kernel; fill in their outputs. Returns stage timings."""
     import nbformat
     from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, DeadKernelError
 
@@ -427,13 +471,18 @@ def _execute(cells: list[_Exec], cwd: Path, workdir: Path, source_date_epoch: in
     }
     (kernel_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
     ksm = KernelSpecManager(kernel_dirs=[str(workdir / "kernels")])
-    km = KernelManager(kernel_name="skm-python", kernel_spec_manager=ksm)
+    km = AsyncKernelManager(kernel_name="skm-python", kernel_spec_manager=ksm)
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(c.source) for c in cells]
     client = NotebookClient(
-        nb, km=km, timeout=CELL_TIMEOUT, startup_timeout=120, allow_errors=False,
-        shutdown_kernel="immediate", record_timing=False,
+        nb,
+        km=km,
+        timeout=CELL_TIMEOUT,
+        startup_timeout=120,
+        allow_errors=False,
+        shutdown_kernel="immediate",
+        record_timing=False,
         resources={"metadata": {"path": str(cwd)}},
     )
     kernel_log = workdir / "kernel.log"
@@ -441,7 +490,7 @@ def _execute(cells: list[_Exec], cwd: Path, workdir: Path, source_date_epoch: in
     t0 = t1 = t2 = time.perf_counter()
     with open(kernel_log, "wb") as log_file:
         try:
-            with client.setup_kernel(stdout=log_file, stderr=log_file):
+            with client.setup_kernel(stdout=log_file, stderr=log_file, cleanup_kc=True):
                 t1 = t2 = time.perf_counter()
                 for index, cell in enumerate(cells):
                     try:
@@ -509,14 +558,19 @@ def _cell_error_message(cell: _Exec, qmd: Path) -> str:
     src_lines = chunk.text.split("\n")
     msg = f"{qmd}:{chunk.line}: python cell{label} failed"
     if lineno is not None and 1 <= lineno <= len(src_lines):
-        msg = f"{qmd}:{chunk.line + lineno - 1}: python cell{label} failed at\n    " \
-              f"{src_lines[lineno - 1].strip()}\n"
+        msg = (
+            f"{qmd}:{chunk.line + lineno - 1}: python cell{label} failed at\n    "
+            f"{src_lines[lineno - 1].strip()}\n"
+        )
     msg = msg.rstrip() + f"\n{ename}: {evalue}"
     # The deepest frame helps when the error is raised inside a library function.
     if len(frames) > 2:
         last = frames[-2].strip().split("\n")
         if last and not last[0].startswith(("Cell In", "---")):
-            msg += "\n  in " + "\n     ".join(line.rstrip() for line in last[:8])
+            arrow = next((x.strip() for x in last if x.lstrip().startswith("-")), "")
+            msg += f"\n  raised in {last[0].strip()}"
+            if arrow:
+                msg += f"\n    {arrow}"
     return msg
 
 
@@ -591,6 +645,8 @@ class _Assembler:
                 elif "text/markdown" in data:
                     texts.append(_join(data["text/markdown"]))
                 elif "text/plain" in data:
+                    if otype == "execute_result" and (fig_label or opts.get("fig-cap")):
+                        continue  # e.g. "Text(0, 0.5, 'NRR')" from the last plotting call
                     plain = _clean_text(_join(data["text/plain"]))
                     texts.append(plain if asis else _fence(plain.rstrip("\n"), ""))
                 elif "text/html" in data:
@@ -603,8 +659,10 @@ class _Assembler:
                     f"{self.qmd}:{chunk.line}: cell {fig_label} produced {len(images)} images; "
                     "a labelled figure cell must produce exactly one"
                 )
-            figs = [self._figure_md(p, chunk, fig_label if k == 0 else None, cap)
-                    for k, p in enumerate(images)]
+            figs = [
+                self._figure_md(p, chunk, fig_label if k == 0 else None, cap)
+                for k, p in enumerate(images)
+            ]
             image_md = "\n\n".join(figs)
         else:
             image_md = "\n\n".join(self._figure_md(p, chunk, None, None) for p in images)
@@ -617,7 +675,7 @@ class _Assembler:
                 )
             caption = _caption(tbl_label, tcap)
             attr = f" {{#{tbl_label}}}" if tbl_label else ""
-            body = body.rstrip("\n") + f"\n\n: {caption}{attr}\n"
+            body = _attach_table_caption(body, f": {caption}{attr}")
         parts.extend(p for p in (body, image_md) if p.strip())
         return "\n\n".join(parts)
 
@@ -648,6 +706,22 @@ class _Assembler:
             attrs.append(f"#{label}")
         attrs.append(f'alt="{_ALT_OPEN}{len(self.alts) - 1}{_ALT_CLOSE}"')
         return f"![{caption}]({path}){{{' '.join(attrs)}}}"
+
+
+def _attach_table_caption(body: str, caption_line: str) -> str:
+    """Put the caption line right after the first pipe/grid table in ``body``.
+
+    Text printed after the table (e.g. a note on rounding) stays below it. If no pipe or
+    grid table is found, the caption goes at the end.
+    """
+    lines = body.split("\n")
+    start = next((i for i, line in enumerate(lines) if re.match(r"^\s*(\||\+[-=])", line)), None)
+    if start is None:
+        return body.rstrip("\n") + f"\n\n{caption_line}\n"
+    end = start
+    while end < len(lines) and lines[end].strip():
+        end += 1
+    return "\n".join(lines[:end] + ["", caption_line, ""] + lines[end:]).rstrip("\n") + "\n"
 
 
 def _caption(label: str | None, text: Any) -> str:
@@ -731,7 +805,13 @@ def _unmask(line: str, spans: list[str]) -> str:
 
 
 def resolve_crossrefs(body: str, alts: list[str], source: Path) -> str:
-    """Number labelled figures/tables per chapter and resolve ``@fig-``/``@tbl-`` refs."""
+    """Number labelled figures/tables per chapter and resolve ``@fig-``/``@tbl-`` refs.
+
+    The chapter comes from the latest level-1 heading: ``# BAB III ...`` gives "3.1, 3.2",
+    ``# Lampiran 5 ...`` (or a lower-level ``## Lampiran 5 ...`` heading) gives "L5.1", any
+    other heading gives plain "1, 2, ..." (counted across all such parts). ``alts`` are the
+    image alt texts referenced by placeholders; references in them become plain text.
+    """
     numbers: dict[str, str] = {}
     counters: Counter[tuple[str, str | None]] = Counter()
     prefix: str | None = None
@@ -742,17 +822,25 @@ def resolve_crossrefs(body: str, alts: list[str], source: Path) -> str:
         m = _FENCE_RE.match(line)
         if fence is not None:
             code[i] = True
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= fence[1] \
-                    and not m.group(2).strip():
+            if (
+                m
+                and m.group(1)[0] == fence[0]
+                and len(m.group(1)) >= fence[1]
+                and not m.group(2).strip()
+            ):
                 fence = None
             continue
         if m:
             fence = (m.group(1)[0], len(m.group(1)))
             code[i] = True
             continue
-        h = re.match(r"^#[ \t]+(.*)$", line)
-        if h:
-            prefix = _chapter_prefix(h.group(1))
+        h = re.match(r"^(#{1,6})[ \t]+(.*)$", line)
+        if h and len(h.group(1)) == 1:
+            prefix = _chapter_prefix(h.group(2))
+        elif h:  # "## Lampiran 2. ..." under "# LAMPIRAN" numbers its own tables too
+            sub = _chapter_prefix(h.group(2))
+            if sub and sub.startswith("L"):
+                prefix = sub
         for d in _DEF_RE.finditer(line):
             label = d.group(1)
             kind = label[:3]
@@ -806,7 +894,7 @@ def _shortcodes(text: str, meta: dict[str, Any], qmd: Path, line: int) -> str:
             return "{{< " + m.group(2) + " >}}"
         words = m.group(2).split()
         name = words[0] if words else ""
-        at = line + text.count("\n", 0, m.start())
+        at = line + current_line
         if name == "pagebreak" and len(words) == 1:
             return _pagebreak_markdown()
         if name == "meta" and len(words) == 2:
@@ -820,7 +908,13 @@ def _shortcodes(text: str, meta: dict[str, Any], qmd: Path, line: int) -> str:
             return escape(value)
         raise RenderError(f"{qmd}:{at}: unsupported shortcode {m.group(0)!r}")
 
-    return _SHORTCODE_RE.sub(repl, text)
+    # Inline code spans stay literal (line by line: a code span cannot cross a line here).
+    out = []
+    current_line = 0
+    for current_line, line_text in enumerate(text.split("\n")):
+        masked, spans = _mask_code_spans(line_text)
+        out.append(_unmask(_SHORTCODE_RE.sub(repl, masked), spans))
+    return "\n".join(out)
 
 
 # --------------------------------------------------------------------------- fonts
@@ -846,8 +940,11 @@ def replace_missing_glyphs(source: str) -> tuple[str, dict[str, int]]:
     for ch in source:
         if ord(ch) < 0x80 or ord(ch) in covered:
             out.append(ch)
-        elif unicodedata.category(ch) in ("Cf", "Mn", "Me") or 0xFE00 <= ord(ch) <= 0xFE0F \
-                or 0xE0100 <= ord(ch) <= 0xE01EF:
+        elif (
+            unicodedata.category(ch) in ("Cf", "Mn", "Me")
+            or 0xFE00 <= ord(ch) <= 0xFE0F
+            or 0xE0100 <= ord(ch) <= 0xE01EF
+        ):
             # Invisible format characters (ZWJ, variation selectors) and uncovered
             # combining marks: drop nothing visible, keep them (no glyph is drawn).
             if unicodedata.category(ch) in ("Mn", "Me"):
@@ -912,9 +1009,16 @@ def _logo_path(meta: dict[str, Any], base: Path, qmd: Path) -> Path | None:
 
 
 def _temp_sibling(final: Path) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
-    os.close(fd)
-    return Path(name)
+    """Create an empty temporary file next to ``final`` (normal permissions, umask applies)."""
+    for _ in range(100):
+        path = final.with_name(f".{final.name}.{os.urandom(6).hex()}.part")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return path
+    raise RenderError(f"cannot create a temporary file next to {final}")
 
 
 def render_qmd(
@@ -925,6 +1029,7 @@ def render_qmd(
     source_date_epoch: int,
     resource_dir: Path | None = None,
     toc_title: str = "Daftar Isi",
+    metadata: dict | None = None,
 ) -> dict:
     """Render ``qmd`` to the requested formats.
 
@@ -939,6 +1044,8 @@ def render_qmd(
         resource_dir: Working directory of the kernel and base for relative paths (images,
             logo); defaults to the notebook's folder.
         toc_title: Title of the table of contents (front matter ``toc-title`` wins).
+        metadata: Front-matter keys set by the caller (e.g. the title and ``cover`` of one
+            unit-year); they replace the notebook's own.
 
     Returns:
         Wall-clock seconds per stage (``kernel``, ``execute``, ``pandoc_html``,
@@ -962,9 +1069,12 @@ def render_qmd(
     base = Path(resource_dir).resolve() if resource_dir is not None else qmd.parent
     epoch = int(source_date_epoch)
     doc = parse_qmd(qmd)
+    if metadata:
+        doc.meta.update(metadata)
 
-    result: dict[str, Any] = {k: 0.0 for k in ("kernel", "execute", "pandoc_html",
-                                               "pandoc_docx", "pandoc_typst", "typst")}
+    result: dict[str, Any] = {
+        k: 0.0 for k in ("kernel", "execute", "pandoc_html", "pandoc_docx", "pandoc_typst", "typst")
+    }
     temps: dict[str, Path] = {}
     with tempfile.TemporaryDirectory(prefix="skm-render-") as tmp:
         workdir = Path(tmp)
@@ -996,8 +1106,9 @@ def render_qmd(
     return result
 
 
-def _prepare_markdown(chunk: Chunk, meta: dict[str, Any], qmd: Path,
-                      first_id: int) -> tuple[str, list[tuple[str, int]]]:
+def _prepare_markdown(
+    chunk: Chunk, meta: dict[str, Any], qmd: Path, first_id: int
+) -> tuple[str, list[tuple[str, int]]]:
     """Process shortcodes and replace inline expressions by numbered placeholders.
 
     Returns the text and the inline expressions as (expression, qmd line), in order. Fenced
@@ -1014,8 +1125,9 @@ def _prepare_markdown(chunk: Chunk, meta: dict[str, Any], qmd: Path,
         segs: list[str] = []
         last = 0
         for m in _INLINE_RE.finditer(part):
-            segs.append(_shortcodes(part[last:m.start()], meta, qmd,
-                                    line + part.count("\n", 0, last)))
+            segs.append(
+                _shortcodes(part[last : m.start()], meta, qmd, line + part.count("\n", 0, last))
+            )
             segs.append(f"{_INL_OPEN}{first_id + len(exprs)}{_INL_CLOSE}")
             exprs.append((m.group(1), line + part.count("\n", 0, m.start())))
             last = m.end()
@@ -1025,8 +1137,18 @@ def _prepare_markdown(chunk: Chunk, meta: dict[str, Any], qmd: Path,
     return "\n".join(pieces), exprs
 
 
-def _run_notebook(doc: QmdDocument, params: dict, base: Path, workdir: Path, epoch: int,
-                  result: dict[str, Any]) -> tuple[str, _Assembler]:
+def _inline_text(value: str) -> str:
+    """An inline value as inserted into the markdown: as-is, but on one line.
+
+    A line break (also an escaped one, backslash-newline) becomes a space, so that a value
+    can never end the paragraph, heading or table row it is written in.
+    """
+    return re.sub(r"[ \t]*\\?(?:\r\n|[\r\n\u2028\u2029])\s*", " ", value)
+
+
+def _run_notebook(
+    doc: QmdDocument, params: dict, base: Path, workdir: Path, epoch: int, result: dict[str, Any]
+) -> tuple[str, _Assembler]:
     """Execute the notebook and return the assembled, cross-referenced markdown body."""
     qmd = doc.path
     cells: list[_Exec] = [_Exec("setup", _SETUP_CODE)]
@@ -1071,7 +1193,7 @@ def _run_notebook(doc: QmdDocument, params: dict, base: Path, workdir: Path, epo
                 values = out.get("data", {}).get("application/vnd.skm.inline+json")
                 if values:
                     for inline_id, value in zip(ids, values["values"]):
-                        inline_values[inline_id] = value
+                        inline_values[inline_id] = _inline_text(value)
 
     assembler = _Assembler(qmd, workdir)
     blocks: list[str] = []
@@ -1087,50 +1209,105 @@ def _run_notebook(doc: QmdDocument, params: dict, base: Path, workdir: Path, epo
     return body, assembler
 
 
-def _run_pandoc_typst(qmd: Path, md_path: Path, workdir: Path, base: Path,
-                      finals: dict[str, Path], temps: dict[str, Path], meta: dict[str, Any],
-                      logo: Path | None, epoch: int, result: dict[str, Any]) -> dict[str, int]:
+def _run_pandoc_typst(
+    qmd: Path,
+    md_path: Path,
+    workdir: Path,
+    base: Path,
+    finals: dict[str, Path],
+    temps: dict[str, Path],
+    meta: dict[str, Any],
+    logo: Path | None,
+    epoch: int,
+    result: dict[str, Any],
+) -> dict[str, int]:
     """Run the pandoc passes (in parallel) and Typst; fill ``temps`` with finished files."""
     pandoc = _pandoc_path()
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch))
     toc = meta.get("toc", True) is not False
     depth = str(meta.get("toc-depth", 2))
-    common = [pandoc, str(md_path), "--from", PANDOC_FROM,
-              "--resource-path", os.pathsep.join([str(workdir), str(base)])]
+    common = [
+        pandoc,
+        str(md_path),
+        "--from",
+        PANDOC_FROM,
+        "--resource-path",
+        os.pathsep.join([str(workdir), str(base)]),
+    ]
     toc_args = ["--toc", "--toc-depth", depth] if toc else []
     jobs: dict[str, list[str]] = {}
     if "html" in finals:
         temps["html"] = _temp_sibling(finals["html"])
-        args = common + ["--to", "html5", "--standalone", "--embed-resources",
-                         "--template", str(TEMPLATES_DIR / "template.html"),
-                         "--css", str(TEMPLATES_DIR / "style.css"),
-                         "--lua-filter", str(TEMPLATES_DIR / "html.lua"),
-                         "--output", str(temps["html"])] + toc_args
+        args = (
+            common
+            + [
+                "--to",
+                "html5",
+                "--standalone",
+                "--embed-resources",
+                "--template",
+                str(TEMPLATES_DIR / "template.html"),
+                "--css",
+                str(TEMPLATES_DIR / "style.css"),
+                "--lua-filter",
+                str(TEMPLATES_DIR / "html.lua"),
+                "--output",
+                str(temps["html"]),
+            ]
+            + toc_args
+        )
         if logo is not None:
             args += ["--variable", f"skm-logo-src={html.escape(str(logo), quote=True)}"]
         jobs["html"] = args
     if "docx" in finals:
         temps["docx"] = _temp_sibling(finals["docx"])
         docx_meta = workdir / "docx-meta.yaml"
-        docx_meta.write_text(yaml.safe_dump(_docx_meta(meta), allow_unicode=True),
-                             encoding="utf-8")
-        jobs["docx"] = common + ["--to", "docx",
-                                 "--reference-doc", str(TEMPLATES_DIR / "reference.docx"),
-                                 "--metadata-file", str(docx_meta),
-                                 "--output", str(temps["docx"])] + toc_args
+        docx_meta.write_text(yaml.safe_dump(_docx_meta(meta), allow_unicode=True), encoding="utf-8")
+        jobs["docx"] = (
+            common
+            + [
+                "--to",
+                "docx",
+                "--reference-doc",
+                str(TEMPLATES_DIR / "reference.docx"),
+                "--metadata-file",
+                str(docx_meta),
+                "--output",
+                str(temps["docx"]),
+            ]
+            + toc_args
+        )
     typ_path = workdir / "document.typ"
     if "pdf" in finals:
-        jobs["typst"] = common + ["--to", "typst", "--standalone",
-                                  "--template", str(TEMPLATES_DIR / "template.typ"),
-                                  "--lua-filter", str(TEMPLATES_DIR / "typst.lua"),
-                                  "--output", str(typ_path)] + toc_args
+        jobs["typst"] = (
+            common
+            + [
+                "--to",
+                "typst",
+                "--standalone",
+                "--template",
+                str(TEMPLATES_DIR / "template.typ"),
+                "--lua-filter",
+                str(TEMPLATES_DIR / "typst.lua"),
+                "--output",
+                str(typ_path),
+            ]
+            + toc_args
+        )
 
     procs = {}
     started = {}
     for name, args in jobs.items():
         started[name] = time.perf_counter()
-        procs[name] = subprocess.Popen(args, cwd=workdir, env=env, stdout=subprocess.PIPE,
-                                       stderr=subprocess.PIPE, text=True, encoding="utf-8")
+        procs[name] = subprocess.Popen(
+            args,
+            cwd=workdir,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
     finished: dict[str, subprocess.CompletedProcess[str]] = {}
     try:
         pending = dict(procs)
@@ -1139,8 +1316,9 @@ def _run_pandoc_typst(qmd: Path, md_path: Path, workdir: Path, base: Path,
                 if proc.poll() is not None:
                     out, err = proc.communicate()
                     result[f"pandoc_{name}"] = time.perf_counter() - started[name]
-                    finished[name] = subprocess.CompletedProcess(proc.args, proc.returncode,
-                                                                 out, err)
+                    finished[name] = subprocess.CompletedProcess(
+                        proc.args, proc.returncode, out, err
+                    )
                     del pending[name]
             if pending:
                 time.sleep(0.005)
@@ -1158,9 +1336,13 @@ def _run_pandoc_typst(qmd: Path, md_path: Path, workdir: Path, base: Path,
         source = typ_path.read_text(encoding="utf-8")
         source, missing = replace_missing_glyphs(source)
         if missing:
-            log.warning("%s: %d character(s) not covered by the shipped fonts, shown as %s: %s",
-                        qmd, sum(missing.values()), MISSING_GLYPH,
-                        " ".join(f"U+{ord(c):04X}" for c in missing))
+            log.warning(
+                "%s: %d character(s) not covered by the shipped fonts, shown as %s: %s",
+                qmd,
+                sum(missing.values()),
+                MISSING_GLYPH,
+                " ".join(f"U+{ord(c):04X}" for c in missing),
+            )
         typ_path.write_text(source, encoding="utf-8")
         temps["pdf"] = _temp_sibling(finals["pdf"])
         temps["pdf"].write_bytes(_compile_typst(typ_path, logo, epoch, qmd))
@@ -1187,8 +1369,9 @@ def _docx_meta(meta: dict[str, Any]) -> dict[str, Any]:
 def _typst_fonts() -> Any:
     import typst
 
-    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=False,
-                       font_paths=[str(FONTS_DIR)])
+    return typst.Fonts(
+        include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(FONTS_DIR)]
+    )
 
 
 def _compile_typst(typ_path: Path, logo: Path | None, epoch: int, qmd: Path) -> bytes:
@@ -1197,13 +1380,21 @@ def _compile_typst(typ_path: Path, logo: Path | None, epoch: int, qmd: Path) -> 
     inputs = {"skm-logo": str(logo)} if logo is not None else {}
     try:
         pdf, warnings = typst.compile_with_warnings(
-            str(typ_path), root="/", font_paths=_typst_fonts(), ignore_system_fonts=True,
-            sys_inputs=inputs, timestamp=epoch, format="pdf",
+            str(typ_path),
+            root="/",
+            font_paths=_typst_fonts(),
+            ignore_system_fonts=True,
+            sys_inputs=inputs,
+            timestamp=epoch,
+            format="pdf",
         )
     except typst.TypstError as err:
         raise RenderError(f"{qmd}: typst failed: {_typst_message(err)}") from None
-    bad = [w for w in warnings
-           if not any(p.search(getattr(w, "message", str(w))) for p in HARMLESS_TYPST_WARNINGS)]
+    bad = [
+        w
+        for w in warnings
+        if not any(p.search(getattr(w, "message", str(w))) for p in HARMLESS_TYPST_WARNINGS)
+    ]
     if bad:
         raise RenderError(f"{qmd}: typst warned:\n" + "\n".join(_typst_message(w) for w in bad))
     if not isinstance(pdf, bytes):

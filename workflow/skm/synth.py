@@ -573,6 +573,11 @@ def sample_survei(year: int) -> dict:
             ),
             "Layanan pengaduan yang disediakan kurang diketahui oleh masyarakat.",
         ]
+    if year == 2023:
+        survei["documentation"] = [
+            {"file": name, "caption": f"{caption} (foto contoh)"}
+            for name, caption in SAMPLE_PHOTOS[year].items()
+        ]
     survei["signatory"] = _signatory("2022-07-15" if year == 2022 else "2023-07-14")
     return survei
 
@@ -622,6 +627,33 @@ report's trend chart values (2021-2023) are not in the sources.
 """
 
 
+#: Placeholder photos (clearly labelled as such): RTL evidence of 2022, documentation of 2023.
+SAMPLE_PHOTOS = {
+    2022: {
+        "contact-person.png": "Sosialisasi contact person pengelola layanan",
+        "lapor-medsos.png": "Unggahan layanan pengaduan lapor.go.id di media sosial",
+        "digital-signage.png": "Standar pelayanan pada digital signage lobby",
+    },
+    2023: {"pengisian-survei.png": "Pengisian kuesioner SKM oleh pengguna layanan"},
+}
+
+
+def placeholder_photo(path: Path | str, caption: str) -> Path:
+    """A small grey PNG that says it is a placeholder, not a real photo (deterministic)."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (640, 400), (214, 219, 226))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle([8, 8, 631, 391], outline=(120, 128, 140), width=3)
+    lines = ["FOTO CONTOH (PLACEHOLDER)", "bukan dokumentasi asli", "", caption]
+    for i, line in enumerate(lines):
+        draw.text((40, 140 + 28 * i), line, fill=(40, 48, 60))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    img.save(path, format="PNG")
+    return path
+
+
 def write_sample(raw_dir: Path | str) -> list[Path]:
     """(Re)write the shipped sample under ``raw_dir/biro-umum/``; return the files written."""
     unit_dir = Path(raw_dir) / SAMPLE_UNIT
@@ -635,6 +667,8 @@ def write_sample(raw_dir: Path | str) -> list[Path]:
     for year in (2022, 2023):
         year_dir = unit_dir / str(year)
         written.append(_write_yaml(sample_survei(year), year_dir / "survei.yaml", note))
+        for name, caption in SAMPLE_PHOTOS[year].items():
+            written.append(placeholder_photo(year_dir / "dokumentasi" / name, caption))
         df = sample_responses(year)
         labels_rng = np.random.default_rng([SAMPLE_SEED, year, 1])
         if year == 2022:

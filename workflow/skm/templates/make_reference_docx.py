@@ -86,7 +86,9 @@ FOOTER_TYPES = (
     'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml" />'
 )
 
-FONTS = f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsiaTheme="minorEastAsia" />'
+FONTS = (
+    f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsiaTheme="minorEastAsia" />'
+)
 HEADING_FONTS = f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" />'
 
 
@@ -106,7 +108,9 @@ def _heading(level: int, size_half_points: int, extra_ppr: str = "", extra_rpr: 
 
 STYLES = {
     "Heading1": _heading(
-        1, 28, '<w:pageBreakBefore /><w:spacing w:before="0" w:after="360" /><w:jc w:val="center" />'
+        1,
+        28,
+        '<w:pageBreakBefore /><w:spacing w:before="0" w:after="360" /><w:jc w:val="center" />',
     ),
     "Heading2": _heading(2, 24, '<w:spacing w:before="360" w:after="120" />'),
     "Heading3": _heading(3, 22, '<w:spacing w:before="240" w:after="120" />'),
@@ -170,7 +174,7 @@ STYLES = {
     "Table": (
         '<w:style w:type="table" w:default="1" w:styleId="Table"><w:name w:val="Table" />'
         '<w:basedOn w:val="TableNormal" /><w:uiPriority w:val="59" /><w:qFormat />'
-        "<w:rPr><w:sz w:val=\"20\" /><w:szCs w:val=\"20\" /></w:rPr>"
+        '<w:rPr><w:sz w:val="20" /><w:szCs w:val="20" /></w:rPr>'
         '<w:tblPr><w:tblInd w:w="0" w:type="dxa" />'
         "<w:tblBorders>"
         + "".join(
@@ -215,8 +219,11 @@ def patch_styles(styles: str) -> str:
         styles = _replace_style(styles, style_id, xml)
     # Character styles linked to headings/title still name the theme fonts; make them plain.
     styles = re.sub(r"<w:rFonts w:asciiTheme=\"majorHAnsi\"[^>]*/>", HEADING_FONTS, styles)
-    styles = re.sub(r'<w:color w:val="[0-9A-F]{6}" w:themeColor="accent1"\s*w:themeShade="BF"\s*/>',
-                    '<w:color w:val="000000" />', styles)
+    styles = re.sub(
+        r'<w:color w:val="[0-9A-F]{6}" w:themeColor="accent1"\s*w:themeShade="BF"\s*/>',
+        '<w:color w:val="000000" />',
+        styles,
+    )
     return styles
 
 

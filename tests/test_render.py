@@ -1,0 +1,453 @@
+"""Tests for skm.render (qmd -> HTML/DOCX/PDF) and skm.markdown (safe markdown helpers).
+
+The fixture report is rendered once per session to all formats; the other render tests start
+their own (small) kernels. Run: ``pytest tests/test_render.py -q``.
+"""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pypandoc
+import pytest
+from skm.markdown import Raw, escape, pagebreak, table
+from skm.render import RenderError, parse_qmd, render_qmd, resolve_crossrefs
+
+FIXTURES = Path(__file__).parent / "fixtures" / "render"
+EPOCH = 1_719_792_000  # 2024-07-01T00:00:00Z
+
+HOSTILE_PARTS = [
+    "<script>alert(1)</script>",
+    "{{< include /etc/passwd >}}",
+    '#panic("x")',
+    '#read("/etc/passwd")',
+    "\\input{/etc/passwd}",
+    "[x]{.y}",
+    "@ref",
+    "**bold**",
+]
+EMOJI, ARABIC, CHINESE = "😀", "مرحبا", "你好"
+HOSTILE = " ".join(HOSTILE_PARTS + [EMOJI, ARABIC, CHINESE])
+PARAMS = {"unit_name": "Dinas Dukcapil", "n_responden": 110, "hostile": HOSTILE}
+
+
+def _make_logo(path: Path) -> None:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (120, 120), "white")
+    ImageDraw.Draw(image).ellipse((10, 10, 110, 110), fill=(31, 58, 104))
+    image.save(path)
+
+
+def _render(tmp: Path, out: Path, formats=("html", "docx", "pdf", "md")) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    return render_qmd(
+        tmp / "laporan_mini.qmd",
+        {fmt: out / f"laporan.{fmt}" for fmt in formats},
+        PARAMS,
+        source_date_epoch=EPOCH,
+    )
+
+
+@pytest.fixture(scope="session")
+def workspace(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("render-src")
+    shutil.copy(FIXTURES / "laporan_mini.qmd", tmp / "laporan_mini.qmd")
+    _make_logo(tmp / "logo.png")
+    return tmp
+
+
+@pytest.fixture(scope="session")
+def rendered(workspace, tmp_path_factory):
+    out = tmp_path_factory.mktemp("render-out")
+    result = _render(workspace, out)
+    return out, result
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+class _TextAndAttrs(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.tags: list[tuple[str, dict]] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag in ("style", "script"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text.append(data)
+
+
+def _html(path: Path) -> _TextAndAttrs:
+    parser = _TextAndAttrs()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def _docx_text(path: Path) -> str:
+    xml = zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
+    runs = re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml)
+    import html as html_lib
+
+    return html_lib.unescape("".join(runs))
+
+
+# --------------------------------------------------------------------------- full render
+
+
+@pytest.mark.slow
+def test_render_returns_stage_timings(rendered):
+    out, result = rendered
+    for stage in ("kernel", "execute", "pandoc_html", "pandoc_docx", "pandoc_typst", "typst"):
+        assert isinstance(result[stage], float) and result[stage] > 0, stage
+    assert result["total"] < 60
+    assert sorted(p.name for p in out.iterdir()) == [
+        "laporan.docx",
+        "laporan.html",
+        "laporan.md",
+        "laporan.pdf",
+    ], "no temporary files or figure folders next to the outputs"
+
+
+@pytest.mark.slow
+def test_pdf_text_numbers_and_references(rendered):
+    out, _ = rendered
+    from pypdf import PdfReader
+
+    reader = PdfReader(out / "laporan.pdf")
+    width, height = (float(x) for x in reader.pages[0].mediabox.upper_right)
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    text = _pdf_text(out / "laporan.pdf")
+    flat = _squash(text)
+    for expected in (
+        "Daftar Isi",
+        "Dinas Dukcapil",
+        "110 orang",
+        "80,89",
+        "Gambar 3.1",
+        "Tabel 3.1",
+        "Tabel 3.2",
+        "Tabel L5.1",
+        "Dinas Kependudukan dan Pencatatan Sipil",
+    ):
+        assert _squash(expected) in flat, expected
+    # Table caption above its table, figure caption below (after the axis labels).
+    assert flat.index("Tabel3.1Karakteristikresponden") < flat.index("Jeniskelamin")
+    assert "@fig-" not in text and "@tbl-" not in text
+    # The cover page has no page number; the outline page is "i".
+    first, second = reader.pages[0].extract_text(), reader.pages[1].extract_text()
+    assert not re.search(r"^\s*(i|1)\s*$", first, re.MULTILINE)
+    assert re.search(r"^\s*i\s*$", second, re.MULTILINE)
+
+
+@pytest.mark.slow
+def test_markdown_intermediate_has_numbered_captions(rendered):
+    out, _ = rendered
+    md = (out / "laporan.md").read_text(encoding="utf-8")
+    assert ": Tabel 3.1 Karakteristik responden {#tbl-karakteristik}" in md
+    assert "![Gambar 3.1 Nilai rata-rata per unsur pelayanan](" in md
+    assert "[Tabel L5.1](#tbl-lampiran)" in md
+    assert "Text(0" not in md  # the last expression of a figure cell is not printed
+
+
+@pytest.mark.slow
+def test_html_is_self_contained_and_accessible(rendered):
+    out, _ = rendered
+    raw = (out / "laporan.html").read_text(encoding="utf-8")
+    assert '<html lang="id-ID"' in raw
+    assert "http://" not in raw and "https://" not in raw
+    parser = _html(out / "laporan.html")
+    urls = [v for _, attrs in parser.tags for k, v in attrs.items() if k in ("src", "href")]
+    urls += re.findall(r"url\(\s*['\"]?([^'\")]+)", raw)
+    assert urls, "expected some links/images"
+    for url in urls:
+        assert url.startswith(("#", "data:")), url
+    assert not any(tag == "script" for tag, _ in parser.tags)
+    images = [attrs for tag, attrs in parser.tags if tag == "img"]
+    assert len(images) == 2  # logo + figure
+    assert all(a.get("alt") for a in images)
+    assert any(a["alt"].startswith("Diagram batang nilai rata-rata") for a in images)
+    text = "".join(parser.text)
+    assert "Daftar Isi" in text and "Gambar 3.1" in text and "Tabel L5.1" in text
+    assert any(tag == "div" and a.get("class") == "table-wrap" for tag, a in parser.tags)
+
+
+@pytest.mark.slow
+def test_docx_a4_toc_alt_text_and_page_break(rendered):
+    import docx
+
+    out, _ = rendered
+    document = docx.Document(str(out / "laporan.docx"))
+    section = document.sections[0]
+    assert abs(section.page_width.mm - 210) < 0.5
+    assert abs(section.page_height.mm - 297) < 0.5
+    xml = zipfile.ZipFile(out / "laporan.docx").read("word/document.xml").decode("utf-8")
+    text = _docx_text(out / "laporan.docx")
+    assert "Daftar Isi" in text
+    assert "Gambar 3.1" in text and "Tabel 3.1" in text and "Tabel L5.1" in text
+    assert re.search(r'<wp:docPr [^>]*descr="Diagram batang nilai rata-rata', xml)
+    assert '<w:br w:type="page"/>' in xml or '<w:br w:type="page" />' in xml
+    assert "TOC \\o" in xml  # a real Word table of contents field
+
+
+@pytest.mark.slow
+def test_hostile_text_is_literal_everywhere(rendered):
+    out, result = rendered
+    html_text = _squash("".join(_html(out / "laporan.html").text))
+    docx_text = _squash(_docx_text(out / "laporan.docx"))
+    pdf_text = _squash(_pdf_text(out / "laporan.pdf"))
+    for part in HOSTILE_PARTS:
+        for name, text in (("html", html_text), ("docx", docx_text), ("pdf", pdf_text)):
+            assert text.count(_squash(part)) >= 2, (name, part)  # asis cell + inline value
+    for name, text in (("html", html_text), ("docx", docx_text)):
+        assert EMOJI in text and ARABIC in text and CHINESE in text, name
+    # PDF: Arabic is covered by the shipped fonts; emoji and CJK are not, and must not vanish
+    # silently: each is drawn as a visible square and reported.
+    assert ARABIC in pdf_text
+    assert "□" in pdf_text
+    assert result["missing_glyphs"] == {"你": 2, "好": 2, "😀": 2}
+    raw_html = (out / "laporan.html").read_text(encoding="utf-8")
+    assert "<script>" not in raw_html and "&lt;script&gt;alert(1)" in raw_html
+
+
+@pytest.mark.slow
+def test_two_renders_are_byte_identical(rendered, workspace, tmp_path):
+    out, _ = rendered
+    _render(workspace, tmp_path / "again", formats=("html", "docx", "pdf"))
+    for fmt in ("html", "docx", "pdf"):
+        first = (out / f"laporan.{fmt}").read_bytes()
+        second = (tmp_path / "again" / f"laporan.{fmt}").read_bytes()
+        assert first == second, fmt
+
+
+@pytest.mark.slow
+def test_unresolved_reference_fails_and_writes_nothing(tmp_path):
+    target = tmp_path / "x.pdf"
+    with pytest.raises(RenderError, match="@fig-missing"):
+        render_qmd(
+            FIXTURES / "unresolved.qmd",
+            {"pdf": target, "html": tmp_path / "x.html"},
+            {},
+            source_date_epoch=EPOCH,
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_cell_error_names_the_source_line(tmp_path):
+    qmd = tmp_path / "broken.qmd"
+    qmd.write_text(
+        "---\ntitle: Rusak\n---\n\n# BAB I A\n\n"
+        "```{python}\n#| label: tbl-x\nnilai = {}\n\nnilai['U1']\n```\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RenderError) as info:
+        render_qmd(qmd, {"md": tmp_path / "out.md"}, {}, source_date_epoch=EPOCH)
+    message = str(info.value)
+    assert f"{qmd}:11" in message
+    assert "nilai['U1']" in message and "KeyError" in message
+    assert "Traceback" not in message and "\x1b[" not in message
+    assert len(message.splitlines()) < 8
+    assert not (tmp_path / "out.md").exists()
+
+
+# --------------------------------------------------------------------------- unit tests
+
+
+def _pandoc_ast(markdown_text: str) -> dict:
+    out = subprocess.run(
+        [pypandoc.get_pandoc_path(), "-f", "markdown-citations", "-t", "json"],
+        input=markdown_text,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout)
+
+
+def _walk(node):
+    """Every dict in a pandoc JSON tree, depth first, in document order."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def _inline_text(inlines: list[dict]) -> str:
+    parts = []
+    for node in inlines:
+        kind = node["t"]
+        if kind == "Str":
+            parts.append(node["c"])
+        elif kind in ("Space", "SoftBreak"):
+            parts.append(" ")
+        elif kind == "LineBreak":
+            parts.append("\n")
+        else:
+            parts.append(f"<{kind}>")
+    return "".join(parts)
+
+
+@pytest.mark.parametrize(
+    "text",
+    HOSTILE_PARTS
+    + [
+        HOSTILE,
+        "1. bukan daftar",
+        "- bukan butir",
+        "# bukan judul",
+        "> bukan kutipan",
+        "| a | b |",
+        "$x^2$ ~sub~ ^sup^ ~~coret~~",
+        "<!-- komentar -->",
+        "`kode`{=typst}",
+        ":::: {.div}",
+        "[^1] catatan",
+        "&amp; &lt;",
+        "http://contoh.go.id <https://contoh.go.id>",
+        'Jum\'at "kutip" -- --- ...',
+        "a\\b\\\\c\\",
+    ],
+)
+def test_escape_is_literal_in_pandoc(text):
+    blocks = _pandoc_ast(escape(text))["blocks"]
+    assert len(blocks) == 1 and blocks[0]["t"] == "Para", blocks
+    assert _inline_text(blocks[0]["c"]) == " ".join(text.split(" ")).strip()
+
+
+def test_escape_newlines_controls_and_size():
+    assert escape("a\nb") == "a\\\nb"
+    assert escape("a\n\n  b\n") == "a\\\n\\\nb"
+    assert escape("a\r\nb", newlines="space") == "a b"
+    assert escape(None) == "" and escape(3.5) == "3\\.5"
+    assert escape("x\x00y\x1bz") == "x\ufffdy\ufffdz"
+    blocks = _pandoc_ast(escape("baris satu\n\n    kode?\n- butir"))["blocks"]
+    assert [b["t"] for b in blocks] == ["Para"]
+    assert _inline_text(blocks[0]["c"]) == "baris satu\n\nkode?\n- butir"
+    big = ("Pelayanan 😀 مرحبا 你好 <b>*x*</b> {{< y >}} #z\n" * 2500)[:100_000]
+    blocks = _pandoc_ast(escape(big))["blocks"]
+    assert len(blocks) == 1
+    assert _inline_text(blocks[0]["c"]).replace("\n", "") == big.replace("\n", "").rstrip()
+
+
+def test_table_escapes_cells_and_sets_widths():
+    md = table(
+        [["a|b", Raw("**tebal**"), 3], ["<i>", "x\ny", 4.5]],
+        headers=["Kolom *1*", "K2", "K3"],
+        align="lcr",
+        widths=[2, 1, 1],
+    )
+    blocks = _pandoc_ast(md)["blocks"]
+    assert [b["t"] for b in blocks] == ["Table"]
+    tbl = blocks[0]["c"]
+    colspecs = tbl[2]
+    assert [c[0]["t"] for c in colspecs] == ["AlignLeft", "AlignCenter", "AlignRight"]
+    widths = [c[1]["c"] for c in colspecs]
+    assert widths[0] == pytest.approx(2 * widths[1], rel=0.05)
+    cells = [_inline_text(p["c"]) for p in _walk(tbl) if p.get("t") == "Plain"]
+    assert cells == ["Kolom *1*", "K2", "K3", "a|b", "<Strong>", "3", "<i>", "x y", "4.5"]
+    with pytest.raises(ValueError):
+        table([[1, 2]], headers=["a"])
+    raw = table([["**a**", escape("<b>")]], headers=["*H*", "K"], raw=True)
+    cells = [_inline_text(p["c"]) for p in _walk(_pandoc_ast(raw)) if p.get("t") == "Plain"]
+    assert cells == ["<Emph>", "K", "<Strong>", "<b>"]
+
+
+def test_pagebreak_has_a_raw_block_per_format():
+    blocks = _pandoc_ast(pagebreak())["blocks"]
+    assert [(b["t"], b["c"][0]) for b in blocks] == [
+        ("RawBlock", "openxml"),
+        ("RawBlock", "typst"),
+        ("RawBlock", "html"),
+    ]
+
+
+def test_parse_qmd_cells_options_and_lines():
+    doc = parse_qmd(FIXTURES / "laporan_mini.qmd")
+    assert doc.meta["title"] == "Laporan Survei Kepuasan Masyarakat"
+    code = [c for c in doc.chunks if c.kind == "code"]
+    assert code[0].options == {"tags": ["parameters"]}
+    fig = next(c for c in code if c.options.get("label") == "fig-nilai")
+    assert fig.options["fig-alt"].startswith("Diagram batang")
+    assert fig.code.startswith("fig, ax = plt.subplots")
+    source = (FIXTURES / "laporan_mini.qmd").read_text(encoding="utf-8").split("\n")
+    assert source[fig.line - 1].startswith("#| label: fig-nilai")
+
+
+def test_crossrefs_are_numbered_per_chapter():
+    body = """# Kata Pengantar
+: \ue000tbl-a\ue001 Satu
+# BAB II Metode
+Lihat @tbl-b dan [@fig-c], bukan `@tbl-b` atau \\@tbl-b.
+: \ue000tbl-b\ue001 Dua
+![\ue000fig-c\ue001](f.png){alt="\ue0020\ue003"}
+```
+@tbl-b
+```
+# Lampiran 5 Rincian
+: \ue000tbl-d\ue001 Tiga
+# Penutup
+: \ue000tbl-e\ue001
+email kami@tbl-b.id
+# LAMPIRAN
+## Lampiran 2. Olah Data
+: \ue000tbl-f\ue001 Matriks"""
+    out = resolve_crossrefs(body, ["alt untuk @tbl-b"], Path("x.qmd"))
+    assert ": Tabel 1 Satu" in out
+    assert "Lihat [Tabel 2.1](#tbl-b) dan [Gambar 2.1](#fig-c), bukan `@tbl-b`" in out
+    assert "\\@tbl-b." in out and "\n@tbl-b\n" in out and "kami@tbl-b.id" in out
+    assert 'alt="alt untuk Tabel 2.1"' in out
+    assert ": Tabel L5.1 Tiga" in out and "\n: Tabel 2\n" in out
+    assert ": Tabel L2.1 Matriks" in out
+    with pytest.raises(RenderError, match="@fig-nope"):
+        resolve_crossrefs("Lihat @fig-nope.", [], Path("x.qmd"))
+
+
+def test_unsupported_shortcode_is_an_error(tmp_path):
+    from skm.render import _prepare_markdown
+
+    doc = parse_qmd(tmp_path / "x.qmd", "---\ntitle: x\n---\n\nA {{< include y.md >}}\n")
+    with pytest.raises(RenderError, match="unsupported shortcode"):
+        _prepare_markdown(doc.chunks[0], doc.meta, doc.path, 0)
+    doc = parse_qmd(
+        tmp_path / "x.qmd",
+        "Teks\n\n{{< pagebreak >}}\n\n`{{< pagebreak >}}`x {{</* pagebreak */>}}\n",
+    )
+    text, exprs = _prepare_markdown(doc.chunks[0], doc.meta, doc.path, 0)
+    assert text.count("#pagebreak(weak: true)") == 1
+    assert "`{{< pagebreak >}}`x {{< pagebreak >}}" in text
+    assert exprs == []
+
+
+def test_font_coverage_reports_missing_glyphs():
+    from skm.render import replace_missing_glyphs
+
+    source, missing = replace_missing_glyphs("Pelayanan ☐ ✓ مرحبا 你 😀\u200d x")
+    assert missing == {"你": 1, "😀": 1}
+    assert "☐ ✓ مرحبا □ □\u200d x" in source

@@ -1,0 +1,146 @@
+"""Contract tests: the pandera models of the ingest stage and the failures they must catch."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import pytest
+from skm.domain import UNSUR_CODES
+from skm.ingest import IngestResult, write_outputs
+from skm.tables import (
+    MAPPED_FIELDS,
+    REJECTED_COLUMNS,
+    RESPONSE_COLUMNS,
+    RawResponses,
+    Rejected,
+    Responses,
+    read_responses,
+)
+
+
+def responses(n: int = 3) -> pd.DataFrame:
+    """A valid responses table of `n` rows."""
+    data = {
+        "id": [f"R{i:05d}" for i in range(1, n + 1)],
+        "file": ["a.csv"] * n,
+        "raw_row": list(range(2, n + 2)),
+        "timestamp": [f"2023-02-{i:02d}T09:14:31+08:00" for i in range(1, n + 1)],
+        "semester": [1] * n,
+        "triwulan": [1] * n,
+        "layanan": [None] * n,
+        "jenis_kelamin": ["Laki-laki"] + ["Perempuan"] * (n - 1),
+        "usia": ["20–29 tahun"] * n,
+        "pendidikan": ["S1"] * n,
+        "pekerjaan": [None] * n,
+        **{code: pd.array([4] + [None] * (n - 1) if code == "U9" else [3] * n, dtype="Int64")
+           for code in UNSUR_CODES},
+        "saran": ["bagus"] + [None] * (n - 1),
+    }
+    return pd.DataFrame(data)[list(RESPONSE_COLUMNS)]
+
+
+def raw(n: int = 2) -> pd.DataFrame:
+    """A valid raw (mapped, all text) table."""
+    data = {"file": ["a.csv"] * n, "raw_row": list(range(2, n + 2))}
+    data.update({name: pd.array(["x"] * n, dtype="str") for name in MAPPED_FIELDS})
+    return pd.DataFrame(data)
+
+
+def failing_columns(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> set[str]:
+    with pytest.raises(pa.errors.SchemaErrors) as info:
+        model.validate(frame, lazy=True)
+    return set(info.value.failure_cases["column"].dropna().astype(str))
+
+
+def test_clean_model_inherits_the_raw_one() -> None:
+    assert issubclass(Responses, RawResponses)
+    assert set(Responses.to_schema().columns) == set(RESPONSE_COLUMNS)
+    assert set(RawResponses.to_schema().columns) == {"file", "raw_row", *MAPPED_FIELDS}
+
+
+def test_valid_tables_pass() -> None:
+    out = Responses.validate(responses(), lazy=True)
+    assert str(out["U1"].dtype) == "Int64"
+    assert RawResponses.validate(raw(), lazy=True)["U1"].tolist() == ["x", "x"]
+
+
+def test_raw_model_coerces_text() -> None:
+    frame = raw()
+    frame["usia"] = [25, 30]
+    out = RawResponses.validate(frame, lazy=True)
+    assert out["usia"].tolist() == ["25", "30"]
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("U3", 5),
+        ("U1", 0),
+        ("semester", 3),
+        ("triwulan", 5),
+        ("id", "X1"),
+        ("timestamp", "13/02/2023 9:14:31"),
+        ("timestamp", "2023-02-13 09:14:31"),
+        ("raw_row", 0),
+        ("file", ""),
+    ],
+)
+def test_clean_model_catches(column: str, value: object) -> None:
+    frame = responses()
+    frame[column] = frame[column].astype(object)
+    frame.loc[1, column] = value
+    assert column in failing_columns(Responses, frame)
+
+
+def test_all_failures_are_reported_at_once() -> None:
+    frame = responses()
+    frame["U2"] = pd.array([9, 3, 3], dtype="Int64")
+    frame["semester"] = [1, 7, 1]
+    assert {"U2", "semester"} <= failing_columns(Responses, frame)
+
+
+def test_duplicate_ids_are_caught() -> None:
+    frame = responses()
+    frame["id"] = ["R00001", "R00001", "R00003"]
+    assert "id" in failing_columns(Responses, frame)
+
+
+def test_a_response_without_any_answer_is_caught() -> None:
+    frame = responses()
+    for code in UNSUR_CODES:
+        frame.loc[2, code] = pd.NA
+    with pytest.raises(pa.errors.SchemaErrors, match="some_unsur_answered"):
+        Responses.validate(frame, lazy=True)
+
+
+@pytest.mark.parametrize("model", [Responses, RawResponses])
+def test_strict_columns(model: type[pa.DataFrameModel]) -> None:
+    frame = responses() if model is Responses else raw()
+    with pytest.raises(pa.errors.SchemaErrors):
+        model.validate(frame.assign(email="x@y.id"), lazy=True)
+    with pytest.raises(pa.errors.SchemaErrors):
+        model.validate(frame.drop(columns=["saran"]), lazy=True)
+
+
+def test_rejected_model() -> None:
+    frame = pd.DataFrame({
+        "file": ["a.csv"], "raw_row": [3], "column": [""], "value": [""],
+        "reason_code": ["no_answers"], "reason": ["Tidak ada satu pun unsur"],
+    })[list(REJECTED_COLUMNS)]
+    Rejected.validate(frame, lazy=True)
+    assert "reason_code" in failing_columns(Rejected, frame.assign(reason_code="lainnya"))
+    assert "reason" in failing_columns(Rejected, frame.assign(reason=""))
+
+
+def test_responses_csv_round_trip(tmp_path) -> None:
+    frame = Responses.validate(responses(), lazy=True)
+    rejected = pd.DataFrame({name: pd.array([], dtype="str") for name in REJECTED_COLUMNS})
+    rejected["raw_row"] = np.array([], dtype=np.int64)
+    result = IngestResult(frame, rejected, {"n_raw": 3})
+    write_outputs(result, tmp_path / "r.csv", tmp_path / "x.csv", tmp_path / "q.json")
+    back = read_responses(tmp_path / "r.csv")
+    assert list(back.columns) == list(RESPONSE_COLUMNS)
+    pd.testing.assert_frame_equal(back, frame, check_dtype=False)
+    assert back["U9"].isna().tolist() == [False, True, True]
+    assert str(back["U1"].dtype) == "Int64"

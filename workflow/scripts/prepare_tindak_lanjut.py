@@ -1,0 +1,16 @@
+"""Snakemake shim: the realisation of a year's RTL, with its dampak (rule prepare_tindak_lanjut)."""
+
+from skm.io import read_json, write_json
+from skm.shim import step
+from skm.tindak_lanjut import prepare
+
+snakemake = globals()["snakemake"]
+
+with step(snakemake.log[0]) as log:
+    inp = snakemake.input
+    nxt = read_json(inp.ikm_next[0]) if inp.ikm_next else None
+    tl = prepare(inp.rtl, inp.realisasi, read_json(inp.ikm), nxt)
+    for w in tl["warnings"]:
+        log.warning("%s: %s", inp.rtl, w)
+    write_json(tl, snakemake.output.tl)
+    log.info("realisasi %s%% (%d/%d)", tl["pct"], tl["n_done"], tl["n_planned"])

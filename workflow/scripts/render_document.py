@@ -1,0 +1,40 @@
+"""Snakemake shim: render a notebook to PDF, DOCX and HTML (rules render_laporan, render_tindak_lanjut).
+
+Every named input except the notebook becomes the notebook parameter `<name>_path`
+(an empty string when an optional input is absent).
+"""
+
+from pathlib import Path
+
+from skm.io import read_json
+from skm.laporan import cover_metadata
+from skm.provenance import document_epoch
+from skm.render import render_qmd
+from skm.shim import step
+
+snakemake = globals()["snakemake"]
+
+
+def as_path(value) -> str:
+    """One path (an optional input arrives as a list of zero or one)."""
+    if not isinstance(value, str):
+        value = value[0] if len(value) else ""
+    return str(Path(value).resolve()) if value else ""
+
+
+with step(snakemake.log[0]) as log:
+    inp = snakemake.input
+    settings = read_json(inp.settings)
+    params = {f"{k}_path": as_path(v) for k, v in inp.items() if k != "notebook"}
+    timings = render_qmd(
+        Path(inp.notebook),
+        {fmt: Path(snakemake.output[fmt]) for fmt in ("pdf", "docx", "html")},
+        params,
+        source_date_epoch=document_epoch(settings),
+        metadata=cover_metadata(settings, snakemake.params.title),
+    )
+    if timings.get("missing_glyphs"):
+        log.warning("characters the fonts lack, shown as a square in the PDF: %s",
+                    timings["missing_glyphs"])
+    log.info("rendered in %s", {k: round(v, 2) for k, v in timings.items()
+                                 if isinstance(v, float)})

@@ -1,0 +1,15 @@
+"""Snakemake shim: validate rtl.yaml and check its priorities (rule validate_rtl)."""
+
+from skm.io import read_json, write_json
+from skm.shim import step
+from skm.tindak_lanjut import load_rtl, priority_check
+
+snakemake = globals()["snakemake"]
+
+with step(snakemake.log[0]) as log:
+    rtl = load_rtl(snakemake.input.rtl)
+    warnings = priority_check(rtl, read_json(snakemake.input.ikm)["unsur"])
+    for w in warnings:
+        log.warning("%s: %s", snakemake.input.rtl, w)
+    write_json({"rtl": rtl, "warnings": warnings}, snakemake.output.rtl)
+    log.info("%d plan item(s)", len(rtl["rencana"]))

@@ -1,0 +1,1013 @@
+"""Read and validate one unit-year's Google Form exports into the clean responses table.
+
+`ingest` reads every export (CSV or XLSX) of a unit-year, keeps only the mapped columns (names,
+e-mail addresses and other unmapped columns are dropped at read time and never reach any
+output), checks every row and returns an `IngestResult`:
+
+- ``responses``: one PII-free row per scored response (the `skm.tables.Responses` contract);
+- ``rejected``: one line per problem found (the `skm.tables.Rejected` contract);
+- ``quality``: the data-quality figures (funnel, reasons, item non-response, how each file
+  was read).
+
+Structural problems (no export, unreadable or empty file, a required column missing, a
+duplicated header, contradictory day/month order) stop the unit with one `SkmInputError`.
+Row problems (unreadable or out-of-period timestamp, invalid answer, no answer at all, exact
+duplicate) reject the row. Work is vectorised: values are normalised once per distinct value
+(factorize, then map), never in a Python loop over the rows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+from pandas.util import hash_array
+
+from skm.domain import UNSUR_CODES, UNSUR_NAMES
+from skm.errors import SkmInputError
+from skm.io import atomic_write_bytes, write_json
+from skm.redact import redact_series
+from skm.tables import (
+    DEMOGRAPHIC_FIELDS,
+    MAPPED_FIELDS,
+    REASON_CODES,
+    REJECTED_COLUMNS,
+    RESPONSE_COLUMNS,
+    RawResponses,
+    Rejected,
+    Responses,
+)
+from skm.timestamps import EXAMPLES, format_date_id, format_local_arrow, parse_timestamps
+
+REQUIRED_FIELDS: tuple[str, ...] = ("timestamp", *UNSUR_CODES)
+OPTIONAL_FIELDS: tuple[str, ...] = ("layanan", *DEMOGRAPHIC_FIELDS, "saran")
+CATEGORY_FIELDS: tuple[str, ...] = ("layanan", *DEMOGRAPHIC_FIELDS)
+
+#: Rows of each sheet searched for the header row of an xlsx export.
+HEADER_SCAN_ROWS = 30
+
+#: Funnel stage of each reason code; a row counts once, by FUNNEL_PRIORITY.
+FUNNEL_STAGE: dict[str, str] = {
+    "timestamp_unparseable": "tidak_valid",
+    "answer_invalid": "tidak_valid",
+    "no_answers": "tidak_valid",
+    "timestamp_out_of_period": "di_luar_periode",
+    "duplicate": "duplikat",
+}
+FUNNEL_PRIORITY: tuple[str, ...] = ("tidak_valid", "di_luar_periode", "duplikat")
+
+_HEAD_BYTES = 1 << 20
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+_QUOTE_OR_EOL = re.compile(rb'["\r\n]')
+_DIGIT_ANSWER = re.compile(r"([1-4])(?:[.,]0+)?")
+_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
+_YEARS = r"\s*(?:tahun|thn|th)?\.?"
+#: An age ("34", "34 tahun", "34.0"), a range ("20-29 tahun"), or an open range ("> 60",
+#: ">= 60", "60+", "60 tahun ke atas", "< 20").
+_AGE = re.compile(r"(?P<age>\d{1,3})(?:[.,]0+)?" + _YEARS)
+_AGE_RANGE = re.compile(r"(?P<low>\d{1,3})-(?P<high>\d{1,3})" + _YEARS)
+_AGE_OVER = re.compile(r"(?:(?P<op>>=?)(?P<a>\d{1,3})" + _YEARS
+                       + r"|(?P<b>\d{1,3})(?:\+|" + _YEARS + r"\s*(?:ke ?atas|lebih)))")
+_AGE_UNDER = re.compile(r"(?:<|kurang dari)\s*(?P<age>\d{1,3})" + _YEARS)
+_FIELD_LABELS = {
+    "timestamp": "stempel waktu (timestamp)",
+    "layanan": "jenis layanan",
+    "jenis_kelamin": "jenis kelamin",
+    "usia": "usia",
+    "pendidikan": "pendidikan",
+    "pekerjaan": "pekerjaan",
+    "saran": "saran",
+    **{code: f"{code} ({UNSUR_NAMES[code]})" for code in UNSUR_CODES},
+}
+
+
+@dataclass
+class IngestResult:
+    """What `ingest` returns: the clean table, the rejected lines and the quality figures."""
+
+    responses: pd.DataFrame
+    rejected: pd.DataFrame
+    quality: dict
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def normalise_text(value: object) -> str:
+    """Case-folded text without invisible characters, white space collapsed and trimmed."""
+    return " ".join(str(value).translate(_INVISIBLE).split()).casefold()
+
+
+def category_key(value: object) -> str:
+    """Key for matching category labels: `normalise_text`, one kind of dash, no spaces
+    around '-' or '/' or after '<'/'>', and >=/<= for the symbols."""
+    text = normalise_text(value).translate(_DASHES).replace("≥", ">=").replace("≤", "<=")
+    text = re.sub(r"([<>]=?)\s*", r"\1", text)
+    return re.sub(r"\s*([-/])\s*", r"\1", text)
+
+
+def _quoted(texts: Iterable[str]) -> str:
+    items = [f"'{' '.join(str(t).split())}'" for t in texts]
+    return ", ".join(items) if items else "(tidak ada)"
+
+
+# --------------------------------------------------------------------------- header mapping
+
+
+@dataclass(frozen=True)
+class HeaderMap:
+    """The columns mapping of the settings: normalised header text -> field."""
+
+    fields: dict[str, str]
+    expected: dict[str, list[str]]
+
+    @classmethod
+    def from_columns(cls, columns: dict[str, str]) -> HeaderMap:
+        """Build from settings["columns"] (header text -> field)."""
+        fields: dict[str, str] = {}
+        expected: dict[str, list[str]] = {}
+        for header, name in columns.items():
+            fields.setdefault(normalise_text(header), name)
+            expected.setdefault(name, []).append(header)
+        return cls(fields, expected)
+
+    def locate(self, headers: list[str], file: str, where: str = "") -> dict[str, int]:
+        """Position of each mapped field among `headers`; structural problems raise."""
+        found: dict[str, list[int]] = {}
+        for pos, header in enumerate(headers):
+            name = self.fields.get(normalise_text(header))
+            if name is not None:
+                found.setdefault(name, []).append(pos)
+        for name, positions in found.items():
+            if len(positions) < 2:
+                continue
+            texts = [" ".join(str(headers[p]).split()) for p in positions]
+            numbers = ", ".join(f"ke-{p + 1}" for p in positions)
+            if len({normalise_text(t) for t in texts}) == 1:
+                message = (
+                    f"judul kolom '{texts[0]}' muncul {len(positions)} kali{where} "
+                    f"(kolom {numbers}), jadi tidak jelas kolom mana yang berisi "
+                    f"{_FIELD_LABELS[name]}. Hapus atau ganti nama kolom yang berlebih. "
+                    "(Duplicated header.)"
+                )
+            else:
+                message = (
+                    f"kolom {_quoted(texts)}{where} (kolom {numbers}) sama-sama dipetakan ke "
+                    f"{_FIELD_LABELS[name]}; sebuah file hanya boleh memuat satu di antaranya. "
+                    "Hapus kolom yang berlebih atau perbaiki pemetaan `columns`. "
+                    "(Two headers map to the same field.)"
+                )
+            raise SkmInputError(message, file=file, column=texts[1])
+        missing = [name for name in REQUIRED_FIELDS if name not in found]
+        if missing:
+            lines = "\n".join(
+                f"  - {_FIELD_LABELS[name]}: judul yang dikenali "
+                f"{_quoted(self.expected.get(name, []))}"
+                for name in missing
+            )
+            raise SkmInputError(
+                f"kolom wajib tidak ditemukan{where}:\n{lines}\n"
+                f"Judul kolom yang ada di file: {_quoted(headers)}.\n"
+                "Jika judul pertanyaan di formulir diubah, tambahkan judul barunya ke `columns` "
+                "di unit.yaml (atau config.yaml); jika file bukan ekspor SKM, keluarkan dari "
+                "folder. (Required column missing.)",
+                file=file,
+            )
+        return {name: positions[0] for name, positions in found.items()}
+
+
+# --------------------------------------------------------------------------- reading exports
+
+
+@dataclass
+class _Export:
+    """One export as read: mapped fields as text, spreadsheet row numbers, how it was read."""
+
+    path: Path
+    frame: pd.DataFrame
+    raw_rows: np.ndarray
+    headers: dict[str, str]
+    info: dict[str, Any]
+    excel_datetime: np.ndarray | None = None
+
+    @property
+    def name(self) -> str:
+        """File name without directory."""
+        return self.path.name
+
+
+def read_export(path: Path | str, headers: HeaderMap) -> _Export:
+    """Read one export (CSV or XLSX, told apart by content) keeping only mapped columns."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(_HEAD_BYTES)
+    except FileNotFoundError:
+        raise SkmInputError("file tidak ditemukan", file=str(path)) from None
+    except OSError as exc:
+        raise SkmInputError(f"file tidak dapat dibuka ({exc.strerror})", file=str(path)) from None
+    if head.startswith(b"PK\x03\x04"):
+        return _read_xlsx(path, headers)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SkmInputError(
+            "format Excel lama (.xls) tidak didukung; buka file lalu simpan sebagai .xlsx, "
+            "atau unduh ulang hasil survei sebagai .csv",
+            file=str(path),
+        )
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        raise SkmInputError(
+            "berkas bernama .xlsx tetapi isinya bukan berkas Excel yang sah (mungkin rusak "
+            "atau terpotong); unduh ulang hasil ekspor",
+            file=str(path),
+        )
+    return _read_csv(path, head, headers)
+
+
+def _record_end(data: bytes) -> int:
+    """Offset of the end of the first CSV record (first line break outside quotes)."""
+    in_quotes = False
+    for match in _QUOTE_OR_EOL.finditer(data):
+        if match.group() == b'"':
+            in_quotes = not in_quotes
+        elif not in_quotes:
+            return match.start()
+    return len(data)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "latin-1"
+
+
+def sniff_delimiter(header: str) -> str:
+    """The delimiter of a CSV header line: the most frequent of , ; tab outside quotes."""
+    counts = {",": 0, ";": 0, "\t": 0}
+    in_quotes = False
+    for char in header:
+        if char == '"':
+            in_quotes = not in_quotes
+        elif not in_quotes and char in counts:
+            counts[char] += 1
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] else ","
+
+
+def _read_csv(path: Path, head: bytes, headers: HeaderMap) -> _Export:
+    bom = head.startswith(codecs.BOM_UTF8)
+    body = head[len(codecs.BOM_UTF8):] if bom else head
+    if not body.strip():
+        raise SkmInputError(
+            "file kosong (tidak ada judul kolom maupun data); unduh ulang hasil ekspor dari "
+            "Google Forms/Sheets. (Empty file.)",
+            file=str(path),
+        )
+    header_text, encoding = _decode(body[: _record_end(body)])
+    delimiter = sniff_delimiter(header_text)
+    try:
+        header = next(csv.reader(io.StringIO(header_text, newline=""), delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise SkmInputError(f"baris judul kolom tidak dapat dibaca ({exc})",
+                            file=str(path)) from None
+    positions = headers.locate(header, str(path))
+    order = sorted(positions.items(), key=lambda item: item[1])
+    frame = None
+    if encoding == "utf-8":
+        frame = _read_csv_arrow(path, delimiter, len(header), [pos for _, pos in order])
+    if frame is None:
+        frame, encoding = _read_csv_pandas(path, delimiter, [pos for _, pos in order], encoding)
+    frame.columns = [name for name, _ in order]
+    if encoding == "utf-8" and bom:
+        encoding = "utf-8-sig"
+    info = {"encoding": encoding, "delimiter": delimiter, "sheet": None, "header_row": 1}
+    return _Export(
+        path=path,
+        frame=frame,
+        raw_rows=np.arange(2, len(frame) + 2, dtype=np.int64),
+        headers={name: header[pos].strip() for name, pos in order},
+        info=info,
+    )
+
+
+def _read_csv_arrow(path: Path, delimiter: str, width: int,
+                    positions: list[int]) -> pd.DataFrame | None:
+    """Fast path (pyarrow's multi-threaded reader) for regular UTF-8 files.
+
+    Returns None, so that `_read_csv_pandas` reads the file, whenever a record does not have
+    exactly one field per header (the pandas reader then pads or ignores like a spreadsheet)
+    or the text is not valid UTF-8. Blank lines are kept as empty records, so row numbers
+    are those of the spreadsheet.
+    """
+    names = [f"c{i}" for i in range(width)]
+    wanted = [names[pos] for pos in positions]
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
+                newlines_in_values=True, ignore_empty_lines=False,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=wanted, column_types=dict.fromkeys(wanted, pa.string()),
+                strings_can_be_null=False, quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowException, ValueError, UnicodeError, OSError):
+        return None  # a record with too few/many fields, or text that is not UTF-8
+    if table.num_rows == 0:
+        return None
+    table = table.slice(1)  # the header record
+    return pd.DataFrame({name: _STR.__from_arrow__(table.column(name)) for name in wanted})
+
+
+def _read_csv_pandas(path: Path, delimiter: str, positions: list[int],
+                     encoding: str) -> tuple[pd.DataFrame, str]:
+    """Read with pandas' C engine, everything as text, trying UTF-8, cp1252 then Latin-1."""
+    candidates = ["utf-8", "cp1252", "latin-1"]
+    for candidate in candidates[candidates.index(encoding):]:
+        try:
+            frame = pd.read_csv(
+                path, sep=delimiter, header=0, usecols=positions, dtype=str,
+                keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                encoding=candidate, engine="c", quotechar='"', doublequote=True,
+            )
+        except UnicodeDecodeError:
+            continue
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error,
+                OverflowError) as exc:
+            raise SkmInputError(
+                f"file tidak dapat dibaca sebagai CSV ({str(exc).strip()}); periksa apakah "
+                "ada tanda kutip yang tidak ditutup, atau unduh ulang hasil ekspor. "
+                "(Unreadable CSV.)",
+                file=str(path),
+            ) from None
+        return frame, candidate
+    raise SkmInputError("pengodean karakter file tidak dikenali", file=str(path))
+
+
+def _cell_text(value: object) -> str:
+    """Text of an xlsx cell as a spreadsheet shows it (numbers keep a '.0' if float)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    return str(value)
+
+
+def _excel_timestamp(value: object, epoch: dt.datetime) -> tuple[str, bool]:
+    """Timestamp cell as ISO text; True when it was a real date-time (or date serial)."""
+    from openpyxl.utils.datetime import from_excel
+
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958465:
+        value = from_excel(value, epoch)
+    if isinstance(value, dt.datetime):
+        if value.microsecond:
+            value = (value + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
+        return value.strftime("%Y-%m-%d %H:%M:%S"), True
+    if isinstance(value, dt.date):
+        return value.isoformat(), True
+    return _cell_text(value), False
+
+
+def _read_xlsx(path: Path, headers: HeaderMap) -> _Export:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for damaged files
+        raise SkmInputError(
+            f"berkas Excel tidak dapat dibuka ({type(exc).__name__}: {exc}); buka lalu simpan "
+            "ulang sebagai .xlsx, atau unduh ulang hasil survei sebagai .csv",
+            file=str(path),
+        ) from None
+    try:
+        return _read_workbook(book, path, headers)
+    except SkmInputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - damaged sheet XML surfaces while iterating
+        raise SkmInputError(
+            f"isi berkas Excel tidak dapat dibaca ({type(exc).__name__}: {exc}); simpan ulang "
+            "sebagai .xlsx atau unduh ulang sebagai .csv",
+            file=str(path),
+        ) from None
+    finally:
+        book.close()
+
+
+def _read_workbook(book: Any, path: Path, headers: HeaderMap) -> _Export:
+    best: tuple[int, int, int] | None = None
+    chosen: tuple[Any, int, list[str]] | None = None
+    scanned: list[str] = []
+    for sheet_no, sheet in enumerate(book.worksheets):
+        if hasattr(sheet, "reset_dimensions"):
+            sheet.reset_dimensions()
+        first: tuple[int, list[str]] | None = None
+        rows = sheet.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True)
+        for row_no, row in enumerate(rows, start=1):
+            texts = [_cell_text(v) for v in row]
+            if first is None and any(t.strip() for t in texts):
+                first = (row_no, texts)
+            mapped = {headers.fields.get(normalise_text(t)) for t in texts if t.strip()}
+            if "timestamp" in mapped:
+                rank = (-len(mapped - {None}), sheet_no, row_no)
+                if best is None or rank < best:
+                    best, chosen = rank, (sheet, row_no, texts)
+        seen = (f"baris {first[0]}: {_quoted(t for t in first[1] if t.strip())}" if first
+                else "kosong")
+        scanned.append(f"'{sheet.title}' ({seen})")
+    if chosen is None:
+        raise SkmInputError(
+            "tidak ada lembar (sheet) yang memuat baris judul kolom dengan kolom stempel waktu "
+            f"({_quoted(headers.expected.get('timestamp', []))}) dalam {HEADER_SCAN_ROWS} baris "
+            f"pertamanya. Lembar yang diperiksa: {'; '.join(scanned) or '(tidak ada)'}. "
+            "Pastikan lembar jawaban formulir ada di file ini, atau tambahkan judul kolom stempel "
+            "waktunya ke `columns` di unit.yaml. (Header row not found.)",
+            file=str(path),
+        )
+    sheet, header_row, header = chosen
+    where = f" (lembar '{sheet.title}', baris judul {header_row})"
+    positions = headers.locate(header, str(path), where)
+    order = sorted(positions.items(), key=lambda item: item[1])
+    values: dict[str, list[str]] = {name: [] for name, _ in order}
+    excel_flags: list[bool] = []
+    raw_rows: list[int] = []
+    epoch = book.epoch
+    ts_pos = positions["timestamp"]
+    for offset, row in enumerate(sheet.iter_rows(min_row=header_row + 1, values_only=True)):
+        raw_rows.append(header_row + 1 + offset)
+        width = len(row)
+        for name, pos in order:
+            cell = row[pos] if pos < width else None
+            if pos == ts_pos:
+                text, is_dt = _excel_timestamp(cell, epoch)
+                excel_flags.append(is_dt)
+            else:
+                text = _cell_text(cell)
+            values[name].append(text)
+    frame = pd.DataFrame({name: pd.array(vals, dtype=_STR) for name, vals in values.items()},
+                         columns=[name for name, _ in order])
+    info = {"encoding": None, "delimiter": None, "sheet": sheet.title, "header_row": header_row}
+    return _Export(
+        path=path,
+        frame=frame,
+        raw_rows=np.asarray(raw_rows, dtype=np.int64),
+        headers={name: str(header[pos]).strip() for name, pos in order},
+        info=info,
+        excel_datetime=np.asarray(excel_flags, dtype=bool),
+    )
+
+
+# --------------------------------------------------------------------------- normalising values
+
+
+@dataclass
+class _Context:
+    """Lookups built once per ingest, and ids shared by all files of the unit-year."""
+
+    offset: int
+    date_order: str
+    start: np.datetime64
+    end: np.datetime64
+    period_text: str
+    labels: dict[str, dict[str, int]]
+    label_text: dict[str, str]
+    categories: dict[str, dict[str, str]]
+    checked: set[str]
+    age_bins: list[tuple[int, str]]
+    invalid_ids: dict[str, int] = field(default_factory=dict)
+    unreadable_ids: dict[str, int] = field(default_factory=dict)
+    value_ids: dict[str, dict[str, int]] = field(default_factory=dict)
+    unmatched: dict[str, set[int]] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> _Context:
+        """Build the lookups from the settings of `skm.settings.load_unit_year`."""
+        start = dt.date.fromisoformat(str(settings["period"]["start"]))
+        end = dt.date.fromisoformat(str(settings["period"]["end"]))
+        labels = {
+            code: {normalise_text(text): score for score, text in
+                   enumerate(settings["labels"][code], start=1)}
+            for code in UNSUR_CODES
+        }
+        label_text = {code: ", ".join(settings["labels"][code]) for code in UNSUR_CODES}
+        demografi = settings.get("demografi") or {}
+        categories: dict[str, dict[str, str]] = {}
+        checked: set[str] = set()
+        for name in DEMOGRAPHIC_FIELDS:
+            entries = demografi.get(name) or []
+            lookup: dict[str, str] = {}
+            for entry in entries:
+                for text in [entry["label"], *(entry.get("alias") or [])]:
+                    lookup.setdefault(category_key(text), entry["label"])
+            categories[name] = lookup
+            if entries:
+                checked.add(name)
+        layanan = settings.get("layanan") or []
+        categories["layanan"] = {category_key(text): text for text in layanan}
+        if layanan:
+            checked.add("layanan")
+        age_bins = sorted((int(e["min"]), e["label"]) for e in demografi.get("usia") or [])
+        return cls(
+            offset=int(settings["utc_offset_hours"]),
+            date_order=settings.get("date_order") or "day_first",
+            start=np.datetime64(start, "D"),
+            end=np.datetime64(end, "D"),
+            period_text=f"{format_date_id(start)} – {format_date_id(end)}",
+            labels=labels,
+            label_text=label_text,
+            categories=categories,
+            checked=checked,
+            age_bins=age_bins,
+            value_ids={name: {} for name in (*CATEGORY_FIELDS, "saran")},
+            unmatched={name: set() for name in CATEGORY_FIELDS},
+        )
+
+    def category(self, name: str, text: str) -> str | None:
+        """The configured label `text` stands for, or None."""
+        label = self.categories[name].get(category_key(text))
+        if label is None and name == "usia" and self.age_bins:
+            label = self._age_group(category_key(text))
+        return label
+
+    def _age_group(self, key: str) -> str | None:
+        """Age group of a numeric age or an age range that fits in one group."""
+
+        def group(age: int) -> str | None:
+            fitting = [label for low, label in self.age_bins if low <= age]
+            return fitting[-1] if fitting and 0 <= age <= 120 else None
+
+        if match := _AGE.fullmatch(key):
+            return group(int(match["age"]))
+        if match := _AGE_RANGE.fullmatch(key):
+            low, high = group(int(match["low"])), group(int(match["high"]))
+            return low if low == high else None
+        if match := _AGE_OVER.fullmatch(key):
+            age = int(match["a"] or match["b"]) + (1 if match["op"] == ">" else 0)
+            return group(age) if group(age) == self.age_bins[-1][1] else None
+        if match := _AGE_UNDER.fullmatch(key):
+            below = int(match["age"])
+            fits = len(self.age_bins) == 1 or below <= self.age_bins[1][0]
+            return self.age_bins[0][1] if fits and self.age_bins[0][0] == 0 else None
+        return None
+
+    def value_id(self, name: str, text: str) -> int:
+        """Id of a (normalised) value of field `name`, shared by all files."""
+        ids = self.value_ids[name]
+        return ids.setdefault(text, len(ids))
+
+    def values(self, name: str) -> np.ndarray:
+        """Texts by id, with None appended for id -1 (blank)."""
+        return np.asarray([*self.value_ids[name], None], dtype=object)
+
+
+def _factorize(series: pd.Series | None, n: int) -> tuple[np.ndarray, list[str]]:
+    if series is None:
+        return np.full(n, -1, dtype=np.int64), []
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return codes, [str(u) for u in uniques]
+
+
+def _answers(series: pd.Series, code: str, ctx: _Context) -> tuple[np.ndarray, np.ndarray]:
+    """Answer keys of one unsur column (0 blank, 1..4 score, >=5 invalid) and reason per row
+    (object array, None where valid)."""
+    codes, uniques = _factorize(series, len(series))
+    keys = np.zeros(len(uniques) + 1, dtype=np.int32)
+    reasons = np.full(len(uniques) + 1, None, dtype=object)
+    lookup = ctx.labels[code]
+    for i, raw in enumerate(uniques):
+        norm = normalise_text(raw)
+        if not norm:
+            continue
+        score = lookup.get(norm)
+        if score is None:
+            digit = _DIGIT_ANSWER.fullmatch(norm)
+            score = int(digit.group(1)) if digit else None
+        if score is not None:
+            keys[i] = score
+            continue
+        keys[i] = 5 + ctx.invalid_ids.setdefault(norm, len(ctx.invalid_ids))
+        shown = " ".join(raw.split())
+        if _NUMBER.fullmatch(norm):
+            reasons[i] = (f"Jawaban '{shown}' di luar skala 1–4 untuk unsur {code} "
+                          f"({UNSUR_NAMES[code]})")
+        else:
+            reasons[i] = (f"Jawaban '{shown}' tidak termasuk pilihan unsur {code} "
+                          f"({UNSUR_NAMES[code]}): {ctx.label_text[code]}")
+    return keys[codes], reasons[codes]
+
+
+def _categories(series: pd.Series | None, name: str, n: int, ctx: _Context) -> np.ndarray:
+    """Ids of the normalised values of a category field (-1 blank)."""
+    codes, uniques = _factorize(series, n)
+    ids = np.full(len(uniques) + 1, -1, dtype=np.int32)
+    for i, raw in enumerate(uniques):
+        shown = raw.strip()
+        if not shown:
+            continue
+        label = ctx.category(name, shown) if name in ctx.checked else None
+        ids[i] = ctx.value_id(name, label if label is not None else shown)
+        if label is None and name in ctx.checked:
+            ctx.unmatched[name].add(int(ids[i]))
+    return ids[codes]
+
+
+def _saran(series: pd.Series | None, n: int, ctx: _Context) -> np.ndarray:
+    """Ids of the cleaned suggestions (trimmed, line ends unified; -1 blank)."""
+    codes, uniques = _factorize(series, n)
+    ids = np.full(len(uniques) + 1, -1, dtype=np.int32)
+    for i, raw in enumerate(uniques):
+        text = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
+        if text:
+            ids[i] = ctx.value_id("saran", text)
+    return ids[codes]
+
+
+# --------------------------------------------------------------------------- per-file checks
+
+
+@dataclass
+class _Part:
+    """One export after normalisation: integer arrays, one entry per non-blank row."""
+
+    arrays: dict[str, np.ndarray]
+    problems: list[pd.DataFrame]
+    info: dict[str, Any]
+
+
+def _problem_frame(file_no: int, rows: np.ndarray, order: int | np.ndarray, column: str,
+                   values: Iterable[str] | str, code: str,
+                   reasons: Iterable[str] | str) -> pd.DataFrame:
+    count = len(rows)
+    return pd.DataFrame({
+        "file_no": np.full(count, file_no, dtype=np.int64),
+        "raw_row": np.asarray(rows, dtype=np.int64),
+        "order": np.broadcast_to(np.asarray(order, dtype=np.int64), (count,)),
+        "column": [column] * count,
+        "value": [values] * count if isinstance(values, str) else list(values),
+        "reason_code": [code] * count,
+        "reason": [reasons] * count if isinstance(reasons, str) else list(reasons),
+    })
+
+
+def _blank_text(series: pd.Series) -> np.ndarray:
+    return series.fillna("").str.strip().eq("").to_numpy(dtype=bool)
+
+
+def _process(export: _Export, file_no: int, ctx: _Context) -> _Part:
+    frame, rows, n = export.frame, export.raw_rows, len(export.frame)
+    RawResponses.validate(_raw_view(export), lazy=True)
+
+    ts_raw = frame["timestamp"]
+    stamps = parse_timestamps(
+        ts_raw, utc_offset_hours=ctx.offset, date_order=ctx.date_order, rows=rows,
+        file=str(export.path), column=export.headers["timestamp"],
+        excel_datetime=export.excel_datetime,
+    )
+    local = stamps.local
+    ok = stamps.ok
+    bad = np.flatnonzero(~ok)
+    ts_blank = np.zeros(n, dtype=bool)
+    ts_key = local.astype(np.int64)
+    if len(bad):
+        raw_bad = ts_raw.iloc[bad]
+        ts_blank[bad] = _blank_text(raw_bad)
+        stripped = [" ".join(str(v).split()) for v in raw_bad.fillna("")]
+        ts_key[bad] = [-1 - ctx.unreadable_ids.setdefault(t, len(ctx.unreadable_ids))
+                       for t in stripped]
+
+    arrays: dict[str, np.ndarray] = {"ts_key": ts_key}
+    reasons: dict[str, np.ndarray] = {}
+    for code in UNSUR_CODES:
+        arrays[code], reasons[code] = _answers(frame[code], code, ctx)
+    for name in CATEGORY_FIELDS:
+        arrays[name] = _categories(frame.get(name), name, n, ctx)
+    arrays["saran"] = _saran(frame.get("saran"), n, ctx)
+
+    blank = ts_blank.copy()
+    for name in (*UNSUR_CODES, *CATEGORY_FIELDS, "saran"):
+        blank &= (arrays[name] == 0) if name in UNSUR_CODES else (arrays[name] < 0)
+    keep = np.flatnonzero(~blank)
+    if len(keep) == 0:
+        raise SkmInputError(
+            "hanya berisi baris judul kolom, tidak ada baris jawaban; unduh ulang hasil "
+            "ekspor setelah ada responden, atau keluarkan file ini dari folder. "
+            "(Header only, no data rows.)",
+            file=str(export.path),
+        )
+    if len(keep) < n:
+        arrays = {key: values[keep] for key, values in arrays.items()}
+        reasons = {key: values[keep] for key, values in reasons.items()}
+        local, ok, ts_blank, rows = local[keep], ok[keep], ts_blank[keep], rows[keep]
+        ts_raw = ts_raw.iloc[keep]
+        frame = frame.iloc[keep]
+    count = len(keep)
+    arrays.update(file_no=np.full(count, file_no, dtype=np.int32), raw_row=rows, local=local)
+
+    problems: list[pd.DataFrame] = []
+    header = export.headers["timestamp"]
+    bad = np.flatnonzero(~ok)
+    if len(bad):
+        raw_bad = ts_raw.iloc[bad].fillna("")
+        texts = [
+            "Stempel waktu kosong" if blank_cell else
+            f"Stempel waktu '{' '.join(str(v).split())}' tidak dapat dibaca "
+            f"(format yang dikenali: {EXAMPLES})"
+            for v, blank_cell in zip(raw_bad, ts_blank[bad], strict=True)
+        ]
+        problems.append(_problem_frame(file_no, rows[bad], 0, header, raw_bad.astype(str),
+                                       "timestamp_unparseable", texts))
+    days = local.astype("datetime64[D]")
+    before = ok & (days < ctx.start)
+    after = ok & (days > ctx.end)
+    out = np.flatnonzero(before | after)
+    if len(out):
+        day_codes, day_uniques = pd.factorize(days[out])
+        side = np.where(before[out], " (sebelum awal periode)",
+                        " (setelah akhir periode)").astype(object)
+        day_text = np.asarray([f"Stempel waktu {str(d)[:10]} di luar periode survei "
+                               f"{ctx.period_text}" for d in day_uniques], dtype=object)
+        problems.append(_problem_frame(
+            file_no, rows[out], 0, header, ts_raw.iloc[out].fillna("").astype(str),
+            "timestamp_out_of_period", day_text[day_codes] + side,
+        ))
+    answered = np.zeros(count, dtype=bool)
+    for order, code in enumerate(UNSUR_CODES, start=1):
+        keys = arrays[code]
+        answered |= keys > 0
+        invalid = np.flatnonzero(keys >= 5)
+        if len(invalid):
+            problems.append(_problem_frame(
+                file_no, rows[invalid], order, export.headers[code],
+                frame[code].iloc[invalid].astype(str), "answer_invalid", reasons[code][invalid],
+            ))
+    none = np.flatnonzero(~answered)
+    if len(none):
+        problems.append(_problem_frame(file_no, rows[none], 10, "", "", "no_answers",
+                                       "Tidak ada satu pun unsur (U1–U9) yang dijawab"))
+    arrays["invalid"] = ~ok | ~answered
+    for code in UNSUR_CODES:
+        arrays["invalid"] |= arrays[code] >= 5
+    arrays["out_of_period"] = before | after
+
+    info = {
+        "file": export.name,
+        "rows": count,
+        "blank_rows": int(n - count),
+        **export.info,
+        "timestamp_style": stamps.style,
+        "date_order": stamps.date_order,
+        "date_order_rule": stamps.date_order_rule,
+        "columns": dict(export.headers),
+    }
+    return _Part(arrays=arrays, problems=problems, info=info)
+
+
+def _raw_view(export: _Export) -> pd.DataFrame:
+    """The export in the `RawResponses` shape (absent optional fields as empty columns)."""
+    n = len(export.frame)
+    data: dict[str, Any] = {
+        "file": pd.array([export.name] * n, dtype=_STR),
+        "raw_row": export.raw_rows,
+    }
+    for name in MAPPED_FIELDS:
+        data[name] = (export.frame[name].array if name in export.frame
+                      else pd.array([None] * n, dtype=_STR))
+    return pd.DataFrame(data)
+
+
+# --------------------------------------------------------------------------- whole unit-year
+
+
+def _first_occurrence(keys: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(is_duplicate, index of the first row with the same key) over all rows, in order.
+
+    Rows are grouped by a 64-bit hash of their integer keys, then every candidate duplicate
+    is compared exactly with its first row; a hash collision falls back to exact grouping.
+    """
+    columns = list(keys.values())
+    n = len(columns[0])
+    positions = np.arange(n, dtype=np.int64)
+    combined = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for values in columns:
+            combined = combined * np.uint64(1099511628211) ^ hash_array(values)
+    group, uniques = pd.factorize(combined)
+    first = np.empty(len(uniques), dtype=np.int64)
+    first[group[::-1]] = positions[::-1]
+    origin = first[group]
+    candidates = np.flatnonzero(origin != positions)
+    same = np.ones(len(candidates), dtype=bool)
+    for values in columns:
+        same &= values[candidates] == values[origin[candidates]]
+    if not same.all():  # pragma: no cover - 64-bit collision
+        frame = pd.DataFrame(keys, copy=False)
+        group = frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy()
+        first = np.empty(group.max() + 1, dtype=np.int64)
+        first[group[::-1]] = positions[::-1]
+        origin = first[group]
+    return origin != positions, origin
+
+
+def _string_array(values: pa.Array | pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
+    return _STR.__from_arrow__(values if isinstance(values, pa.ChunkedArray)
+                               else pa.chunked_array([values], pa.string()))
+
+
+def _take_strings(texts: Iterable[str | None], ids: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Strings by id (-1 gives a missing value), built in Arrow without Python objects."""
+    dictionary = pa.array(list(texts), pa.string())
+    indices = pa.array(ids.astype(np.int64), mask=ids < 0)
+    return _string_array(dictionary.take(indices))
+
+
+def _ids(count: int) -> pd.api.extensions.ExtensionArray:
+    width = max(5, len(str(count)))
+    numbers = pc.cast(pa.array(np.arange(1, count + 1, dtype=np.int64)), pa.string())
+    padded = pc.utf8_lpad(numbers, width=width, padding="0")
+    return _string_array(pc.binary_join_element_wise("R", padded, ""))
+
+
+def _scores(keys: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    return pd.arrays.IntegerArray(np.where(keys > 0, keys, 0).astype(np.int64), keys <= 0)
+
+
+def _one_error(errors: list[SkmInputError]) -> SkmInputError:
+    """All structural problems of the unit-year as one error (each names its file)."""
+    if len(errors) == 1:
+        return errors[0]
+    listed = "\n".join(f"{i}. {error}" for i, error in enumerate(errors, start=1))
+    return SkmInputError(f"{len(errors)} file ekspor bermasalah; perbaiki semuanya lalu "
+                         f"jalankan lagi:\n{listed}")
+
+
+def ingest(export_paths: list[Path], settings: dict) -> IngestResult:
+    """Read, validate and clean all exports of one unit-year (see the module docstring).
+
+    `settings` is the dict of `skm.settings.load_unit_year`. Raises SkmInputError for a
+    structural problem; row problems end in `IngestResult.rejected`.
+    """
+    paths = sorted({Path(p) for p in export_paths}, key=lambda p: (p.name, str(p)))
+    if not paths:
+        raise SkmInputError(
+            "tidak ada file ekspor (.csv atau .xlsx) untuk unit dan tahun ini; taruh hasil "
+            "unduhan Google Forms/Sheets di folder ini lalu jalankan lagi. (No export found.)",
+            file=str(settings.get("year_dir") or ""),
+        )
+    header_map = HeaderMap.from_columns(settings["columns"])
+    ctx = _Context.from_settings(settings)
+    errors: list[SkmInputError] = []
+    exports: list[_Export] = []
+    for path in paths:
+        try:
+            exports.append(read_export(path, header_map))
+        except SkmInputError as exc:
+            errors.append(exc)
+    parts: list[_Part] = []
+    for no, export in enumerate(exports):
+        try:
+            parts.append(_process(export, no, ctx))
+        except SkmInputError as exc:
+            errors.append(exc)
+    if errors:
+        raise _one_error(errors)
+    names = np.asarray([export.name for export in exports], dtype=object)
+
+    cat = {key: np.concatenate([part.arrays[key] for part in parts])
+           for key in parts[0].arrays}
+    n_raw = len(cat["raw_row"])
+    key_names = ("ts_key", *UNSUR_CODES, *CATEGORY_FIELDS, "saran")
+    duplicate, origin = _first_occurrence({key: cat[key] for key in key_names})
+    problems = [frame for part in parts for frame in part.problems]
+    dup = np.flatnonzero(duplicate)
+    if len(dup):
+        src = origin[dup]
+        reasons = [f"Duplikat persis dari baris {row} (file {name})"
+                   for row, name in zip(cat["raw_row"][src], names[cat["file_no"][src]],
+                                        strict=True)]
+        for file_no in np.unique(cat["file_no"][dup]):
+            mine = cat["file_no"][dup] == file_no
+            problems.append(_problem_frame(int(file_no), cat["raw_row"][dup][mine], 11, "", "",
+                                           "duplicate", np.asarray(reasons, object)[mine]))
+    rejected = _rejected_frame(problems, names)
+
+    stage = np.select([cat["invalid"], cat["out_of_period"], duplicate],
+                      list(range(len(FUNNEL_PRIORITY))), default=-1)
+    valid = stage < 0
+    responses, redacted = _responses_frame(cat, valid, names, ctx)
+    counts = np.bincount(stage[~valid], minlength=len(FUNNEL_PRIORITY))
+    quality = _quality(cat, valid, counts, rejected, redacted, parts, ctx, n_raw)
+    return IngestResult(responses=responses, rejected=rejected, quality=quality)
+
+
+def _rejected_frame(problems: list[pd.DataFrame], names: np.ndarray) -> pd.DataFrame:
+    if not problems:
+        empty = {name: pd.array([], dtype=_STR) for name in REJECTED_COLUMNS}
+        empty["raw_row"] = np.asarray([], dtype=np.int64)
+        return Rejected.validate(pd.DataFrame(empty), lazy=True)
+    frame = pd.concat(problems, ignore_index=True)
+    frame = frame.sort_values(["file_no", "raw_row", "order"], kind="stable")
+    frame.insert(0, "file", names[frame["file_no"].to_numpy()])
+    frame = frame.drop(columns=["file_no", "order"]).reset_index(drop=True)
+    for name in ("file", "column", "value", "reason_code", "reason"):
+        frame[name] = pd.array(frame[name].to_numpy(dtype=object), dtype=_STR)
+    frame["value"], _ = redact_series(frame["value"])
+    frame["reason"], _ = redact_series(frame["reason"])
+    frame["value"] = frame["value"].fillna("")
+    frame["column"] = frame["column"].fillna("")
+    return Rejected.validate(frame[list(REJECTED_COLUMNS)], lazy=True)
+
+
+def _responses_frame(cat: dict[str, np.ndarray], valid: np.ndarray, names: np.ndarray,
+                     ctx: _Context) -> tuple[pd.DataFrame, int]:
+    rows = np.flatnonzero(valid)
+    order = np.lexsort((cat["raw_row"][rows], cat["file_no"][rows],
+                        cat["local"][rows].astype(np.int64)))
+    rows = rows[order]
+    local = cat["local"][rows]
+    month = local.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    data: dict[str, Any] = {
+        "id": _ids(len(rows)),
+        "file": _take_strings(names, cat["file_no"][rows]),
+        "raw_row": cat["raw_row"][rows].astype(np.int64),
+        "timestamp": _string_array(format_local_arrow(local, ctx.offset)),
+        "semester": np.where(month <= 6, 1, 2).astype(np.int64),
+        "triwulan": ((month - 1) // 3 + 1).astype(np.int64),
+    }
+    for name in CATEGORY_FIELDS:
+        data[name] = _take_strings(ctx.value_ids[name], cat[name][rows])
+    for code in UNSUR_CODES:
+        data[code] = _scores(cat[code][rows])
+    saran = pd.Series(_take_strings(ctx.value_ids["saran"], cat["saran"][rows]))
+    saran, redacted = redact_series(saran)
+    data["saran"] = saran.array
+    frame = pd.DataFrame(data, columns=list(RESPONSE_COLUMNS))
+    return Responses.validate(frame, lazy=True)[list(RESPONSE_COLUMNS)], redacted
+
+
+def _quality(cat: dict[str, np.ndarray], valid: np.ndarray, stage_counts: np.ndarray,
+             rejected: pd.DataFrame, redacted: int, parts: list[_Part], ctx: _Context,
+             n_raw: int) -> dict:
+    n_valid = int(valid.sum())
+    stages = dict(zip(FUNNEL_PRIORITY, (int(c) for c in stage_counts), strict=True))
+    reason_counts = rejected["reason_code"].value_counts()
+    unmatched: dict[str, dict[str, int]] = {}
+    for name in CATEGORY_FIELDS:
+        if name not in ctx.checked and name == "layanan":
+            continue
+        ids = cat[name][valid]
+        wanted = sorted(ctx.unmatched.get(name, ()))
+        counts = np.bincount(ids[ids >= 0], minlength=len(ctx.value_ids[name]))
+        texts = ctx.values(name)
+        unmatched[name] = {str(texts[i]): int(counts[i]) for i in wanted if counts[i]}
+    return {
+        "n_raw": int(n_raw),
+        "n_valid": n_valid,
+        "n_rejected": int(n_raw - n_valid),
+        "funnel": {
+            "diterima": int(n_raw),
+            "duplikat": stages["duplikat"],
+            "di_luar_periode": stages["di_luar_periode"],
+            "tidak_valid": stages["tidak_valid"],
+            "diolah": n_valid,
+        },
+        "reason_counts": {code: int(reason_counts.get(code, 0)) for code in REASON_CODES},
+        "item_nonresponse": {code: int((cat[code][valid] == 0).sum()) for code in UNSUR_CODES},
+        "demografi_unmatched": unmatched,
+        "saran_redacted": int(redacted),
+        "files": [part.info for part in parts],
+    }
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_outputs(result: IngestResult, responses_csv: Path, rejected_csv: Path,
+                  quality_json: Path) -> None:
+    """Write responses.csv, rejected.csv (UTF-8, LF line ends) and quality.json (sorted keys),
+    each atomically (temporary file in the same folder, then os.replace)."""
+    for frame, path in ((result.responses, responses_csv), (result.rejected, rejected_csv)):
+        text = frame.to_csv(index=False, lineterminator="\n")
+        atomic_write_bytes(text.encode("utf-8"), path)
+    write_json(result.quality, quality_json)

@@ -1,0 +1,276 @@
+"""Rencana Tindak Lanjut (rtl.yaml), its realisation (realisasi.yaml), and their tables.
+
+`load_rtl` and `load_realisasi` validate the files (schema, then cross-checks that a schema
+cannot express) and raise SkmInputError naming the file, key and line. The markdown builders
+are shared by the Laporan SKM (4.2, Lampiran 4) and the Laporan Hasil Tindak Lanjut.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from pathlib import Path
+
+from skm import numfmt as nf
+from skm.domain import UNSUR_NAMES, round_half_up
+from skm.errors import SkmInputError
+from skm.markdown import escape, table
+from skm.scoring import lowest
+from skm.settings import validate_yaml
+
+STATUS_LABEL = {"sudah": "Sudah", "dalam proses": "Dalam proses", "belum": "Belum"}
+JANGKA_LABEL = {"pendek": "Pendek (< 12 bulan)", "menengah": "Menengah (12–24 bulan)",
+                "panjang": "Panjang (> 24 bulan)"}
+
+
+def load_rtl(path: str | Path) -> dict:
+    """Validated rtl.yaml; ids must be unique."""
+    data = validate_yaml(path, "rtl")
+    seen: set[str] = set()
+    for i, item in enumerate(data["rencana"]):
+        if item["id"] in seen:
+            raise SkmInputError(f"kunci 'rencana.{i}.id': id '{item['id']}' dipakai dua kali",
+                                file=str(path))
+        seen.add(item["id"])
+    return data
+
+
+def load_realisasi(path: str | Path, rtl: dict) -> dict:
+    """Validated realisasi.yaml: every id names a plan item; every bukti file exists."""
+    path = Path(path)
+    data = validate_yaml(path, "realisasi")
+    ids = {item["id"] for item in rtl["rencana"]}
+    for i, item in enumerate(data["realisasi"]):
+        if item["id"] not in ids:
+            raise SkmInputError(
+                f"kunci 'realisasi.{i}.id': '{item['id']}' tidak ada dalam rtl.yaml "
+                f"(id yang ada: {', '.join(sorted(ids))})", file=str(path))
+        for j, bukti in enumerate(item.get("bukti", [])):
+            target = (path.parent / bukti).resolve()
+            if not target.is_relative_to(path.parent.resolve()):
+                raise SkmInputError(f"kunci 'realisasi.{i}.bukti.{j}': '{bukti}' berada di luar "
+                                    "folder realisasi.yaml", file=str(path))
+            if not target.is_file():
+                raise SkmInputError(f"kunci 'realisasi.{i}.bukti.{j}': file bukti '{bukti}' "
+                                    "tidak ditemukan di samping realisasi.yaml", file=str(path))
+    return data
+
+
+def priority_check(rtl: dict, unsur: list[dict], k: int = 3) -> list[str]:
+    """Warnings when the plan targets unsur outside the k lowest (ties count as lowest)."""
+    groups = lowest(unsur, k)
+    allowed = {u["code"] for g in groups for u in g}
+    outside = sorted({item["unsur"] for item in rtl["rencana"]} - allowed)
+    if not outside:
+        return []
+    names = nf.daftar([f"{UNSUR_NAMES[c]} ({c})" for c in outside])
+    low = nf.daftar([f"{u['name']} ({u['code']})" for g in groups for u in g])
+    return [f"Rencana tindak lanjut juga menyasar {names}, yang tidak termasuk tiga unsur dengan "
+            f"nilai terendah ({low})."]
+
+
+def realisation_pct(rtl: dict, realisasi: dict) -> Fraction:
+    """Items 'sudah' / items planned x 100 (exact)."""
+    done = {r["id"] for r in realisasi["realisasi"] if r["status"] == "sudah"}
+    planned = [item["id"] for item in rtl["rencana"]]
+    return Fraction(100 * sum(1 for i in planned if i in done), len(planned))
+
+
+def _ticks(item: dict) -> list[str]:
+    return ["✓" if q in item["triwulan"] else "" for q in (1, 2, 3, 4)]
+
+
+def rtl_table(rtl: dict, ikm: dict | None = None) -> str:
+    """The agreed RTL: prioritas unsur, program/kegiatan, jangka, TW I-IV, penanggung jawab."""
+    nrr = {u["code"]: u["display"]["nrr"] for u in ikm["unsur"]} if ikm else {}
+    body = []
+    for i, item in enumerate(rtl["rencana"], 1):
+        unsur = escape(UNSUR_NAMES[item["unsur"]]) + f" ({item['unsur']}"
+        unsur += f", NRR {nf.angka(nrr[item['unsur']])})" if item["unsur"] in nrr else ")"
+        body.append([f"{i}", unsur, escape(item["program"]),
+                     escape(JANGKA_LABEL.get(item.get("jangka", ""), "–")), *_ticks(item),
+                     escape(item["penanggung_jawab"])])
+    return table(body, ["No.", "Prioritas Unsur", "Program/Kegiatan", "Jangka", "TW I", "TW II",
+                        "TW III", "TW IV", "Penanggung Jawab"], align="llllccccl",
+                 widths=[0.05, 0.19, 0.28, 0.13, 0.05, 0.05, 0.05, 0.05, 0.15], raw=True)
+
+
+def realisasi_rows(rtl: dict, realisasi: dict) -> list[dict]:
+    """Plan items joined with their realisation (an item without one counts as 'belum')."""
+    by_id = {r["id"]: r for r in realisasi["realisasi"]}
+    rows = []
+    for item in rtl["rencana"]:
+        r = by_id.get(item["id"], {"id": item["id"], "status": "belum"})
+        rows.append({**item, **{f"r_{k}": v for k, v in r.items()}})
+    return rows
+
+
+def realisasi_table(rtl: dict, realisasi: dict) -> str:
+    """BAB III table: plan item, status, what was done, obstacles."""
+    body = []
+    for i, row in enumerate(realisasi_rows(rtl, realisasi), 1):
+        when = f" ({nf.tanggal(row['r_tanggal'])})" if row.get("r_tanggal") else ""
+        body.append([f"{i}", escape(row["program"]) + f" ({row['unsur']})",
+                     STATUS_LABEL[row["r_status"]] + when, escape(row.get("r_uraian", "–")),
+                     escape(row.get("r_hambatan", "–"))])
+    return table(body, ["No.", "Rencana Tindak Lanjut", "Status", "Uraian Tindak Lanjut",
+                        "Tantangan/Hambatan"], align="lllll",
+                 widths=[0.05, 0.25, 0.14, 0.3, 0.26], raw=True)
+
+
+def strategi_table(realisasi: dict) -> str:
+    """BAB IV strategy table."""
+    body = [[f"{i}", escape(s["rtl"]), escape(s["strategi"]), escape(s.get("target", "–")),
+             escape(s.get("penanggung_jawab", "–")), escape(s.get("pemangku_kepentingan", "–"))]
+            for i, s in enumerate(realisasi.get("strategi", []), 1)]
+    return table(body, ["No.", "RTL", "Strategi Penyelesaian", "Target Waktu",
+                        "Penanggung Jawab", "Pemangku Kepentingan"], align="llllll",
+                 widths=[0.05, 0.2, 0.27, 0.16, 0.16, 0.16], raw=True)
+
+
+def ringkasan_table(ikm: dict) -> str:
+    """BAB II: the per-unsur results the plan follows."""
+    body = [[f"{i}", escape(u["name"]), nf.angka(u["display"]["nrr"]),
+             nf.angka(u["display"]["konversi"]), u["mutu"]]
+            for i, u in enumerate(ikm["unsur"], 1)]
+    body.append(["", "**IKM unit pelayanan**", "", f"**{nf.angka(ikm['display']['ikm_konversi'])}**",
+                 f"**{ikm['mutu']}**"])
+    return table(body, ["No", "Unsur", "NRR", "Konversi", "Mutu"], align="llrrc", raw=True)
+
+
+def nrr_change(before: dict, after: dict, code: str) -> dict:
+    """Change of one unsur's NRR between two surveys, with a 95 % interval of the difference.
+
+    Standard errors come from the answer counts per level (independent samples).
+    """
+    def stats(ikm: dict) -> tuple[float, float, int]:
+        u = next(x for x in ikm["unsur"] if x["code"] == code)
+        n = u["n"]
+        mean = u["sum"] / n
+        ss = sum(int(k) * int(k) * c for k, c in u["counts"].items())
+        var = (ss - n * mean * mean) / (n - 1) if n > 1 else 0.0
+        return mean, max(var, 0.0), n
+
+    m0, v0, n0 = stats(before)
+    m1, v1, n1 = stats(after)
+    diff = m1 - m0
+    se = math.sqrt(v0 / n0 + v1 / n1)
+    b = next(x for x in before["unsur"] if x["code"] == code)["display"]["nrr"]
+    a = next(x for x in after["unsur"] if x["code"] == code)["display"]["nrr"]
+    d = round_half_up(Fraction(str(a)) - Fraction(str(b)), 2)
+    return {"before": b, "after": a, "diff": str(d), "se": se,
+            "significant": abs(diff) > 1.96 * se,
+            "low": str(round_half_up(diff - 1.96 * se, 2)),
+            "high": str(round_half_up(diff + 1.96 * se, 2))}
+
+
+def photo_name(bukti: str) -> str:
+    """File name of a cleaned photo (metadata removed, PNG) for a bukti/dokumentasi entry."""
+    return Path(bukti).stem + ".png"
+
+
+def prepare(rtl_path: str | Path, realisasi_path: str | Path, ikm: dict,
+            ikm_next: dict | None) -> dict:
+    """Everything the realisation report shows, validated and computed once.
+
+    `ikm` is the survey the plan follows; `ikm_next` the next year's survey, if any (dampak).
+    """
+    rtl = load_rtl(rtl_path)
+    realisasi = load_realisasi(realisasi_path, rtl)
+    pct = realisation_pct(rtl, realisasi)
+    rows = realisasi_rows(rtl, realisasi)
+    dampak = {}
+    if ikm_next:
+        for item in rtl["rencana"]:
+            dampak[item["id"]] = nrr_change(ikm, ikm_next, item["unsur"])
+    return {
+        "unit": ikm["unit"], "year": ikm["year"], "next_year": ikm_next["year"] if ikm_next else None,
+        "rtl": rtl, "realisasi": realisasi, "rows": rows,
+        "n_planned": len(rtl["rencana"]),
+        "n_done": sum(1 for r in rows if r["r_status"] == "sudah"),
+        "pct": str(round_half_up(pct, 2)),
+        "dampak": dampak,
+        "warnings": priority_check(rtl, ikm["unsur"]),
+    }
+
+
+def dampak_table(tl: dict) -> str:
+    """Change of each item's unsur NRR in the next survey, with the interval of the difference."""
+    body = []
+    for i, item in enumerate(tl["rtl"]["rencana"], 1):
+        d = tl["dampak"][item["id"]]
+        verdict = ("berubah nyata" if d["significant"] else "dalam batas galat")
+        sign = "+" if not d["diff"].startswith("-") else ""
+        body.append([f"{i}", f"{escape(UNSUR_NAMES[item['unsur']])} ({item['unsur']})",
+                     nf.angka(d["before"]), nf.angka(d["after"]),
+                     sign + nf.angka(d["diff"]),
+                     f"{nf.angka(d['low'])} s.d. {nf.angka(d['high'])}", verdict])
+    return table(body, ["No.", "Unsur", f"NRR {tl['year']}", f"NRR {tl['next_year']}",
+                        "Perubahan", "Interval 95% perubahan", "Keterangan"],
+                 align="llrrrll", raw=True)
+
+
+def body_markdown(tl: dict, ikm: dict, foto_dir: str | Path, level: int = 1) -> str:
+    """The Laporan Hasil Tindak Lanjut (BAB I-IV) as markdown.
+
+    `level` 1 gives the standalone report's chapters; 3 nests it as Lampiran 4 of the next
+    year's Laporan SKM. Every number comes from `tl` (tindak_lanjut.json) and `ikm`.
+    """
+    h = "#" * level
+    nama = escape(ikm["name"])
+    year = tl["year"]
+    out: list[str] = []
+    add = out.append
+    add(f"{h} BAB I PENDAHULUAN\n")
+    add(f"Survei Kepuasan Masyarakat (SKM) {nama} tahun {year} menghasilkan nilai IKM "
+        f"{nf.angka(ikm['display']['ikm_konversi'])} (mutu {ikm['mutu']}, kinerja "
+        f"{ikm['kinerja']}). Sesuai Peraturan Menteri PANRB Nomor 14 Tahun 2017, hasil survei "
+        "ditindaklanjuti dengan rencana tindak lanjut (RTL) perbaikan atas unsur pelayanan "
+        "dengan nilai terendah, dan pelaksanaannya dilaporkan dalam laporan hasil tindak lanjut "
+        "ini agar perbaikan pelayanan publik berlangsung secara berkelanjutan.\n")
+    add(f"{h} BAB II DESKRIPSI RENCANA TINDAK LANJUT\n")
+    add(f"Hasil SKM tahun {year} per unsur pelayanan adalah sebagai berikut.\n")
+    add(f"**Ringkasan hasil SKM tahun {year}**\n")
+    add(ringkasan_table(ikm) + "\n")
+    fkp = tl["rtl"].get("fkp")
+    intro = ("Rencana tindak lanjut disusun dengan prioritas pada unsur dengan nilai terendah"
+             + (f" dan disepakati dalam Forum Konsultasi Publik pada {nf.tanggal(fkp)}" if fkp
+                else "") + ".")
+    add(intro + "\n")
+    for w in tl["warnings"]:
+        add(f"Catatan: {escape(w)}\n")
+    add(f"**Rencana tindak lanjut hasil SKM tahun {year}**\n")
+    add(rtl_table(tl["rtl"], ikm) + "\n")
+    add(f"{h} BAB III REALISASI RENCANA TINDAK LANJUT\n")
+    add("Pelaksanaan setiap rencana tindak lanjut adalah sebagai berikut.\n")
+    add(realisasi_table(tl["rtl"], tl["realisasi"]) + "\n")
+    foto_dir = Path(foto_dir)
+    for i, row in enumerate(tl["rows"], 1):
+        photos = row.get("r_bukti", [])
+        if not photos:
+            continue
+        add(f"**Dokumentasi rencana {i}: {escape(row['program'])}**\n")
+        for j, bukti in enumerate(photos, 1):
+            path = foto_dir / photo_name(bukti)
+            alt = f"Foto bukti {j} pelaksanaan rencana tindak lanjut {i}"
+            add(f"![Bukti {i}.{j}: {escape(Path(bukti).name)}]({path.as_posix()})"
+                f"{{fig-alt=\"{alt}\" width=60%}}\n")
+    if tl["dampak"]:
+        add(f"**Perubahan nilai unsur pada SKM tahun {tl['next_year']}**\n")
+        add(f"Perubahan NRR unsur yang menjadi sasaran setiap rencana, dibandingkan dengan SKM "
+            f"tahun {tl['next_year']}. Perubahan yang berada dalam batas galat (interval 95% "
+            "perubahan memuat nol) belum dapat dijadikan bukti dampak.\n")
+        add(dampak_table(tl) + "\n")
+    add(f"{h} BAB IV KESIMPULAN\n")
+    add(f"1. {nama} telah menindaklanjuti {nf.angka(tl['n_done'], 0)} dari "
+        f"{nf.angka(tl['n_planned'], 0)} rencana tindak lanjut, atau "
+        f"**{nf.persen(tl['pct'])}** (persentase dihitung dari jumlah rencana berstatus sudah "
+        "dilaksanakan dibagi jumlah rencana tindak lanjut × 100%).")
+    strategi = tl["realisasi"].get("strategi") or []
+    if strategi:
+        add("2. Guna memastikan RTL tetap terimplementasi, disusun strategi berikut untuk "
+            "mengatasi permasalahan yang ada.\n")
+        add(strategi_table(tl["realisasi"]) + "\n")
+    else:
+        add("")
+    return "\n".join(out)
