@@ -81,7 +81,7 @@ def demographic_label(field: str, value: str) -> str:
 
 def test_shipped_sample_reproduces_byte_for_byte(tmp_path):
     written = synth.write_sample(tmp_path)
-    assert len(written) == 7
+    assert len(written) == 11  # 7 data files + 4 placeholder photos
     for path in written:
         rel = path.relative_to(tmp_path)
         shipped = ROOT / "data" / "raw" / rel

@@ -1,0 +1,66 @@
+"""Shared fixtures: one real snakemake run of the whole workflow per test session.
+
+The run copies the project (Snakefile, workflow/, notebooks/, config.yaml) and the shipped
+sample plus the test unit `uji` into a temporary directory, runs `snakemake --cores 2` once,
+and every document test reads its outputs: documents are rendered once per session.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def copy_project(dest: Path, units: dict[str, Path] | None = None, sample: bool = True) -> Path:
+    """A runnable copy of the project in `dest` (no processed data, no reports)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("Snakefile", "config.yaml"):
+        shutil.copy2(ROOT / name, dest / name)
+    for name in ("workflow", "notebooks"):
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    raw = dest / "data" / "raw"
+    raw.mkdir(parents=True)
+    if sample:
+        shutil.copytree(ROOT / "data" / "raw" / "biro-umum", raw / "biro-umum")
+    for name, src in (units or {}).items():
+        shutil.copytree(src, raw / name)
+    return dest
+
+
+def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run the real snakemake CLI of this interpreter in `workdir`."""
+    cmd = [sys.executable, "-m", "snakemake", "--cores", "2", *args]
+    proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=900)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"snakemake failed ({proc.returncode}):\n{proc.stderr[-6000:]}")
+    return proc
+
+
+@dataclass
+class Run:
+    """A finished workflow run."""
+
+    root: Path
+
+    def processed(self, unit: str, year: int) -> Path:
+        return self.root / "data" / "processed" / unit / str(year)
+
+    def reports(self, unit: str, year: int) -> Path:
+        return self.root / "reports" / unit / str(year)
+
+
+@pytest.fixture(scope="session")
+def pipeline(tmp_path_factory) -> Run:
+    """The workflow run on the shipped sample and the `uji` test unit."""
+    root = copy_project(tmp_path_factory.mktemp("pipeline"),
+                        units={"uji": FIXTURES / "units" / "uji"})
+    run_snakemake(root)
+    return Run(root)

@@ -1,0 +1,162 @@
+"""The rendered documents, read as their readers read them (PDF text, HTML text, DOCX text).
+
+Every expected number comes from the run's own ikm.json, formatted the Indonesian way.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from html.parser import HTMLParser
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from skm import numfmt as nf
+
+pytestmark = pytest.mark.workflow
+
+
+def pdf_text(path) -> str:
+    if shutil.which("pdftotext"):
+        out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
+                             text=True, check=True).stdout
+    else:
+        out = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    return re.sub(r"\s+", " ", out)
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in ("style", "script")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def html_text(path) -> str:
+    parser = _Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return re.sub(r"\s+", " ", " ".join(parser.parts))
+
+
+def docx_text(path) -> str:
+    doc = Document(path)
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return re.sub(r"\s+", " ", " ".join(parts))
+
+
+@pytest.fixture(scope="module")
+def laporan23(pipeline):
+    folder = pipeline.reports("biro-umum", 2023)
+    base = folder / "laporan-skm-biro-umum-2023"
+    ikm = json.loads((pipeline.processed("biro-umum", 2023) / "ikm.json").read_text("utf-8"))
+    return {
+        "ikm": ikm,
+        "pdf": pdf_text(base.with_suffix(".pdf")),
+        "html": html_text(base.with_suffix(".html")),
+        "html_raw": base.with_suffix(".html").read_text(encoding="utf-8"),
+        "docx": docx_text(base.with_suffix(".docx")),
+        "docx_path": base.with_suffix(".docx"),
+    }
+
+
+def headline_values(ikm: dict) -> list[str]:
+    values = [nf.angka(ikm["display"]["ikm_konversi"]), f"mutu pelayanan {ikm['mutu']}",
+              nf.angka(ikm["sample"]["required"], 0)]
+    values += [nf.angka(u["display"]["nrr"]) for u in ikm["unsur"]]
+    values += [nf.persen(c["display_pct"])
+               for c in ikm["demografi"]["jenis_kelamin"]["categories"]]
+    return values
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "html", "docx"])
+def test_headline_numbers_in_every_format(laporan23, fmt):
+    text = laporan23[fmt]
+    for value in headline_values(laporan23["ikm"]):
+        assert value in text, (fmt, value)
+    assert "85,20" in text and "71,76%" in text and "28,24%" in text
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "html"])
+def test_structure_of_the_report(laporan23, fmt):
+    text = laporan23[fmt]
+    for heading in ["BAB I", "PENDAHULUAN", "BAB II", "2.5 Penentuan Jumlah Responden",
+                    "BAB III", "3.1 Jumlah dan Karakteristik Responden", "BAB IV",
+                    "4.2 Rencana Tindak Lanjut", "4.3 Tren Nilai SKM", "BAB V", "KESIMPULAN",
+                    "Lampiran 1", "Lampiran 2", "Lampiran 3", "Lampiran 4", "Lampiran 5",
+                    "Lampiran 6", "Lampiran 7", "Tabel 3.2", "Gambar 3.4",
+                    "19670719 199303 2 006", "Samarinda, 14 Juli 2023"]:
+        assert heading in text, (fmt, heading)
+
+
+def test_narrative_names_the_right_unsur(laporan23):
+    text = laporan23["pdf"]
+    # Lowest: U3 and U5 tie at 281/85, then U8; highest: U9, U7, U2.
+    assert "waktu penyelesaian dan produk layanan (U3 dan U5)" in text
+    assert "penanganan pengaduan (U8) dengan NRR 3,34" in text
+    assert "sarana dan prasarana (U9) dengan NRR 3,62" in text
+    assert "prosedur (U2) dengan NRR 3,42" in text
+    assert "belum terpenuhi" in text  # 85 < 226
+
+
+def test_rtl_trend_and_previous_realisation(laporan23):
+    text = laporan23["pdf"]
+    assert "Forum Konsultasi Publik (FKP) pada 11 Mei 2023" in text
+    assert "Pengenalan produk layanan lebih rinci melalui digital signage" in text
+    assert "84,15" in text and "85,20" in text  # trend 2022 -> 2023
+    assert "Masih terdapat kesalahan dalam membagikan contact person" in text  # Lampiran 4
+    assert "100,00%" in text
+
+
+def test_html_is_self_contained(laporan23):
+    raw = laporan23["html_raw"]
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", raw)
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", raw)
+    assert "<script" not in raw.lower()
+    assert 'lang="id-ID"' in raw
+    assert re.search(r"<img[^>]+alt=\"[^\"]+\"", raw)
+    assert 'name="viewport"' in raw
+
+
+def test_docx_opens_on_a4_with_daftar_isi(laporan23):
+    doc = Document(laporan23["docx_path"])
+    section = doc.sections[0]
+    assert abs(section.page_width.cm - 21.0) < 0.1 and abs(section.page_height.cm - 29.7) < 0.1
+    with zipfile.ZipFile(laporan23["docx_path"]) as zf:
+        assert "Daftar Isi" in zf.read("word/document.xml").decode("utf-8")
+
+
+def test_realisation_report(pipeline):
+    base = pipeline.reports("biro-umum", 2022) / "laporan-tindak-lanjut-biro-umum-2022"
+    text = pdf_text(base.with_suffix(".pdf"))
+    for needle in ["BAB III", "REALISASI RENCANA TINDAK LANJUT", "100,00%",
+                   "Membagikan layanan pengaduan terpusat lapor.go.id",
+                   "Masyarakat masih belum mengetahui media sosial Biro Umum",
+                   "Memanfaatkan digitalisasi dalam pengadaan sarana dan prasarana",
+                   "SKM tahun 2023", "dalam batas galat"]:
+        assert needle in text, needle
+    assert "100,00%" in docx_text(base.with_suffix(".docx"))
+
+
+def test_uji_report_lists_rejected_rows(pipeline):
+    text = pdf_text(pipeline.reports("uji", 2024) / "laporan-skm-uji-2024.pdf")
+    assert "Sangat Puas" in text and "Lampiran 6" in text
+    assert "[disamarkan]" in text
+    assert "Budi Santosa" not in text

@@ -1,0 +1,110 @@
+"""The real snakemake on fixture data: ikm.json against values computed by hand."""
+
+from __future__ import annotations
+
+import csv
+import json
+from fractions import Fraction
+
+import pytest
+
+from conftest import copy_project, run_snakemake
+from skm.domain import krejcie_morgan, round_half_up
+
+pytestmark = pytest.mark.workflow
+
+# The `uji` fixture's valid rows (raw rows 2, 3, 4 and 10), read off the CSV by hand:
+#   row 2: all 4; row 3: all 3; row 4: U1 = 2, U2 blank, U3..U9 = 3;
+#   row 10: U1..U8 = 4, U9 = 3 ("Baik").
+HAND_SUMS = {"U1": (13, 4), "U2": (11, 3), "U3": (14, 4), "U4": (14, 4), "U5": (14, 4),
+             "U6": (14, 4), "U7": (14, 4), "U8": (14, 4), "U9": (13, 4)}
+HAND_REJECTED = {5: "duplicate", 6: "timestamp_out_of_period", 7: "answer_invalid",
+                 8: "no_answers", 9: "timestamp_unparseable"}
+
+
+def load(path):
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def test_uji_ikm_by_hand(pipeline):
+    ikm = load(pipeline.processed("uji", 2024) / "ikm.json")
+    assert (ikm["n_raw"], ikm["n_valid"], ikm["n_rejected"]) == (9, 4, 5)
+    for u in ikm["unsur"]:
+        s, n = HAND_SUMS[u["code"]]
+        assert (u["sum"], u["n"]) == (s, n), u["code"]
+        assert u["display"]["nrr"] == str(round_half_up(Fraction(s, n), 2))
+    konv = sum(Fraction(s, n) for s, n in HAND_SUMS.values()) / 9 * 25
+    assert ikm["display"]["ikm_konversi"] == str(round_half_up(konv, 2))
+    assert ikm["ikm_konversi"] == pytest.approx(float(konv))
+    assert ikm["display"]["ikm_konversi"] == "86.57" and ikm["mutu"] == "B"
+    assert ikm["sample"] == {"population": 20, "required": krejcie_morgan(20), "achieved": 4,
+                             "adequate": False}
+    cats = {c["label"]: c for c in ikm["demografi"]["jenis_kelamin"]["categories"]}
+    assert cats["Laki-laki"]["count"] == 2  # "laki-laki" and the alias "Pria"
+    assert cats["Rahasia"]["matched"] is False
+
+
+def test_uji_rejected_rows(pipeline):
+    with open(pipeline.processed("uji", 2024) / "rejected.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    got = {int(r["raw_row"]): r["reason_code"] for r in rows}
+    assert got == HAND_REJECTED
+    invalid = next(r for r in rows if r["reason_code"] == "answer_invalid")
+    assert invalid["value"] == "Sangat Puas" and "U3" in invalid["reason"]
+
+
+def test_sample_matches_the_published_tables(pipeline):
+    ikm23 = load(pipeline.processed("biro-umum", 2023) / "ikm.json")
+    assert [u["sum"] for u in ikm23["unsur"]] == [288, 291, 281, 290, 281, 287, 297, 284, 308]
+    assert ikm23["display"]["ikm_konversi"] == "85.20" and ikm23["mutu"] == "B"
+    assert [u["display"]["nrr"] for u in ikm23["unsur"]] == [
+        "3.39", "3.42", "3.31", "3.41", "3.31", "3.38", "3.49", "3.34", "3.62"]
+    assert ikm23["sample"]["required"] == 226 and ikm23["sample"]["adequate"] is False
+    gender = ikm23["demografi"]["jenis_kelamin"]["categories"]
+    assert [(c["count"], c["display_pct"]) for c in gender] == [(61, "71.76"), (24, "28.24")]
+    ikm22 = load(pipeline.processed("biro-umum", 2022) / "ikm.json")
+    assert ikm22["display"]["ikm_konversi"] == "84.15"
+
+
+def test_personal_data_never_leaves_ingest(pipeline):
+    planted = ["Budi Santosa Uji", "Siti Aminah", "0812-3456-7890", "081298765432",
+               "0812 3456 7890", "budi.uji@contoh.go.id", "Responden Sintetis",
+               "responden001@example.com"]
+    for folder in (pipeline.root / "data" / "processed", pipeline.root / "reports"):
+        for path in folder.rglob("*"):
+            if path.is_file() and path.suffix in {".csv", ".json", ".html", ".md"}:
+                text = path.read_text(encoding="utf-8", errors="replace")
+                for needle in planted:
+                    assert needle not in text, (needle, path)
+
+
+def test_noop_rerun_does_nothing(pipeline):
+    proc = run_snakemake(pipeline.root, "--dry-run")
+    assert "Nothing to be done" in proc.stdout + proc.stderr
+
+
+def test_misspelt_config_key_fails_at_dag_load(tmp_path):
+    root = copy_project(tmp_path / "p", sample=False)
+    cfg = root / "config.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("date_order:", "date_ordr:"),
+                   encoding="utf-8")
+    proc = run_snakemake(root, "--dry-run", check=False)
+    assert proc.returncode != 0
+    assert "date_ordr" in proc.stdout + proc.stderr
+
+
+def test_broken_unit_fails_clearly_and_again(tmp_path):
+    root = copy_project(tmp_path / "p", sample=False)
+    year = root / "data" / "raw" / "rusak" / "2024"
+    year.mkdir(parents=True)
+    (year.parent / "unit.yaml").write_text("name: Unit Rusak\npopulation: 10\ntimezone: WIT\n",
+                                           encoding="utf-8")
+    (year / "Form Responses 1.csv").write_text("Timestamp,Nama\n2024/01/01 9:00:00 AM GMT+9,X\n",
+                                               encoding="utf-8")
+    for _ in range(2):
+        proc = run_snakemake(root, check=False)
+        assert proc.returncode != 0
+        out = proc.stdout + proc.stderr
+        assert "Form Responses 1.csv" in out and "Traceback" not in out
+    assert not any((root / "reports").rglob("*.pdf"))
