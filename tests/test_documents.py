@@ -15,7 +15,6 @@ from html.parser import HTMLParser
 import pytest
 from docx import Document
 from pypdf import PdfReader
-
 from skm import numfmt as nf
 
 pytestmark = pytest.mark.workflow

@@ -6,7 +6,6 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 import pytest
-
 from skm.domain import UNSUR_CODES
 from skm.scoring import confidence_interval, lowest, score, unsur_table
 

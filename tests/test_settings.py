@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from skm.errors import SkmInputError
 from skm.settings import load_config, load_unit_year, validate_yaml
 

@@ -7,7 +7,6 @@ import json
 from fractions import Fraction
 
 import pytest
-
 from conftest import copy_project, run_snakemake
 from skm.domain import krejcie_morgan, round_half_up
 

@@ -3,7 +3,6 @@
 import json
 
 import pandas as pd
-
 from skm.io import write_json
 from skm.scoring import score
 from skm.settings import load_unit_year

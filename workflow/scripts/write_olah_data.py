@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pandas as pd
-
 from skm.domain import UNSUR_CODES
 from skm.io import read_json
 from skm.provenance import document_epoch

@@ -87,7 +87,7 @@ BANDS: tuple[Band, ...] = (
 MUTU_THRESHOLDS: tuple[Decimal, ...] = tuple(b.low for b in BANDS[1:])
 
 
-def to_fraction(value: Fraction | int | float | str | Decimal) -> Fraction:
+def to_fraction(value: Fraction | float | str | Decimal) -> Fraction:
     """Return `value` as an exact Fraction (floats via their shortest repr, not binary)."""
     if isinstance(value, Fraction):
         return value
@@ -96,7 +96,7 @@ def to_fraction(value: Fraction | int | float | str | Decimal) -> Fraction:
     return Fraction(value)
 
 
-def round_half_up(value: Fraction | int | float | str | Decimal, places: int = 2) -> Decimal:
+def round_half_up(value: Fraction | float | str | Decimal, places: int = 2) -> Decimal:
     """Round exactly, half away from zero for positives (the regulation's printed values).
 
     This is the one rounding step of the pipeline: Babel and `round()` round half to even.
@@ -111,7 +111,7 @@ def round_half_up(value: Fraction | int | float | str | Decimal, places: int = 2
     return (Decimal(rounded) * quantum).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
-def classify(konversi: Fraction | int | float | str | Decimal) -> Band:
+def classify(konversi: Fraction | float | str | Decimal) -> Band:
     """Classify a konversi value (25..100) by its printed two-decimal value."""
     printed = round_half_up(konversi, 2)
     for band in BANDS:

@@ -269,8 +269,8 @@ class Laporan:
         i = 1
         for group in self.terendah():
             for u in group:
-                body.append([f"{i}", f"{escape(u['name'])} ({u['code']}, NRR "
-                             f"{nf.angka(u['display']['nrr'])})", "*(diisi setelah FKP)*",
+                body.append([f"{i}", (f"{escape(u['name'])} ({u['code']}, NRR "
+                             f"{nf.angka(u['display']['nrr'])})"), "*(diisi setelah FKP)*",
                              "", "", "", "", "*(diisi setelah FKP)*"])
                 i += 1
         return table(body, ["No.", "Prioritas Unsur", "Program/Kegiatan", "TW I", "TW II",

@@ -18,26 +18,26 @@ from skm.domain import round_half_up
 LOCALE = "id_ID"
 
 
-def _as_decimal(value: Decimal | str | int | float, places: int) -> Decimal:
+def _as_decimal(value: Decimal | str | float, places: int) -> Decimal:
     dec = Decimal(str(value)) if not isinstance(value, Decimal) else value
     if dec != dec.quantize(Decimal(1).scaleb(-places)):
         raise ValueError(f"{value!r} has more than {places} decimals: round it first")
     return dec
 
 
-def angka(value: Decimal | str | int | float, places: int = 2) -> str:
+def angka(value: Decimal | str | float, places: int = 2) -> str:
     """'85,20', '1.234' — a number already rounded to `places` decimals, Indonesian style."""
     dec = _as_decimal(value, places)
     pattern = "#,##0" + ("." + "0" * places if places else "")
     return format_decimal(dec, format=pattern, locale=LOCALE)
 
 
-def bulat(value: Fraction | float | int | str | Decimal, places: int = 2) -> str:
+def bulat(value: Fraction | float | str | Decimal, places: int = 2) -> str:
     """Round half-up (the pipeline's one rule) and format: `bulat(Fraction(41, 40) * 25)` -> '25,63'."""
     return angka(round_half_up(value, places), places)
 
 
-def persen(value: Decimal | str | int | float, places: int = 2) -> str:
+def persen(value: Decimal | str | float, places: int = 2) -> str:
     """'71,76%' (Indonesian writes no space before %)."""
     return angka(value, places) + "%"
 

@@ -68,7 +68,7 @@ def group_ikm(frame: pd.DataFrame) -> dict:
     """{n, ikm_konversi, mutu, display} of a subset; IKM is null when an unsur has no answer."""
     sums = [int(pd.to_numeric(frame[c]).sum()) for c in UNSUR_CODES]
     ns = [int(frame[c].notna().sum()) for c in UNSUR_CODES]
-    out: dict = {"n": int(len(frame))}
+    out: dict = {"n": len(frame)}
     if min(ns) == 0:
         out.update(ikm_konversi=None, mutu=None, kinerja=None, display={})
         return out
@@ -134,7 +134,7 @@ def score(responses: pd.DataFrame, quality: dict, settings: dict) -> dict:
         "unit": settings["unit"], "year": int(settings["year"]), "name": settings["name"],
         "short_name": settings["short_name"], "timezone": settings["timezone"],
         "period": settings["period"],
-        "n_raw": int(quality["n_raw"]), "n_valid": int(len(responses)),
+        "n_raw": int(quality["n_raw"]), "n_valid": len(responses),
         "n_rejected": int(quality["n_rejected"]),
         "unsur": unsur,
     }

@@ -65,8 +65,8 @@ def priority_check(rtl: dict, unsur: list[dict], k: int = 3) -> list[str]:
         return []
     names = nf.daftar([f"{UNSUR_NAMES[c]} ({c})" for c in outside])
     low = nf.daftar([f"{u['name']} ({u['code']})" for g in groups for u in g])
-    return [f"Rencana tindak lanjut juga menyasar {names}, yang tidak termasuk tiga unsur dengan "
-            f"nilai terendah ({low})."]
+    return [(f"Rencana tindak lanjut juga menyasar {names}, yang tidak termasuk tiga unsur dengan "
+            f"nilai terendah ({low}).")]
 
 
 def realisation_pct(rtl: dict, realisasi: dict) -> Fraction:

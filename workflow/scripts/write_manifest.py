@@ -1,0 +1,21 @@
+"""Snakemake shim: hashes, code and software versions of a unit-year (rule write_manifest)."""
+
+from skm.io import read_json, write_json
+from skm.manifest import build_manifest
+from skm.shim import step
+
+snakemake = globals()["snakemake"]
+
+with step(snakemake.log[0]) as log:
+    inp = snakemake.input
+    manifest = build_manifest(
+        snakemake.wildcards.unit,
+        int(snakemake.wildcards.year),
+        inputs=[*inp.raw, inp.config],
+        documents=list(inp.documents),
+        settings=read_json(inp.settings),
+        processed_dir=snakemake.params.processed_dir,
+    )
+    write_json(manifest, snakemake.output.manifest)
+    log.info("%d masukan, %d data olahan, %d dokumen; commit %s", len(manifest["inputs"]),
+             len(manifest["processed"]), len(manifest["documents"]), manifest["code"]["commit"])

@@ -1,0 +1,69 @@
+"""The ``skm`` command: publish a unit-year's documents to its archive, and verify an archive.
+
+    skm publish <unit> <year>              copy documents + manifest to arsip/v<N>/ (read-only)
+    skm publish --ttd FILE <unit> <year>   add a signed PDF as a new version
+    skm verify <unit> <year> [--version vN]
+
+Run from the project folder (the one with the Snakefile), or give ``--root``.
+Exit status: 0 done / "cocok", 1 verification found differences, 2 cannot proceed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from skm.manifest import AuditError, format_report, publish, verify
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="skm", description="Jejak audit laporan SKM: terbitkan ke arsip dan periksa ulang.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH")
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("unit", help="nama folder unit di data/raw/")
+    common.add_argument("year", type=int, help="tahun survei, mis. 2023")
+    common.add_argument("--root", type=Path, default=Path("."),
+                        help="folder proyek (berisi Snakefile); bawaan: folder kerja")
+
+    pub = sub.add_parser(
+        "publish", parents=[common], help="terbitkan dokumen dan manifest ke arsip/v<N>/",
+        description="Salin dokumen dan manifest.json ke reports/<unit>/<tahun>/arsip/v<N>/ "
+                    "sebagai berkas hanya-baca. Tanpa perubahan, tidak ada versi baru.")
+    pub.add_argument("--ttd", metavar="FILE", type=Path,
+                     help="PDF bertanda tangan (pindaian atau tanda tangan elektronik): "
+                          "disimpan bersama dokumen versi terbaru sebagai versi baru")
+
+    ver = sub.add_parser(
+        "verify", parents=[common], help="jalankan ulang dari data mentah dan bandingkan",
+        description="Jalankan ulang pipeline dari data mentah di folder sementara dan "
+                    "bandingkan dengan manifest versi arsip.")
+    ver.add_argument("--version", dest="versi", metavar="vN",
+                     help="versi arsip yang diperiksa; bawaan: versi terbaru")
+    ver.add_argument("--cores", type=int, help="jumlah inti untuk snakemake; bawaan: semua")
+    ver.add_argument("--simpan", action="store_true",
+                     help="simpan folder hasil jalankan ulang (untuk diperiksa)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``skm`` console script; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "publish":
+            result = publish(args.root, args.unit, args.year, ttd=args.ttd)
+            print(result.message)
+            return 0
+        result = verify(args.root, args.unit, args.year, version=args.versi, cores=args.cores,
+                        keep=args.simpan, progress=lambda msg: print(msg, flush=True))
+        print(format_report(result))
+        return 0 if result.ok else 1
+    except AuditError as err:
+        print(f"Gagal: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
