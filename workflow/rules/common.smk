@@ -1,4 +1,5 @@
 # Config validation, unit/year discovery and the small input functions the rules share.
+import json
 from pathlib import Path
 
 from snakemake.utils import validate
@@ -28,7 +29,7 @@ UNIT_YEARS = selected_unit_years()
 
 
 wildcard_constraints:
-    unit="[A-Za-z0-9][A-Za-z0-9_.-]*",
+    unit="(?!rekap$)[A-Za-z0-9][A-Za-z0-9_.-]*",
     year="[0-9]{4}",
 
 
@@ -144,6 +145,39 @@ def documents_of(unit, year):
     return docs
 
 
+def units_of_year(year):
+    """Selected units with a folder for `year`."""
+    return sorted(u for u, y in UNIT_YEARS if y == int(year))
+
+
+def units_found(wildcards):
+    """The units that have a folder for the recap's year."""
+    return units_of_year(wildcards.year)
+
+
+def rekap_years():
+    """Years that get a recap across units: two units or more, or expected units configured."""
+    years = sorted({y for _, y in UNIT_YEARS})
+    return [y for y in years if len(units_of_year(y)) >= 2 or config["expected_units"]]
+
+
+def rekap_inputs(wildcards):
+    """ikm.json of every unit of the year that could be read (validate_responses is a
+    checkpoint: a unit whose exports failed is listed by the recap, not waited for)."""
+    qualities, ikms = [], []
+    for unit in units_of_year(wildcards.year):
+        quality = checkpoints.validate_responses.get(unit=unit, year=wildcards.year).output.quality
+        qualities.append(quality)
+        with open(quality, encoding="utf-8") as fh:
+            if "error" not in json.load(fh):
+                ikms.append(f"{PROCESSED}/{unit}/{wildcards.year}/ikm.json")
+    return {"qualities": qualities, "ikms": ikms}
+
+
 def all_outputs():
-    """Every document of every selected unit-year."""
-    return [path for unit, year in UNIT_YEARS for path in documents_of(unit, year)]
+    """Every document of every selected unit-year, and the recap of each year with several units."""
+    docs = [path for unit, year in UNIT_YEARS for path in documents_of(unit, year)]
+    for year in rekap_years():
+        docs += expand(f"{REPORTS}/rekap/{year}/rekap-ikm-{year}.{{ext}}",
+                       ext=["pdf", "docx", "html", "xlsx"])
+    return docs

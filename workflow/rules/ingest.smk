@@ -1,5 +1,6 @@
 # Read every export of a unit-year, keep only mapped columns, validate rows, list rejections.
-rule validate_responses:
+# A checkpoint: a unit that cannot be read records why (quality.json `error`) for the recap.
+checkpoint validate_responses:
     input:
         unpack(unit_inputs),
         exports=exports_of,

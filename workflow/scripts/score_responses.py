@@ -1,9 +1,12 @@
-"""Snakemake shim: responses.csv + quality.json -> ikm.json (rule score_responses)."""
+"""Snakemake shim: responses.csv + quality.json -> ikm.json, settings.json (score_responses).
 
-import json
+A unit whose exports could not be read (quality.json `error`) stops here with that message.
+"""
 
 import pandas as pd
-from skm.io import write_json
+
+from skm.errors import SkmInputError
+from skm.io import read_json, write_json
 from skm.scoring import score
 from skm.settings import load_unit_year
 from skm.shim import step
@@ -11,15 +14,14 @@ from skm.shim import step
 snakemake = globals()["snakemake"]
 
 with step(snakemake.log[0]) as log:
-    settings = load_unit_year(
-        snakemake.params.raw_dir,
-        snakemake.wildcards.unit,
-        int(snakemake.wildcards.year),
-        snakemake.params.config,
-    )
-    responses = pd.read_csv(snakemake.input.responses, dtype={"layanan": "string"})
-    with open(snakemake.input.quality, encoding="utf-8") as fh:
-        quality = json.load(fh)
+    quality = read_json(snakemake.input.quality)
+    if "error" in quality:
+        raise SkmInputError(quality["error"])
+    settings = load_unit_year(snakemake.params.raw_dir, snakemake.wildcards.unit,
+                              int(snakemake.wildcards.year), snakemake.params.config)
+    text = {c: "string" for c in ("id", "file", "timestamp", "layanan", "jenis_kelamin", "usia",
+                                  "pendidikan", "pekerjaan", "saran")}
+    responses = pd.read_csv(snakemake.input.responses, dtype=text)
     result = score(responses, quality, settings)
     write_json(result, snakemake.output.ikm)
     write_json(settings, snakemake.output.settings)

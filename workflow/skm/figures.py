@@ -395,6 +395,53 @@ def fig_tren(tren: dict) -> Figure:
 
 
 @_styled
+def fig_rekap(rekap: dict) -> Figure:
+    """Every unit's IKM (ranked) with its 95 % interval, over the shaded mutu bands.
+
+    Up to 40 units are named on the axis; beyond that the chart shows the distribution and the
+    table beside it names the units.
+    """
+    units = rekap["units"]
+    if not units:
+        return placeholder("Belum ada unit dengan nilai IKM pada tahun ini.")
+    named = len(units) <= 40
+    fig = _new_figure(3.5 + (0.42 * len(units) if named else 9))
+    ax = fig.add_subplot()
+    _shade_bands(ax, "konversi")
+    y = list(range(len(units)))
+    for i, u in zip(y, units, strict=True):
+        if u.get("ci95_values"):
+            lo, hi = u["ci95_values"]
+            ax.plot([lo, hi], [i, i], color="#555555", lw=0.8 if named else 0.4, zorder=2)
+        ax.plot([u["ikm_konversi"]], [i], marker="o", ms=4 if named else 2, zorder=3,
+                color=BAR if u["mutu_certain"] in (True, None) else "#c0392b")
+    prov = rekap.get("province", {})
+    handles = [Line2D([], [], marker="o", color=BAR, lw=0.8, label="IKM unit dan interval 95%"),
+               Line2D([], [], marker="o", color="#c0392b", lw=0, label="mutu belum pasti")]
+    if prov:
+        pooled = prov["pooled"]
+        ax.axvline(pooled["value"], color="#262626", lw=0.9, ls=(0, (4, 2)), zorder=1)
+        handles.append(Line2D([], [], color="#262626", lw=0.9, ls=(0, (4, 2)),
+                              label=f"IKM gabungan seluruh responden {koma(pooled['display'])}"))
+    if named:
+        ax.set_yticks(y, [_wrap(u["name"], 34) for u in units], fontsize=7)
+    else:
+        ax.set_yticks([])
+        ax.set_ylabel(f"{len(units)} unit, berurutan dari IKM tertinggi")
+    ax.set_ylim(len(units) - 0.5, -0.5)
+    ax.set_xlim(25, 100)
+    ticks = [25.0, *(float(b.low) for b in BANDS[1:]), 100.0]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(FuncFormatter(
+        lambda v, _: koma(f"{v:.2f}".rstrip("0").rstrip("."))))
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    ax.set_xlabel("IKM unit pelayanan (nilai konversi, 25–100)")
+    fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=7)
+    return fig
+
+
+@_styled
 def placeholder(message: str) -> Figure:
     """A small figure that says why a chart is missing (the report still finds its file)."""
     fig = _new_figure(3)

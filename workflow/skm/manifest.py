@@ -446,8 +446,11 @@ def publish(root: str | Path, unit: str, year: int, ttd: str | Path | None = Non
         if sha256(root / e["path"]) != e["sha256"]:
             raise AuditError(f"{e['path']} berubah saat diterbitkan; ulangi.")
     folder = _write_version(arsip, nxt, files, manifest)
-    return PublishResult(nxt, True, folder, f"Diterbitkan {nxt}: {folder.relative_to(root)}. "
-                                            f"Versi terkini: {nxt}.")
+    message = f"Diterbitkan {nxt}: {folder.relative_to(root)}. Versi terkini: {nxt}."
+    if prev is not None and archive_problems(arsip / latest, prev):
+        message += (f"\nPERINGATAN: arsip {latest} tidak utuh; periksa: "
+                    f"skm verify {unit} {year} --version {latest}")
+    return PublishResult(nxt, True, folder, message)
 
 
 def _publish_ttd(root: Path, unit: str, year: int, ttd: Path, latest: str | None,

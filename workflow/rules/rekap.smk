@@ -1,0 +1,36 @@
+# The recap across units of one year: ranked units, province figures, failed and missing units.
+rule collect_rekap:
+    input:
+        unpack(rekap_inputs),
+    output:
+        rekap=f"{PROCESSED}/_rekap/{{year}}/rekap.json",
+        png=f"{PROCESSED}/_rekap/{{year}}/rekap.png",
+    log:
+        "logs/_rekap/{year}/collect_rekap.log",
+    benchmark:
+        "benchmarks/_rekap/{year}/collect_rekap.tsv"
+    params:
+        expected=config["expected_units"],
+        found=units_found,
+    script:
+        "../scripts/collect_rekap.py"
+
+
+rule render_rekap:
+    input:
+        notebook="notebooks/rekap-ikm.qmd",
+        rekap=f"{PROCESSED}/_rekap/{{year}}/rekap.json",
+        png=f"{PROCESSED}/_rekap/{{year}}/rekap.png",
+    output:
+        pdf=f"{REPORTS}/rekap/{{year}}/rekap-ikm-{{year}}.pdf",
+        docx=f"{REPORTS}/rekap/{{year}}/rekap-ikm-{{year}}.docx",
+        html=f"{REPORTS}/rekap/{{year}}/rekap-ikm-{{year}}.html",
+        xlsx=f"{REPORTS}/rekap/{{year}}/rekap-ikm-{{year}}.xlsx",
+    log:
+        "logs/_rekap/{year}/render_rekap.log",
+    benchmark:
+        "benchmarks/_rekap/{year}/render_rekap.tsv"
+    params:
+        instansi=config["instansi"],
+    script:
+        "../scripts/render_rekap.py"

@@ -1,0 +1,25 @@
+"""Snakemake shim: the recap of one year from every unit's ikm.json (rule collect_rekap)."""
+
+from pathlib import Path
+
+from skm.figures import fig_rekap, save
+from skm.io import read_json, write_json
+from skm.rekap import build
+from skm.shim import step
+
+snakemake = globals()["snakemake"]
+
+with step(snakemake.log[0]) as log:
+    failed = {}
+    for path in snakemake.input.qualities:
+        quality = read_json(path)
+        if "error" in quality:
+            failed[Path(path).parent.parent.name] = quality["error"]
+    ikms = [read_json(p) for p in snakemake.input.ikms]
+    rekap = build(int(snakemake.wildcards.year), ikms, failed, list(snakemake.params.expected),
+                  list(snakemake.params.found))
+    rekap["epoch_date"] = max((i["period"]["end"] for i in ikms), default=f"{rekap['year']}-12-31")
+    write_json(rekap, snakemake.output.rekap)
+    save(fig_rekap(rekap), snakemake.output.png)
+    log.info("%d unit(s) scored, %d failed, %d missing", len(ikms), len(failed),
+             len(rekap["missing"]))
