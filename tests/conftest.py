@@ -50,6 +50,8 @@ class Run:
     """A finished workflow run."""
 
     root: Path
+    returncode: int = 0
+    output: str = ""
 
     def processed(self, unit: str, year: int) -> Path:
         return self.root / "data" / "processed" / unit / str(year)
@@ -60,8 +62,17 @@ class Run:
 
 @pytest.fixture(scope="session")
 def pipeline(tmp_path_factory) -> Run:
-    """The workflow run on the shipped sample and the `uji` test unit."""
+    """The workflow run on the shipped sample, the `uji` test unit and the broken unit `rusak`
+    (with `--keep-going`, as a province runs it); `hilang` is expected but sends nothing."""
     root = copy_project(tmp_path_factory.mktemp("pipeline"),
-                        units={"uji": FIXTURES / "units" / "uji"})
-    run_snakemake(root)
-    return Run(root)
+                        units={"uji": FIXTURES / "units" / "uji",
+                               "rusak": FIXTURES / "units" / "rusak"})
+    cfg = root / "config.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(
+        "expected_units: []", "expected_units: [uji, rusak, hilang]"), encoding="utf-8")
+    proc = run_snakemake(root, "--keep-going", check=False)
+    run = Run(root, proc.returncode, proc.stdout + proc.stderr)
+    failed_logs = sorted(p.parent.parent.name for p in (root / "logs").rglob("*.log")
+                         if "ERROR" in p.read_text(encoding="utf-8", errors="replace"))
+    assert set(failed_logs) <= {"rusak"}, f"unexpected failures: {failed_logs}\n{run.output[-4000:]}"
+    return run

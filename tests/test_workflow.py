@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from fractions import Fraction
 
 import pytest
@@ -78,9 +79,10 @@ def test_personal_data_never_leaves_ingest(pipeline):
                     assert needle not in text, (needle, path)
 
 
-def test_noop_rerun_does_nothing(pipeline):
+def test_noop_rerun_only_retries_the_broken_unit(pipeline):
     proc = run_snakemake(pipeline.root, "--dry-run")
-    assert "Nothing to be done" in proc.stdout + proc.stderr
+    units = set(re.findall(r"wildcards: unit=([^,\s]+)", proc.stdout + proc.stderr))
+    assert units == {"rusak"}  # everything else is up to date; the broken unit fails again
 
 
 def test_misspelt_config_key_fails_at_dag_load(tmp_path):
@@ -107,3 +109,23 @@ def test_broken_unit_fails_clearly_and_again(tmp_path):
         out = proc.stdout + proc.stderr
         assert "Form Responses 1.csv" in out and "Traceback" not in out
     assert not any((root / "reports").rglob("*.pdf"))
+
+
+def test_broken_unit_does_not_stop_the_others(pipeline):
+    assert pipeline.returncode != 0  # the province run reports the broken unit ...
+    assert "Nama Lengkap" in pipeline.output and "Traceback" not in pipeline.output
+    assert (pipeline.reports("uji", 2024) / "laporan-skm-uji-2024.pdf").is_file()  # ... not others
+    assert not pipeline.reports("rusak", 2024).exists()
+
+
+def test_recap_lists_units_failed_and_missing(pipeline):
+    rekap = load(pipeline.root / "data" / "processed" / "_rekap" / "2024" / "rekap.json")
+    assert [u["unit"] for u in rekap["units"]] == ["uji"]
+    assert rekap["failed"][0]["unit"] == "rusak" and "tidak ditemukan" in rekap["failed"][0]["reason"]
+    assert rekap["missing"] == ["hilang"]
+    ikm = load(pipeline.processed("uji", 2024) / "ikm.json")
+    prov = rekap["province"]
+    assert prov["mean_of_units"]["display"] == ikm["display"]["ikm_konversi"]
+    assert prov["pooled"]["display"] == ikm["display"]["ikm_konversi"]
+    for ext in ("pdf", "docx", "html", "xlsx"):
+        assert (pipeline.root / "reports" / "rekap" / "2024" / f"rekap-ikm-2024.{ext}").is_file()

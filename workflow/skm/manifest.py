@@ -124,11 +124,11 @@ def hash_entries(paths: Iterable[str | Path], root: str | Path = ".") -> list[di
     """[{path, sha256, bytes}] sorted by path; `paths` relative to `root` (or absolute in it)."""
     root = Path(root)
     rows = []
-    for rel in sorted({Path(p).as_posix() for p in paths}):
-        full = root / rel
-        shown = full.resolve().relative_to(root.resolve()).as_posix() if Path(rel).is_absolute() \
-            else rel
-        rows.append({"path": shown, "sha256": sha256(full), "bytes": full.stat().st_size})
+    for given in {Path(p) for p in paths}:
+        full = given if given.is_absolute() else root / given
+        shown = (full.resolve().relative_to(root.resolve()) if given.is_absolute() else given)
+        rows.append({"path": shown.as_posix(), "sha256": sha256(full),
+                     "bytes": full.stat().st_size})
     return sorted(rows, key=lambda r: r["path"])
 
 
@@ -434,9 +434,11 @@ def publish(root: str | Path, unit: str, year: int, ttd: str | Path | None = Non
         raise AuditError(f"manifest.json tidak sesuai dengan file saat ini:\n{lines}\n"
                          "Jalankan dulu: snakemake --cores 1")
     if prev is not None and fingerprint(prev) == fingerprint(current):
+        signed = ", ".join(e["path"] for e in prev.get("ttd", []))
         return PublishResult(latest, False, arsip / latest,
                              f"Tidak ada perubahan sejak {latest}. Versi terkini: {latest} "
-                             f"({(arsip / latest).relative_to(root)}).")
+                             f"({(arsip / latest).relative_to(root)}"
+                             f"{'; bertanda tangan: ' + signed if signed else ''}).")
     manifest = dict(current)
     manifest["arsip"] = {"versi": nxt, "sebelumnya": latest, "dokumen_dari": nxt,
                          "diterbitkan": stamp}
@@ -690,9 +692,10 @@ def verify(root: str | Path, unit: str, year: int, version: str | None = None,
 
     for path, why in archive_problems(vdir, manifest):
         result.findings.append(Finding(_rel(root, path), why))
-    for path in files_under(vdir):
-        if path.stat().st_mode & 0o222:
-            result.notes.append(f"{path.relative_to(root)} dapat ditulis (izin bukan 0444)")
+    writable = [p for p in [vdir, *files_under(vdir)] if p.stat().st_mode & 0o222]
+    if writable:
+        result.notes.append(f"{len(writable)} berkas/folder arsip dapat ditulis (izin bukan "
+                            "0444/0555, mis. setelah git clone); isinya tetap diperiksa lewat hash")
 
     want_inputs = _by_path(manifest["inputs"])
     for path, digest in sorted(want_inputs.items()):
