@@ -188,7 +188,8 @@ class Laporan:
                      f"**{nf.angka(self.ikm['display']['ikm'], 3)}**",
                      f"**{self.ikm_konversi}**", f"**{self.mutu}**"])
         return table(body, ["Kode", "Unsur Pelayanan", "Jumlah Nilai", "n", "NRR",
-                            "NRR Tertimbang", "Konversi", "Mutu"], align="llrrrrrc", raw=True)
+                            "NRR Tertimbang", "Konversi", "Mutu"], align="llrrrrrc",
+                     widths=[6, 34, 10, 6, 8, 13, 11, 7], raw=True)
 
     def ikm_kalimat(self) -> str:
         """Headline sentence: the unit's IKM, mutu and kinerja."""
@@ -274,7 +275,8 @@ class Laporan:
                              "", "", "", "", "*(diisi setelah FKP)*"])
                 i += 1
         return table(body, ["No.", "Prioritas Unsur", "Program/Kegiatan", "TW I", "TW II",
-                            "TW III", "TW IV", "Penanggung Jawab"], align="lllccccl", raw=True)
+                            "TW III", "TW IV", "Penanggung Jawab"], align="lllccccl",
+                     widths=[5, 26, 27, 7, 7, 7, 7, 14], raw=True)
 
     # -- 4.4 Analisis tambahan -------------------------------------------------------------
     def ci_kalimat(self) -> str:

@@ -92,7 +92,7 @@ def rtl_table(rtl: dict, ikm: dict | None = None) -> str:
                      escape(item["penanggung_jawab"])])
     return table(body, ["No.", "Prioritas Unsur", "Program/Kegiatan", "Jangka", "TW I", "TW II",
                         "TW III", "TW IV", "Penanggung Jawab"], align="llllccccl",
-                 widths=[0.05, 0.19, 0.28, 0.13, 0.05, 0.05, 0.05, 0.05, 0.15], raw=True)
+                 widths=[5, 18, 25, 12, 7, 7, 7, 7, 14], raw=True)
 
 
 def realisasi_rows(rtl: dict, realisasi: dict) -> list[dict]:
