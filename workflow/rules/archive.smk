@@ -6,15 +6,15 @@ from skm.manifest import raw_inputs, unit_years
 def manifest_inputs(wildcards):
     """What write_manifest hashes: the unit-year's documents, raw inputs and config.yaml.
 
-    It also waits for every document of the unit (all years): some jobs of other years write
-    into this year's processed folder (e.g. last year's follow-up), which must be complete.
+    It also waits for next year's documents: their jobs write into this year's processed
+    folder (last year's follow-up), which must be complete before it is hashed.
     """
     unit, year = wildcards.unit, int(wildcards.year)
     return {
         "documents": documents_of(unit, year),
-        "unit_documents": [
-            d for y in unit_years(RAW, unit) for d in documents_of(unit, y)
-        ],
+        "next_documents": (
+            documents_of(unit, year + 1) if year + 1 in unit_years(RAW, unit) else []
+        ),
         "settings": f"{PROCESSED}/{unit}/{year}/settings.json",
         "raw": raw_inputs(RAW, unit, year),
         "config": "config.yaml",

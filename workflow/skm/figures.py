@@ -169,6 +169,18 @@ def _value_label(ax, x: float, y: float, text: str, *, inside_from: float, pad: 
         ax.text(x + pad, y, text, ha="left", va="center", zorder=4, bbox=LABEL_BOX, **kwargs)
 
 
+def _konversi_axis(ax) -> None:
+    """x axis on the konversi scale (25..100) with ticks at the mutu thresholds."""
+    ax.set_xlim(25, 100)
+    ticks = [25.0, *(float(b.low) for b in BANDS[1:]), 100.0]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(FuncFormatter(
+        lambda v, _: koma(f"{v:.2f}".rstrip("0").rstrip("."))))
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    ax.set_xlabel("IKM unit pelayanan (nilai konversi, 25–100)")
+
+
 def _new_figure(height_cm: float) -> Figure:
     return Figure(figsize=(WIDTH, height_cm * CM), layout="constrained")
 
@@ -348,14 +360,7 @@ def fig_ikm_layanan(ikm: dict) -> Figure:
             f" n = {koma(str(ikm.get('n_valid', '')))})")))
     ax.set_yticks(range(len(order)), [_wrap(k, 32) for k in order], fontsize=7.5)
     ax.set_ylim(len(order) - 0.5, -0.5)
-    ax.set_xlim(25, 100)
-    ticks = [25.0, *(float(b.low) for b in BANDS[1:]), 100.0]
-    ax.xaxis.set_major_locator(FixedLocator(ticks))
-    ax.xaxis.set_major_formatter(FuncFormatter(
-        lambda v, _: koma(f"{v:.2f}".rstrip("0").rstrip("."))))
-    ax.tick_params(axis="y", length=0)
-    ax.spines["left"].set_visible(False)
-    ax.set_xlabel("IKM unit pelayanan (nilai konversi, 25–100)")
+    _konversi_axis(ax)
     if handles:
         fig.legend(handles=handles, loc="outside lower center")
     return fig
@@ -429,14 +434,7 @@ def fig_rekap(rekap: dict) -> Figure:
         ax.set_yticks([])
         ax.set_ylabel(f"{len(units)} unit, berurutan dari IKM tertinggi")
     ax.set_ylim(len(units) - 0.5, -0.5)
-    ax.set_xlim(25, 100)
-    ticks = [25.0, *(float(b.low) for b in BANDS[1:]), 100.0]
-    ax.xaxis.set_major_locator(FixedLocator(ticks))
-    ax.xaxis.set_major_formatter(FuncFormatter(
-        lambda v, _: koma(f"{v:.2f}".rstrip("0").rstrip("."))))
-    ax.tick_params(axis="y", length=0)
-    ax.spines["left"].set_visible(False)
-    ax.set_xlabel("IKM unit pelayanan (nilai konversi, 25–100)")
+    _konversi_axis(ax)
     fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=7)
     return fig
 

@@ -23,8 +23,14 @@ def clean_image(src: str | Path, dst: str | Path) -> None:
             im.thumbnail((MAX_SIDE, MAX_SIDE))
             clean = Image.new("RGB", im.size)
             clean.paste(im)
+    except Image.DecompressionBombError as exc:
+        raise SkmInputError(f"gambar terlalu besar untuk dibuka dengan aman ({exc}); perkecil "
+                            "resolusinya (misalnya sisi terpanjang 4.000 piksel) lalu jalankan "
+                            "lagi", file=str(src)) from None
     except (OSError, ValueError) as exc:
-        raise SkmInputError(f"bukan gambar yang dapat dibaca: {exc}", file=str(src)) from None
+        raise SkmInputError(f"bukan gambar yang dapat dibaca ({exc}); ganti dengan foto JPEG "
+                            "atau PNG yang dapat dibuka, lalu jalankan lagi",
+                            file=str(src)) from None
     buf = io.BytesIO()
     clean.save(buf, format="PNG", optimize=False)
     atomic_write_bytes(buf.getvalue(), dst)

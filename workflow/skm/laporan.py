@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from skm import numfmt as nf
-from skm.domain import BANDS, UNSUR_CODES, krejcie_morgan
+from skm.domain import BANDS, UNSUR_CODES
 from skm.io import read_json
 from skm.markdown import escape, table
+from skm.render import MISSING_GLYPH, missing_glyphs
 from skm.scoring import highest, lowest
 from skm.tindak_lanjut import photo_name
 
@@ -317,6 +318,25 @@ class Laporan:
                      ["Kode", "Unsur", "Jawaban Kosong", "Jawaban Dihitung"], align="llrr",
                      raw=True)
 
+    def glyph_kalimat(self, limit: int = 10) -> str:
+        """Characters of the respondents' data (saran, answers, rejected rows) that no font of
+        the PDF can draw, counted; the PDF shows each as a square. Empty when there are none."""
+        texts = [*self.saran_list(), self.rejected_table() if len(self.rejected) else ""]
+        for column in ("layanan", "jenis_kelamin", "usia", "pendidikan", "pekerjaan"):
+            if column in self.responses.columns:
+                texts += [escape(v) for v in self.responses[column].dropna().unique()]
+        missing = missing_glyphs("\n".join(texts))
+        if not missing:
+            return ""
+        shown = [f"{escape(ch)} (U+{ord(ch):04X}, {nf.angka(n, 0)} kali)"
+                 for ch, n in list(missing.items())[:limit]]
+        if len(missing) > limit:
+            shown.append(f"{nf.angka(len(missing) - limit, 0)} jenis karakter lainnya")
+        return (f"Sebanyak {nf.angka(sum(missing.values()), 0)} karakter dalam isian responden "
+                "tidak tersedia pada huruf (font) dokumen PDF dan di sana ditampilkan sebagai "
+                f"{MISSING_GLYPH}: {nf.daftar(shown)}. Versi HTML dan DOCX memuat karakter "
+                "aslinya.")
+
     def date_rules(self) -> list[str]:
         """How each export's dates were read."""
         out = []
@@ -425,11 +445,6 @@ class Laporan:
                 for i in prov["inputs"]]
         return table(body, ["Berkas masukan", "Ukuran (bita)", "SHA-256"], align="lrl",
                      widths=[0.38, 0.12, 0.5], raw=True)
-
-
-def required_sample(population: int) -> int:
-    """Re-exported for the notebook's formula box (the same function scoring uses)."""
-    return krejcie_morgan(population)
 
 
 def cover_metadata(settings: dict, title: str) -> dict:

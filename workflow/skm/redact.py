@@ -1,8 +1,10 @@
 """Redaction of personal data in free text (the saran column) before anything is published.
 
 Indonesian phone numbers (mobile 08xx / +62 8xx / 62 8xx, landlines such as (0541) 123456 or
-021-1234567, written with spaces, dashes or dots), e-mail addresses and the 16-digit NIK (also
-written in groups) are replaced by `[disamarkan]`. Over-redaction is preferred to a leak.
+021-1234567, written with spaces, dashes (also en/em dashes, as word processors type them) or
+dots, and with spaces around a dash, "0812 - 3456 - 7890"), e-mail addresses (also written
+"nama @ gmail.com" or "nama[at]gmail[dot]com") and the 16-digit NIK (also written in groups) are
+replaced by `[disamarkan]`. Over-redaction is preferred to a leak.
 """
 
 from __future__ import annotations
@@ -14,10 +16,17 @@ import pandas as pd
 
 PLACEHOLDER = "[disamarkan]"
 
-#: One optional separator between digits (space, dot, dash).
-_SEP = r"[ .\-]?"
+#: Dashes as typed or autocorrected: hyphen-minus, U+2010..U+2015 (en/em dash ...), minus.
+_DASH = "\\-\u2010-\u2015\u2212"
+#: What may stand between two digits: nothing, one or two spaces, or a dot or dash with up to
+#: two spaces on either side ("0812 3456", "0812-3456", "0812  3456", "0812 - 3456").
+_SEP = rf"[ \u00a0]{{0,2}}(?:[.{_DASH}][ \u00a0]{{0,2}})?"
 
-_EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+#: "@", also spaced or written out as [at]/(at); "." also written as [dot]/(dot).
+_AT = r"(?:[ ]?@[ ]?|[ ]?(?i:\[at\]|\(at\))[ ]?)"
+_DOT = r"(?:\.|[ ]?(?i:\[dot\]|\(dot\))[ ]?)"
+_EMAIL = (r"[A-Za-z0-9._%+\-]+" + _AT + r"[A-Za-z0-9\-]+(?:" + _DOT + r"[A-Za-z0-9\-]+)*"
+          + _DOT + r"[A-Za-z]{2,}")
 #: NIK: 16 digits, possibly grouped with spaces, dots or dashes.
 _NIK = r"(?<!\d)\d(?:" + _SEP + r"\d){15}(?!\d)"
 #: Mobile: 08.., +62 8.., 62 8.., then 7..11 more digits (numbers are 10..13 digits long).
@@ -32,8 +41,9 @@ _LANDLINE = (
 
 PATTERN = re.compile("|".join(f"(?:{p})" for p in (_EMAIL, _NIK, _MOBILE, _LANDLINE)))
 
-#: Cheap pre-filter: only text with an '@' or five digits close together can hold a match.
-_CANDIDATE = r"@|\d[ .\-()+]{0,2}\d[ .\-()+]{0,2}\d[ .\-()+]{0,2}\d[ .\-()+]{0,2}\d"
+#: Cheap pre-filter: only text with an '@' (or [at]/(at)) or five digits close together can
+#: hold a match.
+_CANDIDATE = rf"@|(?i:\[at\]|\(at\))|\d(?:[ \u00a0.{_DASH}()+]{{0,6}}\d){{4}}"
 
 
 def redact(text: str) -> tuple[str, int]:

@@ -8,7 +8,6 @@ how it is made: the mean of the unit IKMs, and the IKM pooled over all responden
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -18,10 +17,9 @@ from openpyxl.styles import Font
 
 from skm import numfmt as nf
 from skm.domain import KONVERSI, UNSUR_CODES, UNSUR_NAMES, classify, round_half_up
-from skm.io import atomic_write_bytes
 from skm.markdown import escape, table
 from skm.scoring import ikm_from_sums, lowest
-from skm.xlsx import normalize_zip
+from skm.xlsx import save_workbook
 
 
 def _exact(ikm: dict) -> Fraction:
@@ -133,9 +131,4 @@ def write_xlsx(rekap: dict, path: str | Path, when: dt.datetime) -> None:
         f.append([x["unit"], x["reason"]])
     for m in rekap["missing"]:
         f.append([m, "tidak menyerahkan data"])
-    wb.properties.created = when.replace(tzinfo=None)
-    wb.properties.modified = when.replace(tzinfo=None)
-    wb.properties.creator = "skm-pipeline"
-    buf = io.BytesIO()
-    wb.save(buf)
-    atomic_write_bytes(normalize_zip(buf.getvalue(), when), path)
+    save_workbook(wb, path, when)

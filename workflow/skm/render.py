@@ -31,7 +31,8 @@ also be given at the top level; a path relative to the notebook's folder).
 
 The same inputs give byte-identical HTML, DOCX and PDF (``SOURCE_DATE_EPOCH`` is passed to
 pandoc, Typst and the kernel). Outputs are written to temporary files next to their final
-paths and moved into place only when every requested format succeeded.
+paths and moved into place only when every requested format succeeded; temporary files that
+a killed render left behind are removed when the same outputs are rendered again.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import functools
+import glob
 import html
 import json
 import logging
@@ -59,7 +61,16 @@ import yaml
 
 from skm.markdown import pagebreak as _pagebreak_markdown
 
-__all__ = ["FONTS_DIR", "PACKAGE_DIR", "TEMPLATES_DIR", "RenderError", "parse_qmd", "render_qmd"]
+__all__ = [
+    "FONTS_DIR",
+    "MISSING_GLYPH",
+    "PACKAGE_DIR",
+    "TEMPLATES_DIR",
+    "RenderError",
+    "missing_glyphs",
+    "parse_qmd",
+    "render_qmd",
+]
 
 log = logging.getLogger(__name__)
 
@@ -932,30 +943,40 @@ def font_coverage() -> frozenset[int]:
     return frozenset(covered)
 
 
+def _glyph_kind(ch: str, covered: frozenset[int]) -> str:
+    """'ok' (drawn by a shipped font), 'invisible' (format character, nothing to draw) or
+    'missing' (no shipped font has it: shown as a square in the PDF)."""
+    if ord(ch) < 0x80 or ord(ch) in covered:
+        return "ok"
+    if (
+        unicodedata.category(ch) == "Cf"
+        or 0xFE00 <= ord(ch) <= 0xFE0F
+        or 0xE0100 <= ord(ch) <= 0xE01EF
+    ):
+        # Invisible format characters (ZWJ, variation selectors): no glyph is drawn.
+        return "invisible"
+    return "missing"  # including uncovered combining marks (Mn, Me)
+
+
+def missing_glyphs(text: str) -> dict[str, int]:
+    """Characters of ``text`` that no shipped font covers, with their counts (sorted).
+
+    These are the characters the PDF shows as a visible square (``MISSING_GLYPH``); HTML and
+    DOCX keep them. Documents use it to tell the reader what the PDF could not draw.
+    """
+    covered = font_coverage()
+    return {
+        ch: n for ch, n in sorted(Counter(text).items()) if _glyph_kind(ch, covered) == "missing"
+    }
+
+
 def replace_missing_glyphs(source: str) -> tuple[str, dict[str, int]]:
     """Replace characters no shipped font covers by a visible square; count them."""
-    covered = font_coverage()
-    missing: Counter[str] = Counter()
-    out = []
-    for ch in source:
-        if ord(ch) < 0x80 or ord(ch) in covered:
-            out.append(ch)
-        elif (
-            unicodedata.category(ch) in ("Cf", "Mn", "Me")
-            or 0xFE00 <= ord(ch) <= 0xFE0F
-            or 0xE0100 <= ord(ch) <= 0xE01EF
-        ):
-            # Invisible format characters (ZWJ, variation selectors) and uncovered
-            # combining marks: drop nothing visible, keep them (no glyph is drawn).
-            if unicodedata.category(ch) in ("Mn", "Me"):
-                missing[ch] += 1
-                out.append(MISSING_GLYPH)
-            else:
-                out.append(ch)
-        else:
-            missing[ch] += 1
-            out.append(MISSING_GLYPH)
-    return "".join(out), dict(sorted(missing.items()))
+    missing = missing_glyphs(source)
+    if not missing:
+        return source, {}
+    table = dict.fromkeys(map(ord, missing), MISSING_GLYPH)
+    return source.translate(table), missing
 
 
 # --------------------------------------------------------------------------- pandoc / typst
@@ -1006,6 +1027,14 @@ def _logo_path(meta: dict[str, Any], base: Path, qmd: Path) -> Path | None:
     if not path.is_file():
         raise RenderError(f"{qmd}: logo file not found: {path}")
     return path
+
+
+def _remove_stale_temps(final: Path) -> None:
+    """Delete temporary files that an interrupted render (a killed process) left next to
+    ``final``: they are never a document, only clutter beside the published ones."""
+    for stale in final.parent.glob(glob.escape(f".{final.name}.") + "*.part"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 def _temp_sibling(final: Path) -> Path:
@@ -1066,6 +1095,7 @@ def render_qmd(
     for path in finals.values():
         if not path.parent.is_dir():
             raise RenderError(f"output folder does not exist: {path.parent}")
+        _remove_stale_temps(path)
     base = Path(resource_dir).resolve() if resource_dir is not None else qmd.parent
     epoch = int(source_date_epoch)
     doc = parse_qmd(qmd)

@@ -64,6 +64,8 @@ _DATE_PART = rf"(?i)^{_DATE},?$"
 _REST_PART = rf"(?i)^\s*(?:{_TIME})?\s*{_AMPM}\s*{_ZONE}\s*$"
 
 _INT_GROUPS = ("y1", "m1", "d1", "a", "b", "y2", "hh", "mi", "ss", "tzh", "tzm")
+#: Slice end for 'to the end of the value' (binary_slice needs an explicit stop).
+_END = 2**31 - 1
 _DATE_KEYS = ("y1", "m1", "d1", "a", "b", "y2", "slash")
 _REST_KEYS = ("hh", "mi", "ss", "ap", "tz_minutes", "has_offset", "tz_ok")
 
@@ -149,43 +151,152 @@ def _codes(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
     return codes, encoded.dictionary
 
 
-def _arrow_strings(values: Sequence[str | None] | pd.Series | np.ndarray) -> pa.Array:
-    if not isinstance(values, pd.Series):
-        values = pd.Series(list(values), dtype="str")
-    arrow = values.astype("str").array.__arrow_array__()
+def _arrow_strings(
+    values: Sequence[str | None] | pd.Series | np.ndarray | pa.Array | pa.ChunkedArray,
+) -> pa.Array:
+    if isinstance(values, (pa.Array, pa.ChunkedArray)) and pa.types.is_string(values.type):
+        arrow = values
+    else:
+        if not isinstance(values, pd.Series):
+            values = pd.Series(list(values), dtype="str")
+        arrow = values.astype("str").array.__arrow_array__()
     if isinstance(arrow, pa.ChunkedArray):
         arrow = arrow.combine_chunks() if arrow.num_chunks else pa.array([], pa.string())
     return arrow.cast(pa.string())
 
 
-def _fields(values: pa.Array) -> dict[str, np.ndarray]:
-    """Per-row fields of every value: date and time parts are matched on their distinct
-    values (few dates, at most 86,400 times of day), the rest on the whole text."""
+def _split(values: pa.Array) -> tuple[np.ndarray, pa.Array, np.ndarray, pa.Array]:
+    """Codes and distinct values of the text before and after the first space of every
+    trimmed value (as ``split_pattern(" ", max_splits=1)``; the part after is "" when there
+    is no space); codes are -1 for missing values.
+
+    The values are grouped by the byte position of their first space (a column has one or a
+    few), so each part is a plain byte slice of the value.
+    """
+    n = len(values)
     trimmed = pc.utf8_trim_whitespace(values)
-    parts = pc.split_pattern(trimmed, " ", max_splits=1)
-    lengths = pc.fill_null(pc.list_value_length(parts), 0).to_numpy(zero_copy_only=False)
-    starts = np.cumsum(lengths) - lengths
-    flat = pc.list_flatten(parts)
-    date_text = flat.take(pa.array(starts, mask=lengths < 1))
-    rest_text = pc.fill_null(flat.take(pa.array(starts + 1, mask=lengths < 2)), "")
-    date_codes, date_uniques = _codes(date_text)
-    rest_codes, rest_uniques = _codes(rest_text)
+    space = pc.fill_null(pc.find_substring(trimmed, " "), -2).to_numpy(zero_copy_only=False)
+    space = space.astype(np.int64, copy=False)
+    counts = np.bincount(space + 2)
+    positions = np.flatnonzero(counts) - 2
+    binary = trimmed.view(pa.binary())
+    date_codes = np.full(n, -1, dtype=np.int64)
+    rest_codes = np.full(n, -1, dtype=np.int64)
+    present = positions[positions > -2]
+    if not len(present):
+        return date_codes, pa.array([], pa.string()), rest_codes, pa.array([], pa.string())
+    if len(positions) == 1:
+        order = None
+        groups = [(int(present[0]), binary)]
+    else:
+        order = np.argsort(space, kind="stable")
+        order = order[counts[0]:]  # missing values (-2) sort first
+        permuted = binary.take(pa.array(order))
+        groups, offset = [], 0
+        for pos in present:
+            size = int(counts[pos + 2])
+            groups.append((int(pos), permuted.slice(offset, size)))
+            offset += size
+    dates, rests = [], []
+    for pos, part in groups:
+        if pos < 0:
+            dates.append(part)
+            rests.append(pc.binary_slice(part, 0, 0))
+        else:
+            dates.append(pc.binary_slice(part, 0, pos))
+            rests.append(pc.binary_slice(part, pos + 1, _END))
+    date_part = pa.concat_arrays(dates).view(pa.string())
+    rest_part = pa.concat_arrays(rests).view(pa.string())
+    codes_d, date_uniques = _codes(date_part)
+    codes_r, rest_uniques = _codes(rest_part)
+    if order is None:
+        return codes_d, date_uniques, codes_r, rest_uniques
+    date_codes[order] = codes_d
+    rest_codes[order] = codes_r
+    return date_codes, date_uniques, rest_codes, rest_uniques
+
+
+@dataclass
+class _Items:
+    """Matched fields of distinct texts (date parts, rest parts or whole values) and, per
+    row, which date item and which rest item it reads."""
+
+    date: dict[str, np.ndarray]
+    rest: dict[str, np.ndarray]
+    date_index: np.ndarray
+    rest_index: np.ndarray
+
+
+def _concat(first: dict[str, np.ndarray], second: dict[str, np.ndarray],
+            keys: tuple[str, ...]) -> dict[str, np.ndarray]:
+    return {key: np.concatenate([first[key], second[key]]) for key in ("matched", *keys)}
+
+
+def _items(values: pa.Array) -> _Items:
+    """Fields of every value: date and time parts are matched on their distinct values (few
+    dates, at most 86,400 times of day); a value whose parts do not match is matched whole.
+    Every table ends with an unmatched entry, which missing values point to (index -1)."""
+    date_codes, date_uniques, rest_codes, rest_uniques = _split(values)
     date = _extract(date_uniques, _DATE_PART)
     rest = _extract(rest_uniques, _REST_PART)
-    rows = {key: date[key][date_codes] for key in _DATE_KEYS}
-    rows.update({key: rest[key][rest_codes] for key in _REST_KEYS})
-    rows["matched"] = date["matched"][date_codes] & rest["matched"][rest_codes]
-    retry = np.flatnonzero(~rows["matched"] & (lengths > 0))
+    matched = date["matched"][date_codes] & rest["matched"][rest_codes]
+    retry = np.flatnonzero(~matched & (date_codes >= 0))
     if len(retry):
         codes, uniques = _codes(values.take(pa.array(retry)))
         whole = _extract(uniques, PATTERN)
-        for key, column in rows.items():
-            column[retry] = whole[key][codes]
-    return rows
+        date_size, rest_size = len(date["matched"]), len(rest["matched"])
+        date = _concat(date, whole, _DATE_KEYS)
+        rest = _concat(rest, whole, _REST_KEYS)
+        # code -1 (missing) keeps pointing at the last entry, the unmatched one of `whole`
+        date_codes[retry] = np.where(codes >= 0, codes + date_size, -1)
+        rest_codes[retry] = np.where(codes >= 0, codes + rest_size, -1)
+    return _Items(date, rest, date_codes, rest_codes)
+
+
+def _calendar(date: dict[str, np.ndarray], day_first: bool) -> dict[str, np.ndarray]:
+    """Per date item: readable date, day number since 1970-01-01, and style flags."""
+    year_first = date["y1"] >= 0
+    a, b = date["a"], date["b"]
+    year = np.where(year_first, date["y1"], date["y2"])
+    month = np.where(year_first, date["m1"], b if day_first else a)
+    day = np.where(year_first, date["d1"], a if day_first else b)
+    date_ok = (year >= 1900) & (year <= 2200) & (month >= 1) & (month <= 12) & (day >= 1)
+    safe_year = np.where(date_ok, year, 1970)
+    safe_month = np.where(date_ok, month, 1)
+    months = ((safe_year - 1970) * 12 + (safe_month - 1)).astype("datetime64[M]")
+    first = months.astype("datetime64[D]")
+    days_in_month = ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
+    date_ok &= day <= days_in_month
+    day_number = first.astype(np.int64) + np.where(date_ok, day - 1, 0)
+    sheets = a >= 0
+    style = np.select(
+        [sheets, year_first & date["slash"], year_first],
+        [STYLES.index("sheets"), STYLES.index("forms"), STYLES.index("iso")],
+        default=-1,
+    )
+    return {"ok": date["matched"] & date_ok, "day": day_number, "sheets": sheets,
+            "style": style}
+
+
+def _clock(rest: dict[str, np.ndarray], utc_offset_hours: int) -> dict[str, np.ndarray]:
+    """Per rest item: readable time of day and offset, and seconds to add to the day."""
+    hour, minute, second = rest["hh"], rest["mi"], rest["ss"]
+    has_time = hour >= 0
+    hour = np.where(has_time, hour, 0)
+    minute = np.where(has_time, minute, 0)
+    second = np.where(second >= 0, second, 0)
+    is_am, is_pm = rest["ap"] == 1, rest["ap"] == 2
+    twelve = is_am | is_pm
+    time_ok = np.where(twelve, has_time & (hour >= 1) & (hour <= 12), hour <= 23)
+    time_ok &= (minute <= 59) & (second <= 59)
+    hour = np.where(is_pm & (hour < 12), hour + 12, np.where(is_am & (hour == 12), 0, hour))
+    shift = np.where(rest["has_offset"], utc_offset_hours * 60 - rest["tz_minutes"], 0)
+    seconds = hour * 3600 + minute * 60 + second + shift * 60
+    return {"ok": rest["matched"] & time_ok & rest["tz_ok"], "seconds": seconds}
 
 
 def parse_timestamps(
-    values: Sequence[str | None] | pd.Series | np.ndarray,
+    values: Sequence[str | None] | pd.Series | np.ndarray | pa.Array | pa.ChunkedArray,
     *,
     utc_offset_hours: int,
     date_order: str = "day_first",
@@ -209,62 +320,39 @@ def parse_timestamps(
     if n == 0:
         return TimestampColumn(np.asarray([], dtype="datetime64[s]"), None, None,
                                _rule_sentence("none", date_order))
-    f = _fields(arrow)
-    matched = f["matched"]
-    year_first = matched & (f["y1"] >= 0)
-    sheets = matched & (f["a"] >= 0)
-    a, b = f["a"], f["b"]
-    day_ev = sheets & (a > 12) & (b <= 12)
-    month_ev = sheets & (b > 12) & (a <= 12)
-    if day_ev.any() and month_ev.any():
+    items = _items(arrow)
+    di, ri = items.date_index, items.rest_index
+    matched = items.date["matched"][di] & items.rest["matched"][ri]
+    a, b = items.date["a"], items.date["b"]
+    day_item = (a > 12) & (b <= 12)
+    month_item = (b > 12) & (a >= 0) & (a <= 12)
+    day_ev = matched & day_item[di] if day_item.any() else None
+    month_ev = matched & month_item[di] if month_item.any() else None
+    has_day = day_ev is not None and bool(day_ev.any())
+    has_month = month_ev is not None and bool(month_ev.any())
+    if has_day and has_month:
         _raise_contradiction(arrow, rows, day_ev, month_ev, file, column)
-    if day_ev.any():
+    if has_day:
         order_used, rule = "day_first", _rule_sentence("day", date_order)
-    elif month_ev.any():
+    elif has_month:
         order_used, rule = "month_first", _rule_sentence("month", date_order)
     else:
         order_used, rule = date_order, _rule_sentence("setting", date_order)
 
-    day_first = order_used != "month_first"
-    year = np.where(year_first, f["y1"], f["y2"])
-    month = np.where(year_first, f["m1"], b if day_first else a)
-    day = np.where(year_first, f["d1"], a if day_first else b)
-    hour, minute, second = f["hh"], f["mi"], f["ss"]
-    has_time = hour >= 0
-    hour = np.where(has_time, hour, 0)
-    minute = np.where(has_time, minute, 0)
-    second = np.where(second >= 0, second, 0)
-    is_am, is_pm = f["ap"] == 1, f["ap"] == 2
-    twelve = is_am | is_pm
-    time_ok = np.where(twelve, has_time & (hour >= 1) & (hour <= 12), hour <= 23)
-    time_ok &= (minute <= 59) & (second <= 59)
-    hour = np.where(is_pm & (hour < 12), hour + 12, np.where(is_am & (hour == 12), 0, hour))
+    calendar = _calendar(items.date, order_used != "month_first")
+    clock = _clock(items.rest, utc_offset_hours)
+    good = matched & calendar["ok"][di] & clock["ok"][ri]
+    stamp = calendar["day"][di] * 86400 + clock["seconds"][ri]
+    local = np.where(good, stamp, np.datetime64("NaT", "s").astype(np.int64))
+    local = local.view("datetime64[s]")
 
-    date_ok = (year >= 1900) & (year <= 2200) & (month >= 1) & (month <= 12) & (day >= 1)
-    safe_year = np.where(date_ok, year, 1970)
-    safe_month = np.where(date_ok, month, 1)
-    months = ((safe_year - 1970) * 12 + (safe_month - 1)).astype("datetime64[M]")
-    first = months.astype("datetime64[D]")
-    days_in_month = ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
-    date_ok &= day <= days_in_month
-    good = matched & date_ok & time_ok & f["tz_ok"]
-    day_offset = np.where(good, day - 1, 0).astype("timedelta64[D]")
-    shift = np.where(f["has_offset"], utc_offset_hours * 60 - f["tz_minutes"], 0)
-    seconds = (hour * 3600 + minute * 60 + second + shift * 60).astype("timedelta64[s]")
-    stamp = (first + day_offset).astype("datetime64[s]") + seconds
-    local = np.where(good, stamp, np.datetime64("NaT", "s"))
-
-    style_rows = np.select(
-        [good & sheets, good & year_first & f["slash"], good & year_first],
-        [STYLES.index("sheets"), STYLES.index("forms"), STYLES.index("iso")],
-        default=-1,
-    )
+    style_rows = np.where(good, calendar["style"][di], -1)
     if excel_datetime is not None:
         style_rows = np.where(np.asarray(excel_datetime, dtype=bool) & good,
                               STYLES.index("excel-datetime"), style_rows)
     counts = np.bincount(style_rows[style_rows >= 0], minlength=len(STYLES))
     style = STYLES[int(np.argmax(counts))] if counts.sum() else None
-    if not (good & sheets).any():
+    if not (good & calendar["sheets"][di]).any():
         kind = "excel" if style == "excel-datetime" else "none"
         order_used, rule = None, _rule_sentence(kind, date_order)
     return TimestampColumn(local=local, style=style, date_order=order_used, date_order_rule=rule)

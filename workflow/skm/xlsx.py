@@ -29,6 +29,16 @@ def normalize_zip(data: bytes, when: dt.datetime) -> bytes:
     return out.getvalue()
 
 
+def save_workbook(wb: Workbook, path: str | Path, when: dt.datetime) -> None:
+    """Save `wb` atomically with fixed metadata and zip timestamps (byte-identical reruns)."""
+    wb.properties.created = when.replace(tzinfo=None)
+    wb.properties.modified = when.replace(tzinfo=None)
+    wb.properties.creator = "skm-pipeline"
+    buf = io.BytesIO()
+    wb.save(buf)
+    atomic_write_bytes(normalize_zip(buf.getvalue(), when), path)
+
+
 def write_olah_data(ikm: dict, responses: pd.DataFrame, path: str | Path,
                     when: dt.datetime) -> None:
     """Sheet 'Olah Data' (matrix + jumlah nilai, NRR, NRR tertimbang, IKM) and 'Ringkasan'."""
@@ -77,9 +87,4 @@ def write_olah_data(ikm: dict, responses: pd.DataFrame, path: str | Path,
                   float(Decimal(x["display"]["nrr_tertimbang"])),
                   float(Decimal(x["display"]["konversi"])), x["mutu"]])
     s.column_dimensions["B"].width = 40
-    wb.properties.created = when.replace(tzinfo=None)
-    wb.properties.modified = when.replace(tzinfo=None)
-    wb.properties.creator = "skm-pipeline"
-    buf = io.BytesIO()
-    wb.save(buf)
-    atomic_write_bytes(normalize_zip(buf.getvalue(), when), path)
+    save_workbook(wb, path, when)
