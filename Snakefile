@@ -13,6 +13,7 @@ include: "workflow/rules/score.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/tindak_lanjut.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/archive.smk"
 include: "workflow/rules/rekap.smk"
 
 

@@ -17,6 +17,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -310,6 +311,44 @@ def test_text_comparison_finds_a_changed_number(runs, tmp_path):
     changed = tmp_path / "x.html"
     changed.write_text(text.replace(shown, "99,99", 1), encoding="utf-8")
     assert "angka berbeda" in mf.compare_text(html, changed)
+
+
+def test_text_level_when_software_differs(runs, published, tmp_path):
+    """Other software versions: documents are compared by text, figures only noted."""
+    vdir = published / f"reports/{UNIT}/{YEAR}/arsip/v1"
+    m = json.loads((vdir / "manifest.json").read_text(encoding="utf-8"))
+    env = json.loads(json.dumps(m["environment"]))
+    env["versions"]["pandoc"] = "0.0-lain"
+    result = mf.VerifyResult(UNIT, YEAR, "v1")
+    mf._choose_level(m, env, result)
+    assert result.level == mf.LEVEL_TEXT and "pandoc" in result.notes[0]
+
+    rerun = clone(runs[1], tmp_path / "ulang")  # stands in for a rerun elsewhere
+    png = rerun / f"data/processed/{UNIT}/{YEAR}/figures/nrr_unsur.png"
+    png.write_bytes(png.read_bytes() + b"\0")
+    mf._compare_processed(rerun, m, result)
+    mf._compare_documents(published, rerun, vdir, m, result)
+    assert result.ok and any("nrr_unsur.png" in n for n in result.notes)
+
+    docx = rerun / f"reports/{UNIT}/{YEAR}/laporan-skm-{UNIT}-{YEAR}.docx"
+    (rerun / "x").mkdir()
+    with zipfile.ZipFile(docx) as z:
+        z.extractall(rerun / "x")
+    xml = rerun / "x/word/document.xml"
+    ikm = json.loads((rerun / f"data/processed/{UNIT}/{YEAR}/ikm.json").read_text(
+        encoding="utf-8"))
+    shown = ikm["display"]["ikm_konversi"].replace(".", ",")
+    text = xml.read_text(encoding="utf-8")
+    assert shown in text
+    xml.write_text(text.replace(shown, "12,34"), encoding="utf-8")
+    with zipfile.ZipFile(docx, "w") as z:
+        for p in sorted((rerun / "x").rglob("*")):
+            if p.is_file():
+                z.write(p, p.relative_to(rerun / "x").as_posix())
+    mf._compare_documents(published, rerun, vdir, m, result)
+    assert [f.path for f in result.findings] == [
+        f"reports/{UNIT}/{YEAR}/arsip/v1/laporan-skm-{UNIT}-{YEAR}.docx"]
+    assert "angka berbeda" in result.findings[0].reason
 
 
 def test_provenance_differing_only_in_versions_is_accepted(runs, tmp_path):

@@ -176,7 +176,11 @@ def rekap_inputs(wildcards):
 
 def all_outputs():
     """Every document of every selected unit-year, and the recap of each year with several units."""
-    docs = [path for unit, year in UNIT_YEARS for path in documents_of(unit, year)]
+    docs = [
+        path
+        for unit, year in UNIT_YEARS
+        for path in [*documents_of(unit, year), f"{REPORTS}/{unit}/{year}/manifest.json"]
+    ]
     for year in rekap_years():
         docs += expand(f"{REPORTS}/rekap/{year}/rekap-ikm-{year}.{{ext}}",
                        ext=["pdf", "docx", "html", "xlsx"])

@@ -43,7 +43,7 @@ FORMAT = "skm-manifest/1"
 UNKNOWN = "tidak diketahui"
 RAW, PROCESSED, REPORTS = "data/raw", "data/processed", "reports"
 CONFIG = "config.yaml"
-CODE_PATHS = ("Snakefile", "workflow", "notebooks")
+CODE_PATHS = ("Snakefile", "workflow", "notebooks", "profiles")
 ARCHIVE_DIR = "arsip"
 MANIFEST_NAME = "manifest.json"
 FILE_MODE, DIR_MODE = 0o444, 0o555
@@ -146,7 +146,7 @@ def _git(root: Path, *args: str) -> str | None:
 
 
 def code_files(root: str | Path = ".") -> list[dict]:
-    """[{path, sha256}] of the workflow code (Snakefile, workflow/, notebooks/)."""
+    """[{path, sha256}] of the workflow code (Snakefile, workflow/, notebooks/, profiles/)."""
     root = Path(root)
     paths = [p.relative_to(root) for name in CODE_PATHS for p in files_under(root / name)]
     return [{"path": r["path"], "sha256": r["sha256"]} for r in hash_entries(paths, root)]
@@ -292,6 +292,19 @@ def current_inputs(root: Path, unit: str, year: int) -> list[str]:
     return sorted(_rel(root, p) for p in [*raw_inputs(root / RAW, unit, year), root / CONFIG])
 
 
+def load_manifest(path: Path) -> dict:
+    """A manifest file, or AuditError when it is missing or not valid JSON."""
+    try:
+        data = read_json(path)
+    except FileNotFoundError:
+        raise AuditError(f"{path} tidak ada: arsip tidak utuh.") from None
+    except (ValueError, UnicodeDecodeError) as err:
+        raise AuditError(f"{path} tidak dapat dibaca sebagai JSON: {err}") from None
+    if not isinstance(data, dict) or not all(s in data for s in SECTIONS):
+        raise AuditError(f"{path} bukan manifest SKM (bagian {', '.join(SECTIONS)} tidak ada).")
+    return data
+
+
 def _version_dir(root: Path, unit: str, year: int, version: str | None) -> tuple[str, Path]:
     found = archived_versions(root, unit, year)
     if not found:
@@ -314,7 +327,7 @@ def archive_problems(folder: Path, manifest: dict) -> list[tuple[str, str]]:
             problems.append((path.as_posix(), "berkas arsip hilang"))
         elif sha256(path) != digest:
             problems.append((path.as_posix(), "berkas arsip berubah (sha256 beda dari manifest)"))
-    for path in files_under(folder):
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         name = path.relative_to(folder).as_posix()
         if name != MANIFEST_NAME and name not in listed:
             problems.append((path.as_posix(), "berkas arsip tidak tercantum di manifest"))
@@ -417,7 +430,7 @@ def publish(root: str | Path, unit: str, year: int, ttd: str | Path | None = Non
     arsip = archive_dir(root, unit, year)
     found = archived_versions(root, unit, year)
     latest = found[-1] if found else None
-    prev = read_json(arsip / latest / MANIFEST_NAME) if latest else None
+    prev = load_manifest(arsip / latest / MANIFEST_NAME) if latest else None
     nxt = f"v{int(latest[1:]) + 1}" if latest else "v1"
     stamp = now or _now()
     if ttd is not None:
@@ -427,7 +440,7 @@ def publish(root: str | Path, unit: str, year: int, ttd: str | Path | None = Non
     if not current_path.is_file():
         raise AuditError(f"{current_path.relative_to(root)} belum ada. Jalankan dulu: "
                          f"snakemake --cores 1")
-    current = read_json(current_path)
+    current = load_manifest(current_path)
     stale = stale_files(root, current)
     if stale:
         lines = "\n".join(f"  {p}: {why}" for p, why in stale)
@@ -637,12 +650,14 @@ LEVEL_TEXT = "teks"
 
 
 def copy_project(root: Path, dest: Path, unit: str) -> None:
-    """Copy the code, config.yaml and the unit's raw data (nothing else) into `dest`."""
+    """Copy the code (Snakefile, workflow/, notebooks/, profiles/ if any), config.yaml and the
+    unit's raw data into `dest`: nothing processed, no reports."""
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".*")
     for name in ("Snakefile", CONFIG):
         shutil.copy2(root / name, dest / name)
-    for name in ("workflow", "notebooks"):
-        shutil.copytree(root / name, dest / name, ignore=ignore)
+    for name in CODE_PATHS[1:]:
+        if (root / name).is_dir():
+            shutil.copytree(root / name, dest / name, ignore=ignore)
     src = root / RAW / unit
     if not src.is_dir():
         raise AuditError(f"Data mentah {RAW}/{unit} tidak ditemukan.")
@@ -669,6 +684,96 @@ def rerun(workdir: Path, targets: list[str], cores: int) -> tuple[int, str]:
     return proc.returncode, (proc.stdout + proc.stderr)[-3000:]
 
 
+def _check_archive(root: Path, vdir: Path, manifest: dict, result: VerifyResult) -> None:
+    """Archived files against the version's manifest; note lost read-only bits."""
+    for path, why in archive_problems(vdir, manifest):
+        result.findings.append(Finding(_rel(root, path), why))
+    writable = [p for p in [vdir, *files_under(vdir)] if p.stat().st_mode & 0o222]
+    if writable:
+        result.notes.append(f"{len(writable)} berkas/folder arsip dapat ditulis (izin bukan "
+                            "0444/0555, mis. setelah git clone); isinya tetap diperiksa lewat hash")
+
+
+def _check_inputs(root: Path, manifest: dict, result: VerifyResult) -> None:
+    """Raw inputs and config.yaml on disk against the manifest; note changed code."""
+    want = _by_path(manifest["inputs"])
+    for path, digest in sorted(want.items()):
+        if not (root / path).is_file():
+            result.findings.append(Finding(path, "masukan mentah hilang"))
+        elif sha256(root / path) != digest:
+            result.findings.append(Finding(path, "masukan mentah berbeda dari manifest "
+                                                 "(sha256 tidak sama)"))
+    for path in sorted(set(current_inputs(root, result.unit, result.year)) - want.keys()):
+        result.findings.append(Finding(path, "masukan mentah baru, tidak ada di manifest"))
+    code = manifest.get("code", {})
+    code_diff = diff_entries(code.get("files", []), code_files(root))
+    if any(code_diff.values()):
+        n = sum(len(v) for v in code_diff.values())
+        commit = code.get("commit", UNKNOWN)
+        result.notes.append(f"kode saat ini berbeda dari manifest ({n} file); kode yang "
+                            f"dipakai: commit {commit} (git checkout {commit})")
+
+
+def _choose_level(manifest: dict, env_now: dict, result: VerifyResult) -> None:
+    """Hash level when software versions and fonts equal the manifest's, else text level."""
+    env_then = manifest.get("environment", {})
+    if same_environment(env_then, env_now):
+        result.level = LEVEL_HASH
+        return
+    result.level = LEVEL_TEXT
+    old = env_then.get("versions", {})
+    diff = [f"{k} {old.get(k)} -> {v}" for k, v in env_now["versions"].items() if old.get(k) != v]
+    if env_then.get("fonts") != env_now.get("fonts"):
+        diff.append("font berbeda")
+    result.notes.append("perangkat lunak berbeda dari manifest: " + "; ".join(diff))
+
+
+def _compare_processed(tmp: Path, manifest: dict, result: VerifyResult) -> None:
+    """The rerun's processed artefacts against the manifest: exactly.
+
+    At text level two differences are notes, not failures: figures (drawn by other plotting
+    software; their numbers are in the data files) and a provenance.json that differs only in
+    the software versions it records.
+    """
+    rerun = processed_files(tmp / PROCESSED, result.unit, result.year)
+    got = _by_path(hash_entries([Path(p).relative_to(tmp) for p in rerun], tmp))
+    want = _by_path(manifest["processed"])
+    for path in sorted(want.keys() | got.keys()):
+        if path not in got:
+            result.findings.append(Finding(path, "data olahan tidak dihasilkan ulang"))
+        elif path not in want:
+            result.findings.append(Finding(path, "data olahan baru, tidak ada di manifest"))
+        elif got[path] == want[path]:
+            continue
+        elif result.level == LEVEL_TEXT and path.endswith("/provenance.json") \
+                and _provenance_consistent(tmp / path, manifest):
+            result.notes.append(f"{path}: berbeda hanya pada versi perangkat lunak")
+        elif result.level == LEVEL_TEXT and path.lower().endswith(".png"):
+            result.notes.append(f"{path}: gambar berbeda (perangkat lunak berbeda; angkanya "
+                                "diperiksa lewat data olahan)")
+        else:
+            result.findings.append(Finding(path, "data olahan berbeda (sha256)"))
+
+
+def _compare_documents(root: Path, tmp: Path, vdir: Path, manifest: dict,
+                       result: VerifyResult) -> None:
+    """The rerun's documents: by hash (hash level) or against the archived copies' text."""
+    for entry in manifest["documents"]:
+        archived = vdir / Path(entry["path"]).name
+        fresh = tmp / entry["path"]
+        shown = _rel(root, archived)
+        if not fresh.is_file():
+            result.findings.append(Finding(entry["path"], "dokumen tidak dihasilkan ulang"))
+        elif result.level == LEVEL_HASH:
+            if sha256(fresh) != entry["sha256"]:
+                result.findings.append(Finding(shown, "dokumen hasil ulang berbeda (sha256)"
+                                               + _text_hint(archived, fresh)))
+        elif archived.is_file():
+            why = compare_text(archived, fresh)
+            if why:
+                result.findings.append(Finding(shown, why))
+
+
 def verify(root: str | Path, unit: str, year: int, version: str | None = None,
            cores: int | None = None, keep: bool = False,
            progress: Callable[[str], None] = lambda _msg: None) -> VerifyResult:
@@ -681,107 +786,33 @@ def verify(root: str | Path, unit: str, year: int, version: str | None = None,
     """
     t0 = time.perf_counter()
     root = _root(root)
-    year = int(year)
-    version, vdir = _version_dir(root, unit, year, version)
-    mpath = vdir / MANIFEST_NAME
-    if not mpath.is_file():
-        raise AuditError(f"{mpath.relative_to(root)} tidak ada: arsip tidak utuh.")
-    manifest = read_json(mpath)
-    result = VerifyResult(unit, year, version)
-    rel = vdir.relative_to(root)
+    version, vdir = _version_dir(root, unit, int(year), version)
+    manifest = load_manifest(vdir / MANIFEST_NAME)
+    result = VerifyResult(unit, int(year), version)
+    _check_archive(root, vdir, manifest, result)
+    _check_inputs(root, manifest, result)
 
-    for path, why in archive_problems(vdir, manifest):
-        result.findings.append(Finding(_rel(root, path), why))
-    writable = [p for p in [vdir, *files_under(vdir)] if p.stat().st_mode & 0o222]
-    if writable:
-        result.notes.append(f"{len(writable)} berkas/folder arsip dapat ditulis (izin bukan "
-                            "0444/0555, mis. setelah git clone); isinya tetap diperiksa lewat hash")
-
-    want_inputs = _by_path(manifest["inputs"])
-    for path, digest in sorted(want_inputs.items()):
-        full = root / path
-        if not full.is_file():
-            result.findings.append(Finding(path, "masukan mentah hilang"))
-        elif sha256(full) != digest:
-            result.findings.append(Finding(path, "masukan mentah berbeda dari manifest "
-                                                 "(sha256 tidak sama)"))
-    for path in sorted(set(current_inputs(root, unit, year)) - want_inputs.keys()):
-        result.findings.append(Finding(path, "masukan mentah baru, tidak ada di manifest"))
-
-    now_code = code_files(root)
-    code_diff = diff_entries(manifest.get("code", {}).get("files", []), now_code)
-    if any(code_diff.values()):
-        n = sum(len(v) for v in code_diff.values())
-        commit = manifest.get("code", {}).get("commit", UNKNOWN)
-        result.notes.append(f"kode saat ini berbeda dari manifest ({n} file); kode yang "
-                            f"dipakai: commit {commit} (git checkout {commit})")
-
+    cores = cores or default_cores()
     tmp = Path(tempfile.mkdtemp(prefix="skm-verify-"))
     try:
         copy_project(root, tmp, unit)
-        snakefile = (tmp / "Snakefile").read_text(encoding="utf-8")
         target = f"{REPORTS}/{unit}/{year}/{MANIFEST_NAME}"
-        targets = [target] if "archive.smk" in snakefile else \
-            [e["path"] for e in manifest["documents"]]
+        has_rule = "archive.smk" in (tmp / "Snakefile").read_text(encoding="utf-8")
+        targets = [target] if has_rule else [e["path"] for e in manifest["documents"]]
         progress(f"Menjalankan ulang pipeline {unit}/{year} di {tmp} "
-                 f"(snakemake --cores {cores or default_cores()}) ...")
+                 f"(snakemake --cores {cores}) ...")
         t1 = time.perf_counter()
-        status, tail = rerun(tmp, targets, cores or default_cores())
+        status, tail = rerun(tmp, targets, cores)
         result.seconds["rerun"] = round(time.perf_counter() - t1, 1)
         if status != 0:
             result.findings.append(Finding("snakemake", f"gagal dijalankan ulang (kode {status})"
                                                         f":\n{tail}"))
             return result
-
-        rerun_manifest = tmp / target
-        env_now = (read_json(rerun_manifest)["environment"] if rerun_manifest.is_file()
+        env_now = (read_json(tmp / target)["environment"] if (tmp / target).is_file()
                    else environment(tmp / "workflow" / "skm" / "fonts"))
-        same = same_environment(manifest.get("environment", {}), env_now)
-        result.level = LEVEL_HASH if same else LEVEL_TEXT
-        if not same:
-            old_v = manifest.get("environment", {}).get("versions", {})
-            diff = [f"{k} {old_v.get(k)} -> {v}" for k, v in env_now["versions"].items()
-                    if old_v.get(k) != v]
-            if manifest.get("environment", {}).get("fonts") != env_now.get("fonts"):
-                diff.append("font berbeda")
-            result.notes.append("perangkat lunak berbeda dari manifest: " + "; ".join(diff))
-
-        got = _by_path(hash_entries(
-            [Path(p).relative_to(tmp) for p in processed_files(tmp / PROCESSED, unit, year)], tmp))
-        want = _by_path(manifest["processed"])
-        for path in sorted(want.keys() | got.keys()):
-            if path not in got:
-                result.findings.append(Finding(path, "data olahan tidak dihasilkan ulang"))
-            elif path not in want:
-                result.findings.append(Finding(path, "data olahan baru, tidak ada di manifest"))
-            elif got[path] != want[path]:
-                if result.level == LEVEL_TEXT and path.endswith("/provenance.json") and \
-                        _provenance_consistent(tmp / path, manifest):
-                    result.notes.append(f"{path}: berbeda hanya karena versi perangkat lunak "
-                                        "(hash masukannya sesuai manifest)")
-                    continue
-                if result.level == LEVEL_TEXT and path.lower().endswith(".png"):
-                    result.notes.append(f"{path}: gambar berbeda (perangkat lunak berbeda; "
-                                        "angkanya diperiksa lewat data olahan)")
-                    continue
-                result.findings.append(Finding(path, "data olahan berbeda (sha256)"))
-
-        for entry in manifest["documents"]:
-            path = entry["path"]
-            archived = vdir / Path(path).name
-            fresh = tmp / path
-            if not fresh.is_file():
-                result.findings.append(Finding(path, "dokumen tidak dihasilkan ulang"))
-                continue
-            if result.level == LEVEL_HASH:
-                if sha256(fresh) != entry["sha256"]:
-                    hint = _text_hint(archived, fresh)
-                    result.findings.append(Finding(f"{rel.as_posix()}/{archived.name}",
-                                                   "dokumen hasil ulang berbeda (sha256)" + hint))
-            elif archived.is_file():
-                why = compare_text(archived, fresh)
-                if why:
-                    result.findings.append(Finding(f"{rel.as_posix()}/{archived.name}", why))
+        _choose_level(manifest, env_now, result)
+        _compare_processed(tmp, manifest, result)
+        _compare_documents(root, tmp, vdir, manifest, result)
         return result
     finally:
         result.seconds["total"] = round(time.perf_counter() - t0, 1)

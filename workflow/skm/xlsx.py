@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.writer.excel import ExcelWriter
 
 from skm.domain import UNSUR_CODES
 from skm.io import atomic_write_bytes
@@ -35,7 +36,7 @@ def save_workbook(wb: Workbook, path: str | Path, when: dt.datetime) -> None:
     wb.properties.modified = when.replace(tzinfo=None)
     wb.properties.creator = "skm-pipeline"
     buf = io.BytesIO()
-    wb.save(buf)
+    ExcelWriter(wb, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED)).save()
     atomic_write_bytes(normalize_zip(buf.getvalue(), when), path)
 
 
