@@ -24,7 +24,7 @@ def copy_project(dest: Path, units: dict[str, Path] | None = None, sample: bool 
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("Snakefile", "config.yaml"):
         shutil.copy2(ROOT / name, dest / name)
-    for name in ("workflow", "notebooks"):
+    for name in ("workflow", "notebooks", "profiles"):
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     raw = dest / "data" / "raw"
     raw.mkdir(parents=True)

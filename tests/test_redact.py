@@ -1,4 +1,5 @@
-"""Redaction of phone numbers, e-mail addresses and NIK in free-text suggestions."""
+"""Personal data: phone numbers, e-mail addresses and NIK in free-text suggestions are
+redacted; photos lose their metadata (EXIF, GPS position, camera) before any document."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import ExifTags, Image, PngImagePlugin
+from skm.errors import SkmInputError
+from skm.images import clean_image
 from skm.redact import PLACEHOLDER, redact, redact_series
 
 
@@ -36,6 +40,31 @@ from skm.redact import PLACEHOLDER, redact, redact_series
         "NIK 6472 0512 3456 0001",
         "nik 6472.0512.3456.0001",
         "6472-0512-3456-0001",
+        # as typed on a phone or autocorrected by a word processor
+        "0812  3456  7890",
+        "WA 0812 - 3456 - 7890",
+        "hp 0812–3456–7890",
+        "hp 0812 — 3456 — 7890",
+        "+62-812-3456-7890",
+        "+62 (812) 3456-7890",
+        "62-812-3456-7890",
+        "08 12 34 56 78 90",
+        "(0812) 3456 7890",
+        "HP: 0812 345 6789",
+        "Telp.0541-765432",
+        "(0541) 7654321",
+        "(0541)-7654321",
+        "telp 0541 - 765432",
+        "(021) 5551234",
+        "+62 (541) 765432",
+        "NIK: 64.72.05.120890.0001",
+        "NIK 6472 05 120890 0001",
+        "64 72 05 12 08 90 00 01",
+        "e-mail budi_s@dinas-kominfo.kaltimprov.go.id",
+        "surel: x.y+z@yahoo.co.id",
+        "kirim ke budi @ gmail.com",
+        "budi[at]gmail.com",
+        "BUDI (AT) GMAIL (DOT) CO (DOT) ID",
     ],
 )
 def test_personal_data_is_replaced(text: str) -> None:
@@ -59,6 +88,14 @@ def test_personal_data_is_replaced(text: str) -> None:
         "skor 62 8 orang",
         "lapor.go.id agar disosialisasikan",
         "Pelayanan sudah baik, pertahankan",
+        "jam 09.30 - 12.00",
+        "pukul 08.00 - 16.00 WITA, Senin-Jumat 08.00-15.30",
+        "antrian 2023 - 2024",
+        "Rp 50.000 - Rp 100.000",
+        "nomor 12 - 15 - 20",
+        "IKM 85,20 - 88,31",
+        "loket 1 2 3 4 5",
+        "saya @ kantor",
         "",
     ],
 )
@@ -103,3 +140,71 @@ def test_any_mobile_number_disappears(prefix: str, digits: str, sep: str, before
     out, count = redact(f"{before} {number} terima kasih")
     assert count >= 1
     assert digits[-4:] not in out
+
+
+def test_a_realistic_suggestion_keeps_its_words() -> None:
+    text = ("Mohon dihubungi ke WA 0812 - 3456 - 7890 a.n. Budi (NIK 6472.0512.0890.0001), "
+            "atau surel budi.s @ gmail.com; kantor (0541) 765432 tutup jam 15.30.")
+    out, count = redact(text)
+    assert count == 4
+    assert out == (f"Mohon dihubungi ke WA {PLACEHOLDER} a.n. Budi (NIK {PLACEHOLDER}), atau "
+                   f"surel {PLACEHOLDER}; kantor {PLACEHOLDER} tutup jam 15.30.")
+
+
+# --------------------------------------------------------------------------- photos
+
+CAMERA = "KameraRahasia-X9"
+
+
+def _photo_with_metadata(path, fmt: str) -> None:
+    """A 40 x 20 photo (red block top left) with camera, time, GPS position and orientation 6
+    (the camera was turned: the picture must be rotated 90 degrees clockwise to be upright)."""
+    image = Image.new("RGB", (40, 20), "white")
+    image.paste((255, 0, 0), (0, 0, 10, 5))
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = CAMERA
+    exif[ExifTags.Base.Model] = "Model Rahasia"
+    exif[ExifTags.Base.DateTime] = "2023:02:13 09:14:31"
+    exif[ExifTags.Base.Orientation] = 6
+    exif[ExifTags.IFD.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "S", ExifTags.GPS.GPSLatitude: (0.0, 30.0, 12.5),
+        ExifTags.GPS.GPSLongitudeRef: "E", ExifTags.GPS.GPSLongitude: (117.0, 9.0, 1.25)}
+    if fmt == "jpeg":
+        image.save(path, "JPEG", exif=exif, quality=95)
+    else:
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Comment", f"{CAMERA} -0.5033, 117.1503")
+        image.save(path, "PNG", exif=exif, pnginfo=info)
+    back = Image.open(path)  # the metadata really is there before cleaning
+    assert back.getexif()[ExifTags.Base.Make] == CAMERA
+    assert back.getexif().get_ifd(ExifTags.IFD.GPSInfo)[ExifTags.GPS.GPSLatitudeRef] == "S"
+
+
+@pytest.mark.parametrize("fmt", ["jpeg", "png"])
+def test_photo_loses_metadata_and_is_upright(tmp_path, fmt: str) -> None:
+    src, dst = tmp_path / f"bukti.{fmt[:3]}", tmp_path / "out" / "bukti.png"
+    _photo_with_metadata(src, fmt)
+    clean_image(src, dst)
+    data = dst.read_bytes()
+    for marker in (b"Exif", b"eXIf", b"tEXt", b"iTXt", b"zTXt", b"XML:com.adobe.xmp",
+                   CAMERA.encode(), b"Rahasia", b"2023:02:13", b"117"):
+        assert marker not in data, marker
+    with Image.open(dst) as out:
+        assert out.format == "PNG"
+        assert dict(out.getexif()) == {}
+        assert out.getexif().get_ifd(ExifTags.IFD.GPSInfo) == {}
+        assert set(out.info) <= {"dpi", "gamma"}, out.info
+        assert out.size == (20, 40)  # orientation applied: portrait now
+        red = [(x, y) for x in range(20) for y in range(40) if out.getpixel((x, y))[1] < 100]
+        # the red block, top left before the turn, is top right after it (JPEG blurs edges)
+        assert {x for x, _ in red} >= set(range(16, 19)) and max(y for _, y in red) <= 11
+        assert min(x for x, _ in red) >= 14
+
+
+def test_unreadable_photo_is_a_clear_input_error(tmp_path) -> None:
+    src = tmp_path / "bukti.jpg"
+    src.write_bytes(b"\xff\xd8\xff bukan foto")
+    with pytest.raises(SkmInputError) as info:
+        clean_image(src, tmp_path / "bukti.png")
+    assert "bukti.jpg" in str(info.value) and "JPEG atau PNG" in str(info.value)
+    assert not (tmp_path / "bukti.png").exists()

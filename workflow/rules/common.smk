@@ -2,11 +2,20 @@
 import json
 from pathlib import Path
 
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from skm.settings import unit_year_dirs
+from skm.errors import SkmInputError
+from skm.settings import load_config, unit_year_dirs
 
 
+# config.yaml first through our own check (one line per problem, with its line number), then
+# the merged config (with any --config overrides) against the same schema, filling defaults.
+try:
+    for _configfile in workflow.configfiles:
+        load_config(_configfile)
+except SkmInputError as _exc:
+    raise WorkflowError(str(_exc)) from None
 validate(config, "../schemas/config.schema.yaml")
 
 RAW = "data/raw"

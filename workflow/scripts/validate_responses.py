@@ -10,7 +10,7 @@ import pandas as pd
 from skm.domain import UNSUR_CODES
 from skm.errors import SkmInputError
 from skm.ingest import IngestResult, ingest, write_outputs
-from skm.settings import load_unit_year
+from skm.settings import load_config, load_unit_year
 from skm.shim import step
 
 snakemake = globals()["snakemake"]
@@ -19,7 +19,8 @@ unit, year = snakemake.wildcards.unit, int(snakemake.wildcards.year)
 
 with step(snakemake.log[0]) as log:
     try:
-        settings = load_unit_year(snakemake.params.raw_dir, unit, year, snakemake.params.config)
+        config = getattr(snakemake.params, "config", None) or load_config(snakemake.input.config)
+        settings = load_unit_year(snakemake.params.raw_dir, unit, year, config)
         result = ingest(list(snakemake.input.exports), settings)
         empty = [c for c in UNSUR_CODES if result.responses[c].notna().sum() == 0]
         if empty:

@@ -47,6 +47,7 @@ import logging
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -636,7 +637,7 @@ class _Assembler:
         tbl_label = self._label(chunk, "tbl")
         images: list[str] = []
         texts: list[str] = []
-        for out in outputs:
+        for out in _merge_streams(outputs):
             otype = out.get("output_type")
             if otype == "stream":
                 text = _clean_text(out.get("text", ""))
@@ -719,6 +720,31 @@ class _Assembler:
         return f"![{caption}]({path}){{{' '.join(attrs)}}}"
 
 
+_ABS_IMAGE_RE = re.compile(r"(!\[[^\]]*\]\(\s*)<?(/[^)\s>]+)>?(\s*\))")
+
+
+def _localize_images(markdown: str, workdir: Path) -> str:
+    """Copy images given by absolute path into ``workdir/images/`` and point at the copies.
+
+    Pandoc writes an image's path into the DOCX (``pic:cNvPr descr``): an absolute path would
+    make the document depend on the folder the project was run in.
+    """
+    copies: dict[str, str] = {}
+
+    def replace(m: re.Match[str]) -> str:
+        src = Path(m.group(2))
+        if not src.is_file():
+            return m.group(0)
+        if str(src) not in copies:
+            name = f"images/{len(copies) + 1:03d}-{src.name}"
+            (workdir / "images").mkdir(exist_ok=True)
+            shutil.copyfile(src, workdir / name)
+            copies[str(src)] = name
+        return m.group(1) + copies[str(src)] + m.group(3)
+
+    return _ABS_IMAGE_RE.sub(replace, markdown)
+
+
 def _attach_table_caption(body: str, caption_line: str) -> str:
     """Put the caption line right after the first pipe/grid table in ``body``.
 
@@ -751,6 +777,27 @@ def _false(value: Any) -> bool:
 
 def _join(value: Any) -> str:
     return "".join(value) if isinstance(value, list) else str(value)
+
+
+def _merge_streams(outputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Join consecutive stream outputs of the same name (stdout or stderr).
+
+    The kernel cuts a cell's stdout into messages at timing-dependent points; treating each
+    message as a block put blank lines at random places (a tight list became loose).
+    """
+    merged: list[dict[str, Any]] = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (
+            out.get("output_type") == "stream"
+            and prev is not None
+            and prev.get("output_type") == "stream"
+            and prev.get("name") == out.get("name")
+        ):
+            merged[-1] = {**prev, "text": _join(prev.get("text", "")) + _join(out.get("text", ""))}
+        else:
+            merged.append(out)
+    return merged
 
 
 def _clean_text(text: str) -> str:
@@ -1115,6 +1162,7 @@ def render_qmd(
                 log.info("cell stderr: %s", line)
             meta = _document_meta(doc.meta, toc_title, epoch)
             front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000)
+            body = _localize_images(body, workdir)
             markdown_text = f"---\n{front}---\n\n{body.strip()}\n"
             md_path = workdir / "document.md"
             md_path.write_text(markdown_text, encoding="utf-8")

@@ -36,21 +36,31 @@ _StrDateLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_str)
 
 
 def _line_of(root: yaml.Node | None, path: list[Any]) -> int | None:
-    """1-based line of the YAML node at `path` (or of its deepest existing parent)."""
+    """1-based line of the key (or list item) at `path`, or of its deepest existing parent."""
     node = root
     line = node.start_mark.line + 1 if node is not None else None
     for key in path:
         if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if k.value == key), None)
+            match = next(((k, v) for k, v in node.value if str(k.value) == str(key)), None)
             if match is None:
                 break
-            node = match
+            line = match[0].start_mark.line + 1  # the key's own line, not its value's
+            node = match[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
             node = node.value[key]
+            line = node.start_mark.line + 1
         else:
             break
-        line = node.start_mark.line + 1
     return line
+
+
+def line_of(path: Path | str, keys: list[Any]) -> int | None:
+    """1-based line of `keys` (e.g. ["realisasi", 1, "id"]) in the YAML file at `path`."""
+    try:
+        root = yaml.compose(Path(path).read_text(encoding="utf-8-sig"), Loader=_StrDateLoader)
+    except (OSError, yaml.YAMLError):
+        return None
+    return _line_of(root, keys)
 
 
 def load_schema(name: str) -> dict:
@@ -59,19 +69,38 @@ def load_schema(name: str) -> dict:
         return yaml.safe_load(fh)
 
 
+def _extra_keys(error: jsonschema.ValidationError) -> list[str]:
+    known = set(error.schema.get("properties", {}))
+    return sorted((str(k) for k in error.instance if k not in known), key=str)
+
+
 def _describe(error: jsonschema.ValidationError) -> str:
-    if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+    """One Indonesian sentence for a schema violation."""
+    v, value = error.validator, error.validator_value
+    if v == "additionalProperties":
         allowed = ", ".join(sorted(error.schema.get("properties", {}))) or "-"
-        return f"kunci tidak dikenal {extra} (salah ketik?); kunci yang diterima: {allowed}"
-    if error.validator == "required":
+        return (f"kunci tidak dikenal {_extra_keys(error)} (salah ketik?); kunci yang diterima: "
+                f"{allowed}")
+    if v == "required":
         return f"kunci wajib tidak ada: {error.message.split(' is a required')[0]}"
-    if error.validator == "type":
-        return f"tipe salah: {error.instance!r} harus {error.validator_value}"
-    if error.validator == "enum":
-        return f"nilai {error.instance!r} tidak dikenal; pilihan: {error.validator_value}"
-    if error.validator == "format":
+    if v == "type":
+        return f"tipe salah: {error.instance!r} harus {value}"
+    if v == "enum":
+        return f"nilai {error.instance!r} tidak dikenal; pilihan: {value}"
+    if v == "format":
         return f"nilai {error.instance!r} bukan tanggal YYYY-MM-DD"
+    if v == "minimum":
+        return f"nilai {error.instance!r} terlalu kecil; paling kecil {value}"
+    if v == "maximum":
+        return f"nilai {error.instance!r} terlalu besar; paling besar {value}"
+    if v == "minItems":
+        return f"daftar harus berisi paling sedikit {value} butir"
+    if v == "maxItems":
+        return f"daftar berisi paling banyak {value} butir"
+    if v == "minLength":
+        return "nilai tidak boleh kosong"
+    if v == "pattern":
+        return f"nilai {error.instance!r} tidak sesuai bentuk yang diminta ({value})"
     return error.message
 
 
@@ -96,14 +125,16 @@ def validate_yaml(path: Path | str, schema_name: str, data: Any = None) -> dict:
     validator = jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
+    if not isinstance(data, dict):
+        raise SkmInputError(f"isi file harus berupa pemetaan kunci: nilai, bukan {type(data).__name__}",
+                            file=str(path))
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         lines = []
         for err in errors:
             keys = list(err.absolute_path)
             if err.validator == "additionalProperties":
-                extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
-                keys = keys + extra[:1]
+                keys = keys + _extra_keys(err)[:1]
             key = ".".join(str(k) for k in keys) or "(akar dokumen)"
             line = _line_of(root, keys)
             lines.append(f"  - kunci '{key}' (baris {line}): {_describe(err)}")

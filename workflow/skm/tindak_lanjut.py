@@ -16,7 +16,7 @@ from skm.domain import UNSUR_NAMES, round_half_up
 from skm.errors import SkmInputError
 from skm.markdown import escape, table
 from skm.scoring import lowest
-from skm.settings import validate_yaml
+from skm.settings import line_of, validate_yaml
 
 STATUS_LABEL = {"sudah": "Sudah", "dalam proses": "Dalam proses", "belum": "Belum"}
 JANGKA_LABEL = {"pendek": "Pendek (< 12 bulan)", "menengah": "Menengah (12–24 bulan)",
@@ -40,19 +40,29 @@ def load_realisasi(path: str | Path, rtl: dict) -> dict:
     path = Path(path)
     data = validate_yaml(path, "realisasi")
     ids = {item["id"] for item in rtl["rencana"]}
+
+    def fail(keys: list, message: str) -> SkmInputError:
+        key = ".".join(map(str, keys))
+        return SkmInputError(f"kunci '{key}' (baris {line_of(path, keys)}): {message}",
+                             file=str(path))
+
     for i, item in enumerate(data["realisasi"]):
         if item["id"] not in ids:
-            raise SkmInputError(
-                f"kunci 'realisasi.{i}.id': '{item['id']}' tidak ada dalam rtl.yaml "
-                f"(id yang ada: {', '.join(sorted(ids))})", file=str(path))
+            raise fail(["realisasi", i, "id"], f"'{item['id']}' tidak ada dalam rtl.yaml "
+                       f"(id yang ada: {', '.join(sorted(ids))})")
         for j, bukti in enumerate(item.get("bukti", [])):
-            target = (path.parent / bukti).resolve()
-            if not target.is_relative_to(path.parent.resolve()):
-                raise SkmInputError(f"kunci 'realisasi.{i}.bukti.{j}': '{bukti}' berada di luar "
-                                    "folder realisasi.yaml", file=str(path))
-            if not target.is_file():
-                raise SkmInputError(f"kunci 'realisasi.{i}.bukti.{j}': file bukti '{bukti}' "
-                                    "tidak ditemukan di samping realisasi.yaml", file=str(path))
+            keys = ["realisasi", i, "bukti", j]
+            try:
+                target = (path.parent / bukti).resolve()
+                inside = target.is_relative_to(path.parent.resolve())
+                exists = inside and target.is_file()
+            except (OSError, ValueError):
+                raise fail(keys, f"nama file bukti {bukti!r} tidak sah") from None
+            if not inside:
+                raise fail(keys, f"'{bukti}' berada di luar folder realisasi.yaml")
+            if not exists:
+                raise fail(keys, f"file bukti '{bukti}' tidak ditemukan di samping "
+                           "realisasi.yaml (periksa nama dan foldernya, mis. dokumentasi/)")
     return data
 
 

@@ -1,0 +1,163 @@
+"""The shipped SLURM profile (workflow/profiles/slurm) on a real, single-node SLURM cluster.
+
+tests/slurm_cluster.py installs Debian's slurmctld, slurmd, slurm-client and munge when missing
+and starts a cluster on localhost for this module; the workflow then runs for two units (the
+shipped sample, both years, and a second unit made from its 2023 folder) through the SLURM
+executor, and every file under data/processed/ and reports/ must be byte-identical to a local
+`snakemake --cores 2` run of an identical copy (both at the same time, ~2-2.5 minutes on two
+CPUs). Skipped, with the reason, where SLURM cannot be installed or started (not root, no
+apt-get, a SLURM configuration this test did not write, another session using the test
+cluster) or the `slurm` extra (snakemake-executor-plugin-slurm) is not installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, copy_project
+from slurm_cluster import CannotRun, Cluster, install
+
+pytestmark = pytest.mark.workflow
+
+PROFILE = ROOT / "workflow" / "profiles" / "slurm" / "config.yaml"
+
+SECOND_UNIT = "biro-hukum"
+# Test-only settings on top of the profile: this cluster has no accounting database (job
+# states from squeue, kept by MinJobAge=600), and the jobs take seconds, so poll every 5 s.
+SLURM_ARGS = ("--profile", "workflow/profiles/slurm", "--slurm-status-command", "squeue",
+              "--slurm-init-seconds-before-status-checks", "5")
+# Rules this DAG must run as SLURM jobs (at least; `all` is local).
+SLURM_RULES = {"validate_responses", "score_responses", "plot_figures", "record_provenance",
+               "write_olah_data", "clean_photos", "validate_rtl", "prepare_tindak_lanjut",
+               "collect_tren", "render_laporan", "render_tindak_lanjut", "collect_rekap",
+               "render_rekap"}
+JOB_LINE = re.compile(r"^(?:local)?(?:rule|checkpoint) (\w+):$", re.MULTILINE)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    pytest.importorskip("snakemake_executor_plugin_slurm",
+                        reason="the `slurm` extra is not installed: pip install -e '.[slurm]'")
+    try:
+        print(install())
+        with Cluster(tmp_path_factory.mktemp("slurm-cluster")) as c:
+            print(f"SLURM cluster ready in {c.start_seconds:.1f} s ({c.node})")
+            yield c
+    except CannotRun as exc:
+        pytest.skip(f"no SLURM cluster on this machine: {exc}")
+
+
+def project(dest: Path, unit_src: Path) -> Path:
+    """The shipped sample (2022, 2023) and SECOND_UNIT (the sample's 2023 folder)."""
+    return copy_project(dest, units={SECOND_UNIT: unit_src})
+
+
+def second_unit(dest: Path) -> Path:
+    sample = ROOT / "data" / "raw" / "biro-umum"
+    shutil.copytree(sample / "2023", dest / "2023")
+    text = (sample / "unit.yaml").read_text(encoding="utf-8")
+    text = text.replace("Biro Umum", "Biro Hukum").replace("population: 550", "population: 300")
+    (dest / "unit.yaml").write_text(text, encoding="utf-8")
+    return dest
+
+
+def snakemake(root: Path, *args: str) -> subprocess.Popen:
+    """The real snakemake in `root`, importing the copy's own `skm` (jobs inherit the
+    environment: sbatch --export=ALL)."""
+    env = dict(os.environ, PYTHONPATH=str(root / "workflow"))
+    env.pop("SLURM_CONF", None)
+    return subprocess.Popen([sys.executable, "-m", "snakemake", *args], cwd=root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+
+
+def finish(proc: subprocess.Popen, timeout: float) -> str:
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 2)  # SIGINT: snakemake cancels its SLURM jobs
+        out, _ = proc.communicate(timeout=60)
+        raise AssertionError(f"snakemake did not finish in {timeout} s:\n{out[-6000:]}")
+    assert proc.returncode == 0, f"snakemake failed ({proc.returncode}):\n{out[-6000:]}"
+    return out
+
+
+def outputs(root: Path) -> dict[str, str]:
+    """sha256 of every file under data/processed/ and reports/ (Snakemake markers aside)."""
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for top in ("data/processed", "reports") for p in sorted((root / top).rglob("*"))
+            if p.is_file() and p.name != ".snakemake_timestamp"}
+
+
+@pytest.fixture(scope="module")
+def runs(cluster, tmp_path_factory) -> dict:
+    """The same project run locally and through SLURM, at the same time."""
+    unit = second_unit(tmp_path_factory.mktemp("unit") / SECOND_UNIT)
+    local = project(tmp_path_factory.mktemp("lokal") / "proyek", unit)
+    slurm = project(tmp_path_factory.mktemp("slurm") / "proyek", unit)
+    t0 = time.monotonic()
+    local_proc = snakemake(local, "--cores", "2")
+    slurm_proc = snakemake(slurm, *SLURM_ARGS)
+    slurm_out = finish(slurm_proc, timeout=600)
+    slurm_seconds = time.monotonic() - t0
+    local_out = finish(local_proc, timeout=600)
+    jobs = cluster.jobs()
+    print(f"workflow through SLURM: {len(jobs) - 1} SLURM jobs in {slurm_seconds:.0f} s "
+          f"(local run alongside: {time.monotonic() - t0:.0f} s in all)")
+    return {"local": local, "slurm": slurm, "output": slurm_out, "jobs": jobs,
+            "local_jobs": JOB_LINE.findall(local_out), "seconds": slurm_seconds}
+
+
+@pytest.mark.slurm
+def test_every_job_ran_as_a_completed_slurm_job(runs):
+    jobs = runs["jobs"]
+    submitted = runs["output"].count("has been submitted with SLURM jobid")
+    assert submitted == len(jobs) - 1, runs["output"][-4000:]  # the srun probe is one more
+    workflow_jobs = [j for j in jobs if j["comment"].startswith("rule_")]
+    assert len(workflow_jobs) == submitted
+    assert {j["state"] for j in workflow_jobs} == {"COMPLETED"}, workflow_jobs
+    ran = sorted(j["comment"].removeprefix("rule_").split("_wildcards_")[0]
+                 for j in workflow_jobs)
+    # the same jobs as the local run, every one of them a SLURM job
+    assert ran == sorted(r for r in runs["local_jobs"] if r != "all")
+    assert SLURM_RULES <= set(ran)
+    # one job per unit-year for validation: both units, both years of the sample
+    validated = sorted(j["comment"] for j in workflow_jobs
+                       if j["comment"].startswith("rule_validate_responses_"))
+    assert validated == ["rule_validate_responses_wildcards_biro-hukum_2023",
+                         "rule_validate_responses_wildcards_biro-umum_2022",
+                         "rule_validate_responses_wildcards_biro-umum_2023"]
+
+
+@pytest.mark.slurm
+def test_slurm_run_is_byte_identical_to_local_run(runs):
+    local, slurm = outputs(runs["local"]), outputs(runs["slurm"])
+    assert local.keys() == slurm.keys()
+    assert {"reports/rekap/2023/rekap-ikm-2023.pdf",
+            f"reports/{SECOND_UNIT}/2023/laporan-skm-{SECOND_UNIT}-2023.pdf",
+            "reports/biro-umum/2022/laporan-tindak-lanjut-biro-umum-2022.pdf",
+            f"data/processed/{SECOND_UNIT}/2023/ikm.json"} <= local.keys()
+    differing = sorted(p for p in local if local[p] != slurm[p])
+    assert not differing, f"differ between the local and the SLURM run: {differing}"
+
+
+def test_profile_sizes_every_rule_and_only_real_rules(tmp_path):
+    """Snakemake ignores set-resources of a rule that does not exist: a misspelt or renamed
+    rule would silently fall back to the defaults. A new rule must be sized here too."""
+    profile = yaml.safe_load(PROFILE.read_text(encoding="utf-8"))
+    assert profile["executor"] == "slurm"
+    assert {"mem_mb", "runtime"} <= set(profile["default-resources"])
+    root = copy_project(tmp_path / "proyek", sample=False)
+    out = subprocess.run([sys.executable, "-m", "snakemake", "--list-rules"], cwd=root,
+                         capture_output=True, text=True, check=True, timeout=300).stdout
+    rules = {line.strip() for line in out.splitlines() if line.strip()} - {"all"}
+    assert set(profile["set-resources"]) == rules
