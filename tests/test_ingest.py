@@ -790,16 +790,17 @@ def test_shim_writes_outputs_and_a_summary(tmp_path, config_as: str) -> None:
     assert "1 diolah" in log and "1 ditolak" in log
 
 
-def test_shim_reports_bad_input_without_traceback(tmp_path, capsys) -> None:
+def test_shim_records_bad_input_without_traceback(tmp_path, capsys) -> None:
+    """validate_responses is a checkpoint: a unit that cannot be read records why (the recap
+    lists it) and score_responses then stops that unit with the same message."""
     export = header_only(tmp_path / "kosong.csv")
     snake = fake_snakemake(tmp_path, [export])
-    with pytest.raises(SystemExit) as info:
-        runpy.run_path(str(SHIM), init_globals={"snakemake": snake})
-    assert info.value.code == 1
+    runpy.run_path(str(SHIM), init_globals={"snakemake": snake})
+    quality = json.loads(Path(snake.output.quality).read_text(encoding="utf-8"))
+    assert "kosong.csv" in quality["error"] and "hanya berisi baris judul" in quality["error"]
     log = Path(snake.log[0]).read_text(encoding="utf-8")
     assert "kosong.csv" in log and "hanya berisi baris judul" in log
     assert "Traceback" not in log + capsys.readouterr().err
-    assert not Path(snake.output.responses).exists()
 
 
 # --------------------------------------------------------------------------- property test
@@ -874,6 +875,75 @@ def test_any_input_ends_in_a_result_or_one_input_error(tmp_path, export, date_or
     event(f"result with {result.quality['n_valid']} scored rows" if result.quality["n_valid"]
           else "result without scored rows")
     check_invariants(result)
+
+
+# --------------------------------------------------------------------------- fast paths
+
+
+def test_duplicates_found_among_shared_timestamps_equal_full_hashing() -> None:
+    from skm.ingest import _first_occurrence, _first_occurrence_exact
+
+    rng = np.random.default_rng(3)
+    n = 5000
+    keys = {"ts_key": rng.integers(0, 400, n).astype(np.int64),
+            **{f"k{i}": rng.integers(0, 2, n).astype(np.int32) for i in range(4)}}
+    keys["ts_key"][:100] = np.arange(10_000, 10_100)  # unique timestamps
+    got = _first_occurrence(keys)
+    expected = _first_occurrence_exact(keys)
+    assert (got[0] == expected[0]).all() and (got[1] == expected[1]).all()
+    assert got[0].any() and not got[0][:100].any()
+    unique = {"ts_key": np.arange(n, dtype=np.int64), "k": np.zeros(n, dtype=np.int32)}
+    assert not _first_occurrence(unique)[0].any()
+    in_order = {key: values[np.argsort(keys["ts_key"], kind="stable")]
+                for key, values in keys.items()}
+    got = _first_occurrence(in_order)
+    expected = _first_occurrence_exact(in_order)
+    assert (got[0] == expected[0]).all() and (got[1] == expected[1]).all()
+
+
+def test_time_order_equals_a_full_sort() -> None:
+    from skm.ingest import _time_order
+
+    rng = np.random.default_rng(4)
+    file_no = np.repeat(np.arange(3, dtype=np.int32), 400)
+    raw_row = np.concatenate([np.arange(2, 402)] * 3).astype(np.int64)
+    for stamps in (rng.integers(0, 50, 1200), np.sort(rng.integers(0, 50, 1200))):
+        expected = np.lexsort((raw_row, file_no, stamps))
+        assert (np.arange(1200)[_time_order(stamps, file_no, raw_row)] == expected).all()
+
+
+def test_suggestions_are_redacted_once_per_distinct_text_and_counted_per_row() -> None:
+    from skm.ingest import _redact_distinct
+    from skm.redact import redact_series
+
+    texts = ["hubungi 0812 3456 7890", "bagus", "email a.b@contoh.id atau 0813-1111-2222",
+             "NIK 3201 2345 6789 0123", "tidak dipakai 0812 3456 7890"]
+    ids = np.asarray([0, 1, 2, 0, -1, 2, 2, 3, 1, -1, 0], dtype=np.int32)
+    out, count = _redact_distinct(texts, ids)
+    rows = pd.Series(pd.array([texts[i] if i >= 0 else None for i in ids], dtype="str"))
+    expected, expected_count = redact_series(rows)
+    assert count == expected_count
+    assert [out[i] if i >= 0 else None for i in ids] == [
+        None if pd.isna(v) else v for v in expected.tolist()]
+    assert out[4] == texts[4]  # held by no row: left as it was
+
+
+def test_garbage_collection_is_restored_after_ingest(tmp_path) -> None:
+    import gc
+
+    path = write_csv(tmp_path / "a.csv", [record()])
+    assert gc.isenabled()
+    run([path])
+    assert gc.isenabled()
+    with pytest.raises(SkmInputError):
+        run([tmp_path / "tidak-ada.csv"])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run([path])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 # --------------------------------------------------------------------------- speed

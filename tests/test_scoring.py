@@ -89,3 +89,48 @@ def test_mutu_uncertain_when_interval_crosses_a_threshold():
     t = res["analisis_tambahan"]
     assert res["display"]["ikm_konversi"] == "87.50"
     assert t["mutu_certain"] is False and "88.31" in t["thresholds_crossed"]
+
+
+@pytest.mark.parametrize("in_time_order", [False, True])
+def test_fast_path_equals_the_general_pandas_path(monkeypatch, in_time_order):
+    """The numpy fast path of `score` (Int64 answers 1..4) gives exactly what the general
+    pandas path gives: same groups, counts, sums and the same floating-point interval.
+    In time order the semester and triwulan groups are runs, added up run by run."""
+    from skm import scoring
+
+    rng = np.random.default_rng(7)
+    n = 3000
+    data = rng.integers(1, 5, size=(n, 9)).astype(object)
+    data[rng.random((n, 9)) < 0.1] = None
+    df = frame(data.tolist())
+    triwulan = rng.integers(1, 5, n)
+    if in_time_order:
+        triwulan = np.sort(triwulan)
+    df["semester"] = np.where(triwulan <= 2, 1, 2)
+    df["triwulan"] = triwulan
+    layanan = np.asarray(["Perizinan", "Informasi", "Zebra", "Äpfel"], dtype=object)[
+        rng.integers(0, 4, n)]
+    layanan[rng.random(n) < 0.05] = None
+    df["layanan"] = pd.array(layanan, dtype="str")
+    gender = np.asarray(["Laki-laki", "Perempuan", "Tidak diisi", "X"], dtype=object)[
+        rng.integers(0, 4, n)]
+    gender[rng.random(n) < 0.1] = None
+    df["jenis_kelamin"] = pd.array(gender, dtype="str")
+    df["pendidikan"] = pd.array(["S1"] * n, dtype="str")
+    fast = score(df, quality(n), settings(population=100_000))
+    monkeypatch.setattr(scoring._Prepared, "_compute_scores", lambda self: None)
+    monkeypatch.setattr(scoring, "_value_counts", lambda responses, field, prepared: {
+        str(k): int(v) for k, v in
+        responses[field].fillna(scoring.NOT_FILLED).astype(str).value_counts().items()})
+    slow = score(df, quality(n), settings(population=100_000))
+    assert fast == slow
+    assert set(fast["by_layanan"]) == {"Perizinan", "Informasi", "Zebra", "Äpfel"}
+    cats = {c["label"]: c["count"] for c in fast["demografi"]["jenis_kelamin"]["categories"]}
+    assert cats["Tidak diisi"] == int((gender == "Tidak diisi").sum() + pd.isna(gender).sum())
+
+
+def test_out_of_scale_values_take_the_general_path():
+    df = frame([[5] + [3] * 8, [0] + [4] * 8, [4] * 9], semester=[1, 1, 2], triwulan=[1, 2, 3])
+    res = score(df, quality(3), settings(population=10))
+    assert res["unsur"][0]["sum"] == 9 and res["unsur"][0]["n"] == 3
+    assert res["by_semester"]["1"]["n"] == 2

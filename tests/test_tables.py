@@ -9,12 +9,17 @@ import pytest
 from skm.domain import UNSUR_CODES
 from skm.ingest import IngestResult, write_outputs
 from skm.tables import (
+    ID_PATTERN,
+    ISO_LOCAL,
+    ISO_LOCAL_LAYOUT,
     MAPPED_FIELDS,
     REJECTED_COLUMNS,
     RESPONSE_COLUMNS,
     RawResponses,
     Rejected,
     Responses,
+    all_distinct,
+    matches_layout,
     read_responses,
 )
 
@@ -144,3 +149,53 @@ def test_responses_csv_round_trip(tmp_path) -> None:
     pd.testing.assert_frame_equal(back, frame, check_dtype=False)
     assert back["U9"].isna().tolist() == [False, True, True]
     assert str(back["U1"].dtype) == "Int64"
+
+
+_TIMESTAMPS = [
+    "2023-02-13T09:14:31+08:00", "2023-02-13T09:14:31-03:00", "2023-02-13T09:14:31+08:00\n",
+    "\uff12023-02-13T09:14:31+08:00", "2023-02-13 09:14:31+08:00", None, "",
+    "2023-02-13T09:14:31+0800", "2023-02-13T09:14:31*08:00", "2023-0a-13T09:14:31+08:00",
+    "\u0662023-02-13T09:14:31+08:00", "2023-02-13T09:14:31+08:001",
+    "2023-02-13T09:14:31,08:00", "2023-02-13T09:14:31.08:00", "2023/02/13T09:14:31+08:00",
+]
+_IDS = ["R00001", "R00002", "R000003", "R\u0660\u0660\u0660\u0660\u0661", "X00001", "R0001",
+        "R00004\n", None, "R12345678901234567890", "r00005", "R0000\u00e9"]
+
+
+@pytest.mark.parametrize("dtype", ["str", object, "string[python]"])
+def test_layout_matching_equals_the_regular_expression(dtype) -> None:
+    """The byte-by-byte fast path gives exactly what `str.match` gives, on any storage."""
+    for values, pattern, layout in ((_TIMESTAMPS, ISO_LOCAL, ISO_LOCAL_LAYOUT),
+                                    (_IDS, ID_PATTERN, "R99999"),
+                                    (_TIMESTAMPS[:2] * 3, ISO_LOCAL, ISO_LOCAL_LAYOUT)):
+        series = pd.Series(values, dtype=dtype, index=range(10, 10 + len(values)))
+        expected = series.str.match(pattern, na=False).astype(bool)
+        got = matches_layout(series, pattern, layout)
+        pd.testing.assert_series_equal(got, expected, check_names=False)
+        pd.testing.assert_series_equal(matches_layout(series, pattern, ""), expected,
+                                       check_names=False)
+
+
+def test_all_distinct() -> None:
+    increasing = pd.Series([f"R{i:05d}" for i in range(1, 2000)], dtype="str")
+    assert all_distinct(increasing) is True
+    shuffled = pd.Series(["R00003", "R00001", "R00002"], dtype="str")
+    assert all_distinct(shuffled).tolist() == [True, True, True]
+    repeated = pd.Series(["R00001", "R00002", "R00001", None, None], dtype="str")
+    assert all_distinct(repeated).tolist() == [False, True, False, False, False]
+    assert all_distinct(pd.Series(["b", "a", "b"], dtype=object)).tolist() == [False, True,
+                                                                                False]
+
+
+def test_large_valid_table_passes_and_one_bad_cell_is_caught() -> None:
+    frame = responses(3000)
+    frame["timestamp"] = frame["timestamp"].iloc[0]
+    frame["id"] = frame["id"].astype("str")
+    Responses.validate(frame, lazy=True)
+    frame.loc[2500, "timestamp"] = "2023-02-13T09:14:31+08:0x"
+    frame.loc[10, "id"] = "R00005"
+    with pytest.raises(pa.errors.SchemaErrors) as info:
+        Responses.validate(frame, lazy=True)
+    failures = info.value.failure_cases
+    assert set(failures["column"].dropna()) == {"timestamp", "id"}
+    assert "2023-02-13T09:14:31+08:0x" in failures["failure_case"].tolist()

@@ -163,3 +163,49 @@ def test_many_distinct_values_stay_aligned() -> None:
     ok = column.ok
     assert ok.sum() == 4999 and not ok[17]
     assert (column.local[ok] == expected[ok]).all()
+
+
+def test_values_split_at_different_places_stay_aligned() -> None:
+    """Values whose first space falls at different places (or nowhere), missing values and
+    arrow input: each row still gets its own reading."""
+    import pyarrow as pa
+
+    raw = [None, "2023-02-13 09:14:31", "2023-2-3 9:14", "2023-02-13T09:14:31",
+           "  2023-02-14 10:00:00 ", "kemarin sore", "", "2023-02-15", "2023-02-16\t08:00",
+           "2023-02-13 09:14:31"]
+    expected = ["", "2023-02-13T09:14:31+08:00", "2023-02-03T09:14:00+08:00",
+                "2023-02-13T09:14:31+08:00", "2023-02-14T10:00:00+08:00", "", "",
+                "2023-02-15T00:00:00+08:00", "2023-02-16T08:00:00+08:00",
+                "2023-02-13T09:14:31+08:00"]
+    assert local_text(raw) == expected
+    for arrow in (pa.array(raw, pa.string()), pa.chunked_array([raw[:4], raw[4:]],
+                                                               pa.large_string())):
+        column = parse_timestamps(arrow, utc_offset_hours=8)
+        assert list(format_local(column.local, 8)) == expected
+        assert column.style == "iso"
+
+
+def test_arrow_and_python_input_agree_on_a_mixed_column() -> None:
+    import pyarrow as pa
+
+    raw = ["13/02/2023 9:14:31", "1/3/2023 10:00", None, "2023/02/13 9:14:31 AM GMT+8",
+           "14/02/2023, 9:00", "2023-02-13 09:14:31 WIB", "   "]
+    python = parse_timestamps(raw, utc_offset_hours=8)
+    arrow = parse_timestamps(pa.array(raw), utc_offset_hours=8)
+    assert (python.local.view("i8") == arrow.local.view("i8")).all()
+    assert (python.style, python.date_order) == (arrow.style, arrow.date_order)
+    assert python.date_order == "day_first" and python.style == "sheets"
+    assert python.ok.tolist() == [True, True, False, True, True, True, False]
+
+
+def test_formatting_is_the_same_with_and_without_missing_values() -> None:
+    """A column without NaT is formatted as a byte grid; with one, value by value."""
+    rng = np.random.default_rng(2)
+    local = np.datetime64("2023-01-01") + rng.integers(0, 10**8, 500).astype("timedelta64[s]")
+    with_nat = np.append(local, np.datetime64("NaT", "s"))
+    for offset in (7, 8, 9):
+        grid = list(format_local(local, offset))
+        assert grid == list(format_local(with_nat, offset))[:-1]
+        assert grid[0] == str(local[0]).replace(" ", "T") + offset_text(offset)
+    assert list(format_local(np.array(["0999-01-01T00:00:00"], "datetime64[s]"), 8)) == [
+        "0999-01-01T00:00:00+08:00"]

@@ -13,7 +13,10 @@ Structural problems (no export, unreadable or empty file, a required column miss
 duplicated header, contradictory day/month order) stop the unit with one `SkmInputError`.
 Row problems (unreadable or out-of-period timestamp, invalid answer, no answer at all, exact
 duplicate) reject the row. Work is vectorised: values are normalised once per distinct value
-(factorize, then map), never in a Python loop over the rows.
+(Arrow dictionary encoding, then map), never in a Python loop over the rows; columns are
+kept as Arrow arrays, and the pure array work (encoding, building output columns) runs on two
+worker threads while the calling thread validates and parses. A million-row export takes
+about three times a plain `pandas.read_csv` of it (bench/bench_ingest.py).
 """
 
 from __future__ import annotations
@@ -21,9 +24,13 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import gc
 import io
 import re
-from collections.abc import Iterable
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,6 +76,8 @@ FUNNEL_STAGE: dict[str, str] = {
 FUNNEL_PRIORITY: tuple[str, ...] = ("tidak_valid", "di_luar_periode", "duplikat")
 
 _HEAD_BYTES = 1 << 20
+#: Worker threads for the pure array work of `ingest` (the calling thread works as well).
+_WORKERS = 2
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
@@ -195,10 +204,11 @@ class HeaderMap:
 
 @dataclass
 class _Export:
-    """One export as read: mapped fields as text, spreadsheet row numbers, how it was read."""
+    """One export as read: mapped fields as text (Arrow string arrays, in file order; a
+    missing cell may be null), spreadsheet row numbers, how it was read."""
 
     path: Path
-    frame: pd.DataFrame
+    columns: dict[str, pa.ChunkedArray]
     raw_rows: np.ndarray
     headers: dict[str, str]
     info: dict[str, Any]
@@ -288,26 +298,72 @@ def _read_csv(path: Path, head: bytes, headers: HeaderMap) -> _Export:
                             file=str(path)) from None
     positions = headers.locate(header, str(path))
     order = sorted(positions.items(), key=lambda item: item[1])
-    frame = None
+    arrays = None
     if encoding == "utf-8":
-        frame = _read_csv_arrow(path, delimiter, len(header), [pos for _, pos in order])
-    if frame is None:
+        arrays = _read_csv_fast(path, delimiter, header, [pos for _, pos in order], bom)
+    if arrays is None and encoding == "utf-8":
+        arrays = _read_csv_arrow(path, delimiter, len(header), [pos for _, pos in order])
+    if arrays is None:
         frame, encoding = _read_csv_pandas(path, delimiter, [pos for _, pos in order], encoding)
-    frame.columns = [name for name, _ in order]
+        arrays = [_arrow_text(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    columns = {name: values for (name, _), values in zip(order, arrays, strict=True)}
     if encoding == "utf-8" and bom:
         encoding = "utf-8-sig"
     info = {"encoding": encoding, "delimiter": delimiter, "sheet": None, "header_row": 1}
     return _Export(
         path=path,
-        frame=frame,
-        raw_rows=np.arange(2, len(frame) + 2, dtype=np.int64),
+        columns=columns,
+        raw_rows=np.arange(2, len(arrays[0]) + 2, dtype=np.int64),
         headers={name: header[pos].strip() for name, pos in order},
         info=info,
     )
 
 
+def _arrow_text(series: pd.Series) -> pa.ChunkedArray:
+    """A text column read by pandas as an Arrow string array (missing cells null)."""
+    values = series.astype(_STR).array.__arrow_array__()
+    if isinstance(values, pa.Array):
+        values = pa.chunked_array([values])
+    return values.cast(pa.large_string())
+
+
+def _read_csv_fast(path: Path, delimiter: str, header: list[str], positions: list[int],
+                   bom: bool) -> list[pa.ChunkedArray] | None:
+    """Fastest path: pandas' C reader (parallel on large files) into Arrow strings, every
+    column kept as text (the unmapped ones are dropped straight away).
+
+    It reads records exactly as `_read_csv_arrow` does when that one succeeds, and as
+    `_read_csv_pandas` does otherwise (the same C tokenizer; short records and blank lines
+    padded with ""). Returns None, leaving the file to those two, when the text is not
+    UTF-8, a record is longer than the header, or the first record does not read as `header`.
+    """
+    width = len(header)
+    names = [f"c{i}" for i in range(width)]
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            frame = pd.read_csv(
+                path, sep=delimiter, header=None, names=names,
+                dtype=pd.ArrowDtype(pa.large_string()), na_filter=False,
+                skip_blank_lines=False, encoding="utf-8-sig" if bom else "utf-8",
+                engine="c", quotechar='"', doublequote=True, escapechar=None,
+            )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, UnicodeError,
+            OverflowError, OSError, csv.Error):
+        return None
+    if (caught or len(frame) == 0 or list(frame.columns) != names
+            or not isinstance(frame.index, pd.RangeIndex)):
+        return None
+    columns = [frame[name].array.__arrow_array__() for name in names]
+    if any(not pa.types.is_large_string(c.type) or c.null_count for c in columns):
+        return None
+    if [c[0].as_py() for c in columns] != header:
+        return None
+    return [columns[pos].slice(1) for pos in positions]
+
+
 def _read_csv_arrow(path: Path, delimiter: str, width: int,
-                    positions: list[int]) -> pd.DataFrame | None:
+                    positions: list[int]) -> list[pa.ChunkedArray] | None:
     """Fast path (pyarrow's multi-threaded reader) for regular UTF-8 files.
 
     Returns None, so that `_read_csv_pandas` reads the file, whenever a record does not have
@@ -318,24 +374,28 @@ def _read_csv_arrow(path: Path, delimiter: str, width: int,
     names = [f"c{i}" for i in range(width)]
     wanted = [names[pos] for pos in positions]
     try:
-        table = pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(column_names=names),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
-                newlines_in_values=True, ignore_empty_lines=False,
-            ),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=wanted, column_types=dict.fromkeys(wanted, pa.string()),
-                strings_can_be_null=False, quoted_strings_can_be_null=False,
-            ),
-        )
+        # Memory-mapped: the parser reads the page cache in place instead of copying the
+        # whole file through read() calls.
+        with pa.memory_map(str(path)) as source:
+            table = pacsv.read_csv(
+                source,
+                read_options=pacsv.ReadOptions(column_names=names),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
+                    newlines_in_values=True, ignore_empty_lines=False,
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    include_columns=wanted,
+                    column_types=dict.fromkeys(wanted, pa.large_string()),
+                    strings_can_be_null=False, quoted_strings_can_be_null=False,
+                ),
+            )
     except (pa.ArrowException, ValueError, UnicodeError, OSError):
         return None  # a record with too few/many fields, or text that is not UTF-8
     if table.num_rows == 0:
         return None
     table = table.slice(1)  # the header record
-    return pd.DataFrame({name: _STR.__from_arrow__(table.column(name)) for name in wanted})
+    return [table.column(name) for name in wanted]
 
 
 def _read_csv_pandas(path: Path, delimiter: str, positions: list[int],
@@ -466,12 +526,12 @@ def _read_workbook(book: Any, path: Path, headers: HeaderMap) -> _Export:
             else:
                 text = _cell_text(cell)
             values[name].append(text)
-    frame = pd.DataFrame({name: pd.array(vals, dtype=_STR) for name, vals in values.items()},
-                         columns=[name for name, _ in order])
+    columns = {name: pa.chunked_array([pa.array(vals, pa.large_string())])
+               for name, vals in values.items()}
     info = {"encoding": None, "delimiter": None, "sheet": sheet.title, "header_row": header_row}
     return _Export(
         path=path,
-        frame=frame,
+        columns=columns,
         raw_rows=np.asarray(raw_rows, dtype=np.int64),
         headers={name: str(header[pos]).strip() for name, pos in order},
         info=info,
@@ -496,6 +556,7 @@ class _Context:
     categories: dict[str, dict[str, str]]
     checked: set[str]
     age_bins: list[tuple[int, str]]
+    pool: Executor | None = None
     invalid_ids: dict[str, int] = field(default_factory=dict)
     unreadable_ids: dict[str, int] = field(default_factory=dict)
     value_ids: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -572,6 +633,18 @@ class _Context:
             return self.age_bins[0][1] if fits and self.age_bins[0][0] == 0 else None
         return None
 
+    def run(self, func: Callable[..., Any], *args: Any) -> Future:
+        """`func(*args)` on the worker threads of `pool` (or right away without one).
+
+        Only pure array work goes there (Arrow and numpy release the GIL); everything that
+        assigns ids stays on the calling thread, in a fixed order.
+        """
+        if self.pool is not None:
+            return self.pool.submit(func, *args)
+        done: Future = Future()
+        done.set_result(func(*args))
+        return done
+
     def value_id(self, name: str, text: str) -> int:
         """Id of a (normalised) value of field `name`, shared by all files."""
         ids = self.value_ids[name]
@@ -582,17 +655,40 @@ class _Context:
         return np.asarray([*self.value_ids[name], None], dtype=object)
 
 
-def _factorize(series: pd.Series | None, n: int) -> tuple[np.ndarray, list[str]]:
-    if series is None:
-        return np.full(n, -1, dtype=np.int64), []
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    return codes, [str(u) for u in uniques]
+def _factorize(values: pa.ChunkedArray | None, n: int) -> tuple[np.ndarray, list[str]]:
+    """Codes (-1 where missing) and the distinct values in order of first appearance, as
+    `pandas.factorize` gives them, computed on the Arrow array (dictionary encoding)."""
+    if values is None or len(values) == 0:
+        return np.full(n, -1, dtype=np.int32), []
+    encoded = values.dictionary_encode()
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    indices = encoded.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, -1)
+    codes = indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    return codes, encoded.dictionary.to_pylist()
 
 
-def _answers(series: pd.Series, code: str, ctx: _Context) -> tuple[np.ndarray, np.ndarray]:
-    """Answer keys of one unsur column (0 blank, 1..4 score, >=5 invalid) and reason per row
-    (object array, None where valid)."""
-    codes, uniques = _factorize(series, len(series))
+@dataclass
+class _Answers:
+    """One unsur column: answer key per row (0 blank, 1..4 score, >=5 invalid), and the raw
+    text and rejection reason of each distinct value (through `codes`)."""
+
+    keys: np.ndarray
+    codes: np.ndarray
+    uniques: list[str]
+    reasons: np.ndarray
+
+    def texts(self, rows: np.ndarray) -> list[str]:
+        """Raw cell text of `rows`."""
+        return [self.uniques[c] for c in self.codes[rows]]
+
+
+def _answers(encoded: tuple[np.ndarray, list[str]], code: str, ctx: _Context) -> _Answers:
+    """Answer keys of one unsur column (`_factorize`d) and the reason of every invalid
+    distinct value."""
+    codes, uniques = encoded
     keys = np.zeros(len(uniques) + 1, dtype=np.int32)
     reasons = np.full(len(uniques) + 1, None, dtype=object)
     lookup = ctx.labels[code]
@@ -615,12 +711,12 @@ def _answers(series: pd.Series, code: str, ctx: _Context) -> tuple[np.ndarray, n
         else:
             reasons[i] = (f"Jawaban '{shown}' tidak termasuk pilihan unsur {code} "
                           f"({UNSUR_NAMES[code]}): {ctx.label_text[code]}")
-    return keys[codes], reasons[codes]
+    return _Answers(keys=keys[codes], codes=codes, uniques=uniques, reasons=reasons)
 
 
-def _categories(series: pd.Series | None, name: str, n: int, ctx: _Context) -> np.ndarray:
-    """Ids of the normalised values of a category field (-1 blank)."""
-    codes, uniques = _factorize(series, n)
+def _categories(encoded: tuple[np.ndarray, list[str]], name: str, ctx: _Context) -> np.ndarray:
+    """Ids of the normalised values of a category field (`_factorize`d; -1 blank)."""
+    codes, uniques = encoded
     ids = np.full(len(uniques) + 1, -1, dtype=np.int32)
     for i, raw in enumerate(uniques):
         shown = raw.strip()
@@ -633,9 +729,9 @@ def _categories(series: pd.Series | None, name: str, n: int, ctx: _Context) -> n
     return ids[codes]
 
 
-def _saran(series: pd.Series | None, n: int, ctx: _Context) -> np.ndarray:
-    """Ids of the cleaned suggestions (trimmed, line ends unified; -1 blank)."""
-    codes, uniques = _factorize(series, n)
+def _saran(encoded: tuple[np.ndarray, list[str]], ctx: _Context) -> np.ndarray:
+    """Ids of the cleaned suggestions (`_factorize`d; trimmed, line ends unified; -1 blank)."""
+    codes, uniques = encoded
     ids = np.full(len(uniques) + 1, -1, dtype=np.int32)
     for i, raw in enumerate(uniques):
         text = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -675,11 +771,20 @@ def _blank_text(series: pd.Series) -> np.ndarray:
     return series.fillna("").str.strip().eq("").to_numpy(dtype=bool)
 
 
-def _process(export: _Export, file_no: int, ctx: _Context) -> _Part:
-    frame, rows, n = export.frame, export.raw_rows, len(export.frame)
-    RawResponses.validate(_raw_view(export), lazy=True)
+def _text_rows(values: pa.ChunkedArray, rows: np.ndarray) -> pd.Series:
+    """The cells of `rows` (positions in `values`) as a text Series (missing cells NaN)."""
+    return pd.Series(_string_array(values.take(pa.array(rows, pa.int64()))))
 
-    ts_raw = frame["timestamp"]
+
+def _process(export: _Export, file_no: int, ctx: _Context) -> _Part:
+    columns, rows, n = export.columns, export.raw_rows, len(export.raw_rows)
+    # Dictionary-encode the answer, category and suggestion columns on the worker threads
+    # while this one validates the raw table and parses the timestamps.
+    encoded = {name: ctx.run(_factorize, columns.get(name), n)
+               for name in ("saran", *CATEGORY_FIELDS, *UNSUR_CODES)}
+    RawResponses.validate(_raw_view(export), lazy=True, inplace=True)
+
+    ts_raw = columns["timestamp"]
     stamps = parse_timestamps(
         ts_raw, utc_offset_hours=ctx.offset, date_order=ctx.date_order, rows=rows,
         file=str(export.path), column=export.headers["timestamp"],
@@ -691,45 +796,53 @@ def _process(export: _Export, file_no: int, ctx: _Context) -> _Part:
     ts_blank = np.zeros(n, dtype=bool)
     ts_key = local.astype(np.int64)
     if len(bad):
-        raw_bad = ts_raw.iloc[bad]
+        raw_bad = _text_rows(ts_raw, bad)
         ts_blank[bad] = _blank_text(raw_bad)
         stripped = [" ".join(str(v).split()) for v in raw_bad.fillna("")]
         ts_key[bad] = [-1 - ctx.unreadable_ids.setdefault(t, len(ctx.unreadable_ids))
                        for t in stripped]
 
     arrays: dict[str, np.ndarray] = {"ts_key": ts_key}
-    reasons: dict[str, np.ndarray] = {}
+    answers: dict[str, _Answers] = {}
     for code in UNSUR_CODES:
-        arrays[code], reasons[code] = _answers(frame[code], code, ctx)
+        answers[code] = _answers(encoded[code].result(), code, ctx)
+        arrays[code] = answers[code].keys
     for name in CATEGORY_FIELDS:
-        arrays[name] = _categories(frame.get(name), name, n, ctx)
-    arrays["saran"] = _saran(frame.get("saran"), n, ctx)
+        arrays[name] = _categories(encoded[name].result(), name, ctx)
+    arrays["saran"] = _saran(encoded["saran"].result(), ctx)
 
-    blank = ts_blank.copy()
-    for name in (*UNSUR_CODES, *CATEGORY_FIELDS, "saran"):
-        blank &= (arrays[name] == 0) if name in UNSUR_CODES else (arrays[name] < 0)
-    keep = np.flatnonzero(~blank)
-    if len(keep) == 0:
+    # A row is blank when every field is; only a row with a blank timestamp can be.
+    keep: np.ndarray | None = None  # None: every row kept
+    if ts_blank.any():
+        blank = ts_blank.copy()
+        for name in (*UNSUR_CODES, *CATEGORY_FIELDS, "saran"):
+            blank &= (arrays[name] == 0) if name in UNSUR_CODES else (arrays[name] < 0)
+        keep = np.flatnonzero(~blank)
+    if n == 0 or (keep is not None and len(keep) == 0):
         raise SkmInputError(
             "hanya berisi baris judul kolom, tidak ada baris jawaban; unduh ulang hasil "
             "ekspor setelah ada responden, atau keluarkan file ini dari folder. "
             "(Header only, no data rows.)",
             file=str(export.path),
         )
-    if len(keep) < n:
+    if keep is not None and len(keep) < n:
         arrays = {key: values[keep] for key, values in arrays.items()}
-        reasons = {key: values[keep] for key, values in reasons.items()}
         local, ok, ts_blank, rows = local[keep], ok[keep], ts_blank[keep], rows[keep]
-        ts_raw = ts_raw.iloc[keep]
-        frame = frame.iloc[keep]
-    count = len(keep)
+    else:
+        keep = None
+    count = len(rows)
+
+    def position(kept: np.ndarray) -> np.ndarray:
+        """Positions in the export of rows numbered among the kept ones."""
+        return kept if keep is None else keep[kept]
+
     arrays.update(file_no=np.full(count, file_no, dtype=np.int32), raw_row=rows, local=local)
 
     problems: list[pd.DataFrame] = []
     header = export.headers["timestamp"]
     bad = np.flatnonzero(~ok)
     if len(bad):
-        raw_bad = ts_raw.iloc[bad].fillna("")
+        raw_bad = _text_rows(ts_raw, position(bad)).fillna("")
         texts = [
             "Stempel waktu kosong" if blank_cell else
             f"Stempel waktu '{' '.join(str(v).split())}' tidak dapat dibaca "
@@ -741,7 +854,8 @@ def _process(export: _Export, file_no: int, ctx: _Context) -> _Part:
     days = local.astype("datetime64[D]")
     before = ok & (days < ctx.start)
     after = ok & (days > ctx.end)
-    out = np.flatnonzero(before | after)
+    out_of_period = before | after
+    out = np.flatnonzero(out_of_period)
     if len(out):
         day_codes, day_uniques = pd.factorize(days[out])
         side = np.where(before[out], " (sebelum awal periode)",
@@ -749,27 +863,33 @@ def _process(export: _Export, file_no: int, ctx: _Context) -> _Part:
         day_text = np.asarray([f"Stempel waktu {str(d)[:10]} di luar periode survei "
                                f"{ctx.period_text}" for d in day_uniques], dtype=object)
         problems.append(_problem_frame(
-            file_no, rows[out], 0, header, ts_raw.iloc[out].fillna("").astype(str),
+            file_no, rows[out], 0, header,
+            _text_rows(ts_raw, position(out)).fillna("").astype(str),
             "timestamp_out_of_period", day_text[day_codes] + side,
         ))
-    answered = np.zeros(count, dtype=bool)
-    for order, code in enumerate(UNSUR_CODES, start=1):
-        keys = arrays[code]
-        answered |= keys > 0
-        invalid = np.flatnonzero(keys >= 5)
-        if len(invalid):
-            problems.append(_problem_frame(
-                file_no, rows[invalid], order, export.headers[code],
-                frame[code].iloc[invalid].astype(str), "answer_invalid", reasons[code][invalid],
-            ))
+    # Keys are 0 (blank), 1..4 (score) or >= 5 (invalid): the largest key of a row tells
+    # whether it answered anything and whether any answer is invalid.
+    top = arrays[UNSUR_CODES[0]].copy()
+    for code in UNSUR_CODES[1:]:
+        np.maximum(top, arrays[code], out=top)
+    answered = top > 0
+    any_invalid = top >= 5
+    if any_invalid.any():
+        for order, code in enumerate(UNSUR_CODES, start=1):
+            invalid = np.flatnonzero(arrays[code] >= 5)
+            if len(invalid):
+                entry = answers[code]
+                problems.append(_problem_frame(
+                    file_no, rows[invalid], order, export.headers[code],
+                    entry.texts(position(invalid)), "answer_invalid",
+                    entry.reasons[entry.codes[position(invalid)]],
+                ))
     none = np.flatnonzero(~answered)
     if len(none):
         problems.append(_problem_frame(file_no, rows[none], 10, "", "", "no_answers",
                                        "Tidak ada satu pun unsur (U1–U9) yang dijawab"))
-    arrays["invalid"] = ~ok | ~answered
-    for code in UNSUR_CODES:
-        arrays["invalid"] |= arrays[code] >= 5
-    arrays["out_of_period"] = before | after
+    arrays["invalid"] = ~ok | ~answered | any_invalid
+    arrays["out_of_period"] = out_of_period
 
     info = {
         "file": export.name,
@@ -786,15 +906,16 @@ def _process(export: _Export, file_no: int, ctx: _Context) -> _Part:
 
 def _raw_view(export: _Export) -> pd.DataFrame:
     """The export in the `RawResponses` shape (absent optional fields as empty columns)."""
-    n = len(export.frame)
+    n = len(export.raw_rows)
     data: dict[str, Any] = {
-        "file": pd.array([export.name] * n, dtype=_STR),
+        "file": _string_array(pa.repeat(export.name, n)),
         "raw_row": export.raw_rows,
     }
     for name in MAPPED_FIELDS:
-        data[name] = (export.frame[name].array if name in export.frame
-                      else pd.array([None] * n, dtype=_STR))
-    return pd.DataFrame(data)
+        values = export.columns.get(name)
+        data[name] = _string_array(values if values is not None
+                                   else pa.nulls(n, pa.large_string()))
+    return pd.DataFrame(data, copy=False)
 
 
 # --------------------------------------------------------------------------- whole unit-year
@@ -802,6 +923,36 @@ def _raw_view(export: _Export) -> pd.DataFrame:
 
 def _first_occurrence(keys: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """(is_duplicate, index of the first row with the same key) over all rows, in order.
+
+    Only rows sharing their first key (the timestamp) with another row can be duplicates,
+    so the full keys are compared among those rows only (`_first_occurrence_exact`).
+    """
+    columns = list(keys.values())
+    first_key = columns[0]
+    n = len(first_key)
+    positions = np.arange(n, dtype=np.int64)
+    if n > 1 and (first_key[1:] >= first_key[:-1]).all():
+        # In order (as exports are, by time): equal first keys are neighbours.
+        same_as_next = first_key[1:] == first_key[:-1]
+        if not same_as_next.any():
+            return np.zeros(n, dtype=bool), positions
+        flagged = np.zeros(n, dtype=bool)
+        flagged[1:] |= same_as_next
+        flagged[:-1] |= same_as_next
+        shared = np.flatnonzero(flagged)
+    else:
+        group, uniques = pd.factorize(first_key)
+        if len(uniques) == n:
+            return np.zeros(n, dtype=bool), positions
+        shared = np.flatnonzero(np.bincount(group, minlength=len(uniques))[group] > 1)
+    _, origin = _first_occurrence_exact({key: values[shared] for key, values in keys.items()})
+    first = positions.copy()
+    first[shared] = shared[origin]
+    return first != positions, first
+
+
+def _first_occurrence_exact(keys: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """`_first_occurrence` by hashing all keys.
 
     Rows are grouped by a 64-bit hash of their integer keys, then every candidate duplicate
     is compared exactly with its first row; a hash collision falls back to exact grouping.
@@ -832,25 +983,41 @@ def _first_occurrence(keys: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarr
 
 def _string_array(values: pa.Array | pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
     return _STR.__from_arrow__(values if isinstance(values, pa.ChunkedArray)
-                               else pa.chunked_array([values], pa.string()))
+                               else pa.chunked_array([values], values.type))
 
 
 def _take_strings(texts: Iterable[str | None], ids: np.ndarray) -> pd.api.extensions.ExtensionArray:
     """Strings by id (-1 gives a missing value), built in Arrow without Python objects."""
-    dictionary = pa.array(list(texts), pa.string())
+    dictionary = pa.array(list(texts), pa.large_string())
     indices = pa.array(ids.astype(np.int64), mask=ids < 0)
     return _string_array(dictionary.take(indices))
 
 
 def _ids(count: int) -> pd.api.extensions.ExtensionArray:
+    """R00001, R00002, ... (at least five digits, all of the same width)."""
     width = max(5, len(str(count)))
-    numbers = pc.cast(pa.array(np.arange(1, count + 1, dtype=np.int64)), pa.string())
-    padded = pc.utf8_lpad(numbers, width=width, padding="0")
-    return _string_array(pc.binary_join_element_wise("R", padded, ""))
+    # 10**width + i is "1" and i zero-padded to `width` digits: write it, then put the R
+    # over the leading 1 (every id has the same width, so the bytes are a plain grid).
+    numbers = pa.array(np.arange(1, count + 1, dtype=np.int64) + 10**width)
+    text = pc.cast(numbers, pa.string())
+    size = count * (width + 1)
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32, count=count + 1)
+    if count and (text.offset or offsets[0] != 0 or offsets[-1] != size):  # pragma: no cover
+        padded = pc.utf8_lpad(pc.cast(pa.array(np.arange(1, count + 1)), pa.string()),
+                              width=width, padding="0")
+        return _string_array(pc.binary_join_element_wise("R", padded, ""))
+    data = np.frombuffer(text.buffers()[2], dtype=np.uint8, count=size).copy()
+    data[:: width + 1] = ord("R")
+    grid = np.arange(0, size + 1, width + 1, dtype=np.int64)
+    return _string_array(pa.LargeStringArray.from_buffers(count, pa.py_buffer(grid),
+                                                          pa.py_buffer(data)))
 
 
 def _scores(keys: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    return pd.arrays.IntegerArray(np.where(keys > 0, keys, 0).astype(np.int64), keys <= 0)
+    missing = keys <= 0
+    values = keys.astype(np.int64)
+    values[missing] = 0
+    return pd.arrays.IntegerArray(values, missing)
 
 
 def _one_error(errors: list[SkmInputError]) -> SkmInputError:
@@ -877,6 +1044,30 @@ def ingest(export_paths: list[Path], settings: dict) -> IngestResult:
         )
     header_map = HeaderMap.from_columns(settings["columns"])
     ctx = _Context.from_settings(settings)
+    with _gc_paused(), ThreadPoolExecutor(max_workers=_WORKERS,
+                                          thread_name_prefix="skm-ingest") as pool:
+        ctx.pool = pool
+        return _ingest(paths, header_map, ctx)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a unit-year is ingested.
+
+    The ingest allocates few Python objects but its libraries (pandera's schema copies)
+    enough to trigger a full collection, which walks every object the imports created
+    (~50 ms). Collection resumes afterwards (if it was on), catching up on any cycles.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _ingest(paths: list[Path], header_map: HeaderMap, ctx: _Context) -> IngestResult:
     errors: list[SkmInputError] = []
     exports: list[_Export] = []
     for path in paths:
@@ -890,11 +1081,13 @@ def ingest(export_paths: list[Path], settings: dict) -> IngestResult:
             parts.append(_process(export, no, ctx))
         except SkmInputError as exc:
             errors.append(exc)
+        export.columns = {}  # the text is no longer needed: free it for what follows
     if errors:
         raise _one_error(errors)
     names = np.asarray([export.name for export in exports], dtype=object)
 
-    cat = {key: np.concatenate([part.arrays[key] for part in parts])
+    cat = {key: (np.concatenate([part.arrays[key] for part in parts]) if len(parts) > 1
+                 else parts[0].arrays[key])
            for key in parts[0].arrays}
     n_raw = len(cat["raw_row"])
     key_names = ("ts_key", *UNSUR_CODES, *CATEGORY_FIELDS, "saran")
@@ -912,8 +1105,11 @@ def ingest(export_paths: list[Path], settings: dict) -> IngestResult:
                                            "duplicate", np.asarray(reasons, object)[mine]))
     rejected = _rejected_frame(problems, names)
 
-    stage = np.select([cat["invalid"], cat["out_of_period"], duplicate],
-                      list(range(len(FUNNEL_PRIORITY))), default=-1)
+    # Funnel stage of each row (-1 kept): the first of FUNNEL_PRIORITY that applies.
+    stage = np.full(n_raw, -1, dtype=np.int8)
+    for number, applies in reversed(list(enumerate(
+            [cat["invalid"], cat["out_of_period"], duplicate]))):
+        stage[applies] = number
     valid = stage < 0
     responses, redacted = _responses_frame(cat, valid, names, ctx)
     counts = np.bincount(stage[~valid], minlength=len(FUNNEL_PRIORITY))
@@ -936,34 +1132,83 @@ def _rejected_frame(problems: list[pd.DataFrame], names: np.ndarray) -> pd.DataF
     frame["reason"], _ = redact_series(frame["reason"])
     frame["value"] = frame["value"].fillna("")
     frame["column"] = frame["column"].fillna("")
-    return Rejected.validate(frame[list(REJECTED_COLUMNS)], lazy=True)
+    return Rejected.validate(frame[list(REJECTED_COLUMNS)], lazy=True, inplace=True)
+
+
+def _time_order(stamps: np.ndarray, file_no: np.ndarray,
+                raw_row: np.ndarray) -> np.ndarray | slice:
+    """Order of rows by (timestamp, file, raw_row); slice(None) when they are in order.
+
+    Rows come in (file, raw_row) order, so a stable sort on the timestamp alone is enough
+    (and nothing to do when the export is already in time order, as Forms writes it).
+    """
+    if len(stamps) < 2:
+        return slice(None)
+    in_file_order = ((file_no[1:] > file_no[:-1])
+                     | ((file_no[1:] == file_no[:-1]) & (raw_row[1:] > raw_row[:-1])))
+    if not in_file_order.all():  # pragma: no cover - not produced by `_process`
+        return np.lexsort((raw_row, file_no, stamps))
+    if (stamps[1:] >= stamps[:-1]).all():
+        return slice(None)
+    return np.argsort(stamps, kind="stable")
+
+
+def _redact_distinct(texts: list[str], ids: np.ndarray) -> tuple[list[str], int]:
+    """`redact_series` applied to the texts by id (-1 none): each distinct text is redacted
+    once, and the replacements are counted once per row holding it.
+
+    `redact_series` treats every cell on its own, so its total is the sum over cells; texts
+    held by the same number of rows are redacted together and their total multiplied.
+    """
+    held = np.bincount(ids[ids >= 0], minlength=len(texts))
+    out = list(texts)
+    total = 0
+    used = np.flatnonzero(held)
+    for times in np.unique(held[used]):
+        members = used[held[used] == times]
+        series = pd.Series(pd.array([texts[i] for i in members], dtype=_STR))
+        redacted, count = redact_series(series)
+        total += int(times) * int(count)
+        for i, text in zip(members, redacted.tolist(), strict=True):
+            out[i] = text
+    return out, total
 
 
 def _responses_frame(cat: dict[str, np.ndarray], valid: np.ndarray, names: np.ndarray,
                      ctx: _Context) -> tuple[pd.DataFrame, int]:
-    rows = np.flatnonzero(valid)
-    order = np.lexsort((cat["raw_row"][rows], cat["file_no"][rows],
-                        cat["local"][rows].astype(np.int64)))
-    rows = rows[order]
+    count = int(valid.sum())
+    # Rows as an index, or as slice(None) (a view, no copy) when every row is kept in order.
+    rows: np.ndarray | slice = np.flatnonzero(valid) if count < len(valid) else slice(None)
+    order = _time_order(cat["local"][rows].view(np.int64), cat["file_no"][rows],
+                        cat["raw_row"][rows])
+    if not isinstance(order, slice):
+        rows = (np.arange(len(valid)) if isinstance(rows, slice) else rows)[order]
     local = cat["local"][rows]
-    month = local.astype("datetime64[M]").astype(np.int64) % 12 + 1
-    data: dict[str, Any] = {
-        "id": _ids(len(rows)),
-        "file": _take_strings(names, cat["file_no"][rows]),
-        "raw_row": cat["raw_row"][rows].astype(np.int64),
-        "timestamp": _string_array(format_local_arrow(local, ctx.offset)),
-        "semester": np.where(month <= 6, 1, 2).astype(np.int64),
-        "triwulan": ((month - 1) // 3 + 1).astype(np.int64),
+    # Columns are built on the worker threads; the suggestions are redacted here meanwhile.
+    jobs = {
+        "id": ctx.run(_ids, count),
+        "timestamp": ctx.run(lambda: _string_array(format_local_arrow(local, ctx.offset))),
+        "file": ctx.run(_take_strings, list(names), cat["file_no"][rows]),
     }
     for name in CATEGORY_FIELDS:
-        data[name] = _take_strings(ctx.value_ids[name], cat[name][rows])
+        jobs[name] = ctx.run(_take_strings, list(ctx.value_ids[name]), cat[name][rows])
     for code in UNSUR_CODES:
-        data[code] = _scores(cat[code][rows])
-    saran = pd.Series(_take_strings(ctx.value_ids["saran"], cat["saran"][rows]))
-    saran, redacted = redact_series(saran)
-    data["saran"] = saran.array
-    frame = pd.DataFrame(data, columns=list(RESPONSE_COLUMNS))
-    return Responses.validate(frame, lazy=True)[list(RESPONSE_COLUMNS)], redacted
+        jobs[code] = ctx.run(_scores, cat[code][rows])
+    saran_ids = cat["saran"][rows]
+    saran, redacted = _redact_distinct(list(ctx.value_ids["saran"]), saran_ids)
+    quarter = local.astype("datetime64[M]").view(np.int64) % 12  # month - 1
+    quarter //= 3
+    quarter += 1
+    data: dict[str, Any] = {
+        "raw_row": cat["raw_row"][rows].astype(np.int64),
+        "semester": (quarter > 2).astype(np.int64) + 1,
+        "triwulan": quarter,
+        "saran": _take_strings(saran, saran_ids),
+    }
+    data.update({key: job.result() for key, job in jobs.items()})
+    frame = pd.DataFrame(data, columns=list(RESPONSE_COLUMNS), copy=False)
+    # In place: the frame is new, and every column already has its contract dtype.
+    return Responses.validate(frame, lazy=True, inplace=True)[list(RESPONSE_COLUMNS)], redacted
 
 
 def _quality(cat: dict[str, np.ndarray], valid: np.ndarray, stage_counts: np.ndarray,
@@ -972,12 +1217,19 @@ def _quality(cat: dict[str, np.ndarray], valid: np.ndarray, stage_counts: np.nda
     n_valid = int(valid.sum())
     stages = dict(zip(FUNNEL_PRIORITY, (int(c) for c in stage_counts), strict=True))
     reason_counts = rejected["reason_code"].value_counts()
+
+    def kept(values: np.ndarray) -> np.ndarray:
+        return values if n_valid == len(valid) else values[valid]
+
     unmatched: dict[str, dict[str, int]] = {}
     for name in CATEGORY_FIELDS:
         if name not in ctx.checked and name == "layanan":
             continue
-        ids = cat[name][valid]
         wanted = sorted(ctx.unmatched.get(name, ()))
+        if not wanted:
+            unmatched[name] = {}
+            continue
+        ids = kept(cat[name])
         counts = np.bincount(ids[ids >= 0], minlength=len(ctx.value_ids[name]))
         texts = ctx.values(name)
         unmatched[name] = {str(texts[i]): int(counts[i]) for i in wanted if counts[i]}
@@ -993,7 +1245,8 @@ def _quality(cat: dict[str, np.ndarray], valid: np.ndarray, stage_counts: np.nda
             "diolah": n_valid,
         },
         "reason_counts": {code: int(reason_counts.get(code, 0)) for code in REASON_CODES},
-        "item_nonresponse": {code: int((cat[code][valid] == 0).sum()) for code in UNSUR_CODES},
+        "item_nonresponse": {code: int(np.count_nonzero(kept(cat[code]) == 0))
+                             for code in UNSUR_CODES},
         "demografi_unmatched": unmatched,
         "saran_redacted": int(redacted),
         "files": [part.info for part in parts],

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from fractions import Fraction
 
+import numpy as np
 import pandas as pd
 
 from skm.domain import (
@@ -38,13 +40,93 @@ def ikm_from_sums(sums: Iterable[int], ns: Iterable[int]) -> Fraction:
                Fraction(0))
 
 
-def unsur_table(responses: pd.DataFrame) -> list[dict]:
+class _Prepared:
+    """Arrays of one responses table, computed once and shared by the parts of `score`.
+
+    `scores()` is the fast path for the usual table (every unsur Int64 with answers 1..4):
+    per unsur the values (0 where not answered), the answered mask and the count of each
+    value 0..4. Anything else gets None, and the callers take the general pandas path.
+    """
+
+    def __init__(self, responses: pd.DataFrame, pool: Executor | None = None) -> None:
+        self.responses = responses
+        self._scores: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
+        self._scores_done = False
+        self._codes: dict[str, tuple[np.ndarray, pd.Index | np.ndarray]] = {}
+        self._pending: dict[str, Future] = {}
+        self._pool = pool
+
+    def prefetch(self, cols: Iterable[str]) -> None:
+        """Start `factorized` of text columns on the pool's worker threads."""
+        if self._pool is None:
+            return
+        for col in cols:
+            if (col in self.responses.columns and col not in self._pending
+                    and isinstance(self.responses[col].dtype, pd.StringDtype)):
+                self._pending[col] = self._pool.submit(
+                    pd.factorize, self.responses[col], sort=True, use_na_sentinel=True)
+
+    def scores(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] | None:
+        """{code: (values, answered, counts of 0..4)}, or None off the fast path."""
+        if not self._scores_done:
+            self._scores_done = True
+            self._scores = self._compute_scores()
+        return self._scores
+
+    def _compute_scores(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] | None:
+        out = {}
+        for code in UNSUR_CODES:
+            column = self.responses[code]
+            if not isinstance(column.dtype, pd.Int64Dtype):
+                return None
+            answered = column.notna().to_numpy(dtype=bool)
+            values = column.to_numpy(dtype=np.int64, na_value=0)
+            try:
+                counts = np.bincount(values, minlength=5)
+            except ValueError:  # a negative answer
+                return None
+            if len(counts) > 5 or counts[0] != len(values) - int(answered.sum()):
+                return None  # an answer above 4, or of 0
+            out[code] = (values, answered, counts)
+        return out
+
+    def factorized(self, col: str) -> tuple[np.ndarray, pd.Index | np.ndarray]:
+        """``pandas.factorize(column, sort=True)`` (-1 for missing values), once per column."""
+        if col not in self._codes and col in self._pending:
+            self._codes[col] = self._pending.pop(col).result()
+        if col not in self._codes:
+            column = self.responses[col]
+            self._codes[col] = (_small_int_codes(column) if column.dtype == np.int64
+                                else None) or pd.factorize(column, sort=True,
+                                                           use_na_sentinel=True)
+        return self._codes[col]
+
+
+def _small_int_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """``pandas.factorize(column, sort=True)`` of an int64 column of small non-negative
+    values (semester, triwulan) by counting instead of hashing; None for other values."""
+    values = column.to_numpy()
+    if not len(values) or values.min() < 0 or values.max() > 10_000:
+        return None
+    present = np.bincount(values) > 0
+    uniques = np.flatnonzero(present).astype(np.int64)
+    rank = np.cumsum(present) - 1
+    return rank[values].astype(np.intp), uniques
+
+
+def unsur_table(responses: pd.DataFrame, prepared: _Prepared | None = None) -> list[dict]:
     """Per-unsur n, sum, NRR, NRR tertimbang, konversi, mutu and answer counts."""
+    scores = (prepared or _Prepared(responses)).scores()
     rows = []
     for code in UNSUR_CODES:
-        col = pd.to_numeric(responses[code], errors="raise").dropna().astype("int64")
-        n, total = int(col.size), int(col.sum())
-        counts = {str(k): int((col == k).sum()) for k in (1, 2, 3, 4)}
+        if scores is not None:
+            held = scores[code][2]
+            n, total = int(held[1:].sum()), int(held @ np.arange(5))
+            counts = {str(k): int(held[k]) for k in (1, 2, 3, 4)}
+        else:
+            col = pd.to_numeric(responses[code], errors="raise").dropna().astype("int64")
+            n, total = int(col.size), int(col.sum())
+            counts = {str(k): int((col == k).sum()) for k in (1, 2, 3, 4)}
         row = {"code": code, "name": UNSUR_NAMES[code], "short": UNSUR_SHORT[code],
                "n": n, "sum": total, "counts": counts}
         if n:
@@ -68,7 +150,12 @@ def group_ikm(frame: pd.DataFrame) -> dict:
     """{n, ikm_konversi, mutu, display} of a subset; IKM is null when an unsur has no answer."""
     sums = [int(pd.to_numeric(frame[c]).sum()) for c in UNSUR_CODES]
     ns = [int(frame[c].notna().sum()) for c in UNSUR_CODES]
-    out: dict = {"n": len(frame)}
+    return _group_summary(len(frame), sums, ns)
+
+
+def _group_summary(n: int, sums: list[int], ns: list[int]) -> dict:
+    """`group_ikm` from a subset's size and per-unsur score sums and answer counts."""
+    out: dict = {"n": n}
     if min(ns) == 0:
         out.update(ikm_konversi=None, mutu=None, kinerja=None, display={})
         return out
@@ -79,28 +166,106 @@ def group_ikm(frame: pd.DataFrame) -> dict:
     return out
 
 
+def by_group(responses: pd.DataFrame, col: str,
+             prepared: _Prepared | None = None) -> dict[str, dict]:
+    """`group_ikm` of every value of `col` (sorted, missing values left out), keyed by the
+    value as text, as ``responses.groupby(col, sort=True, dropna=True)`` gives the groups."""
+    prepared = prepared or _Prepared(responses)
+    scores = prepared.scores()
+    column = responses[col]
+    if scores is None or not (column.dtype == np.int64
+                              or isinstance(column.dtype, pd.StringDtype)):
+        return {str(value): group_ikm(frame)
+                for value, frame in responses.groupby(col, sort=True, dropna=True)}
+    codes, uniques = prepared.factorized(col)
+    slots = len(uniques) + 1  # slot 0: rows without a value of `col`
+    slot = codes.astype(np.int64) + 1
+    sums, ns = [], []
+    if len(slot) > 1 and (slot[1:] >= slot[:-1]).all():
+        # Groups are runs (semester and triwulan of a table in time order): add up runs.
+        starts = np.concatenate([[0], np.flatnonzero(slot[1:] != slot[:-1]) + 1])
+        run_slot = slot[starts]
+        sizes = np.zeros(slots, dtype=np.int64)
+        sizes[run_slot] = np.diff(np.append(starts, len(slot)))
+        for code in UNSUR_CODES:
+            values, answered, _ = scores[code]
+            total = np.zeros(slots, dtype=np.int64)
+            total[run_slot] = np.add.reduceat(values, starts)
+            held = np.zeros(slots, dtype=np.int64)
+            held[run_slot] = np.add.reduceat(answered, starts, dtype=np.int64)
+            sums.append(total)
+            ns.append(held)
+    else:
+        sizes = np.bincount(slot, minlength=slots)
+        base = slot * 5
+        for code in UNSUR_CODES:  # values 1..4, and 0 where not answered
+            held = np.bincount(base + scores[code][0], minlength=slots * 5).reshape(slots, 5)
+            ns.append(held[:, 1:].sum(axis=1))
+            sums.append(held @ np.arange(5))
+    return {str(value): _group_summary(int(sizes[g + 1]), [int(t[g + 1]) for t in sums],
+                                       [int(a[g + 1]) for a in ns])
+            for g, value in enumerate(uniques) if sizes[g + 1]}
+
+
 def confidence_interval(responses: pd.DataFrame, unsur: list[dict],
-                        population: int | None) -> dict:
+                        population: int | None, prepared: _Prepared | None = None) -> dict:
     """95 % interval of the IKM konversi by linearisation over respondents (DOMAIN.md)."""
     n = len(responses)
     if n < 2:
         return {"se": None, "ikm_konversi_ci95": None}
-    z = pd.Series(0.0, index=responses.index)
-    for row in unsur:
-        if not row["n"]:
-            continue
-        y = pd.to_numeric(responses[row["code"]])
-        z = z + ((y - row["nrr"]) / row["n"]).fillna(0.0)
-    z = z * KONVERSI / 9
-    var = n / (n - 1) * float((z**2).sum())
+    scores = (prepared or _Prepared(responses)).scores()
+    if scores is not None and any(row["n"] for row in unsur):
+        # The pandas arithmetic below, step by step in numpy (same operations, same order,
+        # so the same floating-point result), ending with the same masked sum.
+        zf = np.zeros(n, dtype=np.float64)
+        for row in unsur:
+            if not row["n"]:
+                continue
+            values, answered, _ = scores[row["code"]]
+            term = (values - row["nrr"]) / row["n"]
+            term[~answered] = 0.0
+            zf = zf + term
+        zf = zf * KONVERSI / 9
+        squares = pd.arrays.FloatingArray(zf**2, np.zeros(n, dtype=bool))
+        var = n / (n - 1) * float(pd.Series(squares, index=responses.index).sum())
+    else:
+        z = pd.Series(0.0, index=responses.index)
+        for row in unsur:
+            if not row["n"]:
+                continue
+            y = pd.to_numeric(responses[row["code"]])
+            z = z + ((y - row["nrr"]) / row["n"]).fillna(0.0)
+        z = z * KONVERSI / 9
+        var = n / (n - 1) * float((z**2).sum())
     if population:
         var *= max(0.0, (population - n) / (population - 1)) if population > 1 else 0.0
     se = math.sqrt(var)
     return {"se": se, "fpc_applied": bool(population)}
 
 
-def demografi(responses: pd.DataFrame, categories: dict, layanan: list[str]) -> dict:
+def _value_counts(responses: pd.DataFrame, field: str,
+                  prepared: _Prepared) -> dict[str, int]:
+    """{text: count} of ``responses[field].fillna(NOT_FILLED).astype(str).value_counts()``."""
+    column = responses[field]
+    if not isinstance(column.dtype, pd.StringDtype):
+        counts = column.fillna(NOT_FILLED).astype(str).value_counts()
+        return {str(k): int(v) for k, v in counts.items()}
+    codes, uniques = prepared.factorized(field)
+    held = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    out: dict[str, int] = {}
+    for value, count in zip(uniques, held, strict=True):
+        if count:
+            out[str(value)] = out.get(str(value), 0) + int(count)
+    missing = int((codes < 0).sum())
+    if missing:
+        out[NOT_FILLED] = out.get(NOT_FILLED, 0) + missing
+    return out
+
+
+def demografi(responses: pd.DataFrame, categories: dict, layanan: list[str],
+              prepared: _Prepared | None = None) -> dict:
     """Counts and percentages per demographic field asked, zero-count categories included."""
+    prepared = prepared or _Prepared(responses)
     out = {}
     n = len(responses)
     fields = {f: [c["label"] for c in categories.get(f, [])] for f in DEMOGRAFI_FIELDS}
@@ -108,11 +273,10 @@ def demografi(responses: pd.DataFrame, categories: dict, layanan: list[str]) -> 
     for field, labels in fields.items():
         if field not in responses.columns or responses[field].isna().all():
             continue
-        values = responses[field].fillna(NOT_FILLED).astype(str)
-        counts = values.value_counts()
-        ordered = list(labels) + sorted(v for v in counts.index
+        counts = _value_counts(responses, field, prepared)
+        ordered = list(labels) + sorted(v for v in counts
                                         if v not in labels and v != NOT_FILLED)
-        if NOT_FILLED in counts.index:
+        if NOT_FILLED in counts:
             ordered.append(NOT_FILLED)
         cats = []
         for label in ordered:
@@ -128,7 +292,15 @@ def demografi(responses: pd.DataFrame, categories: dict, layanan: list[str]) -> 
 
 def score(responses: pd.DataFrame, quality: dict, settings: dict) -> dict:
     """The ikm.json summary of one unit-year (see README 'Outputs')."""
-    unsur = unsur_table(responses)
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="skm-score") as pool:
+        prepared = _Prepared(responses, pool)
+        # The text columns are factorized on worker threads while the scores are summed.
+        prepared.prefetch(["layanan", *DEMOGRAFI_FIELDS])
+        return _score(responses, quality, settings, prepared)
+
+
+def _score(responses: pd.DataFrame, quality: dict, settings: dict, prepared: _Prepared) -> dict:
+    unsur = unsur_table(responses, prepared)
     answered = [u for u in unsur if u["n"]]
     result: dict = {
         "unit": settings["unit"], "year": int(settings["year"]), "name": settings["name"],
@@ -156,12 +328,12 @@ def score(responses: pd.DataFrame, quality: dict, settings: dict) -> dict:
                      ("by_layanan", "layanan")):
         groups = {}
         if col in responses.columns and responses[col].notna().any():
-            for value, frame in responses.groupby(col, sort=True, dropna=True):
-                groups[str(value)] = group_ikm(frame)
+            groups = by_group(responses, col, prepared)
         result[key] = groups
-    result["demografi"] = demografi(responses, settings["demografi"], settings.get("layanan", []))
+    result["demografi"] = demografi(responses, settings["demografi"], settings.get("layanan", []),
+                                    prepared)
 
-    ci = confidence_interval(responses, unsur, population)
+    ci = confidence_interval(responses, unsur, population, prepared)
     tambahan: dict = {"se": ci["se"], "funnel": quality.get("funnel", {}),
                       "item_nonresponse": quality.get("item_nonresponse", {})}
     if ci["se"] is not None:

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 from pandera.typing import Series
 
 from skm.domain import UNSUR_CODES
@@ -39,6 +42,9 @@ REASON_CODES: tuple[str, ...] = (
 )
 
 ISO_LOCAL = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$"
+#: ISO_LOCAL position by position: "9" an ASCII digit, "±" a sign, anything else itself.
+ISO_LOCAL_LAYOUT = "9999-99-99T99:99:99±99:99"
+ID_PATTERN = r"^R\d{5,}$"
 
 _TEXT = {"nullable": True}
 _SCORE = {"nullable": True, "in_range": {"min_value": 1, "max_value": 4}}
@@ -74,10 +80,14 @@ class RawResponses(pa.DataFrameModel):
 
 
 class Responses(RawResponses):
-    """responses.csv: one scored response per row, sorted by (timestamp, file, raw_row)."""
+    """responses.csv: one scored response per row, sorted by (timestamp, file, raw_row).
 
-    id: Series[str] = pa.Field(unique=True, str_matches=r"^R\d{5,}$")
-    timestamp: Series[str] = pa.Field(str_matches=ISO_LOCAL)
+    `id` must match ID_PATTERN and be unique, `timestamp` must match ISO_LOCAL; these checks
+    are vectorised (`matches_layout`, `all_distinct`) so that a million rows cost little.
+    """
+
+    id: Series[str] = pa.Field()
+    timestamp: Series[str] = pa.Field()
     semester: Series[int] = pa.Field(isin=[1, 2])
     triwulan: Series[int] = pa.Field(isin=[1, 2, 3, 4])
     U1: Series[pd.Int64Dtype] = pa.Field(**_SCORE)
@@ -90,10 +100,29 @@ class Responses(RawResponses):
     U8: Series[pd.Int64Dtype] = pa.Field(**_SCORE)
     U9: Series[pd.Int64Dtype] = pa.Field(**_SCORE)
 
+    @pa.check("id", name="str_matches")
+    def id_matches(cls, series: Series[str]) -> Series[bool]:
+        """Every id matches ID_PATTERN (R and at least five digits)."""
+        lengths = _byte_lengths(series)
+        layout = f"R{'9' * (int(lengths[0]) - 1)}" if len(lengths) and lengths[0] >= 6 else ""
+        return matches_layout(series, ID_PATTERN, layout)
+
+    @pa.check("id", name="unique")
+    def id_unique(cls, series: Series[str]) -> Series[bool] | bool:
+        """No id appears twice."""
+        return all_distinct(series)
+
+    @pa.check("timestamp", name="str_matches")
+    def timestamp_matches(cls, series: Series[str]) -> Series[bool]:
+        """Every timestamp is ISO 8601 local time with an offset (ISO_LOCAL)."""
+        return matches_layout(series, ISO_LOCAL, ISO_LOCAL_LAYOUT)
+
     @pa.dataframe_check
     def some_unsur_answered(cls, df: pd.DataFrame) -> Series[bool]:
         """A scored response answers at least one unsur."""
-        return df[list(UNSUR_CODES)].notna().any(axis=1)
+        answered = np.logical_or.reduce([df[code].notna().to_numpy(dtype=bool)
+                                         for code in UNSUR_CODES])
+        return pd.Series(answered, index=df.index)
 
 
 class Rejected(pa.DataFrameModel):
@@ -111,6 +140,98 @@ class Rejected(pa.DataFrameModel):
 
         strict = True
         coerce = True
+
+
+#: Rows checked at a time by `matches_layout`.
+_BLOCK = 1 << 15
+
+
+def _arrow_text(series: pd.Series) -> pyarrow.Array | None:
+    """The values as one Arrow string array when the Series is stored in Arrow, else None."""
+    values = series.array
+    if not hasattr(values, "__arrow_array__") or not isinstance(
+            series.dtype, (pd.StringDtype, pd.ArrowDtype)):
+        return None
+    arrow = values.__arrow_array__()
+    if isinstance(arrow, pyarrow.ChunkedArray):
+        arrow = (arrow.combine_chunks() if arrow.num_chunks
+                 else pyarrow.array([], arrow.type))
+    if not (pyarrow.types.is_string(arrow.type) or pyarrow.types.is_large_string(arrow.type)):
+        return None
+    return arrow.cast(pyarrow.large_string())
+
+
+def _byte_lengths(series: pd.Series) -> np.ndarray:
+    """UTF-8 length of every value (-1 where missing or not stored in Arrow)."""
+    arrow = _arrow_text(series)
+    if arrow is None:
+        return np.full(len(series), -1, dtype=np.int64)
+    return pc.fill_null(pc.binary_length(arrow), -1).to_numpy(zero_copy_only=False)
+
+
+def matches_layout(series: pd.Series, pattern: str, layout: str) -> pd.Series:
+    """``series.str.match(pattern, na=False)`` for a `pattern` of fixed width, vectorised.
+
+    `layout` spells the pattern position by position ("9" an ASCII digit, "±" "+" or "-",
+    anything else itself). Values of exactly that many bytes are checked byte by byte in
+    numpy; every other value, and every value that fails the byte check (a non-ASCII digit
+    or a final line break can still match `pattern`), is matched with `pattern` itself.
+    An empty `layout` matches everything with `pattern`.
+    """
+    if any(ord(c) > 127 for c in layout.replace("±", "")):
+        raise ValueError(f"layout must be ASCII apart from '±': {layout!r}")
+    passed = np.zeros(len(series), dtype=bool)
+    arrow = _arrow_text(series) if layout else None
+    width = len(layout)
+    if arrow is not None and len(arrow):
+        lengths = pc.fill_null(pc.binary_length(arrow), -1).to_numpy(zero_copy_only=False)
+        fixed = np.flatnonzero(lengths == width)
+        if len(fixed):
+            offsets = np.frombuffer(arrow.buffers()[1], dtype=np.int64,
+                                    count=len(arrow) + 1, offset=arrow.offset * 8)
+            data = np.frombuffer(arrow.buffers()[2], dtype=np.uint8)
+            if len(fixed) == len(arrow):
+                cells = data[offsets[0]:offsets[-1]].reshape(len(arrow), width)
+            else:
+                cells = data[offsets[fixed][:, None] + np.arange(width)]
+            # Each byte must lie in its position's range (a digit, a sign, the character);
+            # ranges are one comparison each way, then only offending bytes are looked at.
+            low = np.asarray([48 if c == "9" else 43 if c == "±" else ord(c) for c in layout],
+                             dtype=np.uint8)
+            high = np.asarray([57 if c == "9" else 45 if c == "±" else ord(c) for c in layout],
+                              dtype=np.uint8)
+            ok = np.ones(len(fixed), dtype=bool)
+            below = np.empty((min(_BLOCK, len(cells)), width), dtype=bool)
+            above = np.empty_like(below)
+            for start in range(0, len(cells), _BLOCK):  # in blocks: small temporaries
+                block = cells[start:start + _BLOCK]
+                low_out, high_out = below[:len(block)], above[:len(block)]
+                np.less(block, low, out=low_out)
+                np.greater(block, high, out=high_out)
+                np.logical_or(low_out, high_out, out=low_out)
+                if low_out.any():
+                    ok[start + np.flatnonzero(low_out) // width] = False
+            sign = np.flatnonzero(np.asarray([c == "±" for c in layout]))
+            if len(sign):  # 43..45 also lets "," (44) through
+                ok[(cells[:, sign] == ord(",")).any(axis=1)] = False
+            passed[fixed] = ok
+    rest = np.flatnonzero(~passed)
+    if len(rest):
+        passed[rest] = series.iloc[rest].str.match(pattern, na=False).to_numpy(dtype=bool)
+    return pd.Series(passed, index=series.index)
+
+
+def all_distinct(series: pd.Series) -> pd.Series | bool:
+    """True when no value appears twice; otherwise False for every repeated value.
+
+    Values in strictly increasing order (ids as written) are distinct without hashing.
+    """
+    arrow = _arrow_text(series)
+    if (arrow is not None and arrow.null_count == 0
+            and (len(arrow) < 2 or pc.all(pc.less(arrow.slice(0, len(arrow) - 1),
+                                                 arrow.slice(1))).as_py())):
+        return True
+    return ~series.duplicated(keep=False)
 
 
 def read_responses(path: Path | str) -> pd.DataFrame:

@@ -147,14 +147,15 @@ def _extract(texts: pa.Array, pattern: str) -> dict[str, np.ndarray]:
 def _codes(values: pa.Array) -> tuple[np.ndarray, pa.Array]:
     """Dictionary codes (-1 for null) and the distinct values."""
     encoded = pc.dictionary_encode(values)
-    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int32)
     return codes, encoded.dictionary
 
 
 def _arrow_strings(
     values: Sequence[str | None] | pd.Series | np.ndarray | pa.Array | pa.ChunkedArray,
 ) -> pa.Array:
-    if isinstance(values, (pa.Array, pa.ChunkedArray)) and pa.types.is_string(values.type):
+    if isinstance(values, (pa.Array, pa.ChunkedArray)) and (
+            pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
         arrow = values
     else:
         if not isinstance(values, pd.Series):
@@ -176,12 +177,12 @@ def _split(values: pa.Array) -> tuple[np.ndarray, pa.Array, np.ndarray, pa.Array
     n = len(values)
     trimmed = pc.utf8_trim_whitespace(values)
     space = pc.fill_null(pc.find_substring(trimmed, " "), -2).to_numpy(zero_copy_only=False)
-    space = space.astype(np.int64, copy=False)
+    space = space.astype(np.int32, copy=False)
     counts = np.bincount(space + 2)
     positions = np.flatnonzero(counts) - 2
     binary = trimmed.view(pa.binary())
-    date_codes = np.full(n, -1, dtype=np.int64)
-    rest_codes = np.full(n, -1, dtype=np.int64)
+    date_codes = np.full(n, -1, dtype=np.int32)
+    rest_codes = np.full(n, -1, dtype=np.int32)
     present = positions[positions > -2]
     if not len(present):
         return date_codes, pa.array([], pa.string()), rest_codes, pa.array([], pa.string())
@@ -342,15 +343,23 @@ def parse_timestamps(
     calendar = _calendar(items.date, order_used != "month_first")
     clock = _clock(items.rest, utc_offset_hours)
     good = matched & calendar["ok"][di] & clock["ok"][ri]
-    stamp = calendar["day"][di] * 86400 + clock["seconds"][ri]
-    local = np.where(good, stamp, np.datetime64("NaT", "s").astype(np.int64))
+    # Row arrays are few and filled in place (a million rows: every temporary costs).
+    local = np.take(calendar["day"] * 86400, di)
+    local += np.take(clock["seconds"], ri)
+    local[~good] = np.datetime64("NaT", "s").astype(np.int64)
     local = local.view("datetime64[s]")
 
-    style_rows = np.where(good, calendar["style"][di], -1)
+    # Style counts: readable rows per date item (its style), excel date-times apart.
+    counted = good
+    counts = np.zeros(len(STYLES), dtype=np.int64)
     if excel_datetime is not None:
-        style_rows = np.where(np.asarray(excel_datetime, dtype=bool) & good,
-                              STYLES.index("excel-datetime"), style_rows)
-    counts = np.bincount(style_rows[style_rows >= 0], minlength=len(STYLES))
+        excel = np.asarray(excel_datetime, dtype=bool) & good
+        counts[STYLES.index("excel-datetime")] = int(excel.sum())
+        counted = good & ~excel
+    per_item = np.bincount(di[counted], minlength=len(calendar["style"]))
+    item_style = calendar["style"]
+    counts[:3] += np.bincount(item_style[item_style >= 0], weights=per_item[item_style >= 0],
+                              minlength=3).astype(np.int64)[:3]
     style = STYLES[int(np.argmax(counts))] if counts.sum() else None
     if not (good & calendar["sheets"][di]).any():
         kind = "excel" if style == "excel-datetime" else "none"
@@ -407,8 +416,35 @@ def parse_timestamp(
 def format_local_arrow(local: np.ndarray, utc_offset_hours: int) -> pa.Array:
     """Like `format_local`, as an Arrow string array (null for NaT); fast for a million rows."""
     stamps = pa.array(np.asarray(local, dtype="datetime64[s]"), type=pa.timestamp("s"))
-    text = pc.replace_substring(pc.cast(stamps, pa.string()), " ", "T", max_replacements=1)
-    return pc.binary_join_element_wise(text, offset_text(utc_offset_hours), "")
+    text = pc.cast(stamps, pa.string())
+    suffix = offset_text(utc_offset_hours)
+    fast = _format_grid(text, suffix)
+    if fast is not None:
+        return fast
+    text = pc.replace_substring(text, " ", "T", max_replacements=1)
+    return pc.binary_join_element_wise(text, suffix, "")
+
+
+def _format_grid(text: pa.Array, suffix: str) -> pa.Array | None:
+    """`format_local_arrow` for the usual column: every value "YYYY-MM-DD HH:MM:SS" (19
+    bytes, no missing value), so the output is a byte grid built in numpy. None otherwise."""
+    n = len(text)
+    if not n or text.null_count or text.offset:
+        return None
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32, count=n + 1)
+    if offsets[0] != 0 or not (np.diff(offsets) == 19).all():
+        return None
+    cells = np.frombuffer(text.buffers()[2], dtype=np.uint8, count=n * 19).reshape(n, 19)
+    if not (cells[:, 10] == ord(" ")).all():  # pragma: no cover - cast output is fixed
+        return None
+    tail = np.frombuffer(suffix.encode("ascii"), dtype=np.uint8)
+    width = 19 + len(tail)
+    out = np.empty((n, width), dtype=np.uint8)
+    out[:, :19] = cells
+    out[:, 10] = ord("T")
+    out[:, 19:] = tail
+    grid = np.arange(0, (n + 1) * width, width, dtype=np.int32)
+    return pa.StringArray.from_buffers(n, pa.py_buffer(grid), pa.py_buffer(out))
 
 
 def format_local(local: np.ndarray, utc_offset_hours: int) -> np.ndarray:
