@@ -7,6 +7,7 @@ and every document test reads its outputs: documents are rendered once per sessi
 
 from __future__ import annotations
 
+import html.parser
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,27 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+class HtmlText(html.parser.HTMLParser):
+    """An HTML document's text (outside style/script) and every tag with its attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.tags: list[tuple[str, dict]] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style", "script")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text.append(data)
 
 
 def copy_project(dest: Path, units: dict[str, Path] | None = None, sample: bool = True) -> Path:

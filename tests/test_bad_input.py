@@ -537,7 +537,7 @@ def test_config_error_at_dag_load_is_one_short_message(tmp_path) -> None:
     proc = run_snakemake(root, "--dry-run", check=False)
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0 and "date_ordr" in out and "Traceback" not in out
-    assert re.search(r"config\.yaml.*date_ordr.*baris \d+", out, re.S), out[-2000:]
+    assert re.search(r"config\.yaml.*date_ordr.*baris \d+", out, re.DOTALL), out[-2000:]
     assert len(out.splitlines()) < 40
 
 

@@ -10,9 +10,9 @@ import re
 import shutil
 import subprocess
 import zipfile
-from html.parser import HTMLParser
 
 import pytest
+from conftest import HtmlText
 from docx import Document
 from pypdf import PdfReader
 from skm import numfmt as nf
@@ -29,27 +29,10 @@ def pdf_text(path) -> str:
     return re.sub(r"\s+", " ", out)
 
 
-class _Text(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.parts: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.skip += tag in ("style", "script")
-
-    def handle_endtag(self, tag):
-        self.skip -= tag in ("style", "script")
-
-    def handle_data(self, data):
-        if not self.skip:
-            self.parts.append(data)
-
-
 def html_text(path) -> str:
-    parser = _Text()
+    parser = HtmlText()
     parser.feed(path.read_text(encoding="utf-8"))
-    return re.sub(r"\s+", " ", " ".join(parser.parts))
+    return re.sub(r"\s+", " ", " ".join(parser.text))
 
 
 def docx_text(path) -> str:

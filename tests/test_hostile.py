@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 
 import pytest
-from conftest import copy_project, run_snakemake
+from conftest import HtmlText, copy_project, run_snakemake
 from skm.render import MISSING_GLYPH, missing_glyphs, replace_missing_glyphs
 from test_ingest import GOOD, record, write_csv
 
@@ -86,8 +86,8 @@ class Docs:
         return self.path("html").read_text(encoding="utf-8")
 
     @cached_property
-    def html_parsed(self) -> _Html:
-        parser = _Html()
+    def html_parsed(self) -> HtmlText:
+        parser = HtmlText()
         parser.feed(self.html_raw)
         return parser
 
@@ -110,27 +110,6 @@ class Docs:
                       for page in self.pdf_pages)
         return {"html": squash("".join(self.html_parsed.text)), "docx": squash(docx),
                 "pdf": squash(pdf)}
-
-
-class _Html(html.parser.HTMLParser):
-    """Text (outside style/script) and every tag with its attributes."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.text: list[str] = []
-        self.tags: list[tuple[str, dict]] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-        self._skip += tag in ("style", "script")
-
-    def handle_endtag(self, tag):
-        self._skip -= tag in ("style", "script")
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.text.append(data)
 
 
 def squash(text: str) -> str:

@@ -3,7 +3,6 @@
 from fractions import Fraction
 
 import pandas as pd
-
 from skm.domain import UNSUR_CODES, round_half_up
 from skm.rekap import build, ranking_table
 from skm.scoring import score

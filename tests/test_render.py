@@ -6,7 +6,6 @@ their own (small) kernels. Run: ``pytest tests/test_render.py -q``.
 
 from __future__ import annotations
 
-import html.parser
 import json
 import re
 import shutil
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pypandoc
 import pytest
+from conftest import HtmlText
 from skm.markdown import Raw, escape, pagebreak, table
 from skm.render import RenderError, parse_qmd, render_qmd, resolve_crossrefs
 
@@ -80,29 +80,8 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-class _TextAndAttrs(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.text: list[str] = []
-        self.tags: list[tuple[str, dict]] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-        if tag in ("style", "script"):
-            self._skip += 1
-
-    def handle_endtag(self, tag):
-        if tag in ("style", "script"):
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.text.append(data)
-
-
-def _html(path: Path) -> _TextAndAttrs:
-    parser = _TextAndAttrs()
+def _html(path: Path) -> HtmlText:
+    parser = HtmlText()
     parser.feed(path.read_text(encoding="utf-8"))
     return parser
 
