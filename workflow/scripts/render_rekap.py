@@ -4,8 +4,8 @@ import datetime as dt
 from pathlib import Path
 
 from skm.io import read_json
-from skm.render import render_qmd
 from skm.rekap import write_xlsx
+from skm.render import render_qmd
 from skm.shim import step
 
 snakemake = globals()["snakemake"]

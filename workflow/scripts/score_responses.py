@@ -4,7 +4,6 @@ A unit whose exports could not be read (quality.json `error`) stops here with th
 """
 
 import pandas as pd
-
 from skm.errors import SkmInputError
 from skm.io import read_json, write_json
 from skm.scoring import score

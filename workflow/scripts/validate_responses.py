@@ -6,7 +6,6 @@ then stops at score_responses with that message (and fails again on every rerun)
 """
 
 import pandas as pd
-
 from skm.domain import UNSUR_CODES
 from skm.errors import SkmInputError
 from skm.ingest import IngestResult, ingest, write_outputs
