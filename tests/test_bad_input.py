@@ -434,10 +434,7 @@ CATALOGUE = [
                             todo="dokumentasi/x.jpg")),
                  id="realisasi-bukti-missing"),
     # --- found while writing this catalogue
-    pytest.param(Case(_utf16, Scored(2)), id="utf-16-export",
-                 marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-                     "ingest does not recognise UTF-16 (Excel 'Unicode Text'): the message lists "
-                     "the headers with NUL bytes as 'kolom wajib tidak ditemukan'"))),
+    pytest.param(Case(_utf16, Scored(2)), id="utf-16-export"),
 ]
 
 

@@ -281,6 +281,8 @@ def sniff_delimiter(header: str) -> str:
 
 
 def _read_csv(path: Path, head: bytes, headers: HeaderMap) -> _Export:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _read_csv_utf16(path, head, headers)
     bom = head.startswith(codecs.BOM_UTF8)
     body = head[len(codecs.BOM_UTF8):] if bom else head
     if not body.strip():
@@ -316,6 +318,35 @@ def _read_csv(path: Path, head: bytes, headers: HeaderMap) -> _Export:
         raw_rows=np.arange(2, len(arrays[0]) + 2, dtype=np.int64),
         headers={name: header[pos].strip() for name, pos in order},
         info=info,
+    )
+
+
+def _read_csv_utf16(path: Path, head: bytes, headers: HeaderMap) -> _Export:
+    """A UTF-16 export with its byte-order mark (Excel's "Unicode Text", tab-separated).
+
+    Rare and small in practice, so it takes the plain pandas reader; rows and columns are
+    numbered exactly as for any other CSV.
+    """
+    text = head[: len(head) - len(head) % 2].decode("utf-16", errors="ignore")
+    if not text.strip():
+        raise SkmInputError(
+            "file kosong (tidak ada judul kolom maupun data); unduh ulang hasil ekspor dari "
+            "Google Forms/Sheets. (Empty file.)",
+            file=str(path),
+        )
+    header_text = text.encode("utf-8")[: _record_end(text.encode("utf-8"))].decode("utf-8")
+    delimiter = sniff_delimiter(header_text)
+    header = next(csv.reader(io.StringIO(header_text, newline=""), delimiter=delimiter), [])
+    positions = headers.locate(header, str(path))
+    order = sorted(positions.items(), key=lambda item: item[1])
+    frame, encoding = _read_csv_pandas(path, delimiter, [pos for _, pos in order], "utf-16")
+    arrays = [_arrow_text(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    return _Export(
+        path=path,
+        columns={name: values for (name, _), values in zip(order, arrays, strict=True)},
+        raw_rows=np.arange(2, len(arrays[0]) + 2, dtype=np.int64),
+        headers={name: header[pos].strip() for name, pos in order},
+        info={"encoding": encoding, "delimiter": delimiter, "sheet": None, "header_row": 1},
     )
 
 
@@ -401,7 +432,7 @@ def _read_csv_arrow(path: Path, delimiter: str, width: int,
 def _read_csv_pandas(path: Path, delimiter: str, positions: list[int],
                      encoding: str) -> tuple[pd.DataFrame, str]:
     """Read with pandas' C engine, everything as text, trying UTF-8, cp1252 then Latin-1."""
-    candidates = ["utf-8", "cp1252", "latin-1"]
+    candidates = ["utf-8", "cp1252", "latin-1"] if encoding != "utf-16" else ["utf-16"]
     for candidate in candidates[candidates.index(encoding):]:
         try:
             frame = pd.read_csv(
