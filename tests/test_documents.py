@@ -142,3 +142,20 @@ def test_uji_report_lists_rejected_rows(pipeline):
     assert "Sangat Puas" in text and "Lampiran 6" in text
     assert "[disamarkan]" in text
     assert "Budi Santosa" not in text
+
+
+def test_recap_document_shows_the_distribution_and_ranking(pipeline):
+    rekap = json.loads((pipeline.root / "data" / "processed" / "_rekap" / "2024" / "rekap.json")
+                       .read_text(encoding="utf-8"))
+    base = pipeline.root / "reports" / "rekap" / "2024" / "rekap-ikm-2024"
+    for text in (pdf_text(base.with_suffix(".pdf")), html_text(base.with_suffix(".html")),
+                 docx_text(base.with_suffix(".docx"))):
+        assert "Tabel 1.1 Sebaran mutu unit pelayanan" in text
+        for row in rekap["sebaran"]:
+            if row["n"]:
+                assert f"{nf.angka(row['n'], 0)} unit mutu {row['mutu']}" in text
+        unit = rekap["units"][0]
+        assert nf.angka(unit["display"]) in text and unit["name"] in text
+        assert nf.angka(rekap["province"]["pooled"]["display"]) in text
+        assert "Gambar 2.1" in text and "Tabel 2.1 IKM unit pelayanan" in text
+        assert "hilang" in text and "rusak" in text  # BAB III: missing and failed units

@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import pandas as pd
 from skm.domain import UNSUR_CODES, round_half_up
-from skm.rekap import build, ranking_table
+from skm.rekap import build, ranking_table, sebaran_catatan, sebaran_table
 from skm.scoring import score
 
 
@@ -29,3 +29,30 @@ def test_mean_of_units_and_pooled_differ_by_weighting():
     assert rekap["failed"] == [{"unit": "rusak", "reason": "file X: kolom hilang"}]
     assert rekap["missing"] == ["lain"]
     assert "Unit kecil" in ranking_table(rekap)
+
+
+def test_sebaran_counts_every_unit_once_and_marks_uncertain_ones():
+    units = [unit_ikm(f"u{i}", rows) for i, rows in enumerate([
+        [[4] * 9] * 30,                           # 100,00: A
+        [[4] * 9] * 10,                           # 100,00: A
+        [[3] * 9] * 30,                           # 75,00: C
+        [[4] * 9] * 2 + [[3] * 9] * 2,            # 87,50: B, 4 respondents: uncertain
+    ])]
+    rekap = build(2024, units, {}, [], [u["unit"] for u in units])
+    by_mutu = {r["mutu"]: r for r in rekap["sebaran"]}
+    assert [r["mutu"] for r in rekap["sebaran"]] == ["A", "B", "C", "D"]
+    assert {m: r["n"] for m, r in by_mutu.items()} == {"A": 2, "B": 1, "C": 1, "D": 0}
+    assert by_mutu["B"]["uncertain"] == 1 and by_mutu["A"]["uncertain"] == 0
+    assert by_mutu["A"]["pct"] == "50.00" and by_mutu["D"]["pct"] == "0.00"
+    table = sebaran_table(rekap)
+    assert "| A | Sangat baik | 2 | 50,00% | 0 |" in table
+    assert "**4**" in table
+    assert sebaran_catatan(rekap) == ""
+
+
+def test_sebaran_notes_rounding_when_shares_do_not_add_up():
+    units = [unit_ikm("a", [[4] * 9] * 5), unit_ikm("b", [[4] * 9, [3] * 9]),
+             unit_ikm("c", [[3] * 9] * 5)]
+    rekap = build(2024, units, {}, [], ["a", "b", "c"])
+    assert [r["pct"] for r in rekap["sebaran"]] == ["33.33", "33.33", "33.33", "0.00"]
+    assert sebaran_catatan(rekap).endswith("jumlahnya 99,99%.")

@@ -29,6 +29,8 @@ rule write_manifest:
         manifest=f"{REPORTS}/{{unit}}/{{year}}/manifest.json",
     log:
         "logs/{unit}/{year}/write_manifest.log",
+    benchmark:
+        "benchmarks/{unit}/{year}/write_manifest.tsv"
     params:
         processed_dir=PROCESSED,
     script:

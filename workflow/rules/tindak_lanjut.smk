@@ -5,7 +5,9 @@ rule clean_photos:
     output:
         foto=directory(f"{PROCESSED}/{{unit}}/{{year}}/foto"),
     log:
-        "logs/{unit}/{year}/clean_photos.log",
+        "logs/{unit}/{year}/clean_photos.log"
+    benchmark:
+        "benchmarks/{unit}/{year}/clean_photos.tsv",
     script:
         "../scripts/clean_photos.py"
 
@@ -17,7 +19,9 @@ rule validate_rtl:
     output:
         rtl=f"{PROCESSED}/{{unit}}/{{year}}/rtl.json",
     log:
-        "logs/{unit}/{year}/validate_rtl.log",
+        "logs/{unit}/{year}/validate_rtl.log"
+    benchmark:
+        "benchmarks/{unit}/{year}/validate_rtl.tsv",
     script:
         "../scripts/validate_rtl.py"
 
@@ -28,7 +32,9 @@ rule prepare_tindak_lanjut:
     output:
         tl=f"{PROCESSED}/{{unit}}/{{year}}/tindak_lanjut.json",
     log:
-        "logs/{unit}/{year}/prepare_tindak_lanjut.log",
+        "logs/{unit}/{year}/prepare_tindak_lanjut.log"
+    benchmark:
+        "benchmarks/{unit}/{year}/prepare_tindak_lanjut.tsv",
     script:
         "../scripts/prepare_tindak_lanjut.py"
 
@@ -40,7 +46,9 @@ rule collect_tren:
         tren=f"{PROCESSED}/{{unit}}/{{year}}/tren.json",
         png=f"{PROCESSED}/{{unit}}/{{year}}/tren.png",
     log:
-        "logs/{unit}/{year}/collect_tren.log",
+        "logs/{unit}/{year}/collect_tren.log"
+    benchmark:
+        "benchmarks/{unit}/{year}/collect_tren.tsv",
     script:
         "../scripts/collect_tren.py"
 

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from skm import numfmt as nf
-from skm.domain import KONVERSI, UNSUR_CODES, UNSUR_NAMES, classify, round_half_up
+from skm.domain import BANDS, KONVERSI, UNSUR_CODES, UNSUR_NAMES, classify, round_half_up
 from skm.markdown import escape, table
 from skm.scoring import ikm_from_sums, lowest
 from skm.xlsx import save_workbook
@@ -75,9 +75,45 @@ def build(year: int, ikms: list[dict], failed: dict[str, str], expected: list[st
         out["per_unsur"] = per_unsur
     for u in units:
         del u["_exact"]
+    out["sebaran"] = sebaran(units)
     out["failed"] = [{"unit": k, "reason": v} for k, v in sorted(failed.items())]
     out["missing"] = sorted(set(expected) - set(found))
     return out
+
+
+def sebaran(units: list[dict]) -> list[dict]:
+    """How many units fall in each mutu (A first), and how many of them are uncertain.
+
+    Percentages are of the units scored, each rounded half-up to two places on its own.
+    """
+    out = []
+    for band in reversed(BANDS):
+        inside = [u for u in units if u["mutu"] == band.mutu]
+        pct = Fraction(len(inside) * 100, len(units)) if units else Fraction(0)
+        out.append({"mutu": band.mutu, "kinerja": band.kinerja, "n": len(inside),
+                    "pct": str(round_half_up(pct, 2)),
+                    "uncertain": sum(1 for u in inside if u["mutu_certain"] is False)})
+    return out
+
+
+def sebaran_table(rekap: dict) -> str:
+    """Units per mutu: count, share and how many of them sit uncertainly in that mutu."""
+    rows = rekap.get("sebaran", [])
+    body = [[r["mutu"], r["kinerja"], nf.angka(r["n"], 0), nf.persen(r["pct"]),
+             nf.angka(r["uncertain"], 0)] for r in rows]
+    body.append(["", "**Jumlah**", f"**{nf.angka(sum(r['n'] for r in rows), 0)}**", "",
+                 f"**{nf.angka(sum(r['uncertain'] for r in rows), 0)}**"])
+    return table(body, ["Mutu", "Kinerja unit pelayanan", "Jumlah unit", "Persentase",
+                        "Di antaranya mutu belum pasti"], align="llrrr", raw=True)
+
+
+def sebaran_catatan(rekap: dict) -> str:
+    """Rounding note under the distribution table when the shares do not add to 100,00 %."""
+    total = sum(Decimal(r["pct"]) for r in rekap.get("sebaran", []))
+    if not rekap.get("sebaran") or total == Decimal("100.00"):
+        return ""
+    return ("Persentase dibulatkan masing-masing ke dua desimal, sehingga jumlahnya "
+            f"{nf.persen(str(total))}.")
 
 
 def ranking_table(rekap: dict) -> str:
@@ -93,7 +129,7 @@ def ranking_table(rekap: dict) -> str:
                      escape(low)])
     return table(body, ["No.", "Unit Pelayanan", "n", "IKM", "Mutu", "Interval 95%",
                         "Sampel cukup", "Unsur terendah"], align="llrrclll",
-                 widths=[0.05, 0.27, 0.06, 0.07, 0.06, 0.14, 0.12, 0.23], raw=True)
+                 widths=[0.05, 0.29, 0.07, 0.07, 0.06, 0.16, 0.11, 0.19], raw=True)
 
 
 def unsur_table(rekap: dict) -> str:
