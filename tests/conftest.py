@@ -85,14 +85,15 @@ class Run:
 @pytest.fixture(scope="session")
 def pipeline(tmp_path_factory) -> Run:
     """The workflow run on the shipped sample, the `uji` test unit and the broken unit `rusak`
-    (with `--keep-going`, as a province runs it); `hilang` is expected but sends nothing."""
+    as a user runs it (the default profile's `keep-going` lets the other units finish);
+    `hilang` is expected but sends nothing."""
     root = copy_project(tmp_path_factory.mktemp("pipeline"),
                         units={"uji": FIXTURES / "units" / "uji",
                                "rusak": FIXTURES / "units" / "rusak"})
     cfg = root / "config.yaml"
     cfg.write_text(cfg.read_text(encoding="utf-8").replace(
         "expected_units: []", "expected_units: [uji, rusak, hilang]"), encoding="utf-8")
-    proc = run_snakemake(root, "--keep-going", check=False)
+    proc = run_snakemake(root, check=False)
     run = Run(root, proc.returncode, proc.stdout + proc.stderr)
     failed_logs = sorted(p.parent.parent.name for p in (root / "logs").rglob("*.log")
                          if "ERROR" in p.read_text(encoding="utf-8", errors="replace"))

@@ -295,11 +295,18 @@ def test_snakemake_shim(tmp_path):
     responses.to_csv(tmp_path / "responses.csv", index=False)
     smk = SimpleNamespace(
         input=SimpleNamespace(ikm=str(tmp_path / "ikm.json"),
-                              responses=str(tmp_path / "responses.csv")),
-        output=SimpleNamespace(figdir=str(tmp_path / "figures")),
+                              responses=str(tmp_path / "responses.csv"),
+                              ikms=[str(tmp_path / "ikm.json")], unit_yaml=[]),
+        output=SimpleNamespace(figdir=str(tmp_path / "figures"),
+                               tren=str(tmp_path / "tren.json"),
+                               tren_png=str(tmp_path / "tren.png")),
         log=[str(tmp_path / "plot.log")],
+        wildcards=SimpleNamespace(unit=ikm["unit"], year=str(ikm["year"])),
     )
     runpy.run_path(str(ROOT / "workflow" / "scripts" / "plot_figures.py"),
                    init_globals={"snakemake": smk})
     assert (tmp_path / "figures" / "nrr_unsur.png").exists()
+    assert (tmp_path / "tren.png").exists()
+    tren = json.loads((tmp_path / "tren.json").read_text(encoding="utf-8"))
+    assert [r["year"] for r in tren["rows"]] == [ikm["year"]]
     assert "figures in" in (tmp_path / "plot.log").read_text(encoding="utf-8")

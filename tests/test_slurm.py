@@ -38,7 +38,7 @@ SLURM_ARGS = ("--profile", "workflow/profiles/slurm", "--slurm-status-command", 
 # Rules this DAG must run as SLURM jobs (at least; `all` is local).
 SLURM_RULES = {"validate_responses", "score_responses", "plot_figures", "record_provenance",
                "write_olah_data", "clean_photos", "validate_rtl", "prepare_tindak_lanjut",
-               "collect_tren", "render_laporan", "render_tindak_lanjut", "collect_rekap",
+               "render_laporan", "render_tindak_lanjut", "collect_rekap",
                "render_rekap"}
 JOB_LINE = re.compile(r"^(?:local)?(?:rule|checkpoint) (\w+):$", re.MULTILINE)
 

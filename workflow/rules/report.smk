@@ -8,9 +8,9 @@ rule record_provenance:
     output:
         provenance=f"{PROCESSED}/{{unit}}/{{year}}/provenance.json",
     log:
-        "logs/{unit}/{year}/record_provenance.log"
+        "logs/{unit}/{year}/record_provenance.log",
     benchmark:
-        "benchmarks/{unit}/{year}/record_provenance.tsv",
+        "benchmarks/{unit}/{year}/record_provenance.tsv"
     script:
         "../scripts/record_provenance.py"
 
@@ -23,9 +23,9 @@ rule write_olah_data:
     output:
         xlsx=f"{REPORTS}/{{unit}}/{{year}}/laporan-skm-{{unit}}-{{year}}.xlsx",
     log:
-        "logs/{unit}/{year}/write_olah_data.log"
+        "logs/{unit}/{year}/write_olah_data.log",
     benchmark:
-        "benchmarks/{unit}/{year}/write_olah_data.tsv",
+        "benchmarks/{unit}/{year}/write_olah_data.tsv"
     script:
         "../scripts/write_olah_data.py"
 

@@ -1,13 +1,13 @@
-# Follow-up plans (RTL), their realisation, photos and the trend across years.
+# Follow-up plans (RTL), their realisation and photos.
 rule clean_photos:
     input:
         photos=photos_of,
     output:
         foto=directory(f"{PROCESSED}/{{unit}}/{{year}}/foto"),
     log:
-        "logs/{unit}/{year}/clean_photos.log"
+        "logs/{unit}/{year}/clean_photos.log",
     benchmark:
-        "benchmarks/{unit}/{year}/clean_photos.tsv",
+        "benchmarks/{unit}/{year}/clean_photos.tsv"
     script:
         "../scripts/clean_photos.py"
 
@@ -19,9 +19,9 @@ rule validate_rtl:
     output:
         rtl=f"{PROCESSED}/{{unit}}/{{year}}/rtl.json",
     log:
-        "logs/{unit}/{year}/validate_rtl.log"
+        "logs/{unit}/{year}/validate_rtl.log",
     benchmark:
-        "benchmarks/{unit}/{year}/validate_rtl.tsv",
+        "benchmarks/{unit}/{year}/validate_rtl.tsv"
     script:
         "../scripts/validate_rtl.py"
 
@@ -32,25 +32,11 @@ rule prepare_tindak_lanjut:
     output:
         tl=f"{PROCESSED}/{{unit}}/{{year}}/tindak_lanjut.json",
     log:
-        "logs/{unit}/{year}/prepare_tindak_lanjut.log"
+        "logs/{unit}/{year}/prepare_tindak_lanjut.log",
     benchmark:
-        "benchmarks/{unit}/{year}/prepare_tindak_lanjut.tsv",
+        "benchmarks/{unit}/{year}/prepare_tindak_lanjut.tsv"
     script:
         "../scripts/prepare_tindak_lanjut.py"
-
-
-rule collect_tren:
-    input:
-        unpack(tren_inputs),
-    output:
-        tren=f"{PROCESSED}/{{unit}}/{{year}}/tren.json",
-        png=f"{PROCESSED}/{{unit}}/{{year}}/tren.png",
-    log:
-        "logs/{unit}/{year}/collect_tren.log"
-    benchmark:
-        "benchmarks/{unit}/{year}/collect_tren.tsv",
-    script:
-        "../scripts/collect_tren.py"
 
 
 rule render_tindak_lanjut:

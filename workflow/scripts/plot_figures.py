@@ -1,14 +1,27 @@
-"""Snakemake shim: ikm.json + responses.csv -> figures/*.png (rule plot_figures)."""
+"""Snakemake shim: the figures of a unit-year and its trend across years (rule plot_figures).
+
+ikm.json + responses.csv -> figures/*.png; the ikm.json of every year up to this one (+ the
+unit's `history:`) -> tren.json and tren.png.
+"""
 
 import pandas as pd
-from skm.figures import save_all
-from skm.io import read_json
+from skm.figures import fig_tren, save, save_all
+from skm.io import read_json, write_json
+from skm.settings import validate_yaml
 from skm.shim import step
+from skm.tren import build
 
 snakemake = globals()["snakemake"]
 
 with step(snakemake.log[0]) as log:
-    ikm = read_json(snakemake.input.ikm)
-    responses = pd.read_csv(snakemake.input.responses, dtype={"layanan": "string"})
-    written = save_all(ikm, responses, snakemake.output.figdir)
-    log.info("%d figures in %s", len(written), snakemake.output.figdir)
+    inp, out = snakemake.input, snakemake.output
+    ikm = read_json(inp.ikm)
+    responses = pd.read_csv(inp.responses, dtype={"layanan": "string"})
+    written = save_all(ikm, responses, out.figdir)
+    log.info("%d figures in %s", len(written), out.figdir)
+    unit = validate_yaml(inp.unit_yaml[0], "unit") if inp.unit_yaml else {}
+    tren = build([read_json(p) for p in inp.ikms], unit.get("history", []),
+                 int(snakemake.wildcards.year))
+    write_json(tren, out.tren)
+    save(fig_tren(tren), out.tren_png)
+    log.info("%d year(s) in the trend", len(tren["rows"]))
