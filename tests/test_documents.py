@@ -123,6 +123,10 @@ def test_docx_opens_on_a4_with_daftar_isi(laporan23):
     assert abs(section.page_width.cm - 21.0) < 0.1 and abs(section.page_height.cm - 29.7) < 0.1
     with zipfile.ZipFile(laporan23["docx_path"]) as zf:
         assert "Daftar Isi" in zf.read("word/document.xml").decode("utf-8")
+    with zipfile.ZipFile(laporan23["docx_path"]) as z:
+        body = z.read("word/document.xml").decode("utf-8")
+    rows = body.count("<w:tr>")
+    assert rows > 50 and body.count("<w:tr><w:trPr><w:cantSplit />") == rows  # no split rows
 
 
 def test_realisation_report(pipeline):

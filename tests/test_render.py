@@ -430,3 +430,24 @@ def test_font_coverage_reports_missing_glyphs():
     source, missing = replace_missing_glyphs("Pelayanan ☐ ✓ مرحبا 你 😀\u200d x")
     assert missing == {"你": 1, "😀": 1}
     assert "☐ ✓ مرحبا □ □\u200d x" in source
+
+
+def test_docx_table_rows_are_kept_whole(tmp_path):
+    import zipfile
+
+    from docx import Document
+    from skm.render import keep_table_rows_whole
+
+    doc = Document()
+    table = doc.add_table(rows=3, cols=2)
+    table.rows[0]._tr.get_or_add_trPr()  # one row already has properties, two have none
+    path = tmp_path / "t.docx"
+    doc.save(path)
+    before = [(i.filename, i.date_time, i.compress_type) for i in zipfile.ZipFile(path).infolist()]
+    assert keep_table_rows_whole(path) == 3
+    with zipfile.ZipFile(path) as z:
+        assert [(i.filename, i.date_time, i.compress_type) for i in z.infolist()] == before
+    rows = Document(path).tables[0].rows
+    assert all(r._tr.trPr is not None and r._tr.trPr.find(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cantSplit") is not None
+        for r in rows)

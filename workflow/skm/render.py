@@ -53,6 +53,7 @@ import sys
 import tempfile
 import time
 import unicodedata
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -1407,6 +1408,8 @@ def _run_pandoc_typst(
                 proc.wait()
     for name in jobs:
         _check_pandoc(finished[name], name, qmd)
+    if "docx" in temps:
+        keep_table_rows_whole(temps["docx"])
 
     missing: dict[str, int] = {}
     if "pdf" in finals:
@@ -1426,6 +1429,40 @@ def _run_pandoc_typst(
         temps["pdf"].write_bytes(_compile_typst(typ_path, logo, epoch, qmd))
         result["typst"] = time.perf_counter() - t0
     return missing
+
+
+_TR_OPEN = re.compile(rb"<w:tr>(<w:trPr>|<w:trPr */>)?")
+
+
+def keep_table_rows_whole(path: Path) -> int:
+    """Mark every table row of a DOCX "do not split across pages" (``w:cantSplit``).
+
+    Pandoc leaves rows splittable; LibreOffice then breaks a row that ends at the foot of a page
+    and repeats the header over an empty remnant on the next page. The archive is rewritten
+    with the same entries, order, timestamps and compression, so the file stays reproducible.
+    Returns the number of rows marked.
+    """
+    with zipfile.ZipFile(path) as src:
+        entries = [(info, src.read(info)) for info in src.infolist()]
+    marked = 0
+
+    def mark(match: re.Match[bytes]) -> bytes:
+        nonlocal marked
+        marked += 1
+        open_trpr = match.group(1) == b"<w:trPr>"
+        return b"<w:tr><w:trPr><w:cantSplit />" + (b"" if open_trpr else b"</w:trPr>")
+
+    out = []
+    for info, data in entries:
+        if info.filename == "word/document.xml":
+            data = _TR_OPEN.sub(mark, data)
+        out.append((info, data))
+    tmp = path.with_name(path.name + ".rows")
+    with zipfile.ZipFile(tmp, "w") as dst:
+        for info, data in out:
+            dst.writestr(info, data, compress_type=info.compress_type)
+    os.replace(tmp, path)
+    return marked
 
 
 def _docx_meta(meta: dict[str, Any]) -> dict[str, Any]:
