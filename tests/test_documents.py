@@ -141,6 +141,41 @@ def test_realisation_report(pipeline):
     assert "100,00%" in docx_text(base.with_suffix(".docx"))
 
 
+def test_realisation_tables_are_numbered_and_referenced(pipeline, laporan23):
+    base = pipeline.reports("biro-umum", 2022) / "laporan-tindak-lanjut-biro-umum-2022"
+    captions = ["Tabel 2.1 Ringkasan hasil SKM tahun 2022",
+                "Tabel 2.2 Rencana tindak lanjut hasil SKM tahun 2022",
+                "Tabel 3.1 Realisasi rencana tindak lanjut",
+                "Tabel 3.2 Perubahan NRR unsur sasaran dari SKM tahun 2022 ke tahun 2023",
+                "Tabel 4.1 Strategi pelaksanaan rencana tindak lanjut"]
+    for text in (pdf_text(base.with_suffix(".pdf")), html_text(base.with_suffix(".html")),
+                 docx_text(base.with_suffix(".docx"))):
+        for caption in captions:
+            assert caption in text, caption
+        assert "disajikan pada Tabel 3.1" in text and "@tbl" not in text
+    # Nested as Lampiran 4 of the next year's report, the same tables are numbered L4.n.
+    for fmt in ("pdf", "html", "docx"):
+        assert "Tabel L4.1 Ringkasan hasil SKM tahun 2022" in laporan23[fmt]
+        assert "Tabel L4.5 Strategi pelaksanaan" in laporan23[fmt]
+
+
+def test_no_pdf_page_ends_with_a_table_caption(pipeline):
+    # A caption above a table moves to the next page with the table's first rows.
+    caption = re.compile(r"^Tabel (L?\d+\.)?\d+ ")
+    pdfs = sorted(pipeline.root.glob("reports/**/*.pdf"))
+    assert len(pdfs) >= 5
+    for pdf in pdfs:
+        if shutil.which("pdftotext"):
+            pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"],
+                                   capture_output=True, text=True, check=True).stdout.split("\f")
+        else:
+            pages = [page.extract_text() or "" for page in PdfReader(pdf).pages]
+        for number, page in enumerate(pages, 1):
+            lines = [line.strip() for line in page.splitlines() if line.strip()]
+            body = lines[:-1]  # the last line is the page number
+            assert not (body and caption.match(body[-1])), f"{pdf.name} page {number}: {body[-1]}"
+
+
 def test_uji_report_lists_rejected_rows(pipeline):
     text = pdf_text(pipeline.reports("uji", 2024) / "laporan-skm-uji-2024.pdf")
     assert "Sangat Puas" in text and "Lampiran 6" in text

@@ -408,6 +408,34 @@ email kami@tbl-b.id
         resolve_crossrefs("Lihat @fig-nope.", [], Path("x.qmd"))
 
 
+def test_markdown_table_captions_printed_by_a_cell_are_numbered():
+    # One cell printing several tables labels them Quarto's way, ": Caption {#tbl-x}".
+    body = """# BAB II Rencana
+Lihat @tbl-x dan @tbl-y.
+
+| a |
+|---|
+| 1 |
+
+: Ringkasan hasil {#tbl-x}
+
+Table: Rencana   {#tbl-y}
+
+: bukan tabel {#fig-z}
+
+```
+: dalam kode {#tbl-w}
+```
+### Lampiran 4
+: Di lampiran {#tbl-v}"""
+    out = resolve_crossrefs(body, [], Path("x.qmd"))
+    assert "Lihat [Tabel 2.1](#tbl-x) dan [Tabel 2.2](#tbl-y)." in out
+    assert ": Tabel 2.1 Ringkasan hasil {#tbl-x}" in out
+    assert "Table: Tabel 2.2 Rencana {#tbl-y}" in out
+    assert ": bukan tabel {#fig-z}" in out and ": dalam kode {#tbl-w}" in out
+    assert ": Tabel L4.1 Di lampiran {#tbl-v}" in out
+
+
 def test_unsupported_shortcode_is_an_error(tmp_path):
     from skm.render import _prepare_markdown
 
@@ -433,10 +461,8 @@ def test_font_coverage_reports_missing_glyphs():
 
 
 def test_docx_table_rows_are_kept_whole(tmp_path):
-    import zipfile
-
     from docx import Document
-    from skm.render import keep_table_rows_whole
+    from skm.render import fix_docx_tables
 
     doc = Document()
     table = doc.add_table(rows=3, cols=2)
@@ -444,10 +470,52 @@ def test_docx_table_rows_are_kept_whole(tmp_path):
     path = tmp_path / "t.docx"
     doc.save(path)
     before = [(i.filename, i.date_time, i.compress_type) for i in zipfile.ZipFile(path).infolist()]
-    assert keep_table_rows_whole(path) == 3
+    assert fix_docx_tables(path) == 3
     with zipfile.ZipFile(path) as z:
         assert [(i.filename, i.date_time, i.compress_type) for i in z.infolist()] == before
     rows = Document(path).tables[0].rows
     assert all(r._tr.trPr is not None and r._tr.trPr.find(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cantSplit") is not None
         for r in rows)
+
+
+def test_typst_keeps_short_table_rows_whole_and_lets_tall_ones_break():
+    from skm.render import TEMPLATES_DIR
+
+    tall = " ".join(["kata"] * 1500)  # far taller than a page in a half-width column
+    md = (
+        "| No | Isi |\n|---|---|\n| 1 | pendek |\n"
+        f"| 2 | {tall} |\n\n: Judul {{#tbl-x}}\n"
+    )
+    out = subprocess.run(
+        [pypandoc.get_pandoc_path(), "-f", "markdown-citations", "-t", "typst",
+         "--lua-filter", str(TEMPLATES_DIR / "typst.lua")],
+        input=md, capture_output=True, text=True, check=True,
+    ).stdout
+    rows = [line for line in out.splitlines() if "[1]" in line or "[2]" in line]
+    assert "table.cell(breakable: false)[1]" in rows[0]
+    assert "table.cell(breakable: false)[pendek]" in rows[0]
+    assert "breakable" not in rows[1]  # would be cut off at the page end if kept whole
+
+
+def test_docx_tables_are_centred_and_followed_by_space(tmp_path):
+    from docx import Document
+    from skm.render import TEMPLATES_DIR, fix_docx_tables
+
+    md = ("Sebelum tabel.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n: Judul {#tbl-x}\n\n"
+          "Sesudah tabel.\n\n1. satu\n2. dua\n\nSesudah daftar.\n")
+    path = tmp_path / "t.docx"
+    subprocess.run(
+        [pypandoc.get_pandoc_path(), "-f", "markdown-citations", "-t", "docx", "-o", str(path),
+         "--reference-doc", str(TEMPLATES_DIR / "reference.docx")],
+        input=md, text=True, check=True,
+    )
+    fix_docx_tables(path)
+    paragraphs = {p.text: p for p in Document(path).paragraphs}
+    assert paragraphs["Sesudah tabel."].paragraph_format.space_before.pt == 8
+    assert paragraphs["Sesudah daftar."].paragraph_format.space_before.pt == 8
+    assert paragraphs["Sebelum tabel."].paragraph_format.space_before is None
+    assert paragraphs["dua"].paragraph_format.space_before is None
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+
+    assert Document(path).tables[0].alignment == WD_TABLE_ALIGNMENT.CENTER

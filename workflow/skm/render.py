@@ -134,6 +134,11 @@ _LABEL_RE = re.compile(rf"^{_LABEL}$")
 _REF_RE = re.compile(rf"\[@({_LABEL})\]|(?<![\w@\\])@({_LABEL})")
 _DEF_RE = re.compile(f"{_DEF_OPEN}([^{_DEF_CLOSE}]*){_DEF_CLOSE}")
 _ALT_RE = re.compile(f"{_ALT_OPEN}(\\d+){_ALT_CLOSE}")
+# A table caption written in markdown by a cell (several tables from one cell), Quarto style:
+# ": Caption {#tbl-label}" (or "Table: ...") right before or after a pipe table.
+_MD_TABLE_CAPTION_RE = re.compile(
+    rf"^(:|Table:)[ \t]+(?!{_DEF_OPEN})(.*?)[ \t]*\{{#((?=tbl-){_LABEL})\}}[ \t]*$"
+)
 _INL_RE = re.compile(f"{_INL_OPEN}(\\d+){_INL_CLOSE}")
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _CELL_INFO_RE = re.compile(r"^\s*\{\s*python\s*\}\s*$")
@@ -866,6 +871,8 @@ def _unmask(line: str, spans: list[str]) -> str:
 def resolve_crossrefs(body: str, alts: list[str], source: Path) -> str:
     """Number labelled figures/tables per chapter and resolve ``@fig-``/``@tbl-`` refs.
 
+    Tables get their label from a cell's ``label``/``tbl-cap`` options or, for several tables
+    printed by one cell, from a Quarto caption line ``: Caption {#tbl-label}`` in its output.
     The chapter comes from the latest level-1 heading: ``# BAB III ...`` gives "3.1, 3.2",
     ``# Lampiran 5 ...`` (or a lower-level ``## Lampiran 5 ...`` heading) gives "L5.1", any
     other heading gives plain "1, 2, ..." (counted across all such parts). ``alts`` are the
@@ -893,6 +900,10 @@ def resolve_crossrefs(body: str, alts: list[str], source: Path) -> str:
             fence = (m.group(1)[0], len(m.group(1)))
             code[i] = True
             continue
+        c = _MD_TABLE_CAPTION_RE.match(line)
+        if c:
+            label = c.group(3)
+            line = lines[i] = f"{c.group(1)} {_caption(label, c.group(2))} {{#{label}}}"
         h = re.match(r"^(#{1,6})[ \t]+(.*)$", line)
         if h and len(h.group(1)) == 1:
             prefix = _chapter_prefix(h.group(2))
@@ -1349,6 +1360,8 @@ def _run_pandoc_typst(
                 "docx",
                 "--reference-doc",
                 str(TEMPLATES_DIR / "reference.docx"),
+                "--lua-filter",
+                str(TEMPLATES_DIR / "docx.lua"),
                 "--metadata-file",
                 str(docx_meta),
                 "--output",
@@ -1409,7 +1422,7 @@ def _run_pandoc_typst(
     for name in jobs:
         _check_pandoc(finished[name], name, qmd)
     if "docx" in temps:
-        keep_table_rows_whole(temps["docx"])
+        fix_docx_tables(temps["docx"])
 
     missing: dict[str, int] = {}
     if "pdf" in finals:
@@ -1432,15 +1445,34 @@ def _run_pandoc_typst(
 
 
 _TR_OPEN = re.compile(rb"<w:tr>(<w:trPr>|<w:trPr */>)?")
+# A body paragraph right after a table (bookmarks between them are not text).
+_AFTER_TABLE = re.compile(
+    rb'(</w:tbl>\s*(?:<w:bookmark(?:Start|End)\b[^>]*/>\s*)*'
+    rb'<w:p><w:pPr><w:pStyle w:val="(?:BodyText|FirstParagraph)" */>)'
+)
+_SPACE_ABOVE = b'<w:spacing w:before="160" />'  # 8 pt, half a line of body text
+# A body paragraph right after a tight list (its items have almost no space below).
+_AFTER_LIST = re.compile(
+    rb'(<w:pStyle w:val="Compact" */><w:numPr>(?:(?!</w:p>).)*</w:p>\s*'
+    rb'<w:p><w:pPr><w:pStyle w:val="(?:BodyText|FirstParagraph)" */>)',
+    re.DOTALL,
+)
+_TABLE_WIDTH = re.compile(rb"(<w:tblPr>(?:<w:tblStyle [^>]*/>)?<w:tblW [^>]*/>)(?!<w:jc )")
 
 
-def keep_table_rows_whole(path: Path) -> int:
-    """Mark every table row of a DOCX "do not split across pages" (``w:cantSplit``).
+def fix_docx_tables(path: Path) -> int:
+    """Make a DOCX's tables lay out like the PDF's, in Word and in LibreOffice.
 
-    Pandoc leaves rows splittable; LibreOffice then breaks a row that ends at the foot of a page
-    and repeats the header over an empty remnant on the next page. The archive is rewritten
-    with the same entries, order, timestamps and compression, so the file stays reproducible.
-    Returns the number of rows marked.
+    - Every table row is marked "do not split across pages" (``w:cantSplit``). Pandoc leaves
+      rows splittable; LibreOffice then breaks a row that ends at the foot of a page and
+      repeats the header over an empty remnant on the next page.
+    - A body paragraph that follows a table or a tight list gets space above it; otherwise
+      it touches the table's bottom border or the last item.
+    - Tables are centred, as in the PDF (a table sized to its content is narrower than the
+      page).
+
+    The archive is rewritten with the same entries, order, timestamps and compression, so the
+    file stays reproducible. Returns the number of rows marked.
     """
     with zipfile.ZipFile(path) as src:
         entries = [(info, src.read(info)) for info in src.infolist()]
@@ -1456,6 +1488,9 @@ def keep_table_rows_whole(path: Path) -> int:
     for info, data in entries:
         if info.filename == "word/document.xml":
             data = _TR_OPEN.sub(mark, data)
+            data = _AFTER_TABLE.sub(lambda m: m.group(1) + _SPACE_ABOVE, data)
+            data = _AFTER_LIST.sub(lambda m: m.group(1) + _SPACE_ABOVE, data)
+            data = _TABLE_WIDTH.sub(rb'\1<w:jc w:val="center" />', data)
         out.append((info, data))
     tmp = path.with_name(path.name + ".rows")
     with zipfile.ZipFile(tmp, "w") as dst:

@@ -217,7 +217,7 @@ def dampak_table(tl: dict) -> str:
                      f"{nf.angka(d['low'])} s.d. {nf.angka(d['high'])}", verdict])
     return table(body, ["No.", "Unsur", f"NRR {tl['year']}", f"NRR {tl['next_year']}",
                         "Perubahan", "Interval 95% perubahan", "Keterangan"],
-                 align="llrrrll", raw=True)
+                 align="llrrrll", widths=[5, 28, 9, 9, 11, 22, 16], raw=True)
 
 
 def body_markdown(tl: dict, ikm: dict, foto_dir: str | Path, level: int = 1) -> str:
@@ -239,38 +239,42 @@ def body_markdown(tl: dict, ikm: dict, foto_dir: str | Path, level: int = 1) -> 
         "dengan nilai terendah, dan pelaksanaannya dilaporkan dalam laporan hasil tindak lanjut "
         "ini agar perbaikan pelayanan publik berlangsung secara berkelanjutan.\n")
     add(f"{h} BAB II DESKRIPSI RENCANA TINDAK LANJUT\n")
-    add(f"Hasil SKM tahun {year} per unsur pelayanan adalah sebagai berikut.\n")
-    add(f"**Ringkasan hasil SKM tahun {year}**\n")
-    add(ringkasan_table(ikm) + "\n")
+    add(f"Hasil SKM tahun {year} per unsur pelayanan disajikan pada @tbl-tl-ringkasan.\n")
+    add(ringkasan_table(ikm))
+    add(f": Ringkasan hasil SKM tahun {year} {{#tbl-tl-ringkasan}}\n")
     fkp = tl["rtl"].get("fkp")
     intro = ("Rencana tindak lanjut disusun dengan prioritas pada unsur dengan nilai terendah"
              + (f" dan disepakati dalam Forum Konsultasi Publik pada {nf.tanggal(fkp)}" if fkp
-                else "") + ".")
+                else "") + "; rinciannya disajikan pada @tbl-tl-rtl.")
     add(intro + "\n")
     for w in tl["warnings"]:
         add(f"Catatan: {escape(w)}\n")
-    add(f"**Rencana tindak lanjut hasil SKM tahun {year}**\n")
-    add(rtl_table(tl["rtl"], ikm) + "\n")
+    add(rtl_table(tl["rtl"], ikm))
+    add(f": Rencana tindak lanjut hasil SKM tahun {year} {{#tbl-tl-rtl}}\n")
     add(f"{h} BAB III REALISASI RENCANA TINDAK LANJUT\n")
-    add("Pelaksanaan setiap rencana tindak lanjut adalah sebagai berikut.\n")
-    add(realisasi_table(tl["rtl"], tl["realisasi"]) + "\n")
+    add("Pelaksanaan setiap rencana tindak lanjut disajikan pada @tbl-tl-realisasi.\n")
+    add(realisasi_table(tl["rtl"], tl["realisasi"]))
+    add(": Realisasi rencana tindak lanjut {#tbl-tl-realisasi}\n")
     foto_dir = Path(foto_dir)
     for i, row in enumerate(tl["rows"], 1):
         photos = row.get("r_bukti", [])
         if not photos:
             continue
-        add(f"**Dokumentasi rencana {i}: {escape(row['program'])}**\n")
+        add(f"{h}# Dokumentasi rencana {i}: {escape(row['program'])}\n")
         for j, bukti in enumerate(photos, 1):
             path = foto_dir / photo_name(bukti)
             alt = f"Foto bukti {j} pelaksanaan rencana tindak lanjut {i}"
             add(f"![Bukti {i}.{j}: {escape(Path(bukti).name)}]({path.as_posix()})"
                 f"{{fig-alt=\"{alt}\" width=60%}}\n")
     if tl["dampak"]:
-        add(f"**Perubahan nilai unsur pada SKM tahun {tl['next_year']}**\n")
+        add(f"{h}# Perubahan nilai unsur pada SKM tahun {tl['next_year']}\n")
         add(f"Perubahan NRR unsur yang menjadi sasaran setiap rencana, dibandingkan dengan SKM "
-            f"tahun {tl['next_year']}. Perubahan yang berada dalam batas galat (interval 95% "
-            "perubahan memuat nol) belum dapat dijadikan bukti dampak.\n")
-        add(dampak_table(tl) + "\n")
+            f"tahun {tl['next_year']}, disajikan pada @tbl-tl-dampak. Perubahan yang berada "
+            "dalam batas galat (interval 95% perubahan memuat nol) belum dapat dijadikan bukti "
+            "dampak.\n")
+        add(dampak_table(tl))
+        add(f": Perubahan NRR unsur sasaran dari SKM tahun {year} ke tahun {tl['next_year']} "
+            "{#tbl-tl-dampak}\n")
     add(f"{h} BAB IV KESIMPULAN\n")
     add(f"1. {nama} telah menindaklanjuti {nf.angka(tl['n_done'], 0)} dari "
         f"{nf.angka(tl['n_planned'], 0)} rencana tindak lanjut, atau "
@@ -278,9 +282,10 @@ def body_markdown(tl: dict, ikm: dict, foto_dir: str | Path, level: int = 1) -> 
         "dilaksanakan dibagi jumlah rencana tindak lanjut × 100%).")
     strategi = tl["realisasi"].get("strategi") or []
     if strategi:
-        add("2. Guna memastikan RTL tetap terimplementasi, disusun strategi berikut untuk "
-            "mengatasi permasalahan yang ada.\n")
-        add(strategi_table(tl["realisasi"]) + "\n")
+        add("2. Guna memastikan RTL tetap terimplementasi, disusun strategi untuk mengatasi "
+            "permasalahan yang ada sebagaimana disajikan pada @tbl-tl-strategi.\n")
+        add(strategi_table(tl["realisasi"]))
+        add(": Strategi pelaksanaan rencana tindak lanjut {#tbl-tl-strategi}\n")
     else:
         add("")
     return "\n".join(out)

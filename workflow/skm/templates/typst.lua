@@ -3,7 +3,8 @@
 --    relative path found in a resource-path directory is made absolute (Typst runs with root /).
 -- 2. Long words in table cells (URLs, IDs) get zero-width spaces every 12 characters so that
 --    they can wrap instead of running off the page.
--- 3. Literal text: the pandoc Typst writer leaves "...", "-?" and "-" before a digit as they
+-- 3. Table rows of moderate height are kept on one page (keep_rows_whole).
+-- 4. Literal text: the pandoc Typst writer leaves "...", "-?" and "-" before a digit as they
 --    are, and Typst reads them as shorthands (ellipsis, soft hyphen: "-?" would vanish, minus
 --    sign). Escape them so that the PDF shows the characters that were written.
 
@@ -34,7 +35,9 @@ local function image(img)
   return nil
 end
 
-local ZWSP = utf8.char(0x200B)
+local widths = dofile(pandoc.path.join({pandoc.path.directory(PANDOC_SCRIPT_FILE), "widths.lua"}))
+local ZWSP, TEXT_WIDTH_PT, CHAR_PT, INSET_PT =
+  widths.ZWSP, widths.TEXT_WIDTH_PT, widths.CHAR_PT, widths.INSET_PT
 local LONG = 24
 local CHUNK = 12
 
@@ -54,96 +57,60 @@ local function break_long(s)
   return s
 end
 
--- Relative column widths (pandoc derives them from the dashes of a long pipe table) can be
--- narrower than the longest word of a column ("Kode", "68"), which then overflows into the
--- next cell. Widen such columns to fit their longest word and shrink the others in
--- proportion. The estimate assumes the template's table text (9.5 pt Noto Sans, bold header)
--- on an A4 page with 2.5 cm margins.
-local TEXT_WIDTH_PT = 453.5
-local CHAR_PT = 5.7
-local INSET_PT = 12
-local MAX_WORD = 24  -- longer words get zero-width spaces (break_long)
+-- Keep a body row on one page (Typst otherwise splits a tall row, leaving a line or two of
+-- its cells under the repeated header on the next page). Only rows estimated to be shorter
+-- than KEEP_MAX_PT: a taller row must still break, or Typst would cut it off at the page end.
+local LINE_PT = 12.5
+local KEEP_MAX_PT = 250
 
-local function longest_words(tbl, ncol)
-  local need = {}
-  for i = 1, ncol do
-    need[i] = 0
-  end
-  local function scan(rows)
-    for _, row in ipairs(rows) do
-      local col = 1
-      for _, cell in ipairs(row.cells) do
-        if cell.col_span == 1 and col <= ncol then
-          local text = pandoc.utils.stringify(cell.contents):gsub(ZWSP, " ")
-          for word in text:gmatch("%S+") do
-            need[col] = math.max(need[col], math.min(utf8.len(word) or #word, MAX_WORD))
-          end
-        end
-        col = col + cell.col_span
-      end
+local function row_height(row, widths_pt)
+  local tallest, col = 0, 1
+  for _, cell in ipairs(row.cells) do
+    local width = 0
+    for k = col, math.min(col + cell.col_span - 1, #widths_pt) do
+      width = width + widths_pt[k]
     end
+    local per_line = math.max(1, math.floor((width - INSET_PT) / CHAR_PT))
+    local lines = 0
+    for _, block in ipairs(cell.contents) do
+      local text = pandoc.utils.stringify(block)
+      lines = lines + math.max(1, math.ceil((utf8.len(text) or #text) / per_line))
+    end
+    tallest = math.max(tallest, lines * LINE_PT / cell.row_span)
+    col = col + cell.col_span
   end
-  scan(tbl.head.rows)
-  for _, body in ipairs(tbl.bodies) do
-    scan(body.head)
-    scan(body.body)
-  end
-  scan(tbl.foot.rows)
-  return need
+  return tallest
 end
 
-local function fit_widths(tbl)
+local function keep_rows_whole(tbl)
   local ncol = #tbl.colspecs
-  local widths, total = {}, 0
+  local widths_pt, total = {}, 0
   for i, spec in ipairs(tbl.colspecs) do
     local w = spec[2]
-    if type(w) ~= "number" or w <= 0 then
-      return tbl  -- automatic widths: Typst sizes auto columns to their content
-    end
-    widths[i] = w
-    total = total + w
-  end
-  local need = longest_words(tbl, ncol)
-  local min, sum_min = {}, 0
-  for i = 1, ncol do
-    min[i] = (need[i] * CHAR_PT + INSET_PT) / TEXT_WIDTH_PT * total
-    sum_min = sum_min + min[i]
-  end
-  if sum_min >= total then
-    for i = 1, ncol do
-      widths[i] = min[i] / sum_min * total
-    end
-  else
-    local fixed = {}
-    for _ = 1, ncol + 1 do  -- each pass fixes at least one column, or ends
-      local fixed_sum, free_sum = 0, 0
-      for i = 1, ncol do
-        if fixed[i] then fixed_sum = fixed_sum + min[i] else free_sum = free_sum + widths[i] end
-      end
-      local scale = free_sum > 0 and (total - fixed_sum) / free_sum or 1
-      local changed = false
-      for i = 1, ncol do
-        if not fixed[i] and widths[i] * scale < min[i] then
-          fixed[i] = true
-          changed = true
-        end
-      end
-      if not changed then
-        for i = 1, ncol do
-          widths[i] = fixed[i] and min[i] or widths[i] * scale
-        end
-        break
-      end
-    end
+    total = total + ((type(w) == "number" and w > 0) and w or 0)
   end
   for i, spec in ipairs(tbl.colspecs) do
-    tbl.colspecs[i] = {spec[1], widths[i]}
+    local w = spec[2]
+    if total > 0 and type(w) == "number" and w > 0 then
+      widths_pt[i] = w / total * TEXT_WIDTH_PT
+    else
+      widths_pt[i] = TEXT_WIDTH_PT / ncol  -- automatic widths: assume an even share
+    end
+  end
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do
+      if row_height(row, widths_pt) <= KEEP_MAX_PT then
+        for _, cell in ipairs(row.cells) do
+          cell.attributes["typst:breakable"] = "false"
+        end
+      end
+    end
   end
   return tbl
 end
 
 local function table_cells(tbl)
-  return fit_widths(tbl:walk({Str = break_long}))
+  return keep_rows_whole(widths.fit_widths(tbl:walk({Str = break_long})))
 end
 
 local function protect_shorthands(s)
