@@ -7,6 +7,7 @@ import json
 import runpy
 from decimal import Decimal
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -310,3 +311,40 @@ def test_snakemake_shim(tmp_path):
     tren = json.loads((tmp_path / "tren.json").read_text(encoding="utf-8"))
     assert [r["year"] for r in tren["rows"]] == [ikm["year"]]
     assert "figures in" in (tmp_path / "plot.log").read_text(encoding="utf-8")
+
+
+def _rekap(n_units: int, name: str) -> dict:
+    from skm.rekap import build
+    from skm.scoring import score
+
+    units = []
+    for i in range(n_units):
+        rows = [[4] * 9] * (i % 5 + 1) + [[3] * 9] * 4
+        settings = {"unit": f"u{i}", "year": 2024, "name": f"{name} {i}", "short_name": f"u{i}",
+                    "timezone": "WITA", "period": {"start": "2024-01-01", "end": "2024-12-31"},
+                    "population": 1000, "demografi": {}, "layanan": []}
+        df = pd.DataFrame(rows, columns=list(UNSUR_CODES), dtype="Int64")
+        units.append(score(df, {"n_raw": len(rows), "n_rejected": 0}, settings))
+    return build(2024, units, {}, [], [u["unit"] for u in units])
+
+
+@pytest.mark.parametrize("n_units,name", [
+    (3, "Dinas Sosial"),
+    (12, "Dinas Kependudukan dan Pencatatan Sipil Kota Samarinda"),
+    (26, "Dinas Kependudukan dan Pencatatan Sipil Kota Samarinda"),
+    (40, "Dinas Kependudukan dan Pencatatan Sipil Kota Samarinda"),
+    (40, "Dinas Sosial"),
+])
+def test_recap_chart_names_units_without_overlap(n_units, name):
+    fig = figures.fig_rekap(_rekap(n_units, name))
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    boxes = sorted((t.get_window_extent() for t in ax.get_yticklabels() if t.get_text()),
+                   key=lambda b: b.y0)
+    assert len(boxes) in (0, n_units)
+    for lower, upper in pairwise(boxes):
+        assert lower.y1 <= upper.y0, "unit names on the recap chart overlap"
+    height_cm = fig.get_figheight() * 2.54
+    assert height_cm <= figures.REKAP_NAMED_MAX_CM or not boxes
+    if n_units <= 12 or name == "Dinas Sosial":
+        assert len(boxes) == n_units  # named whenever they fit on the page

@@ -181,6 +181,10 @@ def _konversi_axis(ax) -> None:
     ax.set_xlabel("IKM unit pelayanan (nilai konversi, 25–100)")
 
 
+#: Tallest recap chart that still names every unit (the A4 text height is 24,7 cm).
+REKAP_NAMED_MAX_CM = 23.0
+
+
 def _new_figure(height_cm: float) -> Figure:
     return Figure(figsize=(WIDTH, height_cm * CM), layout="constrained")
 
@@ -403,14 +407,18 @@ def fig_tren(tren: dict) -> Figure:
 def fig_rekap(rekap: dict) -> Figure:
     """Every unit's IKM (ranked) with its 95 % interval, over the shaded mutu bands.
 
-    Up to 40 units are named on the axis; beyond that the chart shows the distribution and the
-    table beside it names the units.
+    Units are named on the axis as long as the chart fits on a page with a row per unit as
+    tall as its longest (wrapped) name; beyond that the chart shows the distribution and the
+    ranking table names the units.
     """
     units = rekap["units"]
     if not units:
         return placeholder("Belum ada unit dengan nilai IKM pada tahun ini.")
-    named = len(units) <= 40
-    fig = _new_figure(3.5 + (0.42 * len(units) if named else 9))
+    labels = [_wrap(u["name"], 34) for u in units]
+    lines = max(label.count("\n") + 1 for label in labels)
+    height = 3.5 + (0.14 + 0.3 * lines) * len(units)  # 7-pt lines take 0.3 cm each
+    named = height <= REKAP_NAMED_MAX_CM
+    fig = _new_figure(height if named else 12.5)
     ax = fig.add_subplot()
     _shade_bands(ax, "konversi")
     y = list(range(len(units)))
@@ -429,7 +437,7 @@ def fig_rekap(rekap: dict) -> Figure:
         handles.append(Line2D([], [], color="#262626", lw=0.9, ls=(0, (4, 2)),
                               label=f"IKM gabungan seluruh responden {koma(pooled['display'])}"))
     if named:
-        ax.set_yticks(y, [_wrap(u["name"], 34) for u in units], fontsize=7)
+        ax.set_yticks(y, labels, fontsize=7)
     else:
         ax.set_yticks([])
         ax.set_ylabel(f"{len(units)} unit, berurutan dari IKM tertinggi")
