@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+import zlib
 
 import pytest
 from conftest import HtmlText
@@ -115,6 +116,31 @@ def test_html_is_self_contained(laporan23):
     assert 'lang="id-ID"' in raw
     assert re.search(r"<img[^>]+alt=\"[^\"]+\"", raw)
     assert 'name="viewport"' in raw
+
+
+def pdf_alt_texts(path) -> list[str]:
+    """The alt texts of a tagged PDF (Typst writes them into its compressed streams)."""
+    data = path.read_bytes()
+    found = []
+    for m in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.DOTALL):
+        try:
+            found += re.findall(rb"/Alt\((.*?)\)", zlib.decompress(m.group(1)))
+        except zlib.error:
+            continue
+    return sorted({a.decode("latin-1") for a in found})
+
+
+def test_images_carry_their_alt_text_in_every_format(pipeline):
+    base = pipeline.reports("biro-umum", 2023) / "laporan-skm-biro-umum-2023"
+    chart = "Diagram batang NRR sembilan unsur pelayanan dengan latar pita mutu A, B, C dan D"
+    photo = "Foto bukti 1 pelaksanaan rencana tindak lanjut 1"  # fig-alt of a photo (Lampiran 4)
+    alts = pdf_alt_texts(base.with_suffix(".pdf"))
+    assert chart in alts and photo in alts
+    html = base.with_suffix(".html").read_text(encoding="utf-8")
+    assert f'alt="{chart}"' in html and f'alt="{photo}"' in html and "data-fig-alt" not in html
+    with zipfile.ZipFile(base.with_suffix(".docx")) as z:
+        body = z.read("word/document.xml").decode("utf-8")
+    assert f'descr="{chart}"' in body and f'descr="{photo}"' in body
 
 
 def test_docx_opens_on_a4_with_daftar_isi(laporan23):

@@ -1,6 +1,7 @@
 -- skm.render, Typst pass.
 -- 1. Image paths: Typst resolves paths against the .typ file, not pandoc's resource path, so a
 --    relative path found in a resource-path directory is made absolute (Typst runs with root /).
+--    Images keep their alt text (written by image(): the pandoc Typst writer drops it).
 -- 2. Long words in table cells (URLs, IDs) get zero-width spaces every 12 characters so that
 --    they can wrap instead of running off the page.
 -- 3. Table rows of moderate height are kept on one page (keep_rows_whole).
@@ -17,7 +18,7 @@ local function exists(path)
   return false
 end
 
-local function image(img)
+local function resolve_path(img)
   local src = img.src
   if src:match("^/") or src:match("^%a[%w+.-]*:") then
     return nil
@@ -35,9 +36,49 @@ local function image(img)
   return nil
 end
 
-local widths = dofile(pandoc.path.join({pandoc.path.directory(PANDOC_SCRIPT_FILE), "widths.lua"}))
+-- Typst writes an image's alt text into the tagged PDF (what a screen reader says); the pandoc
+-- Typst writer drops it, so images with an alt text (Quarto's fig-alt, an alt attribute or the
+-- description) are written here. Sizes other than % and absolute units are left to pandoc.
+local SIZE = {"^%d+%.?%d*%%$", "^%d+%.?%d*cm$", "^%d+%.?%d*mm$", "^%d+%.?%d*in$", "^%d+%.?%d*pt$"}
+
+local function typst_size(value)
+  if value == nil then
+    return ""
+  end
+  for _, pattern in ipairs(SIZE) do
+    if value:match(pattern) then
+      return value
+    end
+  end
+  return nil
+end
+
+local function typst_string(s)
+  s = s:gsub("[\r\n]+", " "):gsub("\\", "\\\\"):gsub('"', '\\"')
+  return '"' .. s .. '"'
+end
+
+local function image(img)
+  local changed = resolve_path(img)
+  img = changed or img
+  local alt = img.attributes["fig-alt"] or img.attributes["alt"]
+  if alt == nil then
+    alt = pandoc.utils.stringify(img.caption)
+  end
+  local width, height = typst_size(img.attributes["width"]), typst_size(img.attributes["height"])
+  if alt == "" or width == nil or height == nil then
+    return changed
+  end
+  local args = {typst_string(img.src)}
+  if width ~= "" then args[#args + 1] = "width: " .. width end
+  if height ~= "" then args[#args + 1] = "height: " .. height end
+  args[#args + 1] = "alt: " .. typst_string(alt)
+  return pandoc.RawInline("typst", "#box(image(" .. table.concat(args, ", ") .. "))")
+end
+
+local shared = dofile(pandoc.path.join({pandoc.path.directory(PANDOC_SCRIPT_FILE), "shared.lua"}))
 local ZWSP, TEXT_WIDTH_PT, CHAR_PT, INSET_PT =
-  widths.ZWSP, widths.TEXT_WIDTH_PT, widths.CHAR_PT, widths.INSET_PT
+  shared.ZWSP, shared.TEXT_WIDTH_PT, shared.CHAR_PT, shared.INSET_PT
 local LONG = 24
 local CHUNK = 12
 
@@ -110,7 +151,7 @@ local function keep_rows_whole(tbl)
 end
 
 local function table_cells(tbl)
-  return keep_rows_whole(widths.fit_widths(tbl:walk({Str = break_long})))
+  return keep_rows_whole(shared.fit_widths(tbl:walk({Str = break_long})))
 end
 
 local function protect_shorthands(s)

@@ -1,5 +1,9 @@
--- skm.render, shared by typst.lua and docx.lua (loaded with dofile): column widths that fit
--- the longest word. Relative column widths (pandoc derives them from the dashes of a long pipe
+-- skm.render, shared by the Lua filters (loaded with dofile).
+--
+-- fig_alt: Quarto's image attribute fig-alt becomes the image's alt text (pandoc only knows
+-- alt): the HTML alt, the DOCX description, the PDF's tagged alt text.
+--
+-- fit_widths / auto_widths: column widths that fit the longest word. Relative column widths (pandoc derives them from the dashes of a long pipe
 -- table) can be narrower than the longest word of a column ("Kode", "68"), which then
 -- overflows into the next cell (PDF) or is broken inside the word ("N|o.", DOCX). Widen such
 -- columns to fit their longest word and shrink the others in proportion. The estimate assumes
@@ -153,6 +157,17 @@ local function auto_widths(tbl)
   return tbl  -- then fit_widths, for the shared case
 end
 
+local function fig_alt(img)
+  local alt = img.attributes["fig-alt"]
+  if alt == nil then
+    return nil
+  end
+  img.caption = pandoc.Inlines(alt)  -- the description, which every writer uses as alt text
+  img.attributes["fig-alt"] = nil
+  return img
+end
+
+M.fig_alt = fig_alt
 M.fit_widths = fit_widths
 M.auto_widths = auto_widths
 return M
