@@ -81,16 +81,25 @@ local function longest_words(tbl, ncol)
   return (measure(tbl, ncol))
 end
 
-local function fit_widths(tbl)
-  local ncol = #tbl.colspecs
+-- The relative widths of a table's columns and their sum; nil when pandoc left them automatic.
+local function relative_widths(tbl)
   local widths, total = {}, 0
   for i, spec in ipairs(tbl.colspecs) do
     local w = spec[2]
     if type(w) ~= "number" or w <= 0 then
-      return tbl  -- automatic widths: Typst sizes auto columns to their content
+      return nil, 0
     end
     widths[i] = w
     total = total + w
+  end
+  return widths, total
+end
+
+local function fit_widths(tbl)
+  local ncol = #tbl.colspecs
+  local widths, total = relative_widths(tbl)
+  if widths == nil then
+    return tbl  -- automatic widths: Typst sizes auto columns to their content
   end
   local need = longest_words(tbl, ncol)
   local min, sum_min = {}, 0
@@ -138,11 +147,8 @@ end
 -- (DOCX: LibreOffice shares the page width equally).
 local function auto_widths(tbl)
   local ncol = #tbl.colspecs
-  for _, spec in ipairs(tbl.colspecs) do
-    local w = spec[2]
-    if type(w) == "number" and w > 0 then
-      return tbl
-    end
+  if relative_widths(tbl) ~= nil then
+    return tbl
   end
   local _, line_need = measure(tbl, ncol)
   local widths, total = {}, 0
@@ -168,6 +174,7 @@ local function fig_alt(img)
 end
 
 M.fig_alt = fig_alt
+M.relative_widths = relative_widths
 M.fit_widths = fit_widths
 M.auto_widths = auto_widths
 return M

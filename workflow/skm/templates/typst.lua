@@ -125,18 +125,11 @@ end
 
 local function keep_rows_whole(tbl)
   local ncol = #tbl.colspecs
-  local widths_pt, total = {}, 0
-  for i, spec in ipairs(tbl.colspecs) do
-    local w = spec[2]
-    total = total + ((type(w) == "number" and w > 0) and w or 0)
-  end
-  for i, spec in ipairs(tbl.colspecs) do
-    local w = spec[2]
-    if total > 0 and type(w) == "number" and w > 0 then
-      widths_pt[i] = w / total * TEXT_WIDTH_PT
-    else
-      widths_pt[i] = TEXT_WIDTH_PT / ncol  -- automatic widths: assume an even share
-    end
+  local relative, total = shared.relative_widths(tbl)
+  local widths_pt = {}
+  for i = 1, ncol do
+    -- automatic widths: assume an even share
+    widths_pt[i] = relative and relative[i] / total * TEXT_WIDTH_PT or TEXT_WIDTH_PT / ncol
   end
   for _, body in ipairs(tbl.bodies) do
     for _, row in ipairs(body.body) do
