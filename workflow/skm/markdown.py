@@ -156,7 +156,8 @@ def table(
 
     The result ends with a newline and is surrounded by nothing: print it between blank lines
     (``print(table(...))`` in an ``output: asis`` cell is enough, the renderer separates
-    outputs with blank lines). A caption comes from the cell's ``tbl-cap`` option.
+    outputs with blank lines). A caption comes from the cell's ``tbl-cap`` option or, when a
+    cell prints several tables, from a line ``: Caption {#tbl-label}`` after each of them.
     """
     header_cells = [_cell(h, raw) for h in headers]
     ncol = len(header_cells)

@@ -1,14 +1,16 @@
 -- skm.render, shared by the Lua filters (loaded with dofile).
 --
--- fig_alt: Quarto's image attribute fig-alt becomes the image's alt text (pandoc only knows
--- alt): the HTML alt, the DOCX description, the PDF's tagged alt text.
+-- fig_alt: Quarto's image attribute fig-alt becomes the image's description, which pandoc's
+-- writers use as alt text (the HTML alt, the DOCX description; typst.lua for the PDF).
 --
--- fit_widths / auto_widths: column widths that fit the longest word. Relative column widths (pandoc derives them from the dashes of a long pipe
--- table) can be narrower than the longest word of a column ("Kode", "68"), which then
--- overflows into the next cell (PDF) or is broken inside the word ("N|o.", DOCX). Widen such
--- columns to fit their longest word and shrink the others in proportion. The estimate assumes
--- the templates' table text (9.5 pt Noto Sans in the PDF, 10 pt in the DOCX, bold header) on
--- an A4 page with 2.5 cm margins.
+-- text_width: a text's width in average characters (CHAR_PT each).
+--
+-- fit_widths / auto_widths: column widths that fit the longest word. Relative column widths
+-- (pandoc derives them from the dashes of a long pipe table) can be narrower than the longest
+-- word of a column ("Kode", "68"), which then overflows into the next cell (PDF) or is broken
+-- inside the word ("N|o.", DOCX). Widen such columns to fit their longest word and shrink the
+-- others in proportion. The estimate assumes the templates' table text (9.5 pt Noto Sans in
+-- the PDF, 10 pt in the DOCX, bold header) on an A4 page with 2.5 cm margins.
 
 local M = {}
 
@@ -77,10 +79,6 @@ local function measure(tbl, ncol)
   return word_need, line_need
 end
 
-local function longest_words(tbl, ncol)
-  return (measure(tbl, ncol))
-end
-
 -- The relative widths of a table's columns and their sum; nil when pandoc left them automatic.
 local function relative_widths(tbl)
   local widths, total = {}, 0
@@ -101,7 +99,7 @@ local function fit_widths(tbl)
   if widths == nil then
     return tbl  -- automatic widths: Typst sizes auto columns to their content
   end
-  local need = longest_words(tbl, ncol)
+  local need = measure(tbl, ncol)
   local min, sum_min = {}, 0
   for i = 1, ncol do
     min[i] = (need[i] * CHAR_PT + INSET_PT) / TEXT_WIDTH_PT * total
@@ -174,6 +172,7 @@ local function fig_alt(img)
 end
 
 M.fig_alt = fig_alt
+M.text_width = text_width
 M.relative_widths = relative_widths
 M.fit_widths = fit_widths
 M.auto_widths = auto_widths

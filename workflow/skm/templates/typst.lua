@@ -9,6 +9,10 @@
 --    are, and Typst reads them as shorthands (ellipsis, soft hyphen: "-?" would vanish, minus
 --    sign). Escape them so that the PDF shows the characters that were written.
 
+local shared = dofile(pandoc.path.join({pandoc.path.directory(PANDOC_SCRIPT_FILE), "shared.lua"}))
+local ZWSP, TEXT_WIDTH_PT, CHAR_PT, INSET_PT =
+  shared.ZWSP, shared.TEXT_WIDTH_PT, shared.CHAR_PT, shared.INSET_PT
+
 local function exists(path)
   local f = io.open(path, "rb")
   if f then
@@ -59,12 +63,9 @@ local function typst_string(s)
 end
 
 local function image(img)
-  local changed = resolve_path(img)
-  img = changed or img
-  local alt = img.attributes["fig-alt"] or img.attributes["alt"]
-  if alt == nil then
-    alt = pandoc.utils.stringify(img.caption)
-  end
+  local moved, described = resolve_path(img), shared.fig_alt(img)  -- both change img in place
+  local changed = moved or described
+  local alt = img.attributes["alt"] or pandoc.utils.stringify(img.caption)
   local width, height = typst_size(img.attributes["width"]), typst_size(img.attributes["height"])
   if alt == "" or width == nil or height == nil then
     return changed
@@ -76,9 +77,6 @@ local function image(img)
   return pandoc.RawInline("typst", "#box(image(" .. table.concat(args, ", ") .. "))")
 end
 
-local shared = dofile(pandoc.path.join({pandoc.path.directory(PANDOC_SCRIPT_FILE), "shared.lua"}))
-local ZWSP, TEXT_WIDTH_PT, CHAR_PT, INSET_PT =
-  shared.ZWSP, shared.TEXT_WIDTH_PT, shared.CHAR_PT, shared.INSET_PT
 local LONG = 24
 local CHUNK = 12
 
@@ -115,7 +113,7 @@ local function row_height(row, widths_pt)
     local lines = 0
     for _, block in ipairs(cell.contents) do
       local text = pandoc.utils.stringify(block)
-      lines = lines + math.max(1, math.ceil((utf8.len(text) or #text) / per_line))
+      lines = lines + math.max(1, math.ceil(shared.text_width(text) / per_line))
     end
     tallest = math.max(tallest, lines * LINE_PT / cell.row_span)
     col = col + cell.col_span
