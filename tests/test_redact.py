@@ -146,8 +146,8 @@ def test_a_realistic_suggestion_keeps_its_words() -> None:
     text = ("Mohon dihubungi ke WA 0812 - 3456 - 7890 a.n. Budi (NIK 6472.0512.0890.0001), "
             "atau surel budi.s @ gmail.com; kantor (0541) 765432 tutup jam 15.30.")
     out, count = redact(text)
-    assert count == 4
-    assert out == (f"Mohon dihubungi ke WA {PLACEHOLDER} a.n. Budi (NIK {PLACEHOLDER}), atau "
+    assert count == 5  # the name after "a.n." is a cued name
+    assert out == (f"Mohon dihubungi ke WA {PLACEHOLDER} a.n. {PLACEHOLDER} (NIK {PLACEHOLDER}), atau "
                    f"surel {PLACEHOLDER}; kantor {PLACEHOLDER} tutup jam 15.30.")
 
 
