@@ -336,7 +336,8 @@ def test_xlsx_without_a_header_row_is_structural(tmp_path) -> None:
     with pytest.raises(SkmInputError) as info:
         run([path])
     message = str(info.value)
-    assert "lain.xlsx" in message and "'Data'" in message and "'Nama', 'Nilai'" in message
+    assert "lain.xlsx" in message and "'Data'" in message and "baris 1, 2 sel" in message
+    assert "Nama" not in message  # a row that is not a header row is never quoted
     assert "Stempel waktu" in message
 
 
@@ -725,7 +726,8 @@ def test_quality_figures_shape(tmp_path) -> None:
     result = run([write_csv(tmp_path / "a.csv", [record(), record("x")])])
     q = result.quality
     assert set(q) == {"n_raw", "n_valid", "n_rejected", "funnel", "reason_counts",
-                      "item_nonresponse", "demografi_unmatched", "saran_redacted", "files"}
+                      "item_nonresponse", "demografi_unmatched", "saran_redacted",
+                      "answers_redacted", "truncated", "files"}
     assert set(q["item_nonresponse"]) == set(UNSUR_CODES)
     assert set(q["files"][0]) >= {"file", "rows", "encoding", "delimiter", "sheet",
                                   "header_row", "timestamp_style", "date_order",

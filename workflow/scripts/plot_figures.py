@@ -4,11 +4,11 @@ ikm.json + responses.csv -> figures/*.png; the ikm.json of every year up to this
 unit's `history:`) -> tren.json and tren.png.
 """
 
-import pandas as pd
 from skm.figures import fig_tren, save, save_all
 from skm.io import read_json, write_json
 from skm.settings import validate_yaml
 from skm.shim import step
+from skm.tables import read_table
 from skm.tren import build
 
 snakemake = globals()["snakemake"]
@@ -16,7 +16,7 @@ snakemake = globals()["snakemake"]
 with step(snakemake.log[0]) as log:
     inp, out = snakemake.input, snakemake.output
     ikm = read_json(inp.ikm)
-    responses = pd.read_csv(inp.responses, dtype={"layanan": "string"})
+    responses = read_table(inp.responses, dtype={"layanan": "string"})
     written = save_all(ikm, responses, out.figdir)
     log.info("%d figures in %s", len(written), out.figdir)
     unit = validate_yaml(inp.unit_yaml[0], "unit") if inp.unit_yaml else {}

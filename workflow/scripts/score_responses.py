@@ -3,12 +3,12 @@
 A unit whose exports could not be read (quality.json `error`) stops here with that message.
 """
 
-import pandas as pd
 from skm.errors import SkmInputError
 from skm.io import read_json, write_json
 from skm.scoring import score
 from skm.settings import load_unit_year
 from skm.shim import step
+from skm.tables import read_table
 
 snakemake = globals()["snakemake"]
 
@@ -20,7 +20,7 @@ with step(snakemake.log[0]) as log:
                               int(snakemake.wildcards.year), snakemake.params.config)
     text = {c: "string" for c in ("id", "file", "timestamp", "layanan", "jenis_kelamin", "usia",
                                   "pendidikan", "pekerjaan", "saran")}
-    responses = pd.read_csv(snakemake.input.responses, dtype=text)
+    responses = read_table(snakemake.input.responses, dtype=text)
     result = score(responses, quality, settings)
     write_json(result, snakemake.output.ikm)
     write_json(settings, snakemake.output.settings)

@@ -2,18 +2,18 @@
 
 import datetime as dt
 
-import pandas as pd
 from skm.domain import UNSUR_CODES
 from skm.io import read_json
 from skm.provenance import document_epoch
 from skm.shim import step
+from skm.tables import read_table
 from skm.xlsx import write_olah_data
 
 snakemake = globals()["snakemake"]
 
 with step(snakemake.log[0]) as log:
     settings = read_json(snakemake.input.settings)
-    responses = pd.read_csv(snakemake.input.responses, dtype={"id": str},
+    responses = read_table(snakemake.input.responses, dtype={"id": str},
                             usecols=["id", *UNSUR_CODES])
     when = dt.datetime.fromtimestamp(document_epoch(settings), dt.UTC)
     write_olah_data(read_json(snakemake.input.ikm), responses, snakemake.output.xlsx, when)

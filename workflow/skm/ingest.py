@@ -45,7 +45,7 @@ from pandas.util import hash_array
 from skm.domain import UNSUR_CODES, UNSUR_NAMES
 from skm.errors import SkmInputError
 from skm.io import atomic_write_bytes, write_json
-from skm.redact import redact_series
+from skm.redact import file_label, redact, redact_answer, redact_series
 from skm.tables import (
     DEMOGRAPHIC_FIELDS,
     MAPPED_FIELDS,
@@ -55,6 +55,7 @@ from skm.tables import (
     RawResponses,
     Rejected,
     Responses,
+    write_csv_bytes,
 )
 from skm.timestamps import EXAMPLES, format_date_id, format_local_arrow, parse_timestamps
 
@@ -64,6 +65,16 @@ CATEGORY_FIELDS: tuple[str, ...] = ("layanan", *DEMOGRAPHIC_FIELDS)
 
 #: Rows of each sheet searched for the header row of an xlsx export.
 HEADER_SCAN_ROWS = 30
+#: Bounds of the work one export may ask for. Columns: header cells read (an XLSX row may
+#: carry 16,384 styled empty cells; cells right of the last mapped column are never read).
+#: Rows: data rows per export. Characters: a saran longer than MAX_SARAN_CHARS, or a
+#: layanan/demographic answer longer than MAX_ANSWER_CHARS, is cut there with a marker
+#: (counted in quality.json `truncated`); a rejected cell is quoted to MAX_QUOTED_CHARS.
+MAX_COLUMNS = 1_000
+MAX_ROWS = 2_000_000
+MAX_SARAN_CHARS = 150_000
+MAX_ANSWER_CHARS = 200
+MAX_QUOTED_CHARS = 200
 
 #: Funnel stage of each reason code; a row counts once, by FUNNEL_PRIORITY.
 FUNNEL_STAGE: dict[str, str] = {
@@ -134,6 +145,36 @@ def _quoted(texts: Iterable[str]) -> str:
     return ", ".join(items) if items else "(tidak ada)"
 
 
+def _quoted_headers(headers: Iterable[str]) -> str:
+    """The texts of a row known to be a header row, each redacted and at most 80 characters
+    (blank cells left out); for error messages."""
+    shown = []
+    for text in headers:
+        text = " ".join(str(text).split())
+        if not text:
+            continue
+        text = redact_answer(text)[0]
+        shown.append(text if len(text) <= 80 else text[:79] + "…")
+    return _quoted(shown)
+
+
+def truncate(text: str, limit: int) -> tuple[str, bool]:
+    """`text` cut to `limit` characters with a marker saying how much was left out."""
+    if len(text) <= limit:
+        return text, False
+    left = len(text) - limit
+    return f"{text[:limit]} … [dipotong: {left:,} karakter tidak dimuat]".replace(",", "."), True
+
+
+def _too_many_rows(path: Path) -> SkmInputError:
+    return SkmInputError(
+        f"lebih dari {MAX_ROWS:,} baris data dalam satu file; ".replace(",", ".")
+        + "pisahkan ekspornya per periode (misalnya per semester) menjadi beberapa file di "
+        "folder yang sama, lalu jalankan lagi. (Too many rows.)",
+        file=str(path),
+    )
+
+
 # --------------------------------------------------------------------------- header mapping
 
 
@@ -188,9 +229,19 @@ class HeaderMap:
                 f"{_quoted(self.expected.get(name, []))}"
                 for name in missing
             )
+            filled = sum(1 for h in headers if str(h).strip())
+            if found:
+                # A header row (some titles are known): its other titles are shown, redacted.
+                seen = f"Judul kolom yang ada di file: {_quoted_headers(headers)}."
+            else:
+                # Nothing known: the first row may be an answer (an export without its
+                # header row, or not an export at all), so its cells are not quoted.
+                seen = (f"Baris pertama file ({filled} sel terisi) tidak memuat satu pun judul "
+                        "kolom yang dikenali, jadi isinya tidak dikutip di sini (bisa berupa "
+                        "baris jawaban berisi data pribadi); buka file untuk memeriksanya. Jika "
+                        "baris judulnya terhapus, unduh ulang ekspornya.")
             raise SkmInputError(
-                f"kolom wajib tidak ditemukan{where}:\n{lines}\n"
-                f"Judul kolom yang ada di file: {_quoted(headers)}.\n"
+                f"kolom wajib tidak ditemukan{where}:\n{lines}\n{seen}\n"
                 "Jika judul pertanyaan di formulir diubah, tambahkan judul barunya ke `columns` "
                 "di unit.yaml (atau config.yaml); jika file bukan ekspor SKM, keluarkan dari "
                 "folder. (Required column missing.)",
@@ -216,8 +267,18 @@ class _Export:
 
     @property
     def name(self) -> str:
-        """File name without directory."""
-        return self.path.name
+        """The file as processed data, quality.json and documents name it: its name without
+        directory, redacted with a SHA-256 prefix when it holds personal data."""
+        return file_label(self.path.name, self.digest())
+
+    def digest(self) -> str | None:
+        """Start of the file's SHA-256, computed once, only when its name needs it."""
+        if not hasattr(self, "_digest"):
+            from skm.redact import file_digest, redact_name
+
+            self._digest = (file_digest(self.path) if redact_name(self.path.name)[1]
+                            else None)
+        return self._digest
 
 
 def read_export(path: Path | str, headers: HeaderMap) -> _Export:
@@ -245,6 +306,19 @@ def read_export(path: Path | str, headers: HeaderMap) -> _Export:
             file=str(path),
         )
     return _read_csv(path, head, headers)
+
+
+def _check_width(path: Path, header: list[str]) -> None:
+    """A header row of more than MAX_COLUMNS filled cells is not a form export."""
+    filled = sum(1 for h in header if h.strip())
+    if filled > MAX_COLUMNS:
+        raise SkmInputError(
+            f"baris judul memuat {filled:,} kolom terisi, ".replace(",", ".")
+            + f"lebih dari batas {MAX_COLUMNS:,} kolom".replace(",", ".")
+            + "; ini bukan ekspor formulir SKM yang wajar. Unduh ulang hasil ekspor dari "
+            "Google Forms/Sheets, atau keluarkan file ini dari folder. (Too many columns.)",
+            file=str(path),
+        )
 
 
 def _record_end(data: bytes) -> int:
@@ -298,6 +372,7 @@ def _read_csv(path: Path, head: bytes, headers: HeaderMap) -> _Export:
     except csv.Error as exc:
         raise SkmInputError(f"baris judul kolom tidak dapat dibaca ({exc})",
                             file=str(path)) from None
+    _check_width(path, header)
     positions = headers.locate(header, str(path))
     order = sorted(positions.items(), key=lambda item: item[1])
     arrays = None
@@ -309,6 +384,8 @@ def _read_csv(path: Path, head: bytes, headers: HeaderMap) -> _Export:
         frame, encoding = _read_csv_pandas(path, delimiter, [pos for _, pos in order], encoding)
         arrays = [_arrow_text(frame.iloc[:, i]) for i in range(frame.shape[1])]
     columns = {name: values for (name, _), values in zip(order, arrays, strict=True)}
+    if len(arrays[0]) > MAX_ROWS:
+        raise _too_many_rows(path)
     if encoding == "utf-8" and bom:
         encoding = "utf-8-sig"
     info = {"encoding": encoding, "delimiter": delimiter, "sheet": None, "header_row": 1}
@@ -337,6 +414,7 @@ def _read_csv_utf16(path: Path, head: bytes, headers: HeaderMap) -> _Export:
     header_text = text.encode("utf-8")[: _record_end(text.encode("utf-8"))].decode("utf-8")
     delimiter = sniff_delimiter(header_text)
     header = next(csv.reader(io.StringIO(header_text, newline=""), delimiter=delimiter), [])
+    _check_width(path, header)
     positions = headers.locate(header, str(path))
     order = sorted(positions.items(), key=lambda item: item[1])
     frame, encoding = _read_csv_pandas(path, delimiter, [pos for _, pos in order], "utf-16")
@@ -486,10 +564,12 @@ def _read_xlsx(path: Path, headers: HeaderMap) -> _Export:
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings(), _no_sheet_sizing():
+            warnings.simplefilter("ignore")  # "no default style" and similar, harmless here
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for damaged files
         raise SkmInputError(
-            f"berkas Excel tidak dapat dibuka ({type(exc).__name__}: {exc}); buka lalu simpan "
+            f"berkas Excel tidak dapat dibuka ({type(exc).__name__}); buka lalu simpan "
             "ulang sebagai .xlsx, atau unduh ulang hasil survei sebagai .csv",
             file=str(path),
         ) from None
@@ -499,7 +579,7 @@ def _read_xlsx(path: Path, headers: HeaderMap) -> _Export:
         raise
     except Exception as exc:  # noqa: BLE001 - damaged sheet XML surfaces while iterating
         raise SkmInputError(
-            f"isi berkas Excel tidak dapat dibaca ({type(exc).__name__}: {exc}); simpan ulang "
+            f"isi berkas Excel tidak dapat dibaca ({type(exc).__name__}); simpan ulang "
             "sebagai .xlsx atau unduh ulang sebagai .csv",
             file=str(path),
         ) from None
@@ -507,27 +587,141 @@ def _read_xlsx(path: Path, headers: HeaderMap) -> _Export:
         book.close()
 
 
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+@contextmanager
+def _no_sheet_sizing() -> Iterator[None]:
+    """openpyxl's read-only sheets parse the whole sheet on opening when it lacks a
+    `<dimension>` element (22 s for 40 rows of 16,384 styled cells); `_sheet_rows` needs no
+    size, so that step is skipped while the workbook opens (openpyxl pinned in
+    requirements.lock; tests/test_security_data.py checks the reading)."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    original = ReadOnlyWorksheet._get_size
+    ReadOnlyWorksheet._get_size = lambda self: None
+    try:
+        yield
+    finally:
+        ReadOnlyWorksheet._get_size = original
+
+
+def _column_number(ref: str) -> int:
+    """1-based column of a cell reference ("C7" -> 3)."""
+    number = 0
+    for char in ref:
+        if "A" <= char <= "Z":
+            number = number * 26 + ord(char) - 64
+        elif "a" <= char <= "z":
+            number = number * 26 + ord(char) - 96
+        else:
+            break
+    return number
+
+
+def _sheet_rows(book: Any, sheet: Any, max_col: int, min_row: int = 1,
+                max_row: int | None = None) -> Iterator[tuple[int, list[object]]]:
+    """(row number, values of columns 1..max_col) of one sheet, streamed.
+
+    openpyxl reads the workbook's structure (sheets, shared strings, date formats, epoch);
+    the sheet's XML is streamed here with lxml, which hands over one `<row>` at a time and
+    drops its cells beyond `max_col` unread, so a row of 16,384 styled empty cells costs
+    little and memory stays flat. Values are what openpyxl's `values_only` reading gives
+    (text, numbers, booleans, date-times for date-formatted numbers); blank rows are skipped.
+    """
+    from lxml import etree
+    from openpyxl.utils.datetime import from_excel
+
+    strings = sheet._shared_strings
+    date_styles = book._date_formats
+    epoch = book.epoch
+    row_tag, cell_tag = f"{_SHEET_NS}row", f"{_SHEET_NS}c"
+    value_tag, inline_tag, text_tag = f"{_SHEET_NS}v", f"{_SHEET_NS}is", f"{_SHEET_NS}t"
+    row_no = 0
+    with book._archive.open(sheet._worksheet_path) as source:
+        parser = etree.iterparse(source, events=("end",), tag=row_tag, huge_tree=True,
+                                 resolve_entities=False, no_network=True)
+        for _, row in parser:
+            number = row.get("r")
+            row_no = int(float(number)) if number else row_no + 1
+            if max_row is not None and row_no > max_row:
+                break
+            if row_no >= min_row:
+                del row[max_col:]  # a cell's column is at least its position: keep the first
+                values: list[object] = [None] * max_col
+                col = 0
+                for cell in row.iterchildren(cell_tag):
+                    ref = cell.get("r")
+                    col = _column_number(ref) if ref else col + 1
+                    if col > max_col:
+                        break
+                    kind = cell.get("t", "n")
+                    if kind == "inlineStr":
+                        node = cell.find(inline_tag)
+                        values[col - 1] = ("".join(t.text or "" for t in node.iter(text_tag))
+                                           if node is not None else None)
+                        continue
+                    raw = cell.findtext(value_tag)
+                    if raw is None:
+                        continue
+                    if kind == "s":
+                        values[col - 1] = str(strings[int(raw)])
+                    elif kind in ("str", "e"):
+                        values[col - 1] = raw
+                    elif kind == "b":
+                        values[col - 1] = raw.strip() in ("1", "true")
+                    elif kind == "d":
+                        values[col - 1] = dt.datetime.fromisoformat(raw.strip())
+                    else:
+                        number_value = float(raw)
+                        if int(cell.get("s", "0")) in date_styles:
+                            values[col - 1] = from_excel(number_value, epoch)
+                        elif number_value.is_integer() and "." not in raw and "E" not in raw:
+                            values[col - 1] = int(number_value)
+                        else:
+                            values[col - 1] = number_value
+                yield row_no, values
+            row.clear()
+            while row.getprevious() is not None:
+                del row.getparent()[0]
+
+
 def _read_workbook(book: Any, path: Path, headers: HeaderMap) -> _Export:
     best: tuple[int, int, int] | None = None
     chosen: tuple[Any, int, list[str]] | None = None
     scanned: list[str] = []
     for sheet_no, sheet in enumerate(book.worksheets):
-        if hasattr(sheet, "reset_dimensions"):
-            sheet.reset_dimensions()
+        title = redact(sheet.title)[0]
         first: tuple[int, list[str]] | None = None
-        rows = sheet.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True)
-        for row_no, row in enumerate(rows, start=1):
+        partial: tuple[int, list[str], set[str]] | None = None
+        for row_no, row in _sheet_rows(book, sheet, MAX_COLUMNS, max_row=HEADER_SCAN_ROWS):
             texts = [_cell_text(v) for v in row]
+            while texts and not texts[-1].strip():
+                texts.pop()
             if first is None and any(t.strip() for t in texts):
                 first = (row_no, texts)
             mapped = {headers.fields.get(normalise_text(t)) for t in texts if t.strip()}
+            mapped.discard(None)
             if "timestamp" in mapped:
-                rank = (-len(mapped - {None}), sheet_no, row_no)
+                rank = (-len(mapped), sheet_no, row_no)
                 if best is None or rank < best:
                     best, chosen = rank, (sheet, row_no, texts)
-        seen = (f"baris {first[0]}: {_quoted(t for t in first[1] if t.strip())}" if first
-                else "kosong")
-        scanned.append(f"'{sheet.title}' ({seen})")
+            elif mapped and (partial is None or len(mapped) > len(partial[2])):
+                partial = (row_no, texts, mapped)
+        if partial is not None:
+            known = ", ".join(_FIELD_LABELS[name].split(" ")[0] for name in
+                              sorted(partial[2], key=MAPPED_FIELDS.index))
+            seen = (f"baris {partial[0]} memuat judul kolom yang dikenali ({known}) tetapi "
+                    "tidak ada kolom stempel waktu; judul-judul di baris itu: "
+                    f"{_quoted_headers(partial[1])}")
+        elif first is not None:
+            filled = sum(1 for t in first[1] if t.strip())
+            seen = (f"baris terisi pertama (baris {first[0]}, {filled} sel) tidak memuat judul "
+                    "kolom yang dikenali; isinya tidak dikutip karena bisa berupa jawaban "
+                    "berisi data pribadi")
+        else:
+            seen = "kosong"
+        scanned.append(f"'{title}' ({seen})")
     if chosen is None:
         raise SkmInputError(
             "tidak ada lembar (sheet) yang memuat baris judul kolom dengan kolom stempel waktu "
@@ -538,7 +732,7 @@ def _read_workbook(book: Any, path: Path, headers: HeaderMap) -> _Export:
             file=str(path),
         )
     sheet, header_row, header = chosen
-    where = f" (lembar '{sheet.title}', baris judul {header_row})"
+    where = f" (lembar '{redact(sheet.title)[0]}', baris judul {header_row})"
     positions = headers.locate(header, str(path), where)
     order = sorted(positions.items(), key=lambda item: item[1])
     values: dict[str, list[str]] = {name: [] for name, _ in order}
@@ -546,11 +740,21 @@ def _read_workbook(book: Any, path: Path, headers: HeaderMap) -> _Export:
     raw_rows: list[int] = []
     epoch = book.epoch
     ts_pos = positions["timestamp"]
-    for offset, row in enumerate(sheet.iter_rows(min_row=header_row + 1, values_only=True)):
-        raw_rows.append(header_row + 1 + offset)
-        width = len(row)
+    width = max(positions.values()) + 1
+    last = header_row
+    for row_no, row in _sheet_rows(book, sheet, width, min_row=header_row + 1):
+        if len(raw_rows) >= MAX_ROWS:
+            raise _too_many_rows(path)
+        # Rows absent from the sheet XML are blank rows: they keep their numbers.
+        for blank in range(last + 1, row_no):
+            raw_rows.append(blank)
+            for name, _ in order:
+                values[name].append("")
+            excel_flags.append(False)
+        last = row_no
+        raw_rows.append(row_no)
         for name, pos in order:
-            cell = row[pos] if pos < width else None
+            cell = row[pos]
             if pos == ts_pos:
                 text, is_dt = _excel_timestamp(cell, epoch)
                 excel_flags.append(is_dt)
@@ -559,7 +763,8 @@ def _read_workbook(book: Any, path: Path, headers: HeaderMap) -> _Export:
             values[name].append(text)
     columns = {name: pa.chunked_array([pa.array(vals, pa.large_string())])
                for name, vals in values.items()}
-    info = {"encoding": None, "delimiter": None, "sheet": sheet.title, "header_row": header_row}
+    info = {"encoding": None, "delimiter": None, "sheet": redact(sheet.title)[0],
+            "header_row": header_row}
     return _Export(
         path=path,
         columns=columns,
@@ -592,6 +797,9 @@ class _Context:
     unreadable_ids: dict[str, int] = field(default_factory=dict)
     value_ids: dict[str, dict[str, int]] = field(default_factory=dict)
     unmatched: dict[str, set[int]] = field(default_factory=dict)
+    #: Ids of values whose personal data was replaced, and of values cut to length.
+    redacted: dict[str, set[int]] = field(default_factory=dict)
+    truncated: dict[str, set[int]] = field(default_factory=dict)
 
     @classmethod
     def from_settings(cls, settings: dict) -> _Context:
@@ -634,6 +842,8 @@ class _Context:
             age_bins=age_bins,
             value_ids={name: {} for name in (*CATEGORY_FIELDS, "saran")},
             unmatched={name: set() for name in CATEGORY_FIELDS},
+            redacted={name: set() for name in CATEGORY_FIELDS},
+            truncated={name: set() for name in (*CATEGORY_FIELDS, "saran")},
         )
 
     def category(self, name: str, text: str) -> str | None:
@@ -735,7 +945,7 @@ def _answers(encoded: tuple[np.ndarray, list[str]], code: str, ctx: _Context) ->
             keys[i] = score
             continue
         keys[i] = 5 + ctx.invalid_ids.setdefault(norm, len(ctx.invalid_ids))
-        shown = " ".join(raw.split())
+        shown = truncate(" ".join(raw.split()), 80)[0]
         if _NUMBER.fullmatch(norm):
             reasons[i] = (f"Jawaban '{shown}' di luar skala 1–4 untuk unsur {code} "
                           f"({UNSUR_NAMES[code]})")
@@ -746,27 +956,52 @@ def _answers(encoded: tuple[np.ndarray, list[str]], code: str, ctx: _Context) ->
 
 
 def _categories(encoded: tuple[np.ndarray, list[str]], name: str, ctx: _Context) -> np.ndarray:
-    """Ids of the normalised values of a category field (`_factorize`d; -1 blank)."""
+    """Ids of the normalised values of a category field (`_factorize`d; -1 blank).
+
+    A value that is not a configured label is kept as typed, cut to MAX_ANSWER_CHARS and
+    redacted (`skm.redact.redact_answer`: a "Lainnya: Budi 0812..." loses all after its
+    prefix), so no personal datum reaches responses.csv, ikm.json, quality.json or a table.
+    """
     codes, uniques = encoded
     ids = np.full(len(uniques) + 1, -1, dtype=np.int32)
     for i, raw in enumerate(uniques):
         shown = raw.strip()
         if not shown:
             continue
-        label = ctx.category(name, shown) if name in ctx.checked else None
+        cut = len(shown) > MAX_ANSWER_CHARS
+        label = (ctx.category(name, shown) if name in ctx.checked and not cut else None)
+        hit = 0
+        if label is None:
+            shown, cut = truncate(shown, MAX_ANSWER_CHARS)
+            shown, hit = redact_answer(shown)
         ids[i] = ctx.value_id(name, label if label is not None else shown)
         if label is None and name in ctx.checked:
             ctx.unmatched[name].add(int(ids[i]))
+        if hit:
+            ctx.redacted[name].add(int(ids[i]))
+        if cut:
+            ctx.truncated[name].add(int(ids[i]))
     return ids[codes]
 
 
 def _saran(encoded: tuple[np.ndarray, list[str]], ctx: _Context) -> np.ndarray:
-    """Ids of the cleaned suggestions (`_factorize`d; trimmed, line ends unified; -1 blank)."""
+    """Ids of the cleaned suggestions (`_factorize`d; trimmed, line ends unified, cut to
+    MAX_SARAN_CHARS; -1 blank). They are redacted once all files are read."""
     codes, uniques = encoded
     ids = np.full(len(uniques) + 1, -1, dtype=np.int32)
     for i, raw in enumerate(uniques):
-        text = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
+        text = raw[: MAX_SARAN_CHARS * 4] if len(raw) > MAX_SARAN_CHARS * 4 else raw
+        text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
         if text:
+            if len(raw) > MAX_SARAN_CHARS:
+                full = len(raw.replace("\r\n", "\n").strip())
+                text = text[:MAX_SARAN_CHARS] if full > MAX_SARAN_CHARS else text
+                if full > MAX_SARAN_CHARS:
+                    left = f"{full - MAX_SARAN_CHARS:,}".replace(",", ".")
+                    text = f"{text} … [dipotong: {left} karakter tidak dimuat]"
+                    ids[i] = ctx.value_id("saran", text)
+                    ctx.truncated["saran"].add(int(ids[i]))
+                    continue
             ids[i] = ctx.value_id("saran", text)
     return ids[codes]
 
@@ -1159,6 +1394,9 @@ def _rejected_frame(problems: list[pd.DataFrame], names: np.ndarray) -> pd.DataF
     frame = frame.drop(columns=["file_no", "order"]).reset_index(drop=True)
     for name in ("file", "column", "value", "reason_code", "reason"):
         frame[name] = pd.array(frame[name].to_numpy(dtype=object), dtype=_STR)
+    frame["value"] = frame["value"].map(
+        lambda v: v if not isinstance(v, str) or len(v) <= MAX_QUOTED_CHARS
+        else truncate(v, MAX_QUOTED_CHARS)[0], na_action="ignore").astype(_STR)
     frame["value"], _ = redact_series(frame["value"])
     frame["reason"], _ = redact_series(frame["reason"])
     frame["value"] = frame["value"].fillna("")
@@ -1252,6 +1490,12 @@ def _quality(cat: dict[str, np.ndarray], valid: np.ndarray, stage_counts: np.nda
     def kept(values: np.ndarray) -> np.ndarray:
         return values if n_valid == len(valid) else values[valid]
 
+    def rows_holding(name: str, ids: set[int]) -> int:
+        """Kept rows whose value of `name` is one of `ids`."""
+        if not ids:
+            return 0
+        return int(np.isin(kept(cat[name]), np.fromiter(ids, dtype=np.int64)).sum())
+
     unmatched: dict[str, dict[str, int]] = {}
     for name in CATEGORY_FIELDS:
         if name not in ctx.checked and name == "layanan":
@@ -1280,6 +1524,10 @@ def _quality(cat: dict[str, np.ndarray], valid: np.ndarray, stage_counts: np.nda
                              for code in UNSUR_CODES},
         "demografi_unmatched": unmatched,
         "saran_redacted": int(redacted),
+        "answers_redacted": {name: rows_holding(name, ctx.redacted[name])
+                             for name in CATEGORY_FIELDS},
+        "truncated": {name: rows_holding(name, ctx.truncated[name])
+                      for name in (*CATEGORY_FIELDS, "saran")},
         "files": [part.info for part in parts],
     }
 
@@ -1289,9 +1537,9 @@ def _quality(cat: dict[str, np.ndarray], valid: np.ndarray, stage_counts: np.nda
 
 def write_outputs(result: IngestResult, responses_csv: Path, rejected_csv: Path,
                   quality_json: Path) -> None:
-    """Write responses.csv, rejected.csv (UTF-8, LF line ends) and quality.json (sorted keys),
+    """Write responses.csv, rejected.csv (UTF-8, LF line ends, text cells neutralised against
+    spreadsheet formulas: `skm.tables.write_csv_bytes`) and quality.json (sorted keys),
     each atomically (temporary file in the same folder, then os.replace)."""
     for frame, path in ((result.responses, responses_csv), (result.rejected, rejected_csv)):
-        text = frame.to_csv(index=False, lineterminator="\n")
-        atomic_write_bytes(text.encode("utf-8"), path)
+        atomic_write_bytes(write_csv_bytes(frame), path)
     write_json(result.quality, quality_json)

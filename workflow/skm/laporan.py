@@ -15,11 +15,13 @@ import pandas as pd
 
 from skm import numfmt as nf
 from skm.domain import BANDS, UNSUR_CODES
+from skm.images import photo_entry
 from skm.io import read_json
 from skm.markdown import escape, table
+from skm.redact import file_label
 from skm.render import MISSING_GLYPH, missing_glyphs
 from skm.scoring import highest, lowest
-from skm.tindak_lanjut import photo_name
+from skm.tables import read_rejected, read_table
 
 FIELD_TITLES = {
     "jenis_kelamin": "Jenis Kelamin",
@@ -51,9 +53,9 @@ class Laporan:
             ikm=read_json(ikm),
             quality=read_json(quality),
             settings=read_json(settings),
-            responses=pd.read_csv(responses, dtype=text_cols, keep_default_na=False,
+            responses=read_table(responses, dtype=text_cols, keep_default_na=False,
                                   na_values={c: [""] for c in UNSUR_CODES}),
-            rejected=pd.read_csv(rejected, dtype=str, keep_default_na=False),
+            rejected=read_rejected(rejected),
             figdir=Path(figdir),
         )
 
@@ -426,9 +428,10 @@ class Laporan:
             return "Tidak ada foto dokumentasi yang dilampirkan untuk periode ini."
         parts = []
         for i, d in enumerate(docs, 1):
-            path = Path(foto_dir) / photo_name(d["file"])
+            raw = Path(self.settings.get("year_dir") or ".") / "dokumentasi" / d["file"]
+            path, label = photo_entry(foto_dir, raw)
             if not path.exists():
-                parts.append(f"Foto {i}: berkas {escape(d['file'])} tidak ditemukan di folder "
+                parts.append(f"Foto {i}: berkas {escape(label)} tidak ditemukan di folder "
                              "dokumentasi.")
                 continue
             alt = f"Foto dokumentasi {i}: {d['caption']}"
@@ -440,7 +443,7 @@ class Laporan:
     @staticmethod
     def provenance_table(prov: dict) -> str:
         """Lampiran 7: every input file with its size and SHA-256."""
-        body = [[escape(i["path"]), nf.angka(i["bytes"], 0),
+        body = [[escape(file_label(i["path"], i["sha256"][:12])), nf.angka(i["bytes"], 0),
                  " ".join(i["sha256"][k:k + 16] for k in range(0, 64, 16))]
                 for i in prov["inputs"]]
         return table(body, ["Berkas masukan", "Ukuran (bita)", "SHA-256"], align="lrl",

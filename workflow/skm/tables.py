@@ -9,7 +9,9 @@ computed vectorised in `skm.ingest`.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -234,10 +236,88 @@ def all_distinct(series: pd.Series) -> pd.Series | bool:
     return ~series.duplicated(keep=False)
 
 
+# --------------------------------------------------------------------------- CSV cells
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection"),
+#: and the quote that marks a neutralised cell (so a text starting with it is marked too).
+_FORMULA_START = "=+-@\t\r"
+_MARK = "'"
+_NEUTRALISE = re.compile(f"^[{re.escape(_FORMULA_START + _MARK)}]")
+
+
+def neutralise_cells(values: pd.Series) -> pd.Series:
+    """Text cells as written to a processed CSV: a cell starting with =, +, -, @, tab or CR
+    (or with the quote itself) gets a leading "'" (OWASP), so Excel and LibreOffice show it
+    as text instead of running it. `restore_cells` undoes it exactly. Only text columns pass
+    here: a negative number in a numeric column is a number, not text."""
+    flagged = values.str.contains(_NEUTRALISE.pattern, regex=True, na=False).to_numpy(dtype=bool)
+    if not flagged.any():
+        return values
+    out = values.copy()
+    out[flagged] = _MARK + values[flagged]
+    return out
+
+
+def restore_cells(values: pd.Series) -> pd.Series:
+    """The original text of cells `neutralise_cells` wrote (their leading "'" removed)."""
+    flagged = values.str.startswith(_MARK, na=False).to_numpy(dtype=bool)
+    if not flagged.any():
+        return values
+    out = values.copy()
+    out[flagged] = values[flagged].str.slice(1)
+    return out
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with every text column passed through `neutralise_cells` (a shallow copy)."""
+    out = frame.copy(deep=False)
+    for name in out.columns:
+        if _is_text(out[name]):
+            out[name] = neutralise_cells(out[name])
+    return out
+
+
+def _is_text(values: pd.Series) -> bool:
+    return (pd.api.types.is_string_dtype(values.dtype) or values.dtype == object) and not (
+        pd.api.types.is_bool_dtype(values.dtype))
+
+
+def write_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A processed CSV (UTF-8, LF line ends, text cells neutralised): the one writer.
+
+    A cell holding a carriage return is quoted like one holding a line feed (Python's csv
+    writer quotes only the characters of its line terminator), so no reader splits it.
+    """
+    frame = neutralise_frame(frame)
+    has_cr = any(frame[name].str.contains("\r", regex=False, na=False).any()
+                 for name in frame.columns if _is_text(frame[name]))
+    if not has_cr:
+        return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    text = frame.to_csv(index=False, lineterminator="\r\n")
+    # Record ends become LF; quoted fields ("..."; "" inside is two of them) are kept.
+    text = re.sub(r'("[^"]*")|\r\n', lambda m: m.group(1) or "\n", text)
+    return text.encode("utf-8")
+
+
+def read_table(path: Path | str, **read_csv: Any) -> pd.DataFrame:
+    """Read a processed CSV the pipeline wrote (`pandas.read_csv` with `read_csv`), every
+    text cell restored to its original text: the one reader of the pipeline's CSVs."""
+    frame = pd.read_csv(path, **read_csv)
+    for name in frame.columns:
+        if _is_text(frame[name]):
+            frame[name] = restore_cells(frame[name])
+    return frame
+
+
 def read_responses(path: Path | str) -> pd.DataFrame:
     """Read a responses.csv written by the ingest and validate it against `Responses`."""
     dtypes = {name: "str" for name in RESPONSE_COLUMNS}
     dtypes.update({code: "Int64" for code in UNSUR_CODES})
     dtypes.update({"raw_row": "int64", "semester": "int64", "triwulan": "int64"})
-    frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=[""])
+    frame = read_table(path, dtype=dtypes, keep_default_na=False, na_values=[""])
     return Responses.validate(frame, lazy=True)[list(RESPONSE_COLUMNS)]
+
+
+def read_rejected(path: Path | str) -> pd.DataFrame:
+    """Read a rejected.csv written by the ingest (every column text but raw_row)."""
+    return read_table(path, dtype=str, keep_default_na=False)

@@ -14,6 +14,7 @@ from pathlib import Path
 from skm import numfmt as nf
 from skm.domain import UNSUR_NAMES, round_half_up
 from skm.errors import SkmInputError
+from skm.images import photo_entry
 from skm.markdown import escape, table
 from skm.scoring import lowest
 from skm.settings import line_of, validate_yaml
@@ -175,8 +176,11 @@ def nrr_change(before: dict, after: dict, code: str) -> dict:
 
 
 def photo_name(bukti: str) -> str:
-    """File name of a cleaned photo (metadata removed, PNG) for a bukti/dokumentasi entry."""
-    return Path(bukti).stem + ".png"
+    """File name of a cleaned photo (metadata removed, PNG) for a bukti/dokumentasi entry
+    (`skm.images.processed_name`; documents look it up with `skm.images.photo_entry`)."""
+    from skm.images import processed_name
+
+    return processed_name(bukti)
 
 
 def prepare(rtl_path: str | Path, realisasi_path: str | Path, ikm: dict,
@@ -189,6 +193,10 @@ def prepare(rtl_path: str | Path, realisasi_path: str | Path, ikm: dict,
     realisasi = load_realisasi(realisasi_path, rtl)
     pct = realisation_pct(rtl, realisasi)
     rows = realisasi_rows(rtl, realisasi)
+    for row in rows:  # the cleaned photo and its shown name (redacted) of every bukti
+        row["r_foto"] = [dict(zip(("file", "label"), (p.name, label), strict=True))
+                         for p, label in (photo_entry("", Path(realisasi_path).parent / b)
+                                          for b in row.get("r_bukti", []))]
     dampak = {}
     if ikm_next:
         for item in rtl["rencana"]:
@@ -257,14 +265,15 @@ def body_markdown(tl: dict, ikm: dict, foto_dir: str | Path, level: int = 1) -> 
     add(": Realisasi rencana tindak lanjut {#tbl-tl-realisasi}\n")
     foto_dir = Path(foto_dir)
     for i, row in enumerate(tl["rows"], 1):
-        photos = row.get("r_bukti", [])
+        photos = row.get("r_foto") or [{"file": photo_name(b), "label": Path(b).name}
+                                        for b in row.get("r_bukti", [])]
         if not photos:
             continue
         add(f"{h}# Dokumentasi rencana {i}: {escape(row['program'])}\n")
-        for j, bukti in enumerate(photos, 1):
-            path = foto_dir / photo_name(bukti)
+        for j, photo in enumerate(photos, 1):
+            path, label = foto_dir / photo["file"], photo["label"]
             alt = f"Foto bukti {j} pelaksanaan rencana tindak lanjut {i}"
-            add(f"![Bukti {i}.{j}: {escape(Path(bukti).name)}]({path.as_posix()})"
+            add(f"![Bukti {i}.{j}: {escape(label)}]({path.as_posix()})"
                 f"{{fig-alt=\"{alt}\" width=60%}}\n")
     if tl["dampak"]:
         add(f"{h}# Perubahan nilai unsur pada SKM tahun {tl['next_year']}\n")

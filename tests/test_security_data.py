@@ -1,0 +1,344 @@
+"""Issue 13, data side: one redaction pass for every free text leaving the ingest, error
+messages that never quote unparsed rows, redacted file and photo names, spreadsheet-safe
+CSV cells (both directions), bounded XLSX reading and cell lengths."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import time
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from hostile_exports import (
+    OBFUSCATED,
+    PII_FILE_NAME,
+    assert_no_pii,
+    needles_in,
+    styled_xlsx,
+    write_pii_export,
+)
+from PIL import Image
+from skm import ingest as ingest_module
+from skm.domain import UNSUR_CODES
+from skm.errors import SkmInputError
+from skm.images import clean_photos, photo_entry
+from skm.ingest import write_outputs
+from skm.redact import PLACEHOLDER, file_label, redact, redact_answer
+from skm.scoring import score
+from skm.tables import (
+    neutralise_cells,
+    read_rejected,
+    read_responses,
+    read_table,
+    restore_cells,
+    write_csv_bytes,
+)
+from test_ingest import GOOD, HEADER, make_settings, record, run, write_csv
+
+# --------------------------------------------------------------------------- redaction
+
+
+@pytest.mark.parametrize(("category", "form"),
+                         [(c, f) for c, forms in OBFUSCATED.items() for f in forms])
+def test_every_obfuscated_form_is_redacted(category: str, form: str) -> None:
+    out, count = redact(f"Terima kasih, {form} ya.")
+    assert count >= 1, form
+    assert PLACEHOLDER in out
+    assert not needles_in(out), out
+    assert out.startswith("Terima kasih, ") and out.endswith(" ya.")  # the rest kept as typed
+
+
+@pytest.mark.parametrize("text", ["Lainnya: Budi 0812-7319-4455", "Lainnya: budi@contoh.id",
+                                  "Yang lain - Bapak Sutiyoso", "6472051207900003",
+                                  "Ibu Siti, 0812 7319 4455"])
+def test_an_answer_with_personal_data_loses_all_after_its_prefix(text: str) -> None:
+    out, count = redact_answer(text)
+    assert count == 1 and PLACEHOLDER in out
+    assert "Budi" not in out and "Siti" not in out and "Sutiyoso" not in out
+    assert not any(ch.isdigit() for ch in out)
+
+
+@pytest.mark.parametrize("text", ["Lainnya: Pengurusan izin usaha", "Perizinan", "S1",
+                                  "34 tahun", "Wiraswasta", "> 60"])
+def test_an_ordinary_answer_is_kept(text: str) -> None:
+    assert redact_answer(text) == (text, 0)
+
+
+def _outputs(tmp_path: Path, result, settings: dict) -> list[Path]:
+    out = tmp_path / "out"
+    write_outputs(result, out / "responses.csv", out / "rejected.csv", out / "quality.json")
+    (out / "ikm.json").write_text(
+        json.dumps(score(read_responses(out / "responses.csv"), result.quality, settings),
+                   ensure_ascii=False), encoding="utf-8")
+    return sorted(out.iterdir())
+
+
+def test_personal_data_in_answers_and_file_names_never_reaches_outputs(tmp_path) -> None:
+    path = write_pii_export(tmp_path / "raw", HEADER)
+    settings = make_settings()
+    result = run([path])
+    assert result.quality["n_valid"] == len(result.responses) > 20
+    outputs = _outputs(tmp_path, result, settings)
+    assert_no_pii(outputs)
+    responses = read_responses(tmp_path / "out" / "responses.csv")
+    assert responses["layanan"].eq(f"Lainnya: {PLACEHOLDER}").all()
+    assert (responses["usia"] == PLACEHOLDER).sum() >= 5  # the NIK/phone typed as an age
+    q = result.quality
+    assert q["answers_redacted"]["layanan"] == len(responses)
+    assert q["answers_redacted"]["usia"] >= 5 and q["answers_redacted"]["pendidikan"] >= 5
+    # the file is named redacted, with the start of its SHA-256 (as manifest.json lists it)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    assert set(responses["file"]) == {f"{PLACEHOLDER}.csv (sha256 {digest})"}
+    assert q["files"][0]["file"] == f"{PLACEHOLDER}.csv (sha256 {digest})"
+
+
+def test_file_name_in_an_error_is_redacted(tmp_path) -> None:
+    path = tmp_path / PII_FILE_NAME
+    path.write_text("Stempel waktu,U1\n", encoding="utf-8")
+    with pytest.raises(SkmInputError) as info:
+        run([path])
+    message = str(info.value)
+    assert not needles_in(message), message
+    assert "sha256 " + hashlib.sha256(path.read_bytes()).hexdigest()[:12] in message
+
+
+def test_label_of_a_harmless_name_is_the_name() -> None:
+    assert file_label("data/raw/dinas/2023/Form Responses 1.csv") == (
+        "data/raw/dinas/2023/Form Responses 1.csv")
+
+
+# --------------------------------------------------------------------------- error messages
+
+
+PLANTED_ROW = ["13/02/2023 9:14:31", "Sutiyoso Wirapranata", "budi.planted@gmail.com",
+               "0812-7319-4455", *GOOD]
+
+
+def _no_header_csv(path: Path) -> Path:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    for _ in range(3):
+        writer.writerow(PLANTED_ROW)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+def _renamed_timestamp_xlsx(path: Path) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Waktu pengisian", "Nama", "Email", "HP", *[HEADER[c] for c in UNSUR_CODES]])
+    for _ in range(3):
+        sheet.append(PLANTED_ROW)
+    book.save(path)
+    return path
+
+
+def _stray_file(path: Path) -> Path:
+    path.write_text("Sutiyoso Wirapranata;budi.planted@gmail.com;0812-7319-4455\n"
+                    "Sutiyoso Wirapranata;6472051207900003;Samarinda\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("name", "make", "words"), [
+    ("tanpa-judul.csv", _no_header_csv, ["tidak memuat satu pun judul", "sel terisi",
+                                         "unduh ulang"]),
+    ("judul-diganti.xlsx", _renamed_timestamp_xlsx, ["tidak ada kolom stempel waktu",
+                                                     "Waktu pengisian", "baris 1"]),
+    ("kontak.csv", _stray_file, ["tidak memuat satu pun judul", "keluarkan"]),
+])
+def test_errors_name_columns_and_rows_never_cells_of_unparsed_rows(tmp_path, name, make,
+                                                                    words) -> None:
+    path = make(tmp_path / name)
+    with pytest.raises(SkmInputError) as info:
+        run([path])
+    message = str(info.value)
+    assert name in message
+    assert not needles_in(message), message
+    for word in words:
+        assert word in message, (word, message)
+
+
+def test_an_error_message_redacts_whatever_it_quotes() -> None:
+    error = SkmInputError("nilai 'hubungi 0812 7319 4455' tidak sah", file="a.csv",
+                          column="kolom budi.planted@gmail.com")
+    assert not needles_in(str(error)) and "a.csv" in str(error)
+
+
+# --------------------------------------------------------------------------- CSV cells
+
+HOSTILE_CELLS = ["=HYPERLINK(\"http://x\",\"klik\")", "+1+1", "-2+3", "@SUM(A1:A2)",
+                 "\tawal tab", "\rawal CR", "'sudah berkutip", "''dua kutip", "biasa",
+                 "=1", "-", "'"]
+
+
+def test_csv_cells_are_neutralised_and_restored_exactly() -> None:
+    values = pd.Series(pd.array(HOSTILE_CELLS + [None], dtype="string"))
+    written = neutralise_cells(values)
+    for original, cell in zip(HOSTILE_CELLS, written[:-1], strict=True):
+        if original[0] in "=+-@\t\r'":
+            assert cell == "'" + original
+        else:
+            assert cell == original
+    assert pd.isna(written.iloc[-1])
+    assert restore_cells(written).iloc[:-1].tolist() == HOSTILE_CELLS
+
+
+def test_processed_csvs_hold_no_live_formula_and_read_back_unchanged(tmp_path) -> None:
+    typed = [t for t in HOSTILE_CELLS if not t[0].isspace()]  # the ingest trims white space
+    rows = [record(f"13/02/2023 9:{10 + i}:00", saran=text, layanan=text)
+            for i, text in enumerate(typed)]
+    rows.append(record("13/02/2023 9:59:00", answers=["-1", *GOOD[1:]]))
+    path = write_csv(tmp_path / "a.csv", rows)
+    result = run([path])
+    out = tmp_path / "out"
+    write_outputs(result, out / "responses.csv", out / "rejected.csv", out / "quality.json")
+    for name in ("responses.csv", "rejected.csv"):
+        with open(out / name, encoding="utf-8", newline="") as fh:
+            cells = [cell for row in csv.reader(fh) for cell in row]
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], name
+    back = read_responses(out / "responses.csv")
+    assert sorted(back["saran"].dropna()) == sorted(typed)
+    assert sorted(back["layanan"].dropna()) == sorted(typed)
+    assert back["U1"].dtype == "Int64" and back["U1"].min() >= 1  # numbers stay numbers
+    rejected = read_rejected(out / "rejected.csv")
+    assert rejected["value"].tolist() == ["-1"]  # the text cell "-1" comes back as typed
+    raw = pd.read_csv(out / "rejected.csv", dtype=str, keep_default_na=False)
+    assert raw["value"].tolist() == ["'-1"] and raw["raw_row"].tolist() == [str(len(rows) + 1)]
+
+
+def test_any_frame_round_trips_through_the_one_writer_and_reader(tmp_path) -> None:
+    frame = pd.DataFrame({"teks": pd.array(HOSTILE_CELLS, dtype="string"),
+                          "angka": pd.array(range(-6, 6), dtype="Int64"),
+                          "pecahan": [-1.5] * 12})
+    path = tmp_path / "t.csv"
+    path.write_bytes(write_csv_bytes(frame))
+    with open(path, encoding="utf-8", newline="") as fh:
+        raw = list(csv.reader(fh))
+    assert [row[0][:1] for row in raw[1:]] == [
+        "'" if t[0] in "=+-@\t\r'" else t[0] for t in HOSTILE_CELLS]
+    assert [row[1] for row in raw[1:]][:2] == ["-6", "-5"]  # negative numbers stay numbers
+    back = read_table(path, dtype={"teks": "string", "angka": "Int64"}, keep_default_na=False)
+    assert back["teks"].tolist() == HOSTILE_CELLS
+    assert back["angka"].tolist() == list(range(-6, 6)) and back["pecahan"].eq(-1.5).all()
+
+
+def test_documents_read_the_original_text(tmp_path) -> None:
+    from skm.laporan import Laporan
+
+    rows = [record(f"13/02/2023 9:{10 + i}:00", saran=text)
+            for i, text in enumerate(HOSTILE_CELLS[:4])]
+    result = run([write_csv(tmp_path / "a.csv", rows)])
+    out = tmp_path / "out"
+    write_outputs(result, out / "responses.csv", out / "rejected.csv", out / "quality.json")
+    settings = make_settings()
+    (out / "ikm.json").write_text(json.dumps(score(read_responses(out / "responses.csv"),
+                                                   result.quality, settings)), encoding="utf-8")
+    (out / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
+    lap = Laporan.load(out / "ikm.json", out / "quality.json", out / "settings.json",
+                       out / "responses.csv", out / "rejected.csv", str(tmp_path))
+    assert sorted(lap.responses["saran"].tolist()) == sorted(HOSTILE_CELLS[:4])
+
+
+# --------------------------------------------------------------------------- photos
+
+
+def test_photos_differing_only_by_extension_stay_distinct(tmp_path) -> None:
+    raw = tmp_path / "dokumentasi"
+    raw.mkdir()
+    Image.new("RGB", (8, 8), (255, 0, 0)).save(raw / "kegiatan.jpg", "JPEG")
+    Image.new("RGB", (8, 8), (0, 0, 255)).save(raw / "kegiatan.png", "PNG")
+    out = tmp_path / "foto"
+    clean_photos([raw / "kegiatan.jpg", raw / "kegiatan.png"], out)
+    jpg, _ = photo_entry(out, raw / "kegiatan.jpg")
+    png, _ = photo_entry(out, raw / "kegiatan.png")
+    assert jpg != png and jpg.is_file() and png.is_file()
+    assert Image.open(jpg).getpixel((4, 4))[0] > 200  # red stays red
+    assert Image.open(png).getpixel((4, 4))[2] > 200  # blue stays blue
+
+
+def test_photo_name_with_personal_data_is_redacted_with_its_hash(tmp_path) -> None:
+    raw = tmp_path / "budi_081273194455.png"
+    Image.new("RGB", (8, 8), (0, 255, 0)).save(raw, "PNG")
+    out = tmp_path / "foto"
+    clean_photos([raw], out)
+    path, label = photo_entry(out, raw)
+    digest = hashlib.sha256(raw.read_bytes()).hexdigest()[:12]
+    assert path.is_file() and not needles_in(path.name) and digest in path.name
+    assert not needles_in(label) and f"sha256 {digest}" in label
+    assert_no_pii(sorted(out.iterdir()))
+
+
+# --------------------------------------------------------------------------- bounded work
+
+
+def test_xlsx_with_16384_styled_cells_per_row_is_read_in_seconds(tmp_path) -> None:
+    header = [HEADER["timestamp"], *[HEADER[c] for c in UNSUR_CODES]]
+    rows = [[f"13/02/2023 9:{i:02d}:00", *GOOD] for i in range(40)]
+    path = styled_xlsx(tmp_path / "berwarna.xlsx", header, rows)
+    assert path.stat().st_size > 1_500_000
+    start = time.perf_counter()
+    result = run([path])
+    elapsed = time.perf_counter() - start
+    assert result.quality["n_valid"] == 40
+    assert elapsed < 10, elapsed
+
+
+def test_xlsx_reading_keeps_types_and_row_numbers(tmp_path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Judul laporan"])
+    sheet.append([])
+    sheet.append([HEADER["timestamp"], HEADER["usia"], *[HEADER[c] for c in UNSUR_CODES]])
+    import datetime as dt
+
+    sheet.append([dt.datetime(2023, 2, 13, 9, 14, 31), 34, *[4] * 9])
+    sheet.append([])
+    sheet.append([dt.datetime(2023, 2, 14, 10, 0, 0), 41.0, *[3] * 9])
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    result = run([path])
+    assert result.responses["raw_row"].tolist() == [4, 6]
+    assert result.responses["U1"].tolist() == [4, 3]
+    assert result.quality["files"][0]["header_row"] == 3
+
+
+def test_long_cells_are_cut_with_a_marker(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(ingest_module, "MAX_SARAN_CHARS", 1_000)
+    long_saran = "Antrean panjang sekali. " * 5_000
+    rows = [record("13/02/2023 9:10:00", saran=long_saran, layanan="L" * 5_000),
+            record("13/02/2023 9:11:00", answers=["x" * 100_000, *GOOD[1:]])]
+    result = run([write_csv(tmp_path / "a.csv", rows)])
+    saran = result.responses["saran"].iloc[0]
+    assert saran.startswith("Antrean panjang") and "[dipotong:" in saran
+    assert len(saran) < 1_100
+    assert len(result.responses["layanan"].iloc[0]) < 300
+    assert result.quality["truncated"]["saran"] == 1
+    assert result.quality["truncated"]["layanan"] == 1
+    rejected = result.rejected
+    assert rejected["value"].str.len().max() < 300 and rejected["reason"].str.len().max() < 600
+
+
+def test_too_many_columns_or_rows_stop_with_a_clear_message(tmp_path, monkeypatch) -> None:
+    wide = tmp_path / "lebar.csv"
+    wide.write_text(",".join(f"k{i}" for i in range(1_500)) + "\n" + "," * 1_499 + "\n",
+                    encoding="utf-8")
+    with pytest.raises(SkmInputError, match="1.500 kolom terisi"):
+        run([wide])
+    monkeypatch.setattr(ingest_module, "MAX_ROWS", 3)
+    rows = [record(f"13/02/2023 9:1{i}:00") for i in range(4)]
+    with pytest.raises(SkmInputError, match="lebih dari 3 baris"):
+        run([write_csv(tmp_path / "panjang.csv", rows)])
+    book = openpyxl.Workbook()
+    book.active.append([HEADER["timestamp"], *[HEADER[c] for c in UNSUR_CODES]])
+    for i in range(4):
+        book.active.append([f"13/02/2023 9:1{i}:00", *GOOD])
+    book.save(tmp_path / "panjang.xlsx")
+    with pytest.raises(SkmInputError, match="lebih dari 3 baris"):
+        run([tmp_path / "panjang.xlsx"])
+
+
