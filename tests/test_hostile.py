@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import HtmlText, copy_project, run_snakemake
 from skm.render import MISSING_GLYPH, missing_glyphs, replace_missing_glyphs
+from skm.tables import read_table
 from test_ingest import GOOD, record, write_csv
 
 pytestmark = pytest.mark.workflow
@@ -277,11 +278,10 @@ def test_figure_labels_from_data_are_literal(tmp_path) -> None:
 def test_ingest_keeps_every_suggestion_as_written(docs) -> None:
     import json
 
-    import pandas as pd
 
     processed = docs.root / "data" / "processed" / UNIT / str(YEAR)
     quality = json.loads((processed / "quality.json").read_text(encoding="utf-8"))
     assert (quality["n_valid"], quality["n_rejected"], quality["saran_redacted"]) == (
         len(docs.saran), 1, 0)
-    saran = pd.read_csv(processed / "responses.csv", dtype=str, keep_default_na=False)["saran"]
+    saran = read_table(processed / "responses.csv", dtype=str, keep_default_na=False)["saran"]
     assert saran.tolist() == list(docs.saran.values())

@@ -26,18 +26,10 @@ from PIL import Image
 from skm import ingest as ingest_module
 from skm.domain import UNSUR_CODES
 from skm.errors import SkmInputError
-from skm.images import clean_photos, photo_entry
 from skm.ingest import write_outputs
-from skm.redact import PLACEHOLDER, file_label, redact, redact_answer
+from skm.redact import PLACEHOLDER, redact
 from skm.scoring import score
-from skm.tables import (
-    neutralise_cells,
-    read_rejected,
-    read_responses,
-    read_table,
-    restore_cells,
-    write_csv_bytes,
-)
+from skm.tables import read_responses
 from test_ingest import GOOD, HEADER, make_settings, record, run, write_csv
 
 # --------------------------------------------------------------------------- redaction
@@ -57,6 +49,8 @@ def test_every_obfuscated_form_is_redacted(category: str, form: str) -> None:
                                   "Yang lain - Bapak Sutiyoso", "6472051207900003",
                                   "Ibu Siti, 0812 7319 4455"])
 def test_an_answer_with_personal_data_loses_all_after_its_prefix(text: str) -> None:
+    from skm.redact import redact_answer
+
     out, count = redact_answer(text)
     assert count == 1 and PLACEHOLDER in out
     assert "Budi" not in out and "Siti" not in out and "Sutiyoso" not in out
@@ -66,6 +60,8 @@ def test_an_answer_with_personal_data_loses_all_after_its_prefix(text: str) -> N
 @pytest.mark.parametrize("text", ["Lainnya: Pengurusan izin usaha", "Perizinan", "S1",
                                   "34 tahun", "Wiraswasta", "> 60"])
 def test_an_ordinary_answer_is_kept(text: str) -> None:
+    from skm.redact import redact_answer
+
     assert redact_answer(text) == (text, 0)
 
 
@@ -108,6 +104,8 @@ def test_file_name_in_an_error_is_redacted(tmp_path) -> None:
 
 
 def test_label_of_a_harmless_name_is_the_name() -> None:
+    from skm.redact import file_label
+
     assert file_label("data/raw/dinas/2023/Form Responses 1.csv") == (
         "data/raw/dinas/2023/Form Responses 1.csv")
 
@@ -177,6 +175,8 @@ HOSTILE_CELLS = ["=HYPERLINK(\"http://x\",\"klik\")", "+1+1", "-2+3", "@SUM(A1:A
 
 
 def test_csv_cells_are_neutralised_and_restored_exactly() -> None:
+    from skm.tables import neutralise_cells, restore_cells
+
     values = pd.Series(pd.array(HOSTILE_CELLS + [None], dtype="string"))
     written = neutralise_cells(values)
     for original, cell in zip(HOSTILE_CELLS, written[:-1], strict=True):
@@ -189,6 +189,8 @@ def test_csv_cells_are_neutralised_and_restored_exactly() -> None:
 
 
 def test_processed_csvs_hold_no_live_formula_and_read_back_unchanged(tmp_path) -> None:
+    from skm.tables import read_rejected
+
     typed = [t for t in HOSTILE_CELLS if not t[0].isspace()]  # the ingest trims white space
     rows = [record(f"13/02/2023 9:{10 + i}:00", saran=text, layanan=text)
             for i, text in enumerate(typed)]
@@ -212,6 +214,8 @@ def test_processed_csvs_hold_no_live_formula_and_read_back_unchanged(tmp_path) -
 
 
 def test_any_frame_round_trips_through_the_one_writer_and_reader(tmp_path) -> None:
+    from skm.tables import read_table, write_csv_bytes
+
     frame = pd.DataFrame({"teks": pd.array(HOSTILE_CELLS, dtype="string"),
                           "angka": pd.array(range(-6, 6), dtype="Int64"),
                           "pecahan": [-1.5] * 12})
@@ -248,6 +252,8 @@ def test_documents_read_the_original_text(tmp_path) -> None:
 
 
 def test_photos_differing_only_by_extension_stay_distinct(tmp_path) -> None:
+    from skm.images import clean_photos, photo_entry
+
     raw = tmp_path / "dokumentasi"
     raw.mkdir()
     Image.new("RGB", (8, 8), (255, 0, 0)).save(raw / "kegiatan.jpg", "JPEG")
@@ -262,6 +268,8 @@ def test_photos_differing_only_by_extension_stay_distinct(tmp_path) -> None:
 
 
 def test_photo_name_with_personal_data_is_redacted_with_its_hash(tmp_path) -> None:
+    from skm.images import clean_photos, photo_entry
+
     raw = tmp_path / "budi_081273194455.png"
     Image.new("RGB", (8, 8), (0, 255, 0)).save(raw, "PNG")
     out = tmp_path / "foto"

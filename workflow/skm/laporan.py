@@ -32,6 +32,13 @@ FIELD_TITLES = {
 }
 
 
+#: Bounds of the appendices that grow with the unit (Lampiran 5 saran, Lampiran 6 rejected
+#: rows; the respondent matrix has `matrix_fits`): past them a document says where the rest
+#: is, so a render's memory does not grow with the number of responses (README).
+APPENDIX_ROWS = 1_000
+APPENDIX_CHARS = 300_000
+
+
 @dataclass
 class Laporan:
     """Everything one unit-year's documents read, loaded once."""
@@ -267,6 +274,56 @@ class Laporan:
         s = self.responses["saran"].fillna("").astype(str).str.strip()
         return [escape(x) for x in s[s != ""].tolist()]
 
+    # -- appendices of bounded size ----------------------------------------------------------
+    def _saran_texts(self) -> pd.Series:
+        if "saran" not in self.responses.columns:
+            return pd.Series([], dtype=object)
+        s = self.responses["saran"].fillna("").astype(str).str.strip()
+        return s[s != ""]
+
+    def saran_appendix(self) -> list[str]:
+        """Lampiran 5: the saran in order, at most APPENDIX_ROWS of them and
+        APPENDIX_CHARS characters in all (a unit too large for the document keeps the rest
+        in its processed data), escaped for markdown."""
+        shown, used = [], 0
+        for text in self._saran_texts().head(APPENDIX_ROWS):
+            used += len(text)
+            if shown and used > APPENDIX_CHARS:
+                break
+            shown.append(escape(text))
+        return shown
+
+    def saran_note(self) -> str | None:
+        """What Lampiran 5 leaves out, or None when it holds every saran."""
+        total, shown = len(self._saran_texts()), len(self.saran_appendix())
+        if shown == total:
+            return None
+        return (f"Lampiran ini memuat {nf.angka(shown, 0)} saran pertama dari "
+                f"{nf.angka(total, 0)} saran; jumlahnya terlalu besar untuk dicetak. Seluruh "
+                "saran tersimpan dalam berkas data olahan responses.csv unit ini.")
+
+    def saran_where(self) -> str:
+        """Where the saran are printed, for the sentence of 4.1."""
+        if self.saran_note() is None:
+            return "seluruhnya dimuat pada Lampiran 5"
+        return (f"{nf.angka(len(self.saran_appendix()), 0)} di antaranya dimuat pada Lampiran 5 "
+                "dan seluruhnya tersimpan dalam data olahan")
+
+    def rejected_note(self) -> str | None:
+        """What Lampiran 6 leaves out, or None when it lists every problem."""
+        if len(self.rejected) <= APPENDIX_ROWS:
+            return None
+        return (f"Tabel memuat {nf.angka(APPENDIX_ROWS, 0)} masalah pertama dari "
+                f"{nf.angka(len(self.rejected), 0)}; seluruhnya tercantum dalam berkas data "
+                "olahan rejected.csv unit ini.")
+
+    def rejected_where(self) -> str:
+        """Where the rejected rows are listed, for the sentence of 3.1."""
+        if self.rejected_note() is None:
+            return "setiap isian tersebut beserta alasannya tercantum pada Lampiran 6"
+        return (f"{nf.angka(APPENDIX_ROWS, 0)} masalah pertama tercantum pada Lampiran 6 dan "
+                "seluruhnya, dengan alasannya, dalam berkas data olahan rejected.csv")
+
     def rtl_draft_table(self) -> str:
         """4.2 before an RTL exists: the three lowest unsur prefilled, to be decided in the FKP."""
         body = []
@@ -405,7 +462,8 @@ class Laporan:
     def rejected_table(self) -> str:
         """Lampiran: every rejected row with its reason."""
         rows = [[escape(r.file), r.raw_row, escape(r.column), escape(str(r.value)[:80]),
-                 escape(r.reason)] for r in self.rejected.itertuples(index=False)]
+                 escape(r.reason)]
+                for r in self.rejected.head(APPENDIX_ROWS).itertuples(index=False)]
         return table(rows, ["File", "Baris", "Kolom", "Isian", "Alasan"], align="lrlll",
                      widths=[0.18, 0.07, 0.2, 0.15, 0.4], raw=True)
 
