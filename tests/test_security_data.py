@@ -350,3 +350,32 @@ def test_too_many_columns_or_rows_stop_with_a_clear_message(tmp_path, monkeypatc
         run([tmp_path / "panjang.xlsx"])
 
 
+
+
+def test_appendices_of_a_very_large_unit_are_bounded_and_say_where_the_rest_is() -> None:
+    from skm import laporan
+
+    n = laporan.APPENDIX_ROWS * 3
+    responses = pd.DataFrame({"saran": [f"Saran nomor {i}" for i in range(n)]})
+    rejected = pd.DataFrame({"file": ["a.csv"] * n, "raw_row": range(2, n + 2),
+                             "column": [""] * n, "value": [""] * n,
+                             "reason_code": ["no_answers"] * n, "reason": ["x"] * n})
+    lap = laporan.Laporan(ikm={}, quality={}, settings={}, responses=responses,
+                          rejected=rejected, figdir=Path("."))
+    assert len(lap.saran_appendix()) == laporan.APPENDIX_ROWS
+    assert "3.000 saran" in lap.saran_note() and "responses.csv" in lap.saran_note()
+    assert lap.rejected_table().count("a\\.csv") == laporan.APPENDIX_ROWS
+    assert "rejected.csv" in lap.rejected_note()
+    long = laporan.Laporan(ikm={}, quality={}, settings={}, rejected=rejected.head(0),
+                           responses=pd.DataFrame({"saran": ["x" * 100_000] * 10}),
+                           figdir=Path("."))
+    assert len(long.saran_appendix()) == laporan.APPENDIX_CHARS // 100_000
+    small = laporan.Laporan(ikm={}, quality={}, settings={}, rejected=rejected.head(3),
+                            responses=responses.head(5), figdir=Path("."))
+    assert small.saran_note() is None and small.rejected_note() is None
+    assert small.saran_where() == "seluruhnya dimuat pada Lampiran 5"
+    qmd = (Path(__file__).resolve().parents[1] / "notebooks" / "laporan-skm.qmd").read_text(
+        encoding="utf-8")
+    for call in ("lap.saran_appendix()", "lap.saran_note()", "lap.rejected_note()",
+                 "lap.saran_where()", "lap.rejected_where()"):
+        assert call in qmd, call
