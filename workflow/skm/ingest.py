@@ -1394,9 +1394,10 @@ def _rejected_frame(problems: list[pd.DataFrame], names: np.ndarray) -> pd.DataF
     frame = frame.drop(columns=["file_no", "order"]).reset_index(drop=True)
     for name in ("file", "column", "value", "reason_code", "reason"):
         frame[name] = pd.array(frame[name].to_numpy(dtype=object), dtype=_STR)
-    frame["value"] = frame["value"].map(
-        lambda v: v if not isinstance(v, str) or len(v) <= MAX_QUOTED_CHARS
-        else truncate(v, MAX_QUOTED_CHARS)[0], na_action="ignore").astype(_STR)
+    long_cells = (frame["value"].str.len() > MAX_QUOTED_CHARS).fillna(False).to_numpy(bool)
+    if long_cells.any():
+        frame.loc[long_cells, "value"] = [truncate(v, MAX_QUOTED_CHARS)[0]
+                                          for v in frame.loc[long_cells, "value"]]
     frame["value"], _ = redact_series(frame["value"])
     frame["reason"], _ = redact_series(frame["reason"])
     frame["value"] = frame["value"].fillna("")
