@@ -379,3 +379,72 @@ def test_appendices_of_a_very_large_unit_are_bounded_and_say_where_the_rest_is()
     for call in ("lap.saran_appendix()", "lap.saran_note()", "lap.rejected_note()",
                  "lap.saran_where()", "lap.rejected_where()"):
         assert call in qmd, call
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+@pytest.fixture(scope="module")
+def pii_run(tmp_path_factory):
+    """One workflow run of a small unit whose export is named with a phone number, whose
+    answers carry personal data in every free-text column and obfuscated form, and whose
+    documentation photo is named with a phone number."""
+    from conftest import copy_project, run_snakemake
+
+    src = tmp_path_factory.mktemp("pribadi-src") / "pribadi"
+    year = src / "2023"
+    write_pii_export(year, HEADER)
+    (src / "unit.yaml").write_text("name: Unit Data Pribadi\npopulation: 40\ntimezone: WITA\n",
+                                   encoding="utf-8")
+    (year / "dokumentasi").mkdir(parents=True)
+    Image.new("RGB", (40, 30), (30, 120, 200)).save(year / "dokumentasi" / "budi_081273194455.png")
+    (year / "survei.yaml").write_text(
+        "period:\n  start: '2023-02-01'\n  end: '2023-04-30'\ndocumentation:\n"
+        "  - file: budi_081273194455.png\n    caption: Pelaksanaan survei di loket\n",
+        encoding="utf-8")
+    root = copy_project(tmp_path_factory.mktemp("pribadi"), units={"pribadi": src},
+                        sample=False)
+    run_snakemake(root)
+    return root
+
+
+def _document_texts(root: Path) -> dict[str, str]:
+    """Text a reader sees in every document and workbook (embedded images left out)."""
+    import re
+    import zipfile
+
+    from pypdf import PdfReader
+
+    texts = {}
+    for path in sorted((root / "reports").rglob("*")):
+        if path.suffix == ".pdf":
+            texts[str(path)] = "\n".join(p.extract_text() or "" for p in PdfReader(path).pages)
+        elif path.suffix in (".docx", ".xlsx"):
+            with zipfile.ZipFile(path) as archive:
+                texts[str(path)] = "\n".join(archive.read(n).decode("utf-8", "replace")
+                                             for n in archive.namelist()
+                                             if n.endswith((".xml", ".rels")))
+        elif path.suffix == ".html":
+            texts[str(path)] = re.sub(r"data:[^\"')\s]+", "", path.read_text(encoding="utf-8"))
+    return texts
+
+
+def test_no_personal_datum_survives_in_processed_data_logs_or_documents(pii_run) -> None:
+    root = pii_run
+    processed = root / "data" / "processed" / "pribadi" / "2023"
+    responses = read_responses(processed / "responses.csv")
+    assert len(responses) > 20
+    # The audit trail keeps the real paths: manifest.json and the provenance it is made from;
+    # settings.json holds the unit's own YAML (the photo's name as the unit typed it).
+    kept = {"manifest.json", "provenance.json", "settings.json"}
+    files = [p for base in ("data/processed", "logs") for p in sorted((root / base).rglob("*"))
+             if p.is_file() and p.name not in kept and p.suffix != ".png"]
+    assert len(files) > 5
+    texts = _document_texts(root)
+    assert any(k.endswith("laporan-skm-pribadi-2023.pdf") for k in texts)
+    assert_no_pii(files, texts)
+    pdf = next(v for k, v in texts.items() if k.endswith("laporan-skm-pribadi-2023.pdf"))
+    assert PLACEHOLDER.strip("[]") in pdf  # the redacted texts are there, marked
+    manifest = (root / "reports" / "pribadi" / "2023" / "manifest.json").read_text(
+        encoding="utf-8")
+    assert PII_FILE_NAME in manifest  # the manifest keeps the real path
