@@ -445,6 +445,8 @@ def test_no_personal_datum_survives_in_processed_data_logs_or_documents(pii_run)
     assert_no_pii(files, texts)
     pdf = next(v for k, v in texts.items() if k.endswith("laporan-skm-pribadi-2023.pdf"))
     assert PLACEHOLDER.strip("[]") in pdf  # the redacted texts are there, marked
+    assert "tidak ditemukan" not in pdf  # the photo named with a phone number is printed
+    assert len(list((processed / "foto").glob("foto-*-png.png"))) == 1
     manifest = (root / "reports" / "pribadi" / "2023" / "manifest.json").read_text(
         encoding="utf-8")
     assert PII_FILE_NAME in manifest  # the manifest keeps the real path

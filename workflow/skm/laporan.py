@@ -49,6 +49,8 @@ class Laporan:
     responses: pd.DataFrame
     rejected: pd.DataFrame
     figdir: Path
+    #: The folder the settings' relative paths (unit_dir, year_dir) start from.
+    root: Path = Path(".")
 
     @classmethod
     def load(cls, ikm: str, quality: str, settings: str, responses: str, rejected: str,
@@ -64,6 +66,7 @@ class Laporan:
                                   na_values={c: [""] for c in UNSUR_CODES}),
             rejected=read_rejected(rejected),
             figdir=Path(figdir),
+            root=_project_root(Path(settings), read_json(settings)),
         )
 
     # -- small accessors -------------------------------------------------------------------
@@ -174,7 +177,8 @@ class Laporan:
                          "dapat sedikit berbeda dari 100% (" + nf.daftar(parts) + ").")
         if any(not c["matched"] for d in self.ikm["demografi"].values() for c in d["categories"]):
             notes.append("¹ Isian responden yang tidak cocok dengan kategori baku, ditampilkan "
-                         "sebagaimana diisi.")
+                         "sebagaimana diisi; data pribadi di dalamnya (nomor telepon, alamat "
+                         "surel, NIK, nama) ditampilkan sebagai [disamarkan].")
         return " ".join(notes)
 
     def gender_kalimat(self) -> str:
@@ -486,7 +490,7 @@ class Laporan:
             return "Tidak ada foto dokumentasi yang dilampirkan untuk periode ini."
         parts = []
         for i, d in enumerate(docs, 1):
-            raw = Path(self.settings.get("year_dir") or ".") / "dokumentasi" / d["file"]
+            raw = self.root / (self.settings.get("year_dir") or ".") / "dokumentasi" / d["file"]
             path, label = photo_entry(foto_dir, raw)
             if not path.exists():
                 parts.append(f"Foto {i}: berkas {escape(label)} tidak ditemukan di folder "
@@ -506,6 +510,17 @@ class Laporan:
                 for i in prov["inputs"]]
         return table(body, ["Berkas masukan", "Ukuran (bita)", "SHA-256"], align="lrl",
                      widths=[0.38, 0.12, 0.5], raw=True)
+
+
+def _project_root(settings_file: Path, settings: dict) -> Path:
+    """The folder `settings`' relative year_dir is relative to (the workflow's working
+    directory): the nearest parent of settings.json holding it, else the current one."""
+    year_dir = settings.get("year_dir")
+    if year_dir and not Path(year_dir).is_absolute():
+        for parent in settings_file.resolve().parents:
+            if (parent / year_dir).is_dir():
+                return parent
+    return Path(".")
 
 
 def cover_metadata(settings: dict, title: str) -> dict:
