@@ -22,6 +22,9 @@ from hostile_exports import (
     styled_xlsx,
     write_pii_export,
 )
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from PIL import Image
 from skm import ingest as ingest_module
 from skm.domain import UNSUR_CODES
@@ -58,11 +61,37 @@ def test_an_answer_with_personal_data_loses_all_after_its_prefix(text: str) -> N
 
 
 @pytest.mark.parametrize("text", ["Lainnya: Pengurusan izin usaha", "Perizinan", "S1",
-                                  "34 tahun", "Wiraswasta", "> 60"])
+                                  "34 tahun", "Wiraswasta", "> 60", "Ibu Rumah Tangga",
+                                  "Lainnya: Ibu Rumah Tangga", "Pak RT", "Bapak/Ibu"])
 def test_an_ordinary_answer_is_kept(text: str) -> None:
     from skm.redact import redact_answer
 
     assert redact_answer(text) == (text, 0)
+
+
+@pytest.mark.parametrize("text", [
+    "atas nama pribadi saya puas", "nama baik instansi perlu dijaga", "Nama petugas ramah",
+    "tanggal 08/12/2023 10:00", "nomor surat 800/123/2023", "SK 061/2023/0812/2023",
+    "Rp 1.500.000/bulan", "pukul 08:12:34", "kode 0812_2023", "IKM 85,20/88,31",
+    "Pelayanan at kantor baik", "email ke kantor. com", "Bapak Kepala Dinas ramah"])
+def test_ordinary_suggestions_are_kept(text: str) -> None:
+    assert redact(text) == (text, 0)
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(digits=st.text(alphabet="0123456789", min_size=8, max_size=10),
+       sep=st.sampled_from(["/", "_", " / ", "－", "\u200b", "．", " ", "-"]),
+       wide=st.booleans(), before=st.sampled_from(["", "hp ", "WA: ", "(", "kontak "]))
+def test_any_separated_or_full_width_mobile_number_disappears(digits, sep, wide, before):
+    number = "08" + digits
+    grouped = sep.join(number[i:i + 4] for i in range(0, len(number), 4))
+    if wide:
+        grouped = grouped.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    out, count = redact(f"{before}{grouped} terima kasih")
+    assert count >= 1, grouped
+    assert out.endswith(" terima kasih")
+    folded = out.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    assert number[-4:] not in folded.replace(sep, "").replace(" ", "")
 
 
 def _outputs(tmp_path: Path, result, settings: dict) -> list[Path]:

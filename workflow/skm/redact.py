@@ -68,16 +68,24 @@ PATTERN = re.compile("|".join(f"(?:{p})" for p in (_EMAIL, _NIK, _MOBILE, _LANDL
 #: a phone number or NIK by its digit count and start (a date "05/02/2023" has too few).
 _GROUPED = re.compile(r"(?<![\d/_])\+?\d{2,}(?:[ ]?[/_][ ]?\d{2,}){1,7}(?![\d/_])")
 
-#: A name after an explicit cue: one word in any case, then up to two capitalised words.
+#: A name after an explicit cue: after "nama saya/lengkap/responden" or "nama:" one word in
+#: any case (names are often typed in lower case), after "atas nama" or "a.n." a capitalised
+#: one ("atas nama pribadi" is no name); then up to two more capitalised words.
 _NAME_WORD = r"[^\W\d_]{2,}"
+_CAPITALISED = r"(?-i:[A-Z])[^\W\d_]+"
 _NAME_CUE = re.compile(
-    r"(?i:\b(?:nama\s+(?:saya|lengkap|responden)|atas\s+nama|a\.\s?n\.|nama\s*:))\s*[:\-]?\s*"
-    r"(?P<name>" + _NAME_WORD + r"(?:[ ]+(?-i:[A-Z])[^\W\d_]+){0,2})"
+    r"(?i:\b(?:nama\s+(?:saya|lengkap|responden)\s*(?:adalah|:|-)?|nama\s*:)\s*"
+    r"(?P<name>" + _NAME_WORD + r"(?:[ ]+" + _CAPITALISED + r"){0,2})"
+    r"|\b(?:atas\s+nama|a\.\s?n\.)\s*[:\-]?\s*)"
+    r"(?P<cap>" + _CAPITALISED + r"(?:[ ]+" + _CAPITALISED + r"){0,2})?"
 )
+#: Words after a title that are no name ("Ibu Rumah Tangga", "Pak RT", "Bapak Kepala Dinas").
+_NOT_NAMES = frozenset(
+    ["rumah", "kepala", "rt", "rw", "lurah", "camat", "kades", "desa", "kota", "guru", "dosen", "bupati", "wali", "walikota", "gubernur", "dinas", "pejabat", "pegawai", "petugas", "dokter", "bidan", "perawat", "tani", "pedagang", "pensiunan", "ketua", "sekretaris", "bendahara", "kadis", "kabid", "kasi", "kasubag", "direktur", "menteri", "presiden"])
 #: A title followed by a capitalised name, in short answers only ("Bapak Budi", "Ibu Siti").
 _TITLE_NAME = re.compile(
     r"\b(?i:bapak|bpk|pak|ibu|bu|sdr|sdri|saudara|saudari|tuan|nyonya|ny)\.?[ ]+"
-    r"(?-i:[A-Z])[^\W\d_]+"
+    r"(?P<word>(?-i:[A-Z])[^\W\d_]+)"
 )
 #: The "other" prefix of a choice typed in ("Lainnya: ...", "Yang lain - ...", "Other: ...").
 _OTHER = re.compile(r"^\s*(?i:lainnya|lain-lain|lain\s+lain|yang\s+lain|other|others)\s*"
@@ -122,9 +130,13 @@ def _spans(folded: str, strict: bool = False) -> list[tuple[int, int]]:
     """Spans of personal data in folded text, merged, in order."""
     spans = [m.span() for m in PATTERN.finditer(folded)]
     spans += [m.span() for m in _GROUPED.finditer(folded) if _grouped_is_personal(m)]
-    spans += [m.span("name") for m in _NAME_CUE.finditer(folded)]
+    for m in _NAME_CUE.finditer(folded):
+        group = "name" if m.group("name") else "cap"
+        if m.group(group):
+            spans.append(m.span(group))
     if strict:
-        spans += [m.span() for m in _TITLE_NAME.finditer(folded)]
+        spans += [m.span() for m in _TITLE_NAME.finditer(folded)
+                  if m.group("word").casefold() not in _NOT_NAMES]
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
