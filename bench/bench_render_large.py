@@ -48,8 +48,8 @@ def main() -> None:
         print(f"{args.rows:,} rows, {export.stat().st_size / 1e6:.0f} MB")
         target = "reports/besar/2024/laporan-skm-besar-2024.pdf"
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", "-q", target],
-                       cwd=work, check=True)
+        subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", target],
+                       cwd=work, check=True, capture_output=True)
         print(f"snakemake up to the Laporan SKM: {time.perf_counter() - start:.0f} s")
         for tsv in sorted((work / "benchmarks" / "besar" / "2024").glob("*.tsv")):
             with open(tsv, encoding="utf-8") as fh:
