@@ -15,9 +15,22 @@ include: "workflow/rules/tindak_lanjut.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/archive.smk"
 include: "workflow/rules/rekap.smk"
+include: "workflow/rules/summary.smk"
 
 
 rule all:
     default_target: True
     input:
-        all_outputs(),
+        *all_outputs(),
+
+
+# The run ends with a summary (in Indonesian): per unit-year the documents written or the first
+# line of its error, the recap, unusable unit folder names. A unit that could not be read makes
+# the run end with an error although no job failed (see workflow/rules/summary.smk).
+onsuccess:
+    if print_run_summary():
+        sys.exit(1)
+
+
+onerror:
+    print_run_summary()

@@ -6,7 +6,9 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 from skm.errors import SkmInputError
+from skm.provenance import unit_config
 from skm.settings import load_config, unit_year_dirs
+from skm.units import WILDCARD_PATTERN, rename_hint
 
 
 # config.yaml first through our own check (one line per problem, with its line number), then
@@ -34,11 +36,21 @@ def selected_unit_years():
     ]
 
 
-UNIT_YEARS = selected_unit_years()
+# A unit folder whose name cannot be a path and wildcard (a space, a non-ASCII letter, the
+# reserved `rekap`) fails that unit only: it gets no jobs, and the recap and the run summary
+# list it with a rename hint (skm.units).
+UNIT_YEARS = [(u, y) for u, y in selected_unit_years() if rename_hint(u) is None]
+BAD_UNIT_YEARS = [(u, y) for u, y in selected_unit_years() if rename_hint(u) is not None]
+BAD_UNITS = {u: rename_hint(u) for u, _ in BAD_UNIT_YEARS}
+
+# The config.yaml keys a unit-year's processing reads (the rest, e.g. instansi, expected_units,
+# units, only concern the recap or the selection): the ingest gets these as params and writes
+# them into the unit-year's settings.json, which provenance and the manifest record.
+UNIT_CONFIG = unit_config(config)
 
 
 wildcard_constraints:
-    unit="(?!rekap$)[A-Za-z0-9][A-Za-z0-9_.-]*",
+    unit=WILDCARD_PATTERN,
     year="[0-9]{4}",
 
 
@@ -159,15 +171,24 @@ def units_of_year(year):
     return sorted(u for u, y in UNIT_YEARS if y == int(year))
 
 
+def bad_units_of_year(year):
+    """{folder name: rename hint} of the year's unit folders whose names are not usable."""
+    return {u: BAD_UNITS[u] for u, y in BAD_UNIT_YEARS if y == int(year)}
+
+
 def units_found(wildcards):
-    """The units that have a folder for the recap's year."""
-    return units_of_year(wildcards.year)
+    """The units that have a folder for the recap's year (usable names or not)."""
+    return sorted([*units_of_year(wildcards.year), *bad_units_of_year(wildcards.year)])
 
 
 def rekap_years():
     """Years that get a recap across units: two units or more, or expected units configured."""
-    years = sorted({y for _, y in UNIT_YEARS})
-    return [y for y in years if len(units_of_year(y)) >= 2 or config["expected_units"]]
+    years = sorted({y for _, y in UNIT_YEARS + BAD_UNIT_YEARS})
+    return [
+        y
+        for y in years
+        if len(units_of_year(y)) + len(bad_units_of_year(y)) >= 2 or config["expected_units"]
+    ]
 
 
 def rekap_inputs(wildcards):
@@ -183,14 +204,73 @@ def rekap_inputs(wildcards):
     return {"qualities": qualities, "ikms": ikms}
 
 
+def rekap_documents(year):
+    """The recap's documents of one year."""
+    return expand(f"{REPORTS}/rekap/{year}/rekap-ikm-{year}.{{ext}}",
+                  ext=["pdf", "docx", "html", "xlsx"])
+
+
+def ingest_error(unit, year):
+    """The error that stopped the ingest of a unit-year (quality.json `error`), or None."""
+    quality = checkpoints.validate_responses.get(unit=unit, year=year).output.quality
+    with open(quality, encoding="utf-8") as fh:
+        return json.load(fh).get("error")
+
+
+def years_needed(unit, year):
+    """The unit-year itself and the years its documents read: every earlier year (the trend,
+    last year's follow-up) and the next one when this year has a realisasi.yaml."""
+    years = [y for y in years_with_data(unit) if y < year]
+    if Path(RAW, unit, str(year), "realisasi.yaml").exists() and year + 1 in years_with_data(unit):
+        years.append(year + 1)
+    return [year, *years]
+
+
+def failed_year(unit, year):
+    """(year, error) of the first year needed by the unit-year whose ingest failed, or None."""
+    for y in years_needed(unit, int(year)):
+        error = ingest_error(unit, y)
+        if error:
+            return y, error
+    return None
+
+
+def failure_reason(wildcards):
+    """Why a unit-year's documents are not made (its own error, or a needed year's)."""
+    year, error = failed_year(wildcards.unit, int(wildcards.year))
+    if year == int(wildcards.year):
+        return error
+    return (f"dokumen {wildcards.unit}/{wildcards.year} tidak dibuat karena data tahun {year} "
+            f"unit ini tidak dapat diolah: {error}")
+
+
+def failure_inputs(wildcards):
+    """quality.json of the year that failed."""
+    year, _ = failed_year(wildcards.unit, int(wildcards.year))
+    return {"quality": f"{PROCESSED}/{wildcards.unit}/{year}/quality.json"}
+
+
+def unit_year_targets(unit, year):
+    """An input function for `rule all`: the unit-year's documents and manifest, or, when its
+    exports (or those of a year it needs) could not be read, the failure report instead.
+
+    One function per unit-year, so each waits only for its own checkpoints and every unit's
+    ingest is scheduled at once."""
+
+    def targets(wildcards):
+        if failed_year(unit, year):
+            return [failure_report(unit, year)]
+        return [*documents_of(unit, year), f"{REPORTS}/{unit}/{year}/manifest.json"]
+
+    return targets
+
+
 def all_outputs():
-    """Every document of every selected unit-year, and the recap of each year with several units."""
-    docs = [
-        path
-        for unit, year in UNIT_YEARS
-        for path in [*documents_of(unit, year), f"{REPORTS}/{unit}/{year}/manifest.json"]
-    ]
+    """Every document of every selected unit-year (an input function each), the recap of each
+    year with several units, and the report of unusable unit folder names."""
+    targets = [unit_year_targets(unit, year) for unit, year in UNIT_YEARS]
     for year in rekap_years():
-        docs += expand(f"{REPORTS}/rekap/{year}/rekap-ikm-{year}.{{ext}}",
-                       ext=["pdf", "docx", "html", "xlsx"])
-    return docs
+        targets += rekap_documents(year)
+    if BAD_UNITS:
+        targets.append(BAD_NAMES_REPORT)
+    return targets

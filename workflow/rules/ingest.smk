@@ -1,4 +1,7 @@
 # Read every export of a unit-year, keep only mapped columns, validate rows, list rejections.
+# It also writes the unit-year's effective settings (settings.json): unit.yaml, survei.yaml and
+# only the config.yaml keys a unit uses (UNIT_CONFIG), so editing instansi or expected_units
+# reruns nothing here.
 # A checkpoint: a unit that cannot be read records why (quality.json `error`) for the recap.
 checkpoint validate_responses:
     input:
@@ -8,12 +11,13 @@ checkpoint validate_responses:
         responses=f"{PROCESSED}/{{unit}}/{{year}}/responses.csv",
         rejected=f"{PROCESSED}/{{unit}}/{{year}}/rejected.csv",
         quality=f"{PROCESSED}/{{unit}}/{{year}}/quality.json",
+        settings=f"{PROCESSED}/{{unit}}/{{year}}/settings.json",
     log:
         "logs/{unit}/{year}/validate_responses.log",
     benchmark:
         "benchmarks/{unit}/{year}/validate_responses.tsv"
     params:
         raw_dir=RAW,
-        config=config,
+        unit_config=UNIT_CONFIG,
     script:
         "../scripts/validate_responses.py"

@@ -12,6 +12,7 @@ rule collect_rekap:
     params:
         expected=config["expected_units"],
         found=units_found,
+        bad_names=lambda wildcards: bad_units_of_year(wildcards.year),
     script:
         "../scripts/collect_rekap.py"
 

@@ -4,7 +4,7 @@ rule record_provenance:
         unpack(unit_inputs),
         unpack(plan_inputs),
         exports=exports_of,
-        config="config.yaml",
+        settings=f"{PROCESSED}/{{unit}}/{{year}}/settings.json",
     output:
         provenance=f"{PROCESSED}/{{unit}}/{{year}}/provenance.json",
     log:

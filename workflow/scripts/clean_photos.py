@@ -11,4 +11,4 @@ with step(snakemake.log[0]) as log:
     out = Path(snakemake.output.foto)
     out.mkdir(parents=True, exist_ok=True)
     clean_photos(list(snakemake.input.photos), out)
-    log.info("cleaned %d photo(s)", len(snakemake.input.photos))
+    log.info("%d foto disalin tanpa metadata (EXIF, GPS).", len(snakemake.input.photos))

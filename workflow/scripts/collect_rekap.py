@@ -15,11 +15,12 @@ with step(snakemake.log[0]) as log:
         quality = read_json(path)
         if "error" in quality:
             failed[Path(path).parent.parent.name] = quality["error"]
+    failed.update(snakemake.params.bad_names)  # unit folders whose names cannot be used
     ikms = [read_json(p) for p in snakemake.input.ikms]
     rekap = build(int(snakemake.wildcards.year), ikms, failed, list(snakemake.params.expected),
                   list(snakemake.params.found))
     rekap["epoch_date"] = max((i["period"]["end"] for i in ikms), default=f"{rekap['year']}-12-31")
     write_json(rekap, snakemake.output.rekap)
     save(fig_rekap(rekap), snakemake.output.png)
-    log.info("%d unit(s) scored, %d failed, %d missing", len(ikms), len(failed),
-             len(rekap["missing"]))
+    log.info("Rekap %s: %d unit diolah, %d gagal, %d tidak mengirim data.", rekap["year"],
+             len(ikms), len(failed), len(rekap["missing"]))

@@ -18,10 +18,10 @@ with step(snakemake.log[0]) as log:
     ikm = read_json(inp.ikm)
     responses = read_table(inp.responses, dtype={"layanan": "string"})
     written = save_all(ikm, responses, out.figdir)
-    log.info("%d figures in %s", len(written), out.figdir)
+    log.info("%d gambar ditulis di %s.", len(written), out.figdir)
     unit = validate_yaml(inp.unit_yaml[0], "unit") if inp.unit_yaml else {}
     tren = build([read_json(p) for p in inp.ikms], unit.get("history", []),
                  int(snakemake.wildcards.year))
     write_json(tren, out.tren)
     save(fig_tren(tren), out.tren_png)
-    log.info("%d year(s) in the trend", len(tren["rows"]))
+    log.info("Grafik tren memuat %d tahun.", len(tren["rows"]))

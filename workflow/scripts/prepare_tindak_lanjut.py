@@ -13,4 +13,5 @@ with step(snakemake.log[0]) as log:
     for w in tl["warnings"]:
         log.warning("%s: %s", inp.rtl, w)
     write_json(tl, snakemake.output.tl)
-    log.info("realisasi %s%% (%d/%d)", tl["pct"], tl["n_done"], tl["n_planned"])
+    log.info("Realisasi tindak lanjut %s%% (%d dari %d rencana).", tl["pct"], tl["n_done"],
+             tl["n_planned"])

@@ -10,7 +10,7 @@ from skm.io import read_json
 from skm.laporan import cover_metadata
 from skm.provenance import document_epoch
 from skm.render import render_qmd
-from skm.shim import step
+from skm.shim import render_timings, step
 
 snakemake = globals()["snakemake"]
 
@@ -34,7 +34,6 @@ with step(snakemake.log[0]) as log:
         metadata=cover_metadata(settings, snakemake.params.title),
     )
     if timings.get("missing_glyphs"):
-        log.warning("characters the fonts lack, shown as a square in the PDF: %s",
-                    timings["missing_glyphs"])
-    log.info("rendered in %s", {k: round(v, 2) for k, v in timings.items()
-                                 if isinstance(v, float)})
+        log.warning("Karakter yang tidak ada di font, tampil sebagai kotak di PDF: %s. Ganti "
+                    "karakter itu di data atau YAML.", timings["missing_glyphs"])
+    log.info("%s", render_timings(timings))

@@ -6,7 +6,7 @@ from pathlib import Path
 from skm.io import read_json
 from skm.rekap import write_xlsx
 from skm.render import render_qmd
-from skm.shim import step
+from skm.shim import render_timings, step
 
 snakemake = globals()["snakemake"]
 
@@ -27,5 +27,4 @@ with step(snakemake.log[0]) as log:
         metadata={"title": "Rekapitulasi Indeks Kepuasan Masyarakat", "cover": cover},
     )
     write_xlsx(rekap, out.xlsx, when)
-    log.info("rendered in %s", {k: round(v, 2) for k, v in timings.items()
-                                 if isinstance(v, float)})
+    log.info("%s", render_timings(timings))

@@ -1,12 +1,12 @@
-"""Snakemake shim: responses.csv + quality.json -> ikm.json, settings.json (score_responses).
+"""Snakemake shim: responses.csv + quality.json + settings.json -> ikm.json (score_responses).
 
-A unit whose exports could not be read (quality.json `error`) stops here with that message.
+It reads only its declared inputs: the unit-year's effective settings come from settings.json
+(written by validate_responses), never from data/raw/ or config.yaml directly.
 """
 
 from skm.errors import SkmInputError
 from skm.io import read_json, write_json
 from skm.scoring import score
-from skm.settings import load_unit_year
 from skm.shim import step
 from skm.tables import read_table
 
@@ -16,13 +16,13 @@ with step(snakemake.log[0]) as log:
     quality = read_json(snakemake.input.quality)
     if "error" in quality:
         raise SkmInputError(quality["error"])
-    settings = load_unit_year(snakemake.params.raw_dir, snakemake.wildcards.unit,
-                              int(snakemake.wildcards.year), snakemake.params.config)
+    settings = read_json(snakemake.input.settings)
     text = {c: "string" for c in ("id", "file", "timestamp", "layanan", "jenis_kelamin", "usia",
                                   "pendidikan", "pekerjaan", "saran")}
     responses = read_table(snakemake.input.responses, dtype=text)
     result = score(responses, quality, settings)
     write_json(result, snakemake.output.ikm)
-    write_json(settings, snakemake.output.settings)
-    log.info("IKM %s (%s), n=%d", result["display"]["ikm_konversi"], result["mutu"],
+    log.info("%s/%s: IKM %s (mutu %s) dari %d responden.", snakemake.wildcards.unit,
+             snakemake.wildcards.year, result["display"]["ikm_konversi"].replace(".", ","),
+             result["mutu"],
              result["n_valid"])

@@ -1,25 +1,30 @@
-"""Snakemake shim: exports -> responses.csv, rejected.csv, quality.json (validate_responses).
+"""Snakemake shim: exports -> responses.csv, rejected.csv, quality.json, settings.json
+(validate_responses).
 
-This rule is a checkpoint: a unit whose exports cannot be read still gets its three files, with
-the reason in quality.json's `error`, so the provincial recap can list it; the unit's own run
-then stops at score_responses with that message (and fails again on every rerun).
+settings.json is the unit-year's effective settings: unit.yaml, survei.yaml and the config.yaml
+keys the unit uses (params.unit_config). This rule is a checkpoint: a unit whose exports cannot
+be read still gets its files, with the reason in quality.json's `error`, so the provincial
+recap can list it; `rule all` then asks for the unit's failure report, which prints the reason
+once (the message goes to this job's log, not to the screen, so it is not printed twice).
 """
 
 import pandas as pd
 from skm.domain import UNSUR_CODES
 from skm.errors import SkmInputError
 from skm.ingest import IngestResult, ingest, write_outputs
-from skm.settings import load_config, load_unit_year
-from skm.shim import step
+from skm.io import write_json
+from skm.settings import load_unit_year
+from skm.shim import FILE_ONLY, step
 
 snakemake = globals()["snakemake"]
 out = snakemake.output
 unit, year = snakemake.wildcards.unit, int(snakemake.wildcards.year)
 
 with step(snakemake.log[0]) as log:
+    settings = {}
     try:
-        config = getattr(snakemake.params, "config", None) or load_config(snakemake.input.config)
-        settings = load_unit_year(snakemake.params.raw_dir, unit, year, config)
+        settings = load_unit_year(snakemake.params.raw_dir, unit, year,
+                                  dict(snakemake.params.unit_config))
         result = ingest(list(snakemake.input.exports), settings)
         empty = [c for c in UNSUR_CODES if result.responses[c].notna().sum() == 0]
         if empty:
@@ -28,12 +33,14 @@ with step(snakemake.log[0]) as log:
                 f"({result.quality['n_rejected']} dari {result.quality['n_raw']} baris ditolak; "
                 "lihat rejected.csv), sehingga IKM tidak dapat dihitung")
     except SkmInputError as exc:
-        log.error("%s/%s tidak dapat diolah: %s", unit, year, exc)
+        log.error("%s/%s tidak dapat diolah: %s", unit, year, exc, extra=FILE_ONLY)
+        log.warning("%s/%s tidak dapat diolah; alasannya dicetak di bawah.", unit, year)
         result = IngestResult(pd.DataFrame(), pd.DataFrame(),
                               {"error": str(exc), "n_raw": 0, "n_valid": 0, "n_rejected": 0})
     write_outputs(result, out.responses, out.rejected, out.quality)
+    write_json(settings, out.settings)
     q = result.quality
     if "error" not in q:
-        log.info("%s/%s: %d baris diterima, %d diolah, %d ditolak (%d masalah) dari %d file",
-                 unit, year, q["n_raw"], q["n_valid"], q["n_rejected"], len(result.rejected),
-                 len(q["files"]))
+        log.info("%s/%s: %d baris dibaca dari %d berkas, %d diolah, %d ditolak (%d masalah "
+                 "dicatat di rejected.csv).", unit, year, q["n_raw"], len(q["files"]),
+                 q["n_valid"], q["n_rejected"], len(result.rejected))

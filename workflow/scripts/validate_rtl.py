@@ -12,4 +12,4 @@ with step(snakemake.log[0]) as log:
     for w in warnings:
         log.warning("%s: %s", snakemake.input.rtl, w)
     write_json({"rtl": rtl, "warnings": warnings}, snakemake.output.rtl)
-    log.info("%d plan item(s)", len(rtl["rencana"]))
+    log.info("Rencana tindak lanjut: %d butir.", len(rtl["rencana"]))

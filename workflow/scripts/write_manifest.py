@@ -11,11 +11,12 @@ with step(snakemake.log[0]) as log:
     manifest = build_manifest(
         snakemake.wildcards.unit,
         int(snakemake.wildcards.year),
-        inputs=[*inp.raw, inp.config],
+        inputs=list(inp.raw),
         documents=list(inp.documents),
         settings=read_json(inp.settings),
         processed_dir=snakemake.params.processed_dir,
     )
     write_json(manifest, snakemake.output.manifest)
-    log.info("%d masukan, %d data olahan, %d dokumen; commit %s", len(manifest["inputs"]),
-             len(manifest["processed"]), len(manifest["documents"]), manifest["code"]["commit"])
+    log.info("Manifest mencatat %d masukan, %d data olahan dan %d dokumen (commit %s).",
+             len(manifest["inputs"]), len(manifest["processed"]), len(manifest["documents"]),
+             manifest["code"]["commit"])

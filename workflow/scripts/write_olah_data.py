@@ -17,4 +17,4 @@ with step(snakemake.log[0]) as log:
                             usecols=["id", *UNSUR_CODES])
     when = dt.datetime.fromtimestamp(document_epoch(settings), dt.UTC)
     write_olah_data(read_json(snakemake.input.ikm), responses, snakemake.output.xlsx, when)
-    log.info("wrote %d rows", len(responses))
+    log.info("Lembar olah data ditulis: %d responden.", len(responses))

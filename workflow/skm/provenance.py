@@ -13,6 +13,16 @@ PACKAGES = ("snakemake", "pandas", "pandera", "matplotlib", "nbclient", "nbconve
 
 RUN_COMMAND = "snakemake --cores 1"
 
+# The config.yaml keys that a unit-year's processing reads; they enter its settings.json (the
+# effective settings that provenance, Lampiran 7 and the manifest record). The other keys
+# (instansi, expected_units, units, years) concern only the recap or which units run.
+UNIT_CONFIG_KEYS = ("columns", "date_order", "demografi")
+
+
+def unit_config(config: dict) -> dict:
+    """The part of a (validated) config.yaml that a unit-year uses."""
+    return {k: config[k] for k in UNIT_CONFIG_KEYS if config.get(k) is not None}
+
 
 def sha256(path: str | Path) -> str:
     """Hex sha256 of a file."""
