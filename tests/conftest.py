@@ -18,6 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BAD_UNIT_NAME = "Unit Baru Ölah"  # a space and a non-ASCII letter: fails that unit only
 
 
 class HtmlText(html.parser.HTMLParser):
@@ -86,10 +87,12 @@ class Run:
 def pipeline(tmp_path_factory) -> Run:
     """The workflow run on the shipped sample, the `uji` test unit and the broken unit `rusak`
     as a user runs it (the default profile's `keep-going` lets the other units finish);
-    `hilang` is expected but sends nothing."""
+    `hilang` is expected but sends nothing; the folder BAD_UNIT_NAME (a copy of `uji`) has a
+    name no unit may have, so it is listed, not processed."""
     root = copy_project(tmp_path_factory.mktemp("pipeline"),
                         units={"uji": FIXTURES / "units" / "uji",
-                               "rusak": FIXTURES / "units" / "rusak"})
+                               "rusak": FIXTURES / "units" / "rusak",
+                               BAD_UNIT_NAME: FIXTURES / "units" / "uji"})
     cfg = root / "config.yaml"
     cfg.write_text(cfg.read_text(encoding="utf-8").replace(
         "expected_units: []", "expected_units: [uji, rusak, hilang]"), encoding="utf-8")

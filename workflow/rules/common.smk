@@ -2,6 +2,8 @@
 import json
 from pathlib import Path
 
+import yaml
+
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
@@ -76,6 +78,18 @@ def unit_inputs(wildcards):
         "unit_yaml": optional(f"{RAW}/{wildcards.unit}/unit.yaml"),
         "survei_yaml": optional(f"{RAW}/{wildcards.unit}/{wildcards.year}/survei.yaml"),
     }
+
+
+def logo_of(wildcards):
+    """The logo file unit.yaml names, when it exists: the documents' covers read it, so the
+    render rules declare it (a changed logo reruns them)."""
+    unit_yaml = Path(RAW, wildcards.unit, "unit.yaml")
+    try:
+        logo = (yaml.safe_load(unit_yaml.read_text(encoding="utf-8")) or {}).get("logo")
+    except (OSError, yaml.YAMLError, AttributeError, UnicodeDecodeError):
+        return []
+    path = Path(RAW, wildcards.unit, logo) if isinstance(logo, str) and logo else None
+    return [str(path)] if path is not None and path.is_file() else []
 
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
@@ -235,9 +249,17 @@ def failed_year(unit, year):
     return None
 
 
+def _failed_or_stop(wildcards):
+    failed = failed_year(wildcards.unit, int(wildcards.year))
+    if failed is None:
+        raise WorkflowError(f"{wildcards.unit}/{wildcards.year} dapat diolah; tidak ada laporan "
+                            "kegagalan untuk dibuat.")
+    return failed
+
+
 def failure_reason(wildcards):
     """Why a unit-year's documents are not made (its own error, or a needed year's)."""
-    year, error = failed_year(wildcards.unit, int(wildcards.year))
+    year, error = _failed_or_stop(wildcards)
     if year == int(wildcards.year):
         return error
     return (f"dokumen {wildcards.unit}/{wildcards.year} tidak dibuat karena data tahun {year} "
@@ -246,7 +268,7 @@ def failure_reason(wildcards):
 
 def failure_inputs(wildcards):
     """quality.json of the year that failed."""
-    year, _ = failed_year(wildcards.unit, int(wildcards.year))
+    year, _ = _failed_or_stop(wildcards)
     return {"quality": f"{PROCESSED}/{wildcards.unit}/{year}/quality.json"}
 
 

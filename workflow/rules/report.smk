@@ -34,6 +34,7 @@ rule render_laporan:
     input:
         unpack(laporan_inputs),
         notebook="notebooks/laporan-skm.qmd",
+        logo=logo_of,
         ikm=f"{PROCESSED}/{{unit}}/{{year}}/ikm.json",
         quality=f"{PROCESSED}/{{unit}}/{{year}}/quality.json",
         settings=f"{PROCESSED}/{{unit}}/{{year}}/settings.json",

@@ -42,6 +42,7 @@ rule prepare_tindak_lanjut:
 rule render_tindak_lanjut:
     input:
         notebook="notebooks/laporan-tindak-lanjut.qmd",
+        logo=logo_of,
         tl=f"{PROCESSED}/{{unit}}/{{year}}/tindak_lanjut.json",
         ikm=f"{PROCESSED}/{{unit}}/{{year}}/ikm.json",
         settings=f"{PROCESSED}/{{unit}}/{{year}}/settings.json",

@@ -1,7 +1,7 @@
 """Snakemake shim: render a notebook to PDF, DOCX and HTML (rules render_laporan, render_tindak_lanjut).
 
-Every named input except the notebook becomes the notebook parameter `<name>_path`
-(an empty string when an optional input is absent).
+Every named input except the notebook and the logo (the cover reads it through the settings)
+becomes the notebook parameter `<name>_path` (an empty string when an optional input is absent).
 """
 
 from pathlib import Path
@@ -25,7 +25,7 @@ def as_path(value) -> str:
 with step(snakemake.log[0]) as log:
     inp = snakemake.input
     settings = read_json(inp.settings)
-    params = {f"{k}_path": as_path(v) for k, v in inp.items() if k != "notebook"}
+    params = {f"{k}_path": as_path(v) for k, v in inp.items() if k not in ("notebook", "logo")}
     timings = render_qmd(
         Path(inp.notebook),
         {fmt: Path(snakemake.output[fmt]) for fmt in ("pdf", "docx", "html")},

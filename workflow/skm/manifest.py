@@ -18,7 +18,9 @@ by hash when the software and fonts are those of the manifest, else by text and 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import html.parser
 import os
 import re
@@ -29,7 +31,7 @@ import tempfile
 import time
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
@@ -52,6 +54,7 @@ SECTION_LABEL = {"inputs": "masukan", "processed": "data olahan", "documents": "
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 
 _VERSION_RE = re.compile(r"^v([1-9][0-9]*)$")
+_TMP_RE = re.compile(r"^\.v[0-9]+\..*\.tmp$")
 _YEAR_RE = re.compile(r"^[0-9]{4}$")
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -186,10 +189,12 @@ def build_manifest(unit: str, year: int, *, inputs: Iterable[str], documents: It
                    root: str | Path = ".") -> dict:
     """The manifest of one unit-year; paths relative to `root` (the project folder)."""
     epoch = document_epoch(settings)
+    settings_path = Path(processed_dir, unit, str(year), "settings.json")
     return {
         "format": FORMAT,
         "unit": unit,
         "year": int(year),
+        "settings": settings_entry(settings_path, settings, root),
         "source_date_epoch": epoch,
         "document_date": dt.datetime.fromtimestamp(epoch, dt.UTC).date().isoformat(),
         "inputs": hash_entries(inputs, root),
@@ -199,6 +204,23 @@ def build_manifest(unit: str, year: int, *, inputs: Iterable[str], documents: It
         "environment": environment(),
         "command": RUN_COMMAND,
     }
+
+
+def settings_entry(path: str | Path, settings: dict, root: str | Path = ".") -> dict:
+    """The manifest's ``settings``: the unit-year's effective settings (settings.json: unit.yaml,
+    survei.yaml and only the config.yaml keys the unit uses) with their path and hash. The
+    manifest records these, never config.yaml's hash: the recap's keys (instansi,
+    expected_units, units) change no document of a unit."""
+    full = Path(root, path)
+    entry = {"path": Path(path).as_posix(), "values": settings}
+    if full.is_file():
+        entry.update(sha256=sha256(full), bytes=full.stat().st_size)
+    return entry
+
+
+def settings_diff(old: dict, new: dict) -> list[str]:
+    """The top-level keys whose values differ between two effective settings."""
+    return sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
 
 
 # --------------------------------------------------------------------------- comparing
@@ -288,8 +310,9 @@ def _rel(root: Path, path: str | Path) -> str:
 
 
 def current_inputs(root: Path, unit: str, year: int) -> list[str]:
-    """The unit-year's raw inputs and config.yaml as they are now, relative to `root`."""
-    return sorted(_rel(root, p) for p in [*raw_inputs(root / RAW, unit, year), root / CONFIG])
+    """The unit-year's raw inputs as they are now, relative to `root` (config.yaml is not one:
+    the part of it a unit uses is in its settings.json, a processed file)."""
+    return sorted(_rel(root, p) for p in raw_inputs(root / RAW, unit, year))
 
 
 def load_manifest(path: Path) -> dict:
@@ -318,20 +341,76 @@ def _version_dir(root: Path, unit: str, year: int, version: str | None) -> tuple
 
 
 def archive_problems(folder: Path, manifest: dict) -> list[tuple[str, str]]:
-    """[(file, reason)] where an archived version's files differ from its manifest."""
-    problems = []
+    """[(file, reason)] where an archived version's files differ from its manifest.
+
+    Every document the pipeline part of the manifest lists (``documents``) and every signed
+    file (``ttd``) must be in the folder with that hash, whatever the archive's own file list
+    (``arsip.berkas``, which an edit of the manifest could adjust) says; and every file of
+    that list must match it."""
+    problems: dict[str, str] = {}
+    required = {Path(e["path"]).name: e["sha256"] for e in manifest.get("documents", [])}
+    required.update({e["path"]: e["sha256"] for e in manifest.get("ttd", [])})
+    for name, digest in sorted(required.items()):
+        path = folder / name
+        if not path.is_file():
+            problems[path.as_posix()] = "berkas arsip hilang (tercantum di manifest)"
+        elif sha256(path) != digest:
+            problems[path.as_posix()] = ("berkas arsip berubah (sha256 beda dari hash dokumen "
+                                         "di manifest)")
     listed = {e["path"]: e["sha256"] for e in manifest.get("arsip", {}).get("berkas", [])}
     for name, digest in sorted(listed.items()):
         path = folder / name
+        if path.as_posix() in problems:
+            continue
         if not path.is_file():
-            problems.append((path.as_posix(), "berkas arsip hilang"))
+            problems[path.as_posix()] = "berkas arsip hilang"
         elif sha256(path) != digest:
-            problems.append((path.as_posix(), "berkas arsip berubah (sha256 beda dari manifest)"))
+            problems[path.as_posix()] = "berkas arsip berubah (sha256 beda dari manifest)"
+    out = sorted(problems.items())
+    listed.update(required)
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         name = path.relative_to(folder).as_posix()
         if name != MANIFEST_NAME and name not in listed:
-            problems.append((path.as_posix(), "berkas arsip tidak tercantum di manifest"))
-    return problems
+            out.append((path.as_posix(), "berkas arsip tidak tercantum di manifest"))
+    return out
+
+
+def stale_temporary(root: str | Path, unit: str, year: int) -> list[Path]:
+    """Hidden ``arsip/.v<N>.XXXX.tmp`` folders: what a publish killed before its final rename
+    leaves behind (read-only copies that are no version)."""
+    arsip = archive_dir(root, unit, year)
+    if not arsip.is_dir():
+        return []
+    return sorted(p for p in arsip.iterdir() if p.is_dir() and _TMP_RE.match(p.name))
+
+
+def clean_command(paths: Iterable[Path], root: Path) -> str:
+    """The shell command that removes stale temporary archive folders."""
+    shown = " ".join(f"'{_rel(root, p)}'" for p in paths)
+    return f"chmod -R u+w {shown} && rm -r {shown}"
+
+
+@contextlib.contextmanager
+def _publish_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the unit-year's reports folder for one publish (flock on the folder
+    itself: no lock file is left behind). Another publish of the same unit-year waits."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _remove_stale_temporary(root: Path, unit: str, year: int) -> list[str]:
+    """Delete stale temporary archive folders (call under the publish lock: no publish is then
+    writing one); their paths, relative to `root`."""
+    removed = []
+    for tmp in stale_temporary(root, unit, year):
+        _unlock_tree(tmp)
+        shutil.rmtree(tmp)
+        removed.append(_rel(root, tmp))
+    return removed
 
 
 def stale_files(root: Path, manifest: dict) -> list[tuple[str, str]]:
@@ -424,9 +503,27 @@ def publish(root: str | Path, unit: str, year: int, ttd: str | Path | None = Non
     workflow has to be rerun first). If the input, processed and document hashes equal those
     of the latest version nothing is written. With `ttd`: a new version holds the latest
     version's files (checked intact) plus the signed PDF, unless that very file is there.
+
+    One publish of a unit-year at a time (a lock on its reports folder); under that lock the
+    temporary folders a killed publish left in ``arsip/`` are removed first.
     """
     root = _root(root)
     year = int(year)
+    folder = reports_dir(root, unit, year)
+    if not folder.is_dir():
+        return _publish(root, unit, year, ttd, now)
+    with _publish_lock(folder):
+        removed = _remove_stale_temporary(root, unit, year)
+        result = _publish(root, unit, year, ttd, now)
+    if removed:
+        result.message = ("Folder sementara sisa penerbitan yang terhenti dihapus: "
+                          f"{', '.join(removed)}.\n" + result.message)
+    return result
+
+
+def _publish(root: Path, unit: str, year: int, ttd: str | Path | None,
+             now: str | None) -> PublishResult:
+    """:func:`publish` without the lock."""
     arsip = archive_dir(root, unit, year)
     found = archived_versions(root, unit, year)
     latest = found[-1] if found else None
@@ -692,10 +789,33 @@ def _check_archive(root: Path, vdir: Path, manifest: dict, result: VerifyResult)
     if writable:
         result.notes.append(f"{len(writable)} berkas/folder arsip dapat ditulis (izin bukan "
                             "0444/0555, mis. setelah git clone); isinya tetap diperiksa lewat hash")
+    stale = stale_temporary(root, result.unit, result.year)
+    if stale:
+        result.notes.append(
+            f"{len(stale)} folder sementara sisa penerbitan yang terhenti (bukan versi arsip): "
+            f"{', '.join(_rel(root, p) for p in stale)}; skm publish {result.unit} "
+            f"{result.year} menghapusnya, atau hapus sendiri: {clean_command(stale, root)}")
+
+
+def _check_processed_on_disk(root: Path, manifest: dict, result: VerifyResult) -> None:
+    """The project's processed files against the manifest (changed, missing or new on disk)."""
+    listed = _by_path(manifest["processed"])
+    on_disk = {_rel(root, p) for p in processed_files(root / PROCESSED, result.unit, result.year)}
+    for path in sorted(listed.keys() | on_disk):
+        if path not in on_disk:
+            why = "data olahan di folder proyek hilang"
+        elif path not in listed:
+            why = "data olahan baru di folder proyek, tidak ada di manifest"
+        elif sha256(root / path) != listed[path]:
+            why = "data olahan di folder proyek berubah sejak manifest dibuat"
+        else:
+            continue
+        result.findings.append(Finding(path, why + " (jalankan ulang: snakemake --cores 1)"))
 
 
 def _check_inputs(root: Path, manifest: dict, result: VerifyResult) -> None:
-    """Raw inputs and config.yaml on disk against the manifest; note changed code."""
+    """Raw inputs on disk (and config.yaml, when an older manifest lists it) against the
+    manifest; note changed code."""
     want = _by_path(manifest["inputs"])
     for path, digest in sorted(want.items()):
         if not (root / path).is_file():
@@ -751,6 +871,10 @@ def _compare_processed(tmp: Path, manifest: dict, result: VerifyResult) -> None:
         elif result.level == LEVEL_TEXT and path.lower().endswith(".png"):
             result.notes.append(f"{path}: gambar berbeda (perangkat lunak berbeda; angkanya "
                                 "diperiksa lewat data olahan)")
+        elif path.endswith("/settings.json") and "values" in manifest.get("settings", {}):
+            keys = settings_diff(manifest["settings"]["values"], read_json(tmp / path))
+            result.findings.append(Finding(path, "pengaturan efektif unit berbeda dari manifest"
+                                                 f" (kunci: {', '.join(keys) or '-'})"))
         else:
             result.findings.append(Finding(path, "data olahan berbeda (sha256)"))
 
@@ -768,6 +892,10 @@ def _compare_documents(root: Path, tmp: Path, vdir: Path, manifest: dict,
             if sha256(fresh) != entry["sha256"]:
                 result.findings.append(Finding(shown, "dokumen hasil ulang berbeda (sha256)"
                                                + _text_hint(archived, fresh)))
+            elif archived.is_file() and sha256(archived) != sha256(fresh):
+                result.findings.append(Finding(shown, "berkas arsip berbeda dari hasil jalankan "
+                                                      "ulang (sha256)"
+                                               + _text_hint(archived, fresh)))
         elif archived.is_file():
             why = compare_text(archived, fresh)
             if why:
@@ -779,10 +907,12 @@ def verify(root: str | Path, unit: str, year: int, version: str | None = None,
            progress: Callable[[str], None] = lambda _msg: None) -> VerifyResult:
     """Rerun the unit-year from the raw data and compare with an archived version.
 
-    Checks, in order: the archived files against their manifest; the raw inputs on disk
-    against the manifest's input hashes; then the rerun's processed data (exactly) and
-    documents (by hash when software versions and fonts equal the manifest's, else by text
-    and numbers) against the manifest and the archived documents.
+    Checks, in order: the archived files against their manifest (every listed document and
+    signed file present, with the hash the manifest gives); the raw inputs and the processed
+    files on disk against the manifest's hashes; then the rerun's processed data (exactly,
+    the effective settings by key) and documents (by hash when software versions and fonts
+    equal the manifest's, else by text and numbers) against the manifest and against the
+    archived documents themselves.
     """
     t0 = time.perf_counter()
     root = _root(root)
@@ -791,6 +921,7 @@ def verify(root: str | Path, unit: str, year: int, version: str | None = None,
     result = VerifyResult(unit, int(year), version)
     _check_archive(root, vdir, manifest, result)
     _check_inputs(root, manifest, result)
+    _check_processed_on_disk(root, manifest, result)
 
     cores = cores or default_cores()
     tmp = Path(tempfile.mkdtemp(prefix="skm-verify-"))

@@ -44,7 +44,7 @@ def suggest_name(name: str) -> str:
 
 
 def rename_hint(name: str) -> str | None:
-    """The full message for an unusable folder `name` under ``raw_dir`` (None when usable)."""
+    """The full message for an unusable unit folder `name` (None when the name is usable)."""
     why = name_problem(name)
     if why is None:
         return None

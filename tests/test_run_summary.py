@@ -1,0 +1,224 @@
+"""The end of a run and what each rule reads (issue 12: run summary, per-rule config;
+issue 13 item 8: unit folder names).
+
+Most tests read the session's `pipeline` run (sample, `uji`, the broken `rusak` and a folder
+with an unusable name). Dry runs on a copy show which jobs an edit of config.yaml plans; one
+`skm verify` (a rerun of the small `uji` unit) shows that editing the recap's keys leaves a
+published unit-year "cocok". Run: ``pytest tests/test_run_summary.py -q``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import BAD_UNIT_NAME
+from skm import manifest as mf
+from skm.cli import main as skm_main
+from skm.summary import UnitYearStatus, format_summary, unit_year_status
+from skm.units import name_problem, rename_hint, suggest_name
+
+RUSAK_ERROR_LINE = "file data/raw/rusak/2024/Form Responses 1.csv: kolom wajib tidak ditemukan:"
+
+
+def summary_of(output: str) -> str:
+    """The summary block at the end of a run's output."""
+    assert "Ringkasan run SKM:" in output, output[-3000:]
+    return output[output.rindex("Ringkasan run SKM:"):]
+
+
+def clone(src: Path, dest: Path) -> Path:
+    """A copy of a finished project, modification times kept (so nothing looks outdated)."""
+    shutil.copytree(src, dest, symlinks=True)
+    return dest
+
+
+def planned_jobs(root: Path) -> dict[str, int]:
+    """Rule -> job count of a dry run in `root`."""
+    env = dict(os.environ, PYTHONPATH=str(root / "workflow"))
+    proc = subprocess.run([sys.executable, "-m", "snakemake", "--dry-run", "--cores", "1"],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=600,
+                          check=False)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-3000:]
+    if "Nothing to be done" in out:
+        return {}
+    table = out[out.index("Job stats:"):]
+    jobs = {}
+    for line in table.splitlines()[3:]:
+        parts = line.split()
+        if not parts or parts[0] == "total":
+            break
+        jobs[parts[0]] = int(parts[1])
+    return jobs
+
+
+def edit_config(root: Path, old: str, new: str) -> None:
+    cfg = root / "config.yaml"
+    text = cfg.read_text(encoding="utf-8")
+    assert old in text, old
+    cfg.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- the summary
+
+
+def test_run_ends_with_a_summary_of_every_unit_year(pipeline):
+    summary = summary_of(pipeline.output)
+    for unit, year, n in (("biro-umum", 2022, 8), ("biro-umum", 2023, 5), ("uji", 2024, 5)):
+        assert f"  {unit}/{year}: selesai, {n} berkas ditulis:" in summary
+        for ext in ("pdf", "docx", "html", "xlsx"):
+            path = f"reports/{unit}/{year}/laporan-skm-{unit}-{year}.{ext}"
+            assert f"      {path}\n" in summary and (pipeline.root / path).is_file()
+    assert "      reports/biro-umum/2022/laporan-tindak-lanjut-biro-umum-2022.pdf" in summary
+    assert f"  rusak/2024: GAGAL. {RUSAK_ERROR_LINE} (pesan lengkap: " \
+           "logs/rusak/2024/validate_responses.log)" in summary
+    assert "  Rekap 2024: selesai, 4 berkas ditulis:" in summary
+    assert re.search(r"Selesai 3 dari 4 unit-tahun; 1 gagal; 1 folder unit tidak diolah", summary)
+
+
+def test_a_unit_error_is_printed_once_without_a_traceback(pipeline):
+    out = pipeline.output
+    assert pipeline.returncode != 0  # the run still ends with an error
+    assert out.count("Judul kolom yang ada di file: 'Timestamp', 'Nama Lengkap'.") == 1
+    assert out.count(RUSAK_ERROR_LINE) == 2  # the full message once, its first line in the summary
+    for noise in ("CalledProcessError", "RuleException", "Traceback", "Error in rule"):
+        assert noise not in out, noise
+    full = (pipeline.root / "logs/rusak/2024/validate_responses.log").read_text(encoding="utf-8")
+    assert "'Nama Lengkap'" in full  # the job's log keeps the whole message
+
+
+def test_log_lines_read_as_sentences(pipeline):
+    lines = [line for line in pipeline.output.splitlines()
+             if line.startswith(("INFO ", "WARNING ", "ERROR "))]
+    for log in (pipeline.root / "logs").rglob("*.log"):
+        lines += log.read_text(encoding="utf-8").splitlines()
+    assert lines
+    dicts = [line for line in lines if re.search(r"\{'|\{\"", line)]
+    assert not dicts, dicts[:5]
+    render = (pipeline.root / "logs/uji/2024/render_laporan.log").read_text(encoding="utf-8")
+    assert re.search(r"INFO Dokumen dibuat dalam \d+,\d detik \(mulai kernel \d+,\d;", render)
+
+
+def test_summary_of_a_failed_job_names_its_log(tmp_path):
+    """A unit-year whose render job failed: the first ERROR line of its newest log."""
+    logs = tmp_path / "logs" / "u" / "2024"
+    logs.mkdir(parents=True)
+    (logs / "render_laporan.log").write_text(
+        "INFO mulai\nERROR file data/raw/u/unit.yaml: logo tidak ditemukan\n  baris dua\n",
+        encoding="utf-8")
+    status = unit_year_status("u", 2024, [str(tmp_path / "reports/u/2024/a.pdf")],
+                              processed_dir=tmp_path / "data/processed", logs_dir=tmp_path / "logs")
+    assert status.error == "file data/raw/u/unit.yaml: logo tidak ditemukan"
+    assert status.detail.endswith("logs/u/2024/render_laporan.log")
+    text = format_summary([status, UnitYearStatus("v", 2024, ["reports/v/2024/b.pdf"])], {}, {})
+    assert "  u/2024: GAGAL. file data/raw/u/unit.yaml: logo tidak ditemukan (pesan lengkap:" in text
+    assert "  v/2024: selesai, 1 berkas ditulis:\n      reports/v/2024/b.pdf" in text
+    assert text.endswith("Selesai 1 dari 2 unit-tahun; 1 gagal. Perbaiki yang GAGAL di atas, "
+                         "lalu jalankan lagi snakemake.")
+
+
+def test_a_rerun_prints_the_failure_again_and_fails(pipeline):
+    """Nothing else to do, but the broken unit is reported again (its report is not kept)."""
+    assert not list((pipeline.root / "logs").rglob("gagal.txt"))
+    assert not (pipeline.root / "logs/_nama_folder_tidak_sah.txt").exists()
+    jobs = planned_jobs(pipeline.root)
+    assert jobs == {"report_unit_failure": 1, "report_bad_unit_names": 1, "all": 1}
+
+
+# --------------------------------------------------------------------------- unit folder names
+
+
+@pytest.mark.parametrize("name", ["unit baru", "Bína Marga", "dinas\u00a0kesehatan", "-awal",
+                                  ".tersembunyi", "rekap", "=SUM(A1)", "unit/lain"])
+def test_unusable_unit_names_get_a_usable_suggestion(name):
+    assert name_problem(name)
+    suggestion = suggest_name(name)
+    assert name_problem(suggestion) is None, suggestion
+    assert f"'{suggestion}'" in rename_hint(name)
+
+
+@pytest.mark.parametrize("name", ["biro-umum", "UPT_Samsat.2", "uji", "rekap-2", "9a"])
+def test_usable_unit_names(name):
+    assert name_problem(name) is None and rename_hint(name) is None
+
+
+def test_a_badly_named_unit_fails_alone(pipeline):
+    assert (pipeline.root / "data/raw" / BAD_UNIT_NAME / "2024").is_dir()
+    for unit in ("biro-umum", "uji"):
+        assert any(pipeline.reports(unit, 2024 if unit == "uji" else 2023).glob("*.pdf"))
+    hint = rename_hint(BAD_UNIT_NAME)
+    assert "'unit-baru-olah'" in hint and "spasi" in hint and "'Ö'" in hint
+    summary = summary_of(pipeline.output)
+    assert f"  {BAD_UNIT_NAME}: GAGAL. {hint}" in summary
+    rekap = json.loads((pipeline.root / "data/processed/_rekap/2024/rekap.json")
+                       .read_text(encoding="utf-8"))
+    failed = {f["unit"]: f["reason"] for f in rekap["failed"]}
+    assert failed[BAD_UNIT_NAME] == hint and "rusak" in failed
+    assert BAD_UNIT_NAME not in rekap["missing"]
+    html = (pipeline.root / "reports/rekap/2024/rekap-ikm-2024.html").read_text(encoding="utf-8")
+    assert "unit-baru-olah" in html
+    assert not [p for p in (pipeline.root / "reports").rglob("*") if BAD_UNIT_NAME in str(p)]
+
+
+# --------------------------------------------------------------------------- rules read only what they declare
+
+
+def test_provenance_and_manifest_record_the_effective_settings(pipeline):
+    processed = pipeline.processed("uji", 2024)
+    settings = json.loads((processed / "settings.json").read_text(encoding="utf-8"))
+    assert {"columns", "demografi"} <= settings.keys()
+    assert not {"instansi", "expected_units", "units", "years"} & settings.keys()
+    prov = json.loads((processed / "provenance.json").read_text(encoding="utf-8"))
+    paths = [e["path"] for e in prov["inputs"]]
+    assert "data/processed/uji/2024/settings.json" in paths and "config.yaml" not in paths
+    manifest = json.loads((pipeline.reports("uji", 2024) / "manifest.json")
+                          .read_text(encoding="utf-8"))
+    assert "config.yaml" not in [e["path"] for e in manifest["inputs"]]
+    assert manifest["settings"]["values"] == settings
+    assert manifest["settings"]["sha256"] == mf.sha256(processed / "settings.json")
+    html = (pipeline.reports("uji", 2024) / "laporan-skm-uji-2024.html").read_text(encoding="utf-8")
+    lampiran = html[html.index("Lampiran 7"):]
+    assert "settings.json" in lampiran and "config.yaml" not in lampiran
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ('instansi: ""', 'instansi: "Pemerintah Provinsi Uji Coba"', {"render_rekap"}),
+    ("expected_units: [uji, rusak, hilang]", "expected_units: [uji, rusak]",
+     {"collect_rekap", "render_rekap"}),
+    ("units: []", "units: [biro-umum, uji, rusak]", {"collect_rekap", "render_rekap"}),
+])
+def test_editing_recap_keys_plans_only_recap_jobs(pipeline, tmp_path, old, new, expected):
+    root = clone(pipeline.root, tmp_path / "proyek")
+    before = planned_jobs(root)
+    edit_config(root, old, new)
+    after = planned_jobs(root)
+    added = {rule for rule, n in after.items() if n > before.get(rule, 0)} - {"all"}
+    assert added == expected, (before, after)
+
+
+def test_editing_a_unit_key_reruns_the_units(pipeline, tmp_path):
+    """The other side: a key the units use (a demographic alias) reruns their ingest."""
+    root = clone(pipeline.root, tmp_path / "proyek")
+    edit_config(root, "alias: [L, Laki, Laki laki, Pria]", "alias: [L, Laki, Laki laki, Pria, Cowok]")
+    assert planned_jobs(root).get("validate_responses", 0) >= 4
+
+
+def test_verify_after_editing_recap_keys_still_says_cocok(pipeline, tmp_path):
+    root = clone(pipeline.root, tmp_path / "proyek")
+    assert mf.publish(root, "uji", 2024).created
+    edit_config(root, 'instansi: ""', 'instansi: "Pemerintah Provinsi Uji Coba"')
+    edit_config(root, "expected_units: [uji, rusak, hilang]", "expected_units: [uji]")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = skm_main(["verify", "--root", str(root), "--cores", "2", "uji", "2024"])
+    assert code == 0, out.getvalue()[-3000:]
+    assert out.getvalue().rstrip().endswith("cocok")
