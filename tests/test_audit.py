@@ -165,8 +165,9 @@ def test_manifest_lists_every_input_artefact_and_document(runs):
     m = json.loads(text)
     assert text == json.dumps(m, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     inputs = {e["path"] for e in m["inputs"]}
-    assert {EXPORT, f"data/raw/{UNIT}/unit.yaml", f"data/raw/{UNIT}/{YEAR}/survei.yaml",
-            "config.yaml"} <= inputs
+    assert {EXPORT, f"data/raw/{UNIT}/unit.yaml", f"data/raw/{UNIT}/{YEAR}/survei.yaml"} <= inputs
+    assert "config.yaml" not in inputs  # the unit's part of it is in settings.json
+    assert m["settings"]["path"] == f"data/processed/{UNIT}/{YEAR}/settings.json"
     processed = {p.relative_to(root).as_posix()
                  for p in (root / f"data/processed/{UNIT}/{YEAR}").rglob("*")
                  if p.is_file() and not p.name.startswith(".")}

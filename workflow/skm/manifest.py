@@ -966,9 +966,10 @@ def _text_hint(archived: Path, fresh: Path) -> str:
 
 def _provenance_consistent(path: Path, manifest: dict) -> bool:
     """True when a rerun provenance.json differs only in ``versions``: same command, and
-    every input it lists has the hash the manifest gives."""
+    every input it lists (raw files, and settings.json among the processed files) has the
+    hash the manifest gives."""
     data = read_json(path)
-    want = _by_path(manifest["inputs"])
+    want = {**_by_path(manifest["processed"]), **_by_path(manifest["inputs"])}
     return (set(data) <= {"inputs", "versions", "command"}
             and data.get("command") == manifest.get("command")
             and all(want.get(e["path"]) == e["sha256"] for e in data.get("inputs", [])))
