@@ -262,8 +262,10 @@ def failure_reason(wildcards):
     year, error = _failed_or_stop(wildcards)
     if year == int(wildcards.year):
         return error
-    return (f"dokumen {wildcards.unit}/{wildcards.year} tidak dibuat karena data tahun {year} "
-            f"unit ini tidak dapat diolah: {error}")
+    first = next((line for line in error.splitlines() if line.strip()), error)
+    return (f"data tahun {year} unit ini tidak dapat diolah ({first.strip().rstrip(':')}), dan "
+            "dokumen tahun ini memakai data tahun itu (grafik tren, tindak lanjut); perbaiki dulu "
+            f"{wildcards.unit}/{year}.")
 
 
 def failure_inputs(wildcards):
