@@ -402,8 +402,8 @@ CATALOGUE = [
                             todo="kunci wajib tidak ada")),
                  id="survei-yaml-missing-required-key"),
     # --- config.yaml (the same validation the workflow runs at DAG load)
-    pytest.param(Case(config_case("date_order:", "date_ordr:"),
-                      Stops("config.yaml", ("'date_ordr'", "baris"), todo="salah ketik")),
+    pytest.param(Case(config_case("instansi:", "instansy:"),
+                      Stops("config.yaml", ("'instansy'", "baris"), todo="salah ketik")),
                  id="config-yaml-misspelt-key"),
     pytest.param(Case(config_case("years: []", "years: 2023"),
                       Stops("config.yaml", ("'years'", "baris"), todo="harus array")),
@@ -529,12 +529,12 @@ def test_broken_unit_beside_a_good_one(tmp_path) -> None:
 def test_config_error_at_dag_load_is_one_short_message(tmp_path) -> None:
     root = copy_project(tmp_path / "p", sample=False)
     config = root / "config.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace("date_order:", "date_ordr:"),
+    config.write_text(config.read_text(encoding="utf-8").replace("instansi:", "instansy:"),
                       encoding="utf-8")
     proc = run_snakemake(root, "--dry-run", check=False)
     out = proc.stdout + proc.stderr
-    assert proc.returncode != 0 and "date_ordr" in out and "Traceback" not in out
-    assert re.search(r"config\.yaml.*date_ordr.*baris \d+", out, re.DOTALL), out[-2000:]
+    assert proc.returncode != 0 and "instansy" in out and "Traceback" not in out
+    assert re.search(r"config\.yaml.*instansy.*baris \d+", out, re.DOTALL), out[-2000:]
     assert len(out.splitlines()) < 40
 
 

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES
 from skm.errors import SkmInputError
-from skm.ingest import IngestResult, ingest, sniff_delimiter, write_outputs
+from skm.ingest import DUPLICATE_RULE, IngestResult, ingest, sniff_delimiter, write_outputs
 from skm.redact import PLACEHOLDER
 from skm.settings import load_config, load_unit_year
 from skm.tables import REASON_CODES, REJECTED_COLUMNS, RESPONSE_COLUMNS, Responses
@@ -112,7 +112,8 @@ def check_invariants(result: IngestResult) -> None:
     assert set(q["reason_counts"]) == set(REASON_CODES)
     rejected_rows = result.rejected[["file", "raw_row"]].drop_duplicates()
     assert len(rejected_rows) == q["n_rejected"]
-    assert list(result.responses.columns) == list(RESPONSE_COLUMNS)
+    assert [c for c in result.responses.columns
+            if not c.startswith("layanan[")] == list(RESPONSE_COLUMNS)
     assert list(result.rejected.columns) == list(REJECTED_COLUMNS)
     Responses.validate(result.responses, lazy=True)
     assert sum(f["rows"] for f in q["files"]) == q["n_raw"]
@@ -525,11 +526,11 @@ def test_period_is_inclusive_and_checked_on_local_dates(tmp_path) -> None:
     assert out["raw_row"].tolist() == [4, 5, 6]
     assert out["reason"].tolist() == [
         ("Stempel waktu 2023-01-31 di luar periode survei 1 Februari 2023 – 30 April 2023 "
-        "(sebelum awal periode)"),
+        "(sebelum awal periode; tanggal dibaca hari/bulan, disimpulkan dari data)"),
         ("Stempel waktu 2023-05-01 di luar periode survei 1 Februari 2023 – 30 April 2023 "
-        "(setelah akhir periode)"),
+        "(setelah akhir periode; tanggal dibaca hari/bulan, disimpulkan dari data)"),
         ("Stempel waktu 2024-05-02 di luar periode survei 1 Februari 2023 – 30 April 2023 "
-        "(setelah akhir periode)"),
+        "(setelah akhir periode; tanggal dibaca hari/bulan, disimpulkan dari data)"),
     ]
     assert result.quality["funnel"]["di_luar_periode"] == 3
 
@@ -570,9 +571,9 @@ def test_semester_and_triwulan_come_from_the_local_time(tmp_path) -> None:
     ("values", "setting", "order", "first", "rule"),
     [
         (["03/02/2023 9:00", "04/02/2023 9:00"], "day_first", "day_first", "2023-02-03",
-         "mengikuti pengaturan day_first"),
+         "mengikuti pengaturan date_order: day_first"),
         (["03/02/2023 9:00", "04/02/2023 9:00"], "month_first", "month_first", "2023-03-02",
-         "mengikuti pengaturan month_first"),
+         "mengikuti pengaturan date_order: month_first"),
         (["02/03/2023 9:00", "02/13/2023 9:00"], "day_first", "month_first", "2023-02-03",
          "disimpulkan dari data"),
         (["02/03/2023 9:00", "13/02/2023 9:00"], "month_first", "day_first", "2023-03-02",
@@ -598,7 +599,7 @@ def test_exact_duplicates_within_and_across_files(tmp_path) -> None:
     check_invariants(result)
     dup = problems(result, "duplicate")
     assert dup[["file", "raw_row"]].values.tolist() == [["a.csv", 4], ["b.csv", 3]]
-    assert dup["reason"].unique().tolist() == ["Duplikat persis dari baris 2 (file a.csv)"]
+    assert dup["reason"].unique().tolist() == ["Duplikat persis dari baris 2 (file a.csv)" + DUPLICATE_RULE]
     assert result.quality["funnel"]["duplikat"] == 2
     assert sorted(zip(result.responses["file"], result.responses["raw_row"], strict=False)) == [
         ("a.csv", 2), ("a.csv", 3), ("b.csv", 2)]
@@ -610,7 +611,7 @@ def test_same_response_in_two_formats_is_a_duplicate(tmp_path) -> None:
         a.upper() for a in GOOD])])
     result = run([forms, sheets])
     assert problems(result, "duplicate")["reason"].tolist() == [
-        "Duplikat persis dari baris 2 (file forms.csv)"]
+        "Duplikat persis dari baris 2 (file forms.csv)" + DUPLICATE_RULE]
 
 
 def test_funnel_counts_each_row_once_by_priority(tmp_path) -> None:
@@ -727,7 +728,8 @@ def test_quality_figures_shape(tmp_path) -> None:
     q = result.quality
     assert set(q) == {"n_raw", "n_valid", "n_rejected", "funnel", "reason_counts",
                       "item_nonresponse", "demografi_unmatched", "saran_redacted",
-                      "answers_redacted", "truncated", "files"}
+                      "answers_redacted", "truncated", "files",
+                      "date_order", "kolom_opsional", "layanan_ganda", "warnings"}
     assert set(q["item_nonresponse"]) == set(UNSUR_CODES)
     assert set(q["files"][0]) >= {"file", "rows", "encoding", "delimiter", "sheet",
                                   "header_row", "timestamp_style", "date_order",

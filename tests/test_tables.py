@@ -9,6 +9,7 @@ import pytest
 from skm.domain import UNSUR_CODES
 from skm.ingest import IngestResult, write_outputs
 from skm.tables import (
+    LAYANAN_COLUMN,
     ID_PATTERN,
     ISO_LOCAL,
     ISO_LOCAL_LAYOUT,
@@ -60,7 +61,7 @@ def failing_columns(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> set[
 
 def test_clean_model_inherits_the_raw_one() -> None:
     assert issubclass(Responses, RawResponses)
-    assert set(Responses.to_schema().columns) == set(RESPONSE_COLUMNS)
+    assert set(Responses.to_schema().columns) == {*RESPONSE_COLUMNS, LAYANAN_COLUMN}
     assert set(RawResponses.to_schema().columns) == {"file", "raw_row", *MAPPED_FIELDS}
 
 

@@ -88,11 +88,11 @@ def test_noop_rerun_only_retries_the_broken_unit(pipeline):
 def test_misspelt_config_key_fails_at_dag_load(tmp_path):
     root = copy_project(tmp_path / "p", sample=False)
     cfg = root / "config.yaml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace("date_order:", "date_ordr:"),
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("instansi:", "instansy:"),
                    encoding="utf-8")
     proc = run_snakemake(root, "--dry-run", check=False)
     assert proc.returncode != 0
-    assert "date_ordr" in proc.stdout + proc.stderr
+    assert "instansy" in proc.stdout + proc.stderr
 
 
 def test_broken_unit_fails_clearly_and_again(tmp_path):

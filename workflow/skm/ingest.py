@@ -28,11 +28,13 @@ import gc
 import io
 import re
 import warnings
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -48,6 +50,7 @@ from skm.io import atomic_write_bytes, write_json
 from skm.redact import file_label, redact, redact_answer, redact_series
 from skm.tables import (
     DEMOGRAPHIC_FIELDS,
+    layanan_column,
     MAPPED_FIELDS,
     REASON_CODES,
     REJECTED_COLUMNS,
@@ -57,7 +60,14 @@ from skm.tables import (
     Responses,
     write_csv_bytes,
 )
-from skm.timestamps import EXAMPLES, format_date_id, format_local_arrow, parse_timestamps
+from skm.timestamps import (
+    EXAMPLES,
+    TimestampColumn,
+    format_date_id,
+    format_local_arrow,
+    order_text,
+    parse_timestamps,
+)
 
 REQUIRED_FIELDS: tuple[str, ...] = ("timestamp", *UNSUR_CODES)
 OPTIONAL_FIELDS: tuple[str, ...] = ("layanan", *DEMOGRAPHIC_FIELDS, "saran")
@@ -264,25 +274,42 @@ class _Export:
     headers: dict[str, str]
     info: dict[str, Any]
     excel_datetime: np.ndarray | None = None
+    #: How rejected.csv names a member of a zip (``file.zip/member.csv``), and the zip.
+    label: str | None = None
+    archive: Path | None = None
 
     @property
     def name(self) -> str:
         """The file as processed data, quality.json and documents name it: its name without
-        directory, redacted with a SHA-256 prefix when it holds personal data."""
-        return file_label(self.path.name, self.digest())
+        directory (``file.zip/member.csv`` for a member of a zip), redacted with a SHA-256
+        prefix (of the file, or of the zip that holds it) when it holds personal data."""
+        return file_label(self.label or self.path.name, self.digest())
 
     def digest(self) -> str | None:
         """Start of the file's SHA-256, computed once, only when its name needs it."""
         if not hasattr(self, "_digest"):
             from skm.redact import file_digest, redact_name
 
-            self._digest = (file_digest(self.path) if redact_name(self.path.name)[1]
-                            else None)
+            shown = self.label or self.path.name
+            hit = any(redact_name(part)[1] for part in shown.split("/"))
+            self._digest = file_digest(self.archive or self.path) if hit else None
         return self._digest
 
 
 def read_export(path: Path | str, headers: HeaderMap) -> _Export:
     """Read one export (CSV or XLSX, told apart by content) keeping only mapped columns."""
+    exports = read_exports(path, headers)
+    if len(exports) != 1:
+        raise SkmInputError(f"berisi {len(exports)} file ekspor; baca dengan read_exports",
+                            file=str(path))
+    return exports[0]
+
+
+def read_exports(path: Path | str, headers: HeaderMap) -> list[_Export]:
+    """Read one downloaded file: a CSV or XLSX export, or a .zip holding such exports (as
+    Google Forms' "Download responses (.csv)" gives ``<form title>.csv.zip``), each member
+    read in memory. An XLSX (itself a zip) is told from a zip of exports by its
+    ``[Content_Types].xml``."""
     path = Path(path)
     try:
         with open(path, "rb") as fh:
@@ -291,8 +318,22 @@ def read_export(path: Path | str, headers: HeaderMap) -> _Export:
         raise SkmInputError("file tidak ditemukan", file=str(path)) from None
     except OSError as exc:
         raise SkmInputError(f"file tidak dapat dibuka ({exc.strerror})", file=str(path)) from None
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")) and not _is_xlsx(path):
+        exports = []
+        for member_path, data in _zip_exports(path):
+            export = _read_bytes(member_path, data[:_HEAD_BYTES], headers, data)
+            export.label = f"{path.name}/{member_path.relative_to(path).as_posix()}"
+            export.archive = path
+            exports.append(export)
+        return exports
+    return [_read_bytes(path, head, headers)]
+
+
+def _read_bytes(path: Path, head: bytes, headers: HeaderMap,
+                data: bytes | None = None) -> _Export:
+    """One export from its first bytes (and all of them when it is held in memory)."""
     if head.startswith(b"PK\x03\x04"):
-        return _read_xlsx(path, headers)
+        return _read_xlsx(path, headers, data)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise SkmInputError(
             "format Excel lama (.xls) tidak didukung; buka file lalu simpan sebagai .xlsx, "
@@ -305,7 +346,112 @@ def read_export(path: Path | str, headers: HeaderMap) -> _Export:
             "atau terpotong); unduh ulang hasil ekspor",
             file=str(path),
         )
-    return _read_csv(path, head, headers)
+    return _read_csv(path, head, headers, data)
+
+
+#: Limits of a zip of exports (a Forms download holds one CSV; a unit may zip a few).
+ZIP_MAX_MEMBERS = 50
+ZIP_MAX_BYTES = 1 << 30  # uncompressed, all members together
+EXPORT_SUFFIXES = (".csv", ".xlsx")
+
+
+def _is_xlsx(path: Path | io.BytesIO) -> bool:
+    """True when the zip is an Office Open XML workbook (it has ``[Content_Types].xml``)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "[Content_Types].xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return True  # not a readable zip: the xlsx reader says why
+
+
+def _zip_infos(path: Path) -> list[zipfile.ZipInfo]:
+    """The members of a zip of exports, checked: paths, count, size, kind by name."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise SkmInputError(f"berkas zip tidak dapat dibuka ({exc}); unduh ulang hasil ekspor",
+                            file=str(path)) from None
+    with archive:
+        infos = [info for info in archive.infolist() if not info.is_dir()]
+    if not infos:
+        raise SkmInputError("berkas zip kosong (tidak ada file ekspor di dalamnya); unduh ulang "
+                            "hasil ekspor", file=str(path))
+    if len(infos) > ZIP_MAX_MEMBERS:
+        raise SkmInputError(
+            f"berkas zip berisi {len(infos)} file, lebih dari batas {ZIP_MAX_MEMBERS}; ekstrak "
+            "dan taruh file ekspor (.csv atau .xlsx) langsung di folder tahun", file=str(path))
+    total = sum(info.file_size for info in infos)
+    if total > ZIP_MAX_BYTES:
+        raise SkmInputError(
+            f"isi berkas zip {total:,} bita setelah diekstrak, lebih dari batas "
+            f"{ZIP_MAX_BYTES:,} bita; periksa apakah ini benar hasil unduhan formulir".replace(
+                ",", "."), file=str(path))
+    for info in infos:
+        name = info.filename
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        if name.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", name):
+            raise SkmInputError(
+                f"berkas zip memuat jalur yang tidak aman '{name}' (keluar dari folder zip); "
+                "file ini tidak dibaca. Unduh ulang hasil ekspor dari formulir",
+                file=str(path))
+        suffix = PurePosixPath(name).suffix.lower()
+        if suffix == ".zip":
+            raise SkmInputError(
+                f"berkas zip berisi zip lain ('{name}'); ekstrak zip di dalamnya dan taruh file "
+                "ekspornya (.csv atau .xlsx) langsung di folder tahun", file=str(path))
+        if suffix not in EXPORT_SUFFIXES:
+            raise SkmInputError(
+                f"berkas zip berisi '{name}', yang bukan file ekspor .csv atau .xlsx; keluarkan "
+                "file itu dari zip atau ekstrak file ekspornya ke folder tahun", file=str(path))
+    return sorted(infos, key=lambda info: info.filename)
+
+
+def _zip_exports(path: Path) -> Iterator[tuple[Path, bytes]]:
+    """(path shown as ``file.zip/member.csv``, bytes) of every member, read in memory."""
+    infos = _zip_infos(path)
+    budget = ZIP_MAX_BYTES
+    with zipfile.ZipFile(path) as archive:
+        for info in infos:
+            shown = path / info.filename
+            try:
+                with archive.open(info) as fh:
+                    data = fh.read(budget + 1)
+            except (zipfile.BadZipFile, RuntimeError, OSError, EOFError, ValueError) as exc:
+                raise SkmInputError(f"file '{info.filename}' di dalam zip tidak dapat dibaca "
+                                    f"({exc}); unduh ulang hasil ekspor", file=str(path)) from None
+            budget -= len(data)
+            if budget < 0:
+                raise SkmInputError(
+                    f"isi berkas zip lebih dari batas {ZIP_MAX_BYTES:,} bita setelah "
+                    "diekstrak".replace(",", "."), file=str(path))
+            if data.startswith(b"PK\x03\x04") and not _is_xlsx(io.BytesIO(data)):
+                raise SkmInputError(
+                    f"berkas zip berisi zip lain ('{info.filename}'); ekstrak dan taruh file "
+                    "ekspornya langsung di folder tahun", file=str(path))
+            yield shown, data
+
+
+def zip_members(path: Path | str) -> list[dict]:
+    """[{name, bytes, sha256}] of the export members of a zip of exports (for the manifest);
+    [] for an XLSX or a zip that cannot be read as one."""
+    import hashlib
+
+    path = Path(path)
+    try:
+        if _is_xlsx(path):
+            return []
+        out = []
+        for shown, data in _zip_exports(path):
+            out.append({"name": shown.relative_to(path).as_posix(), "bytes": len(data),
+                        "sha256": hashlib.sha256(data).hexdigest()})
+        return out
+    except SkmInputError:
+        return []
+
+
+def _source(path: Path, data: bytes | None) -> Path | io.BytesIO:
+    """What the readers open: the file, or its bytes when it is a member of a zip."""
+    return path if data is None else io.BytesIO(data)
 
 
 def _check_width(path: Path, header: list[str]) -> None:
@@ -354,9 +500,9 @@ def sniff_delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv(path: Path, head: bytes, headers: HeaderMap) -> _Export:
+def _read_csv(path: Path, head: bytes, headers: HeaderMap, data: bytes | None = None) -> _Export:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _read_csv_utf16(path, head, headers)
+        return _read_csv_utf16(path, head, headers, data)
     bom = head.startswith(codecs.BOM_UTF8)
     body = head[len(codecs.BOM_UTF8):] if bom else head
     if not body.strip():
@@ -377,11 +523,12 @@ def _read_csv(path: Path, head: bytes, headers: HeaderMap) -> _Export:
     order = sorted(positions.items(), key=lambda item: item[1])
     arrays = None
     if encoding == "utf-8":
-        arrays = _read_csv_fast(path, delimiter, header, [pos for _, pos in order], bom)
+        arrays = _read_csv_fast(path, delimiter, header, [pos for _, pos in order], bom, data)
     if arrays is None and encoding == "utf-8":
-        arrays = _read_csv_arrow(path, delimiter, len(header), [pos for _, pos in order])
+        arrays = _read_csv_arrow(path, delimiter, len(header), [pos for _, pos in order], data)
     if arrays is None:
-        frame, encoding = _read_csv_pandas(path, delimiter, [pos for _, pos in order], encoding)
+        frame, encoding = _read_csv_pandas(path, delimiter, [pos for _, pos in order], encoding,
+                                           data)
         arrays = [_arrow_text(frame.iloc[:, i]) for i in range(frame.shape[1])]
     columns = {name: values for (name, _), values in zip(order, arrays, strict=True)}
     if len(arrays[0]) > MAX_ROWS:
@@ -398,7 +545,8 @@ def _read_csv(path: Path, head: bytes, headers: HeaderMap) -> _Export:
     )
 
 
-def _read_csv_utf16(path: Path, head: bytes, headers: HeaderMap) -> _Export:
+def _read_csv_utf16(path: Path, head: bytes, headers: HeaderMap,
+                    data: bytes | None = None) -> _Export:
     """A UTF-16 export with its byte-order mark (Excel's "Unicode Text", tab-separated).
 
     Rare and small in practice, so it takes the plain pandas reader; rows and columns are
@@ -417,7 +565,8 @@ def _read_csv_utf16(path: Path, head: bytes, headers: HeaderMap) -> _Export:
     _check_width(path, header)
     positions = headers.locate(header, str(path))
     order = sorted(positions.items(), key=lambda item: item[1])
-    frame, encoding = _read_csv_pandas(path, delimiter, [pos for _, pos in order], "utf-16")
+    frame, encoding = _read_csv_pandas(path, delimiter, [pos for _, pos in order], "utf-16",
+                                       data)
     arrays = [_arrow_text(frame.iloc[:, i]) for i in range(frame.shape[1])]
     return _Export(
         path=path,
@@ -437,7 +586,7 @@ def _arrow_text(series: pd.Series) -> pa.ChunkedArray:
 
 
 def _read_csv_fast(path: Path, delimiter: str, header: list[str], positions: list[int],
-                   bom: bool) -> list[pa.ChunkedArray] | None:
+                   bom: bool, data: bytes | None = None) -> list[pa.ChunkedArray] | None:
     """Fastest path: pandas' C reader (parallel on large files) into Arrow strings, every
     column kept as text (the unmapped ones are dropped straight away).
 
@@ -452,7 +601,7 @@ def _read_csv_fast(path: Path, delimiter: str, header: list[str], positions: lis
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             frame = pd.read_csv(
-                path, sep=delimiter, header=None, names=names,
+                _source(path, data), sep=delimiter, header=None, names=names,
                 dtype=pd.ArrowDtype(pa.large_string()), na_filter=False,
                 skip_blank_lines=False, encoding="utf-8-sig" if bom else "utf-8",
                 engine="c", quotechar='"', doublequote=True, escapechar=None,
@@ -471,8 +620,8 @@ def _read_csv_fast(path: Path, delimiter: str, header: list[str], positions: lis
     return [columns[pos].slice(1) for pos in positions]
 
 
-def _read_csv_arrow(path: Path, delimiter: str, width: int,
-                    positions: list[int]) -> list[pa.ChunkedArray] | None:
+def _read_csv_arrow(path: Path, delimiter: str, width: int, positions: list[int],
+                    data: bytes | None = None) -> list[pa.ChunkedArray] | None:
     """Fast path (pyarrow's multi-threaded reader) for regular UTF-8 files.
 
     Returns None, so that `_read_csv_pandas` reads the file, whenever a record does not have
@@ -485,7 +634,7 @@ def _read_csv_arrow(path: Path, delimiter: str, width: int,
     try:
         # Memory-mapped: the parser reads the page cache in place instead of copying the
         # whole file through read() calls.
-        with pa.memory_map(str(path)) as source:
+        with (pa.memory_map(str(path)) if data is None else pa.BufferReader(data)) as source:
             table = pacsv.read_csv(
                 source,
                 read_options=pacsv.ReadOptions(column_names=names),
@@ -508,13 +657,13 @@ def _read_csv_arrow(path: Path, delimiter: str, width: int,
 
 
 def _read_csv_pandas(path: Path, delimiter: str, positions: list[int],
-                     encoding: str) -> tuple[pd.DataFrame, str]:
+                     encoding: str, data: bytes | None = None) -> tuple[pd.DataFrame, str]:
     """Read with pandas' C engine, everything as text, trying UTF-8, cp1252 then Latin-1."""
     candidates = ["utf-8", "cp1252", "latin-1"] if encoding != "utf-16" else ["utf-16"]
     for candidate in candidates[candidates.index(encoding):]:
         try:
             frame = pd.read_csv(
-                path, sep=delimiter, header=0, usecols=positions, dtype=str,
+                _source(path, data), sep=delimiter, header=0, usecols=positions, dtype=str,
                 keep_default_na=False, na_filter=False, skip_blank_lines=False,
                 encoding=candidate, engine="c", quotechar='"', doublequote=True,
             )
@@ -560,13 +709,13 @@ def _excel_timestamp(value: object, epoch: dt.datetime) -> tuple[str, bool]:
     return _cell_text(value), False
 
 
-def _read_xlsx(path: Path, headers: HeaderMap) -> _Export:
+def _read_xlsx(path: Path, headers: HeaderMap, data: bytes | None = None) -> _Export:
     import openpyxl
 
     try:
         with warnings.catch_warnings(), _no_sheet_sizing():
             warnings.simplefilter("ignore")  # "no default style" and similar, harmless here
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            book = openpyxl.load_workbook(_source(path, data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for damaged files
         raise SkmInputError(
             f"berkas Excel tidak dapat dibuka ({type(exc).__name__}); buka lalu simpan "
@@ -783,7 +932,8 @@ class _Context:
     """Lookups built once per ingest, and ids shared by all files of the unit-year."""
 
     offset: int
-    date_order: str
+    date_order: str | None
+    date_order_source: str | None
     start: np.datetime64
     end: np.datetime64
     period_text: str
@@ -793,6 +943,14 @@ class _Context:
     checked: set[str]
     age_bins: list[tuple[int, str]]
     pool: Executor | None = None
+    layanan: list[str] = field(default_factory=list)
+    not_asked: set[str] = field(default_factory=set)
+    #: Warnings for the run (Indonesian sentences), in the order found.
+    warnings: list[str] = field(default_factory=list)
+    #: Optional fields whose column is missing, with the files that lack it.
+    missing: dict[str, list[str]] = field(default_factory=dict)
+    #: Per layanan value id: the positions in `layanan` of the services it ticks.
+    ticked: dict[int, tuple[int, ...]] = field(default_factory=dict)
     invalid_ids: dict[str, int] = field(default_factory=dict)
     unreadable_ids: dict[str, int] = field(default_factory=dict)
     value_ids: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -831,7 +989,10 @@ class _Context:
         age_bins = sorted((int(e["min"]), e["label"]) for e in demografi.get("usia") or [])
         return cls(
             offset=int(settings["utc_offset_hours"]),
-            date_order=settings.get("date_order") or "day_first",
+            date_order=settings.get("date_order") or None,
+            date_order_source=settings.get("date_order_source"),
+            layanan=list(layanan),
+            not_asked=set(settings.get("not_asked") or ()),
             start=np.datetime64(start, "D"),
             end=np.datetime64(end, "D"),
             period_text=f"{format_date_id(start)} – {format_date_id(end)}",
@@ -926,6 +1087,45 @@ class _Answers:
         return [self.uniques[c] for c in self.codes[rows]]
 
 
+#: A letter before the label, as the regulation's questionnaire letters options ("a. Tidak
+#: sesuai", "A) Tidak sesuai"); the letter is ignored, forms letter both ways.
+_LETTERED = re.compile(r"[a-d]\s*[.)]\s*(?P<label>.+)")
+#: The score before or after the label: "4 - Sangat sesuai", "4. Sangat sesuai",
+#: "Sangat sesuai (4)", "Sangat sesuai - 4".
+_NUMBERED = (re.compile(r"(?P<digit>[1-4])\s*[-.):=]\s*(?P<label>.+)"),
+             re.compile(r"(?P<label>.+?)\s*[(\[](?P<digit>[1-4])[)\]]"),
+             re.compile(r"(?P<label>.+?)\s+[-:=]\s*(?P<digit>[1-4])"))
+
+
+def answer_score(text: str, lookup: dict[str, int]) -> tuple[int | None, int | None]:
+    """(score by label, digit written with it) of one answer cell; (None, None) when it is
+    neither a label of the unsur (plain, lettered or numbered) nor a digit 1..4.
+
+    `lookup` maps `normalise_text` of each label to its score. The score comes from the label;
+    a digit written with the label is returned so that the caller can reject a disagreement.
+    """
+    norm = normalise_text(text).translate(_DASHES)
+    score = lookup.get(norm)
+    if score is not None:
+        return score, None
+    digit = _DIGIT_ANSWER.fullmatch(norm)
+    if digit:
+        return int(digit.group(1)), None
+    match = _LETTERED.fullmatch(norm)
+    if match and match["label"].strip() in lookup:
+        return lookup[match["label"].strip()], None
+    for pattern in _NUMBERED:
+        match = pattern.fullmatch(norm)
+        if match:
+            label = match["label"].strip()
+            lettered = _LETTERED.fullmatch(label)
+            if label not in lookup and lettered:
+                label = lettered["label"].strip()
+            if label in lookup:
+                return lookup[label], int(match["digit"])
+    return None, None
+
+
 def _answers(encoded: tuple[np.ndarray, list[str]], code: str, ctx: _Context) -> _Answers:
     """Answer keys of one unsur column (`_factorize`d) and the reason of every invalid
     distinct value."""
@@ -937,22 +1137,46 @@ def _answers(encoded: tuple[np.ndarray, list[str]], code: str, ctx: _Context) ->
         norm = normalise_text(raw)
         if not norm:
             continue
-        score = lookup.get(norm)
-        if score is None:
-            digit = _DIGIT_ANSWER.fullmatch(norm)
-            score = int(digit.group(1)) if digit else None
-        if score is not None:
+        score, digit = answer_score(raw, lookup)
+        if score is not None and (digit is None or digit == score):
             keys[i] = score
             continue
         keys[i] = 5 + ctx.invalid_ids.setdefault(norm, len(ctx.invalid_ids))
         shown = truncate(" ".join(raw.split()), 80)[0]
-        if _NUMBER.fullmatch(norm):
+        if score is not None:
+            reasons[i] = (f"Jawaban '{shown}' bertentangan untuk unsur {code} "
+                          f"({UNSUR_NAMES[code]}): angka {digit} tertulis bersama label yang "
+                          f"bernilai {score}; periksa pilihan jawaban di formulir")
+        elif _NUMBER.fullmatch(norm):
             reasons[i] = (f"Jawaban '{shown}' di luar skala 1–4 untuk unsur {code} "
                           f"({UNSUR_NAMES[code]})")
         else:
             reasons[i] = (f"Jawaban '{shown}' tidak termasuk pilihan unsur {code} "
                           f"({UNSUR_NAMES[code]}): {ctx.label_text[code]}")
     return _Answers(keys=keys[codes], codes=codes, uniques=uniques, reasons=reasons)
+
+
+def split_ticks(text: str) -> list[str]:
+    """The parts of a checkbox cell: Google joins ticked options with ', ', Microsoft Forms
+    with ';' (and ends with one)."""
+    text = text.strip()
+    parts = text.rstrip(";").split(";") if ";" in text else text.split(", ")
+    return [part.strip() for part in parts if part.strip()]
+
+
+def propose_layanan(values: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(services, combinations) of a layanan column without a `layanan:` list.
+
+    A cell is a combination when it splits (`split_ticks`) into two or more parts that each
+    also occur alone; the services are the other distinct cells, in order of first
+    appearance (what `skm init` proposes as the unit's `layanan:` list).
+    """
+    distinct = list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+    alone = {category_key(v) for v in distinct}
+    combos = [v for v in distinct
+              if len(split_ticks(v)) > 1 and all(category_key(p) in alone for p in split_ticks(v))]
+    services = [v for v in distinct if v not in set(combos)]
+    return services, combos
 
 
 def _categories(encoded: tuple[np.ndarray, list[str]], name: str, ctx: _Context) -> np.ndarray:
@@ -970,11 +1194,22 @@ def _categories(encoded: tuple[np.ndarray, list[str]], name: str, ctx: _Context)
             continue
         cut = len(shown) > MAX_ANSWER_CHARS
         label = (ctx.category(name, shown) if name in ctx.checked and not cut else None)
+        ticks: tuple[int, ...] = ()
+        if name == "layanan" and name in ctx.checked and not cut:
+            if label is not None:
+                ticks = (ctx.layanan.index(label),)
+            else:
+                parts = [ctx.category(name, part) for part in split_ticks(shown)]
+                if len(parts) > 1 and all(part is not None for part in parts):
+                    ticks = tuple(sorted({ctx.layanan.index(part) for part in parts}))
+                    label = "; ".join(ctx.layanan[t] for t in ticks)
         hit = 0
         if label is None:
             shown, cut = truncate(shown, MAX_ANSWER_CHARS)
             shown, hit = redact_answer(shown)
         ids[i] = ctx.value_id(name, label if label is not None else shown)
+        if ticks:
+            ctx.ticked[int(ids[i])] = ticks
         if label is None and name in ctx.checked:
             ctx.unmatched[name].add(int(ids[i]))
         if hit:
@@ -1042,6 +1277,70 @@ def _text_rows(values: pa.ChunkedArray, rows: np.ndarray) -> pd.Series:
     return pd.Series(_string_array(values.take(pa.array(rows, pa.int64()))))
 
 
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def _order_note(stamps: TimestampColumn) -> str:
+    """How the dates of a file were read, for the out-of-period reason."""
+    if stamps.date_order is None:
+        return "format tanggal tidak ambigu"
+    basis = {
+        "data": "disimpulkan dari data",
+        "rows": "disimpulkan dari urutan baris",
+        "same": "kedua urutan memberi semester, triwulan dan periode yang sama",
+        "setting": "menurut pengaturan date_order",
+    }.get(stamps.basis, stamps.basis)
+    return f"tanggal dibaca {order_text(stamps.date_order)}, {basis}"
+
+
+def _placing(local: np.ndarray, ctx: _Context) -> tuple[np.ndarray, np.ndarray]:
+    """Triwulan (1..4) and in-period flag of local times."""
+    quarter = local.astype("datetime64[M]").view(np.int64) % 12 // 3 + 1
+    days = local.astype("datetime64[D]")
+    return quarter, (days >= ctx.start) & (days <= ctx.end)
+
+
+def _settle_order(stamps: TimestampColumn, ts_raw: pa.ChunkedArray, rows: np.ndarray,
+                  export: _Export, ctx: _Context) -> TimestampColumn:
+    """A column whose day/month order neither its values, its row order nor a setting decide:
+    read day first when both readings put every row in the same triwulan (hence semester)
+    and on the same side of the period; otherwise stop the unit, showing a row read both ways
+    and naming the setting that decides."""
+    day, month = stamps.local, stamps.alternative
+    both = ~np.isnat(day) & ~np.isnat(month)
+    quarter_d, inside_d = _placing(day, ctx)
+    quarter_m, inside_m = _placing(month, ctx)
+    differs = both & ((quarter_d != quarter_m) | (inside_d != inside_m))
+    if not differs.any():
+        rule = ("tidak ada nilai > 12 dan urutan baris tidak menentukan, tetapi kedua urutan "
+                "(hari/bulan dan bulan/hari) menempatkan setiap baris pada semester, triwulan "
+                "dan periode yang sama; dibaca hari/bulan")
+        return replace(stamps, date_order="day_first", alternative=None, basis="same",
+                       date_order_rule=rule)
+    i = int(np.flatnonzero(differs)[0])
+    text = " ".join(str(_text_rows(ts_raw, np.asarray([i])).iloc[0]).split())
+
+    def reading(local: np.ndarray, quarter: np.ndarray, inside: np.ndarray, order: str) -> str:
+        day_value = local[i].astype("datetime64[D]").item()
+        semester = 1 if quarter[i] <= 2 else 2
+        where = "dalam" if inside[i] else "di luar"
+        return (f"dibaca {order_text(order)}: {format_date_id(day_value)} (semester "
+                f"{_ROMAN[semester]}, triwulan {_ROMAN[int(quarter[i])]}, {where} periode "
+                "survei)")
+
+    raise SkmInputError(
+        "urutan hari/bulan stempel waktu tidak dapat ditentukan: tidak ada nilai dengan hari "
+        "> 12, dan urutan baris tidak menyingkirkan salah satu bacaan. Kedua bacaan memberi "
+        f"hasil berbeda, misalnya baris {int(rows[i])} ('{text}') "
+        f"{reading(day, quarter_d, inside_d, 'day_first')}, sedangkan "
+        f"{reading(month, quarter_m, inside_m, 'month_first')}. Tetapkan urutannya dengan "
+        "menambahkan baris `date_order: month_first` (bulan/hari, seperti ekspor berbahasa "
+        "Inggris AS) atau `date_order: day_first` (hari/bulan) ke survei.yaml tahun ini (atau "
+        "ke unit.yaml untuk semua tahun), lalu jalankan lagi. (Ambiguous day/month order.)",
+        file=str(export.path), column=export.headers["timestamp"],
+    )
+
+
 def _process(export: _Export, file_no: int, ctx: _Context) -> _Part:
     columns, rows, n = export.columns, export.raw_rows, len(export.raw_rows)
     # Dictionary-encode the answer, category and suggestion columns on the worker threads
@@ -1052,10 +1351,16 @@ def _process(export: _Export, file_no: int, ctx: _Context) -> _Part:
 
     ts_raw = columns["timestamp"]
     stamps = parse_timestamps(
-        ts_raw, utc_offset_hours=ctx.offset, date_order=ctx.date_order, rows=rows,
+        ts_raw, utc_offset_hours=ctx.offset, date_order=ctx.date_order,
+        date_order_source=ctx.date_order_source, rows=rows,
         file=str(export.path), column=export.headers["timestamp"],
         excel_datetime=export.excel_datetime,
     )
+    if stamps.ambiguous:
+        stamps = _settle_order(stamps, ts_raw, rows, export, ctx)
+    for name in OPTIONAL_FIELDS:
+        if name not in export.headers and name not in ctx.not_asked:
+            ctx.missing.setdefault(name, []).append(export.name)
     local = stamps.local
     ok = stamps.ok
     bad = np.flatnonzero(~ok)
@@ -1124,8 +1429,9 @@ def _process(export: _Export, file_no: int, ctx: _Context) -> _Part:
     out = np.flatnonzero(out_of_period)
     if len(out):
         day_codes, day_uniques = pd.factorize(days[out])
-        side = np.where(before[out], " (sebelum awal periode)",
-                        " (setelah akhir periode)").astype(object)
+        note = _order_note(stamps)
+        side = np.where(before[out], f" (sebelum awal periode; {note})",
+                        f" (setelah akhir periode; {note})").astype(object)
         day_text = np.asarray([f"Stempel waktu {str(d)[:10]} di luar periode survei "
                                f"{ctx.period_text}" for d in day_uniques], dtype=object)
         problems.append(_problem_frame(
@@ -1304,11 +1610,14 @@ def ingest(export_paths: list[Path], settings: dict) -> IngestResult:
     paths = sorted({Path(p) for p in export_paths}, key=lambda p: (p.name, str(p)))
     if not paths:
         raise SkmInputError(
-            "tidak ada file ekspor (.csv atau .xlsx) untuk unit dan tahun ini; taruh hasil "
-            "unduhan Google Forms/Sheets di folder ini lalu jalankan lagi. (No export found.)",
+            "tidak ada file ekspor (.csv, .xlsx, atau .zip hasil unduhan formulir) untuk unit dan "
+            "tahun ini; taruh hasil unduhan Google Forms/Sheets atau Microsoft Forms di folder "
+            "ini lalu jalankan lagi. (No export found.)",
             file=str(settings.get("year_dir") or ""),
         )
-    header_map = HeaderMap.from_columns(settings["columns"])
+    not_asked = set(settings.get("not_asked") or ())
+    header_map = HeaderMap.from_columns({header: name for header, name in
+                                         settings["columns"].items() if name not in not_asked})
     ctx = _Context.from_settings(settings)
     with _gc_paused(), ThreadPoolExecutor(max_workers=_WORKERS,
                                           thread_name_prefix="skm-ingest") as pool:
@@ -1338,7 +1647,7 @@ def _ingest(paths: list[Path], header_map: HeaderMap, ctx: _Context) -> IngestRe
     exports: list[_Export] = []
     for path in paths:
         try:
-            exports.append(read_export(path, header_map))
+            exports.extend(read_exports(path, header_map))
         except SkmInputError as exc:
             errors.append(exc)
     parts: list[_Part] = []
@@ -1362,7 +1671,7 @@ def _ingest(paths: list[Path], header_map: HeaderMap, ctx: _Context) -> IngestRe
     dup = np.flatnonzero(duplicate)
     if len(dup):
         src = origin[dup]
-        reasons = [f"Duplikat persis dari baris {row} (file {name})"
+        reasons = [f"Duplikat persis dari baris {row} (file {name}){DUPLICATE_RULE}"
                    for row, name in zip(cat["raw_row"][src], names[cat["file_no"][src]],
                                         strict=True)]
         for file_no in np.unique(cat["file_no"][dup]):
@@ -1381,6 +1690,89 @@ def _ingest(paths: list[Path], header_map: HeaderMap, ctx: _Context) -> IngestRe
     counts = np.bincount(stage[~valid], minlength=len(FUNNEL_PRIORITY))
     quality = _quality(cat, valid, counts, rejected, redacted, parts, ctx, n_raw)
     return IngestResult(responses=responses, rejected=rejected, quality=quality)
+
+
+def ingest_unit(export_paths: list[Path], settings: dict) -> IngestResult:
+    """`ingest`, then the checks that stop a unit although its exports could be read: an
+    unsur without any valid answer, or more than half of the rows rejected (`check_enough`).
+    A stop raises `IngestStopped`, which carries the result (rejected.csv lists every row)."""
+    result = ingest(export_paths, settings)
+    check_enough(result, settings)
+    return result
+
+
+class IngestStopped(SkmInputError):
+    """The exports were read, but the unit must not be reported from them; `result` holds
+    what was read (rejected.csv is written from it, so that every rejected row is listed)."""
+
+    def __init__(self, message: str, result: IngestResult, **where: Any) -> None:
+        super().__init__(message, **where)
+        self.result = result
+
+
+DUPLICATE_RULE = (": semua kolom yang diolah sama (stempel waktu, U1–U9, jenis layanan, data "
+                  "responden dan saran); nama, e-mail dan nomor telepon sudah dibuang sebelum "
+                  "pemeriksaan")
+
+#: Above this share of rows rejected as invalid or out of period (duplicates left out), a
+#: unit is stopped unless its survei.yaml accepts it (`accept_rejected`).
+MAX_REJECTED_SHARE = Fraction(1, 2)
+_REASON_TEXT = {
+    "timestamp_unparseable": "stempel waktu tidak terbaca",
+    "timestamp_out_of_period": "di luar periode survei",
+    "answer_invalid": "jawaban tidak sah",
+    "no_answers": "tidak ada unsur yang dijawab",
+}
+
+
+def check_enough(result: IngestResult, settings: dict) -> None:
+    """Stop the unit when every answer of some unsur, or more than half of the rows read
+    (duplicates left out), was rejected, unless survei.yaml's `accept_rejected` allows that
+    share (its reason is then recorded in quality.json); the stop carries `result`."""
+    q = result.quality
+    empty = [code for code in UNSUR_CODES if result.responses[code].notna().sum() == 0]
+    funnel = q["funnel"]
+    rejected = funnel["tidak_valid"] + funnel["di_luar_periode"]
+    read = funnel["diterima"] - funnel["duplikat"]
+    share = Fraction(rejected, read) if read else Fraction(0)
+    accepted = settings.get("accept_rejected")
+    reasons = result.rejected[result.rejected["reason_code"] != "duplicate"]
+    rows = reasons.drop_duplicates(["file", "raw_row", "reason_code"])
+    top = rows["reason_code"].value_counts().head(3)
+    listed = "; ".join(f"{_REASON_TEXT.get(code, code)}: {_thousands(count)} baris (mis. "
+                       f"{reasons[reasons['reason_code'] == code]['reason'].iloc[0]})"
+                       for code, count in top.items())
+    if empty:
+        raise IngestStopped(
+            f"tidak ada jawaban sah untuk unsur {', '.join(empty)} setelah validasi "
+            f"({q['n_rejected']} dari {q['n_raw']} baris ditolak; alasan terbanyak: "
+            f"{listed or '-'}; daftar lengkapnya di rejected.csv), sehingga IKM tidak dapat "
+            "dihitung", result)
+    if share <= MAX_REJECTED_SHARE:
+        return
+    percent = f"{float(share) * 100:.1f}".replace(".", ",")
+    if accepted and share <= Fraction(str(accepted["max_share"])):
+        q["accept_rejected"] = {"share": float(share), "max_share": accepted["max_share"],
+                                "reason": accepted["reason"]}
+        q["warnings"].append(f"{percent}% baris ditolak (tidak valid atau di luar periode); "
+                             f"diterima menurut accept_rejected di survei.yaml: "
+                             f"{accepted['reason']}")
+        return
+    limit = (f"batas accept_rejected.max_share {accepted['max_share']} di survei.yaml"
+             if accepted else "separuhnya")
+    raise IngestStopped(
+        f"{_thousands(rejected)} dari {_thousands(read)} baris yang dibaca ({percent}%, "
+        f"duplikat tidak dihitung) ditolak sebagai tidak valid atau di luar periode, lebih dari "
+        f"{limit}; laporan dari sebagian kecil data tidak dibuat. Alasan terbanyak: {listed}. "
+        "Daftar lengkapnya ada di rejected.csv. Perbaiki penyebabnya (periode survei, pemetaan "
+        "kolom, label jawaban, urutan tanggal), atau bila memang disengaja (mis. satu semester "
+        "dipotong dari lembar setahun) tambahkan ke survei.yaml: `accept_rejected: {max_share: "
+        "0.8, reason: \"...\"}`. (Too many rows rejected.)", result)
+
+
+def _thousands(value: int) -> str:
+    """1234 -> '1.234' (Indonesian thousands separator)."""
+    return f"{value:,}".replace(",", ".")
 
 
 def _rejected_frame(problems: list[pd.DataFrame], names: np.ndarray) -> pd.DataFrame:
@@ -1476,9 +1868,25 @@ def _responses_frame(cat: dict[str, np.ndarray], valid: np.ndarray, names: np.nd
         "saran": _take_strings(saran, saran_ids),
     }
     data.update({key: job.result() for key, job in jobs.items()})
-    frame = pd.DataFrame(data, columns=list(RESPONSE_COLUMNS), copy=False)
+    flags = _layanan_flags(cat["layanan"][rows], ctx)
+    data.update(flags)
+    order = list(RESPONSE_COLUMNS)
+    order[order.index("layanan") + 1:order.index("layanan") + 1] = list(flags)
+    frame = pd.DataFrame(data, columns=order, copy=False)
     # In place: the frame is new, and every column already has its contract dtype.
-    return Responses.validate(frame, lazy=True, inplace=True)[list(RESPONSE_COLUMNS)], redacted
+    return Responses.validate(frame, lazy=True, inplace=True)[order], redacted
+
+
+def _layanan_flags(ids: np.ndarray, ctx: _Context) -> dict[str, np.ndarray]:
+    """One 0/1 column per listed layanan: whether the respondent ticked it (a checkbox
+    question ticks several; a choice question one)."""
+    if not ctx.layanan:
+        return {}
+    table = np.zeros((len(ctx.value_ids["layanan"]) + 1, len(ctx.layanan)), dtype=np.int64)
+    for value_id, ticks in ctx.ticked.items():
+        table[value_id, list(ticks)] = 1
+    picked = table[np.where(ids >= 0, ids, len(table) - 1)]
+    return {layanan_column(label): picked[:, j] for j, label in enumerate(ctx.layanan)}
 
 
 def _quality(cat: dict[str, np.ndarray], valid: np.ndarray, stage_counts: np.ndarray,
@@ -1530,7 +1938,49 @@ def _quality(cat: dict[str, np.ndarray], valid: np.ndarray, stage_counts: np.nda
         "truncated": {name: rows_holding(name, ctx.truncated[name])
                       for name in (*CATEGORY_FIELDS, "saran")},
         "files": [part.info for part in parts],
+        "date_order": {"setting": ctx.date_order, "source": ctx.date_order_source},
+        "kolom_opsional": _optional_columns(ctx, parts),
+        "layanan_ganda": int(np.count_nonzero(np.isin(
+            kept(cat["layanan"]), [i for i, t in ctx.ticked.items() if len(t) > 1]))),
+        "warnings": _warnings(ctx, parts),
     }
+
+
+def _optional_columns(ctx: _Context, parts: list[_Part]) -> dict[str, str]:
+    """Per optional field: "ada" (its column was found in some export), "tidak_ditemukan"
+    (in none) or "tidak_ditanyakan" (unit.yaml lists it under `not_asked:`)."""
+    out = {}
+    for name in OPTIONAL_FIELDS:
+        if name in ctx.not_asked:
+            out[name] = "tidak_ditanyakan"
+        elif len(ctx.missing.get(name, ())) == len(parts):
+            out[name] = "tidak_ditemukan"
+        else:
+            out[name] = "ada"
+    return out
+
+
+def _warnings(ctx: _Context, parts: list[_Part]) -> list[str]:
+    """The run's warnings: optional columns not found, checkbox-looking layanan cells."""
+    out = list(ctx.warnings)
+    for name in OPTIONAL_FIELDS:
+        files = ctx.missing.get(name)
+        if files:
+            out.append(
+                f"kolom {_FIELD_LABELS[name]} tidak ditemukan di {', '.join(files)}; laporan "
+                "menulis \"kolom tidak ditemukan\" di tempat tabelnya. Jika formulir memang "
+                f"tidak menanyakannya, tambahkan `not_asked: [{name}]` ke unit.yaml; jika "
+                f"judulnya lain, petakan judul itu ke {name} di `columns` unit.yaml.")
+    if "layanan" not in ctx.checked and ctx.value_ids["layanan"]:
+        services, combos = propose_layanan(ctx.value_ids["layanan"])
+        if combos:
+            out.append(
+                "kolom jenis layanan tampaknya pertanyaan kotak centang: "
+                f"{_quoted(combos[:3])} terdiri atas pilihan yang juga diisi sendiri-sendiri, "
+                "tetapi tanpa daftar `layanan:` di unit.yaml setiap gabungan dihitung sebagai "
+                "layanan tersendiri. Tambahkan daftar layanan ke unit.yaml, misalnya "
+                f"`layanan: [{', '.join(services)}]`.")
+    return out
 
 
 # --------------------------------------------------------------------------- writing

@@ -189,7 +189,9 @@ def load_unit_year(raw_dir: Path | str, unit: str, year: int, config: dict) -> d
         )
     labels = {code: list(DEFAULT_LABELS[code]) for code in UNSUR_CODES}
     labels.update(unit_cfg.get("labels", {}))
-    columns = unit_cfg.get("columns") or config["columns"]
+    columns = merge_columns(config["columns"], unit_cfg.get("columns") or {})
+    date_order, date_order_source = _date_order(
+        (survei, survei_path), (unit_cfg, unit_dir / "unit.yaml"), (config, "config.yaml"))
     return {
         "unit": unit,
         "year": int(year),
@@ -205,11 +207,40 @@ def load_unit_year(raw_dir: Path | str, unit: str, year: int, config: dict) -> d
         "population": survei.get("population", unit_cfg["population"]),
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "period_is_default": "period" not in survei,
-        "date_order": survei.get("date_order", config.get("date_order", "day_first")),
+        "date_order": date_order,
+        "date_order_source": date_order_source,
         "columns": dict(columns),
+        "not_asked": list(unit_cfg.get("not_asked", [])),
+        "accept_rejected": survei.get("accept_rejected"),
         "labels": labels,
         "layanan": list(unit_cfg.get("layanan", [])),
         "history": list(unit_cfg.get("history", [])),
         "demografi": config["demografi"],
         "survei": survei,
     }
+
+
+def merge_columns(defaults: dict[str, str], unit: dict[str, str | None]) -> dict[str, str]:
+    """config.yaml's default headers with a unit's `columns:` added, per field.
+
+    For every field the unit maps, the default headers of that field are not used (the unit's
+    form words it its own way); the defaults of the other fields still apply. A header the
+    unit maps to null is ignored (not read at all), whatever the defaults say of it.
+    """
+    def key(text: str) -> str:
+        return " ".join(str(text).split()).casefold()
+
+    mapped = {field for field in unit.values() if field is not None}
+    ignored = {key(header) for header, field in unit.items() if field is None}
+    merged = {header: field for header, field in defaults.items()
+              if field not in mapped and key(header) not in ignored}
+    merged.update({header: field for header, field in unit.items() if field is not None})
+    return merged
+
+
+def _date_order(*sources: tuple[dict, Path | str]) -> tuple[str | None, str | None]:
+    """The first `date_order` set among (settings, file) pairs, and the file that set it."""
+    for data, path in sources:
+        if data.get("date_order"):
+            return data["date_order"], str(path)
+    return None, None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 import pandas as pd
@@ -42,6 +42,21 @@ REASON_CODES: tuple[str, ...] = (
     "timestamp_unparseable", "timestamp_out_of_period", "answer_invalid", "no_answers",
     "duplicate",
 )
+
+#: responses.csv has one 0/1 column per layanan of the unit's list, named by `layanan_column`.
+LAYANAN_COLUMN = r"^layanan\[.+\]$"
+
+
+def layanan_column(label: str) -> str:
+    """Name of the 0/1 responses.csv column of one listed layanan: ``layanan[<label>]``."""
+    return f"layanan[{label}]"
+
+
+def layanan_label(column: str) -> str | None:
+    """The layanan of a `layanan_column` name, or None for any other column."""
+    return column[len("layanan["):-1] if column.startswith("layanan[") and column.endswith("]") \
+        else None
+
 
 ISO_LOCAL = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$"
 #: ISO_LOCAL position by position: "9" an ASCII digit, "±" a sign, anything else itself.
@@ -92,6 +107,9 @@ class Responses(RawResponses):
     timestamp: Series[str] = pa.Field()
     semester: Series[int] = pa.Field(isin=[1, 2])
     triwulan: Series[int] = pa.Field(isin=[1, 2, 3, 4])
+    #: 1 when the respondent ticked that layanan of the unit's list, else 0.
+    layanan_ticked: Optional[Series[int]] = pa.Field(alias=LAYANAN_COLUMN, regex=True,
+                                                     isin=[0, 1])
     U1: Series[pd.Int64Dtype] = pa.Field(**_SCORE)
     U2: Series[pd.Int64Dtype] = pa.Field(**_SCORE)
     U3: Series[pd.Int64Dtype] = pa.Field(**_SCORE)
@@ -315,7 +333,11 @@ def read_responses(path: Path | str) -> pd.DataFrame:
     dtypes.update({code: "Int64" for code in UNSUR_CODES})
     dtypes.update({"raw_row": "int64", "semester": "int64", "triwulan": "int64"})
     frame = read_table(path, dtype=dtypes, keep_default_na=False, na_values=[""])
-    return Responses.validate(frame, lazy=True)[list(RESPONSE_COLUMNS)]
+    for column in frame.columns:
+        if layanan_label(column) is not None:
+            frame[column] = frame[column].astype("int64")
+    kept = [c for c in frame.columns if c in RESPONSE_COLUMNS or layanan_label(c) is not None]
+    return Responses.validate(frame[kept], lazy=True)
 
 
 def read_rejected(path: Path | str) -> pd.DataFrame:

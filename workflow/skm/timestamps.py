@@ -10,8 +10,8 @@ Recognised forms (see DOMAIN.md, "Periods and time"):
 - ``excel-datetime``: a real date-time cell of an xlsx file (naive local time); the xlsx reader
   passes those as ISO text and tells `parse_timestamps` through `excel_datetime`.
 
-Day/month order of the ``sheets`` form is decided once per column from the values; when the
-column cannot tell, the unit's setting decides. Parsing is vectorised: each value is split at
+Day/month order of the ``sheets`` form is decided once per column: from the values, then from
+the row order, then from the unit's setting; it is never guessed (see `parse_timestamps`). Parsing is vectorised: each value is split at
 its first space, the distinct dates (a few hundred) and distinct times of day (at most 86,400)
 are matched with RE2 patterns through pyarrow, anything else is matched whole, and the
 arithmetic is done with numpy. A million rows take a fraction of a second.
@@ -78,18 +78,28 @@ class TimestampColumn:
     could not be read); `style` is the dominant style of the readable values (None if none);
     `date_order` is the day/month order used for ``sheets`` values (None when the column has
     none, since year-first forms are not ambiguous) and `date_order_rule` says in Indonesian
-    how it was decided.
+    how it was decided. When neither the values, the row order nor a setting decides,
+    `alternative` holds the month-first reading (`local` then holds the day-first one) and the
+    caller decides whether the difference matters (`skm.ingest` stops the unit when it does).
     """
 
     local: np.ndarray
     style: str | None
     date_order: str | None
     date_order_rule: str
+    alternative: np.ndarray | None = None
+    #: What decided `date_order`: "data", "rows", "setting", "same", "ambiguous" or "none".
+    basis: str = "none"
 
     @property
     def ok(self) -> np.ndarray:
         """Boolean mask of readable values."""
         return ~np.isnat(self.local)
+
+    @property
+    def ambiguous(self) -> bool:
+        """True when both day/month readings remain (see `alternative`)."""
+        return self.alternative is not None
 
 
 def offset_text(utc_offset_hours: int) -> str:
@@ -300,7 +310,8 @@ def parse_timestamps(
     values: Sequence[str | None] | pd.Series | np.ndarray | pa.Array | pa.ChunkedArray,
     *,
     utc_offset_hours: int,
-    date_order: str = "day_first",
+    date_order: str | None = None,
+    date_order_source: str | None = None,
     rows: Sequence[int] | np.ndarray | None = None,
     file: str | None = None,
     column: str | None = None,
@@ -310,17 +321,23 @@ def parse_timestamps(
 
     `values` are the raw cells (None/NaN/blank are unreadable). Values carrying an offset are
     converted to `utc_offset_hours`; values without one are taken as local already.
-    `date_order` decides ambiguous ``sheets`` columns. A column whose values need both orders
-    raises SkmInputError naming `file`, `column` and example `rows` (spreadsheet row numbers).
-    `excel_datetime` marks cells that were real xlsx date-times (for the reported style).
+
+    The day/month order of ``sheets`` values (``3/1/2024``) is never guessed: the values
+    decide first (a first field over 12: day first; a second one: month first); then the row
+    order (exports list responses in submission order, so a reading under which the time goes
+    back between consecutive rows at least once, while under the other it never does, is
+    excluded); then `date_order` (set in `date_order_source`). When none decides, the column
+    comes back with both readings (`TimestampColumn.alternative`). A column whose values need
+    both orders raises SkmInputError naming `file`, `column` and example `rows` (spreadsheet
+    row numbers). `excel_datetime` marks cells that were real xlsx date-times.
     """
-    if date_order not in DATE_ORDERS:
+    if date_order is not None and date_order not in DATE_ORDERS:
         raise ValueError(f"date_order must be one of {DATE_ORDERS}, not {date_order!r}")
     arrow = _arrow_strings(values)
     n = len(arrow)
     if n == 0:
         return TimestampColumn(np.asarray([], dtype="datetime64[s]"), None, None,
-                               _rule_sentence("none", date_order))
+                               _rule_sentence("none"))
     items = _items(arrow)
     di, ri = items.date_index, items.rest_index
     matched = items.date["matched"][di] & items.rest["matched"][ri]
@@ -333,21 +350,35 @@ def parse_timestamps(
     has_month = month_ev is not None and bool(month_ev.any())
     if has_day and has_month:
         _raise_contradiction(arrow, rows, day_ev, month_ev, file, column)
-    if has_day:
-        order_used, rule = "day_first", _rule_sentence("day", date_order)
-    elif has_month:
-        order_used, rule = "month_first", _rule_sentence("month", date_order)
-    else:
-        order_used, rule = date_order, _rule_sentence("setting", date_order)
-
-    calendar = _calendar(items.date, order_used != "month_first")
     clock = _clock(items.rest, utc_offset_hours)
-    good = matched & calendar["ok"][di] & clock["ok"][ri]
-    # Row arrays are few and filled in place (a million rows: every temporary costs).
-    local = np.take(calendar["day"] * 86400, di)
-    local += np.take(clock["seconds"], ri)
-    local[~good] = np.datetime64("NaT", "s").astype(np.int64)
-    local = local.view("datetime64[s]")
+    alternative = None
+    if has_day or has_month:
+        order_used = "day_first" if has_day else "month_first"
+        rule, basis = _rule_sentence("day" if has_day else "month"), "data"
+        local, good, calendar = _reading(items, clock, matched, order_used)
+    else:
+        day_read = _reading(items, clock, matched, "day_first")
+        month_read = _reading(items, clock, matched, "month_first")
+        day_back, month_back = _goes_back(day_read[0]), _goes_back(month_read[0])
+        if (day_read[0].view(np.int64) == month_read[0].view(np.int64)).all():
+            order_used, rule, basis = "day_first", _rule_sentence("same"), "same"
+            local, good, calendar = day_read
+        elif (day_back is None) != (month_back is None):
+            order_used = "month_first" if day_back is not None else "day_first"
+            back = day_back if day_back is not None else month_back
+            row_numbers = np.arange(2, n + 2) if rows is None else np.asarray(rows)
+            rule = _rule_sentence("rows_" + order_used, row=int(row_numbers[back]))
+            basis = "rows"
+            local, good, calendar = month_read if order_used == "month_first" else day_read
+        elif date_order is not None:
+            order_used = date_order
+            rule = _rule_sentence("setting", date_order, date_order_source)
+            basis = "setting"
+            local, good, calendar = month_read if order_used == "month_first" else day_read
+        else:
+            order_used, rule, basis = None, _rule_sentence("ambiguous"), "ambiguous"
+            local, good, calendar = day_read
+            alternative = month_read[0]
 
     # Style counts: readable rows per date item (its style), excel date-times apart.
     counted = good
@@ -363,17 +394,57 @@ def parse_timestamps(
     style = STYLES[int(np.argmax(counts))] if counts.sum() else None
     if not (good & calendar["sheets"][di]).any():
         kind = "excel" if style == "excel-datetime" else "none"
-        order_used, rule = None, _rule_sentence(kind, date_order)
-    return TimestampColumn(local=local, style=style, date_order=order_used, date_order_rule=rule)
+        order_used, rule, alternative, basis = None, _rule_sentence(kind), None, "none"
+    return TimestampColumn(local=local, style=style, date_order=order_used, date_order_rule=rule,
+                           alternative=alternative, basis=basis)
 
 
-def _rule_sentence(kind: str, setting: str) -> str:
-    order_id = "hari/bulan" if setting == "day_first" else "bulan/hari"
+def _reading(items: _Items, clock: dict[str, np.ndarray], matched: np.ndarray,
+             order: str) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Local times (NaT where unreadable), the readable mask and the per-item calendar of
+    the column read in day/month `order`."""
+    di, ri = items.date_index, items.rest_index
+    calendar = _calendar(items.date, order != "month_first")
+    good = matched & calendar["ok"][di] & clock["ok"][ri]
+    # Row arrays are few and filled in place (a million rows: every temporary costs).
+    local = np.take(calendar["day"] * 86400, di)
+    local += np.take(clock["seconds"], ri)
+    local[~good] = np.datetime64("NaT", "s").astype(np.int64)
+    return local.view("datetime64[s]"), good, calendar
+
+
+def _goes_back(local: np.ndarray) -> int | None:
+    """Position of the first readable value earlier than the readable value before it."""
+    readable = np.flatnonzero(~np.isnat(local))
+    if len(readable) < 2:
+        return None
+    values = local[readable].view(np.int64)
+    back = np.flatnonzero(values[1:] < values[:-1])
+    return int(readable[back[0] + 1]) if len(back) else None
+
+
+def order_text(order: str | None) -> str:
+    """'hari/bulan' or 'bulan/hari' (Indonesian) of a day/month order."""
+    return {"day_first": "hari/bulan", "month_first": "bulan/hari"}.get(order or "", "")
+
+
+def _rule_sentence(kind: str, setting: str | None = None, source: str | None = None,
+                   row: int | None = None) -> str:
+    if kind == "setting":
+        where = f" di {source}" if source else ""
+        return (f"tidak ada nilai > 12 dan urutan baris tidak menentukan; mengikuti pengaturan "
+                f"date_order: {setting} ({order_text(setting)}){where}")
+    if kind.startswith("rows_"):
+        used = kind[len("rows_"):]
+        other = "day_first" if used == "month_first" else "month_first"
+        return (f"urutan {order_text(used)} disimpulkan dari urutan baris (tidak ada nilai > 12; "
+                f"dibaca {order_text(other)}, stempel waktu baris {row} lebih awal dari baris "
+                f"sebelumnya, sedangkan dibaca {order_text(used)} waktunya tidak pernah mundur)")
     return {
         "day": "urutan hari/bulan disimpulkan dari data (ada nilai pertama > 12)",
         "month": "urutan bulan/hari disimpulkan dari data (ada nilai kedua > 12)",
-        "setting": f"kolom ambigu (tidak ada nilai > 12); mengikuti pengaturan {setting} "
-        f"({order_id})",
+        "same": "hari dan bulan setiap tanggal sama, sehingga urutan hari/bulan tidak berpengaruh",
+        "ambiguous": "urutan hari/bulan tidak dapat ditentukan dari data",
         "none": "format tahun-bulan-tanggal tidak ambigu; pengaturan date_order tidak dipakai",
         "excel": "sel tanggal-waktu Excel tidak ambigu; pengaturan date_order tidak dipakai",
     }[kind]
@@ -400,7 +471,7 @@ def _raise_contradiction(arrow: pa.Array, rows, day_ev, month_ev, file, column) 
 
 
 def parse_timestamp(
-    text: str, *, utc_offset_hours: int, date_order: str = "day_first"
+    text: str, *, utc_offset_hours: int, date_order: str | None = "day_first"
 ) -> dt.datetime | None:
     """Parse one value into an aware datetime in the unit's zone (None if unreadable).
 
