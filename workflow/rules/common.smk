@@ -62,13 +62,14 @@ def optional(path):
 
 
 def exports_of(wildcards):
-    """The unit-year's exports (*.csv, *.xlsx) as downloaded; none is an error the job reports."""
+    """The unit-year's exports (*.csv, *.xlsx, or a *.zip of them) as downloaded; none is an
+    error the job reports."""
     folder = Path(RAW, wildcards.unit, wildcards.year)
     files = [p for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
     return sorted(
         str(p)
         for p in files
-        if p.suffix.lower() in {".csv", ".xlsx"} and not p.name.startswith(("~$", "."))
+        if p.suffix.lower() in {".csv", ".xlsx", ".zip"} and not p.name.startswith(("~$", "."))
     )
 
 

@@ -9,9 +9,8 @@ once (the message goes to this job's log, not to the screen, so it is not printe
 """
 
 import pandas as pd
-from skm.domain import UNSUR_CODES
 from skm.errors import SkmInputError
-from skm.ingest import IngestResult, ingest, write_outputs
+from skm.ingest import IngestResult, ingest_unit, write_outputs
 from skm.io import write_json
 from skm.settings import load_unit_year
 from skm.shim import FILE_ONLY, step
@@ -25,21 +24,19 @@ with step(snakemake.log[0]) as log:
     try:
         settings = load_unit_year(snakemake.params.raw_dir, unit, year,
                                   dict(snakemake.params.unit_config))
-        result = ingest(list(snakemake.input.exports), settings)
-        empty = [c for c in UNSUR_CODES if result.responses[c].notna().sum() == 0]
-        if empty:
-            raise SkmInputError(
-                f"tidak ada jawaban sah untuk unsur {', '.join(empty)} setelah validasi "
-                f"({result.quality['n_rejected']} dari {result.quality['n_raw']} baris ditolak; "
-                "lihat rejected.csv), sehingga IKM tidak dapat dihitung")
+        result = ingest_unit(list(snakemake.input.exports), settings)
     except SkmInputError as exc:
         log.error("%s/%s tidak dapat diolah: %s", unit, year, exc, extra=FILE_ONLY)
         log.warning("%s/%s tidak dapat diolah; alasannya dicetak di bawah.", unit, year)
-        result = IngestResult(pd.DataFrame(), pd.DataFrame(),
+        # A unit stopped after reading (IngestStopped) still lists every rejected row.
+        read = getattr(exc, "result", None)
+        result = IngestResult(pd.DataFrame(), read.rejected if read else pd.DataFrame(),
                               {"error": str(exc), "n_raw": 0, "n_valid": 0, "n_rejected": 0})
     write_outputs(result, out.responses, out.rejected, out.quality)
     write_json(settings, out.settings)
     q = result.quality
+    for warning in q.get("warnings", []):
+        log.warning("%s/%s: peringatan: %s", unit, year, warning)
     if "error" not in q:
         log.info("%s/%s: %d baris dibaca dari %d berkas, %d diolah, %d ditolak (%d masalah "
                  "dicatat di rejected.csv).", unit, year, q["n_raw"], len(q["files"]),

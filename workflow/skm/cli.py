@@ -3,6 +3,7 @@
     skm publish <unit> <year>              copy documents + manifest to arsip/v<N>/ (read-only)
     skm publish --ttd FILE <unit> <year>   add a signed PDF as a new version
     skm verify <unit> <year> [--version vN]
+    skm check <unit> <year>                read the exports only, print what was read
 
 Run from the project folder (the one with the Snakefile), or give ``--root``.
 Exit status: 0 done / "cocok", 1 verification found differences, 2 cannot proceed.
@@ -45,12 +46,21 @@ def _parser() -> argparse.ArgumentParser:
     ver.add_argument("--cores", type=int, help="jumlah inti untuk snakemake; bawaan: semua")
     ver.add_argument("--simpan", action="store_true",
                      help="simpan folder hasil jalankan ulang (untuk diperiksa)")
+    sub.add_parser(
+        "check", parents=[common], help="baca ekspor saja dan tampilkan hasilnya",
+        description="Baca file ekspor unit dan tahun ini seperti saat dijalankan, lalu "
+                    "tampilkan alur data (dibaca, diolah, ditolak per alasan), urutan "
+                    "hari/bulan tanggal dan kolom yang dipetakan. Tidak menulis berkas apa pun.")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``skm`` console script; returns the exit status."""
     args = _parser().parse_args(argv)
+    if args.command == "check":
+        from skm.check import check
+
+        return check(args.root, args.unit, args.year)
     try:
         if args.command == "publish":
             result = publish(args.root, args.unit, args.year, ttd=args.ttd)

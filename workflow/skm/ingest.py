@@ -44,7 +44,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from pandas.util import hash_array
 
-from skm.domain import UNSUR_CODES, UNSUR_NAMES
+from skm.domain import UNSUR_CODES, UNSUR_NAMES, round_half_up
 from skm.errors import SkmInputError
 from skm.io import atomic_write_bytes, write_json
 from skm.redact import file_label, redact, redact_answer, redact_series
@@ -1750,9 +1750,10 @@ def check_enough(result: IngestResult, settings: dict) -> None:
             "dihitung", result)
     if share <= MAX_REJECTED_SHARE:
         return
-    percent = f"{float(share) * 100:.1f}".replace(".", ",")
+    percent = str(round_half_up(share * 100, 1)).replace(".", ",")
     if accepted and share <= Fraction(str(accepted["max_share"])):
         q["accept_rejected"] = {"share": float(share), "max_share": accepted["max_share"],
+                                "display_pct": str(round_half_up(share * 100, 2)),
                                 "reason": accepted["reason"]}
         q["warnings"].append(f"{percent}% baris ditolak (tidak valid atau di luar periode); "
                              f"diterima menurut accept_rejected di survei.yaml: "

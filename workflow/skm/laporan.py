@@ -153,12 +153,24 @@ class Laporan:
         return first + " " + second
 
     # -- BAB III ---------------------------------------------------------------------------
+    def kolom_status(self, field: str) -> str | None:
+        """Why an optional field has no data: "kolom tidak ditemukan" (its column is in no
+        export) or "tidak ditanyakan dalam formulir" (unit.yaml `not_asked:`); None if read."""
+        status = self.quality.get("kolom_opsional", {}).get(field)
+        return {"tidak_ditemukan": "kolom tidak ditemukan",
+                "tidak_ditanyakan": "tidak ditanyakan dalam formulir"}.get(status or "")
+
     def karakteristik_table(self) -> str:
-        """Table 3.1: respondents by characteristic, counts and percentages."""
+        """Table 3.1: respondents by characteristic, counts and percentages; a field without
+        data says why (`kolom_status`)."""
         body = []
         fields = [f for f in ("jenis_kelamin", "usia", "pendidikan", "pekerjaan", "layanan")
-                  if f in self.ikm["demografi"]]
+                  if f in self.ikm["demografi"] or self.kolom_status(f)]
         for i, field in enumerate(fields, 1):
+            if field not in self.ikm["demografi"]:
+                body.append([f"{i}", FIELD_TITLES[field], f"*({self.kolom_status(field)})*",
+                             "–", "–"])
+                continue
             for j, cat in enumerate(self.ikm["demografi"][field]["categories"]):
                 body.append([f"{i}" if j == 0 else "", FIELD_TITLES[field] if j == 0 else "",
                              escape(cat["label"]) + ("" if cat["matched"] else "¹"),
@@ -169,7 +181,8 @@ class Laporan:
     def karakteristik_catatan(self) -> str:
         """Footnote for Table 3.1: rounding and unmatched values."""
         notes = []
-        sums = {f: d["pct_sum"] for f, d in self.ikm["demografi"].items()}
+        sums = {f: d["pct_sum"] for f, d in self.ikm["demografi"].items()
+                if not d.get("multiple")}
         off = [f for f, v in sums.items() if v != "100.00"]
         if off:
             parts = [f"{FIELD_TITLES[f].lower()} {nf.persen(sums[f])}" for f in off]
@@ -179,7 +192,18 @@ class Laporan:
             notes.append("¹ Isian responden yang tidak cocok dengan kategori baku, ditampilkan "
                          "sebagaimana diisi; data pribadi di dalamnya (nomor telepon, alamat "
                          "surel, NIK, nama) ditampilkan sebagai [disamarkan].")
+        if self.layanan_catatan():
+            notes.append(self.layanan_catatan())
         return " ".join(notes)
+
+    def layanan_catatan(self) -> str:
+        """Footnote of the layanan tables when respondents could tick several layanan."""
+        if not self.ikm["demografi"].get("layanan", {}).get("multiple"):
+            return ""
+        return ("Jenis layanan dapat dipilih lebih dari satu; seorang responden dihitung pada "
+                "setiap layanan yang dipilihnya, sehingga persentase per jenis layanan (terhadap "
+                "seluruh responden) dapat berjumlah lebih dari 100% dan jumlah responden per "
+                "layanan lebih dari jumlah responden.")
 
     def gender_kalimat(self) -> str:
         """Sentence on gender composition, when asked."""
@@ -235,6 +259,9 @@ class Laporan:
         for value, g in self.ikm[key].items():
             konv = nf.angka(g["display"]["ikm_konversi"]) if g.get("ikm_konversi") else "–"
             body.append([escape(label_fmt(value)), nf.angka(g["n"], 0), konv, g.get("mutu") or "–"])
+        if not body:  # never an empty table without a word
+            why = self.kolom_status("layanan") if key == "by_layanan" else None
+            body.append([f"*({why or 'tidak ada data'})*", "–", "–", "–"])
         return table(body, [title, "Jumlah Responden", "IKM", "Mutu"], align="lrrc", raw=True)
 
     # -- BAB IV ----------------------------------------------------------------------------
@@ -401,11 +428,28 @@ class Laporan:
                 "aslinya.")
 
     def date_rules(self) -> list[str]:
-        """How each export's dates were read."""
+        """How each export's dates were read, who set the day/month order, and why a large
+        share of rejected rows was accepted."""
         out = []
         for f in self.quality.get("files", []):
             out.append(f"{escape(f['file'])}: {nf.angka(f['rows'], 0)} baris; "
                        f"{escape(str(f.get('date_order_rule', '')))}")
+        setting = self.quality.get("date_order", {})
+        if setting.get("setting"):
+            used = any(f.get("date_order_rule", "").find("pengaturan") >= 0
+                       for f in self.quality.get("files", []))
+            out.append(f"Pengaturan date_order: {escape(setting['setting'])}, ditetapkan di "
+                       f"{escape(str(setting.get('source')))}"
+                       + ("" if used else "; tidak dipakai karena urutan ditentukan oleh data"))
+        else:
+            out.append("Pengaturan date_order tidak ditetapkan; urutan hari/bulan ditentukan "
+                       "oleh data setiap file.")
+        accepted = self.quality.get("accept_rejected")
+        if accepted:
+            out.append(f"Sebanyak {nf.persen(accepted['display_pct'])} baris "
+                       "ditolak (tidak valid atau di luar periode), lebih dari separuh; laporan "
+                       "tetap disusun atas keputusan unit (accept_rejected di survei.yaml): "
+                       f"{escape(accepted['reason'])}")
         return out
 
     # -- Lampiran --------------------------------------------------------------------------

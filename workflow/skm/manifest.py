@@ -130,8 +130,12 @@ def hash_entries(paths: Iterable[str | Path], root: str | Path = ".") -> list[di
     for given in {Path(p) for p in paths}:
         full = given if given.is_absolute() else root / given
         shown = (full.resolve().relative_to(root.resolve()) if given.is_absolute() else given)
-        rows.append({"path": shown.as_posix(), "sha256": sha256(full),
-                     "bytes": full.stat().st_size})
+        row = {"path": shown.as_posix(), "sha256": sha256(full), "bytes": full.stat().st_size}
+        if full.suffix.lower() == ".zip":  # a zip of exports: name (and hash) what it holds
+            from skm.ingest import zip_members
+
+            row["members"] = zip_members(full)
+        rows.append(row)
     return sorted(rows, key=lambda r: r["path"])
 
 

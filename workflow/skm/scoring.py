@@ -25,6 +25,7 @@ from skm.domain import (
     krejcie_morgan,
     round_half_up,
 )
+from skm.tables import layanan_label
 
 DEMOGRAFI_FIELDS = ("jenis_kelamin", "usia", "pendidikan", "pekerjaan")
 NOT_FILLED = "Tidak diisi"
@@ -290,6 +291,50 @@ def demografi(responses: pd.DataFrame, categories: dict, layanan: list[str],
     return out
 
 
+def layanan_ticks(responses: pd.DataFrame) -> dict[str, np.ndarray] | None:
+    """{layanan: 0/1 per respondent} from the `layanan[...]` columns, None without them."""
+    ticked = {layanan_label(c): responses[c].to_numpy(dtype=np.int64)
+              for c in responses.columns if layanan_label(c) is not None}
+    return ticked or None
+
+
+def _unticked(responses: pd.DataFrame, ticked: dict[str, np.ndarray]) -> pd.Series:
+    """The layanan text of respondents who ticked no listed layanan (blank: missing)."""
+    none = sum(ticked.values()) == 0
+    return responses["layanan"].where(none)
+
+
+def by_layanan_ticked(responses: pd.DataFrame, ticked: dict[str, np.ndarray]) -> dict[str, dict]:
+    """`group_ikm` of the respondents of every listed layanan they ticked (a respondent counts
+    in each), then of each value matching none, as `by_group` keys them (sorted)."""
+    groups = {label: group_ikm(responses[flags == 1]) for label, flags in ticked.items()
+              if flags.any()}
+    other = _unticked(responses, ticked)
+    for value, frame in responses.groupby(other, sort=True, dropna=True):
+        groups.setdefault(str(value), group_ikm(frame))
+    return dict(sorted(groups.items()))
+
+
+def layanan_counts(responses: pd.DataFrame, ticked: dict[str, np.ndarray]) -> dict:
+    """The demografi entry of a checkbox layanan: respondents per layanan ticked, percent of
+    all respondents (they add up to more than 100); `multiple` says so."""
+    n = len(responses)
+    counts = [(label, int(flags.sum()), True) for label, flags in ticked.items()]
+    other = _unticked(responses, ticked)
+    for value, count in other.value_counts(sort=False).sort_index().items():
+        counts.append((str(value), int(count), False))
+    blank = int((responses["layanan"].isna()).sum())
+    if blank:
+        counts.append((NOT_FILLED, blank, True))
+    cats = []
+    for label, count, matched in counts:
+        pct = round_half_up(Fraction(100 * count, n), 2) if n else round_half_up(0, 2)
+        cats.append({"label": label, "count": count, "pct": float(pct), "display_pct": str(pct),
+                     "matched": matched})
+    total = sum(round_half_up(Fraction(100 * c["count"], n), 2) for c in cats) if n else 0
+    return {"n": n, "categories": cats, "pct_sum": str(total), "multiple": True}
+
+
 def score(responses: pd.DataFrame, quality: dict, settings: dict) -> dict:
     """The ikm.json summary of one unit-year (see README 'Outputs')."""
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="skm-score") as pool:
@@ -332,6 +377,11 @@ def _score(responses: pd.DataFrame, quality: dict, settings: dict, prepared: _Pr
         result[key] = groups
     result["demografi"] = demografi(responses, settings["demografi"], settings.get("layanan", []),
                                     prepared)
+    ticked = layanan_ticks(responses)
+    if ticked is not None and (sum(ticked.values()) > 1).any():
+        # A checkbox question: a respondent counts in every layanan ticked.
+        result["by_layanan"] = by_layanan_ticked(responses, ticked)
+        result["demografi"]["layanan"] = layanan_counts(responses, ticked)
 
     ci = confidence_interval(responses, unsur, population, prepared)
     tambahan: dict = {"se": ci["se"], "funnel": quality.get("funnel", {}),
