@@ -1199,8 +1199,9 @@ def _categories(encoded: tuple[np.ndarray, list[str]], name: str, ctx: _Context)
             if label is not None:
                 ticks = (ctx.layanan.index(label),)
             else:
-                parts = [ctx.category(name, part) for part in split_ticks(shown)]
-                if len(parts) > 1 and all(part is not None for part in parts):
+                split = split_ticks(shown)
+                parts = [ctx.category(name, part) for part in split]
+                if split != [shown] and parts and all(part is not None for part in parts):
                     ticks = tuple(sorted({ctx.layanan.index(part) for part in parts}))
                     label = "; ".join(ctx.layanan[t] for t in ticks)
         hit = 0
