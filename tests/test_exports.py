@@ -24,7 +24,6 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
-
 from skm import ingest as ingest_module
 from skm.check import check
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES

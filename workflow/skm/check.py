@@ -46,8 +46,8 @@ def report(result: IngestResult, settings: dict) -> list[str]:
     """The lines `check` prints for a unit-year that was read."""
     q = result.quality
     f = q["funnel"]
-    lines = [f"Unit {settings['unit']} tahun {settings['year']}: "
-             f"{_n(len(q['files']))} file ekspor dibaca.", "", "Alur data:",
+    lines = [(f"Unit {settings['unit']} tahun {settings['year']}: "
+              f"{_n(len(q['files']))} file ekspor dibaca."), "", "Alur data:",
              f"  baris dibaca            {_n(f['diterima']):>8}",
              f"  duplikat persis         {_n(f['duplikat']):>8}",
              f"  di luar periode survei  {_n(f['di_luar_periode']):>8}",
@@ -55,8 +55,8 @@ def report(result: IngestResult, settings: dict) -> list[str]:
              f"  diolah (dihitung)       {_n(f['diolah']):>8}"]
     counts = {code: n for code, n in q["reason_counts"].items() if n}
     if counts:
-        lines += ["", "Masalah per alasan (satu baris dapat punya beberapa masalah; daftar "
-                      "lengkapnya ada di rejected.csv setelah dijalankan):"]
+        lines += ["", ("Masalah per alasan (satu baris dapat punya beberapa masalah; daftar "
+                       "lengkapnya ada di rejected.csv setelah dijalankan):")]
         lines += [f"  {_REASONS.get(code, code)}: {_n(n)}" for code, n in counts.items()]
     setting = q.get("date_order", {})
     lines += ["", "Urutan hari/bulan tanggal:"]

@@ -185,6 +185,13 @@ def _konversi_axis(ax) -> None:
 REKAP_NAMED_MAX_CM = 23.0
 
 
+def _why_absent(ikm: dict, field: str, default: str) -> str:
+    """Why a field has no data (ikm.json `kolom_opsional`, from the ingest)."""
+    status = ikm.get("kolom_opsional", {}).get(field)
+    return {"tidak_ditemukan": "kolom tidak ditemukan dalam file ekspor",
+            "tidak_ditanyakan": "tidak ditanyakan dalam formulir"}.get(status or "", default)
+
+
 def _new_figure(height_cm: float) -> Figure:
     return Figure(figsize=(WIDTH, height_cm * CM), layout="constrained")
 
@@ -304,7 +311,7 @@ def fig_responden(ikm: dict, field: str) -> Figure:
     data = ikm.get("demografi", {}).get(field)
     if not data or not data.get("categories"):
         return placeholder(f"Data {FIELD_TITLES.get(field, field)} tidak tersedia: "
-                           "kuesioner tidak menanyakannya.")
+                           f"{_why_absent(ikm, field, 'kuesioner tidak menanyakannya')}.")
     cats = data["categories"]
     fig = _new_figure(2.2 + 0.75 * len(cats))
     ax = fig.add_subplot()
@@ -337,8 +344,8 @@ def fig_ikm_layanan(ikm: dict) -> Figure:
     """IKM konversi per jenis layanan (25..100) over the shaded bands, with n and the unit line."""
     groups = ikm.get("by_layanan") or {}
     if not groups:
-        return placeholder("IKM per jenis layanan tidak tersedia: kuesioner tidak menanyakan "
-                           "jenis layanan.")
+        why = _why_absent(ikm, "layanan", "kuesioner tidak menanyakan jenis layanan")
+        return placeholder(f"IKM per jenis layanan tidak tersedia: {why}.")
     order = [c["label"] for c in ikm.get("demografi", {}).get("layanan", {}).get("categories", [])
              if c["label"] in groups]
     order += [k for k in groups if k not in order]

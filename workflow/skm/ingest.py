@@ -50,7 +50,6 @@ from skm.io import atomic_write_bytes, write_json
 from skm.redact import file_label, redact, redact_answer, redact_series
 from skm.tables import (
     DEMOGRAPHIC_FIELDS,
-    layanan_column,
     MAPPED_FIELDS,
     REASON_CODES,
     REJECTED_COLUMNS,
@@ -58,6 +57,7 @@ from skm.tables import (
     RawResponses,
     Rejected,
     Responses,
+    layanan_column,
     write_csv_bytes,
 )
 from skm.timestamps import (

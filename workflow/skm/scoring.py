@@ -355,6 +355,8 @@ def _score(responses: pd.DataFrame, quality: dict, settings: dict, prepared: _Pr
         "n_rejected": int(quality["n_rejected"]),
         "unsur": unsur,
     }
+    if "kolom_opsional" in quality:  # why a field has no table (read by figures and text)
+        result["kolom_opsional"] = dict(quality["kolom_opsional"])
     if len(answered) < len(UNSUR_CODES):
         raise ValueError("cannot compute the IKM: some unsur has no valid answer at all")
     ikm = ikm_from_sums([u["sum"] for u in unsur], [u["n"] for u in unsur])

@@ -108,8 +108,8 @@ class Responses(RawResponses):
     semester: Series[int] = pa.Field(isin=[1, 2])
     triwulan: Series[int] = pa.Field(isin=[1, 2, 3, 4])
     #: 1 when the respondent ticked that layanan of the unit's list, else 0.
-    layanan_ticked: Optional[Series[int]] = pa.Field(alias=LAYANAN_COLUMN, regex=True,
-                                                     isin=[0, 1])
+    layanan_ticked: Optional[Series[int]] = pa.Field(  # noqa: UP045 - pandera reads Optional
+        alias=LAYANAN_COLUMN, regex=True, isin=[0, 1])
     U1: Series[pd.Int64Dtype] = pa.Field(**_SCORE)
     U2: Series[pd.Int64Dtype] = pa.Field(**_SCORE)
     U3: Series[pd.Int64Dtype] = pa.Field(**_SCORE)
