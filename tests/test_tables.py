@@ -9,10 +9,10 @@ import pytest
 from skm.domain import UNSUR_CODES
 from skm.ingest import IngestResult, write_outputs
 from skm.tables import (
-    LAYANAN_COLUMN,
     ID_PATTERN,
     ISO_LOCAL,
     ISO_LOCAL_LAYOUT,
+    LAYANAN_COLUMN,
     MAPPED_FIELDS,
     REJECTED_COLUMNS,
     RESPONSE_COLUMNS,
