@@ -156,6 +156,12 @@ def test_unsafe_or_foreign_zip_members_are_refused(tmp_path, members, words) -> 
         assert word in message
 
 
+def test_damaged_zip_download_says_zip(tmp_path) -> None:
+    settings = make_unit(tmp_path, {"unduhan.csv.zip": b"PK\x03\x04 terpotong"})
+    with pytest.raises(SkmInputError, match="berkas zip tidak dapat dibuka"):
+        ingest(exports(settings), settings)
+
+
 def test_zip_limits_of_members_and_bytes(tmp_path, monkeypatch) -> None:
     body = csv_bytes([row(forms_ts(dt.datetime(2024, 3, 1, 9)))], {"timestamp": "Timestamp"})
     settings = make_unit(tmp_path, {"u.zip": zip_of({"a.csv": body, "b.csv": body})})

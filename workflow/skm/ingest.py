@@ -318,7 +318,8 @@ def read_exports(path: Path | str, headers: HeaderMap) -> list[_Export]:
         raise SkmInputError("file tidak ditemukan", file=str(path)) from None
     except OSError as exc:
         raise SkmInputError(f"file tidak dapat dibuka ({exc.strerror})", file=str(path)) from None
-    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")) and not _is_xlsx(path):
+    kind = _zip_kind(path) if head.startswith((b"PK\x03\x04", b"PK\x05\x06")) else None
+    if kind == "exports" or (kind == "bad" and path.suffix.lower() == ".zip"):
         exports = []
         for member_path, data in _zip_exports(path):
             export = _read_bytes(member_path, data[:_HEAD_BYTES], headers, data)
@@ -362,6 +363,16 @@ def _is_xlsx(path: Path | io.BytesIO) -> bool:
             return "[Content_Types].xml" in archive.namelist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return True  # not a readable zip: the xlsx reader says why
+
+
+def _zip_kind(path: Path) -> str:
+    """"xlsx" (a workbook: it has ``[Content_Types].xml``), "exports" (a zip of exports) or
+    "bad" (not a readable zip: a damaged workbook or download)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xlsx" if "[Content_Types].xml" in archive.namelist() else "exports"
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "bad"
 
 
 def _zip_infos(path: Path) -> list[zipfile.ZipInfo]:
