@@ -38,6 +38,7 @@ from skm.ingest import (
 )
 from skm.laporan import Laporan
 from skm.manifest import hash_entries
+from skm.provenance import unit_config
 from skm.scoring import score
 from skm.settings import load_config, load_unit_year
 from skm.tables import layanan_column
@@ -392,11 +393,13 @@ def test_every_row_rejected_still_fills_rejected_csv(tmp_path) -> None:
     config = load_config(ROOT / "config.yaml")
     snake = types.SimpleNamespace(
         input=types.SimpleNamespace(exports=exports(settings)),
-        params=types.SimpleNamespace(raw_dir=str(tmp_path / "data" / "raw"), config=config),
+        params=types.SimpleNamespace(raw_dir=str(tmp_path / "data" / "raw"),
+                                     unit_config=unit_config(config)),
         wildcards=types.SimpleNamespace(unit="dinas-uji", year="2024"),
         output=types.SimpleNamespace(responses=str(out / "responses.csv"),
                                      rejected=str(out / "rejected.csv"),
-                                     quality=str(out / "quality.json")),
+                                     quality=str(out / "quality.json"),
+                                     settings=str(out / "settings.json")),
         log=[str(tmp_path / "validate.log")])
     runpy.run_path(str(ROOT / "workflow" / "scripts" / "validate_responses.py"),
                    init_globals={"snakemake": snake})

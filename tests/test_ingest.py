@@ -24,6 +24,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES
 from skm.errors import SkmInputError
 from skm.ingest import DUPLICATE_RULE, IngestResult, ingest, sniff_delimiter, write_outputs
+from skm.provenance import unit_config
 from skm.redact import PLACEHOLDER
 from skm.settings import load_config, load_unit_year
 from skm.tables import REASON_CODES, REJECTED_COLUMNS, RESPONSE_COLUMNS, Responses
@@ -768,11 +769,13 @@ def fake_snakemake(tmp_path: Path, exports: list[Path]) -> types.SimpleNamespace
     return types.SimpleNamespace(
         input=types.SimpleNamespace(exports=[str(p) for p in exports],
                                     config=str(ROOT / "config.yaml")),
-        params=types.SimpleNamespace(raw_dir=str(raw)),
+        params=types.SimpleNamespace(raw_dir=str(raw),
+                                     unit_config=unit_config(load_config(ROOT / "config.yaml"))),
         wildcards=types.SimpleNamespace(unit="dinas-uji", year="2023"),
         output=types.SimpleNamespace(responses=str(out / "responses.csv"),
                                      rejected=str(out / "rejected.csv"),
-                                     quality=str(out / "quality.json")),
+                                     quality=str(out / "quality.json"),
+                                     settings=str(out / "settings.json")),
         log=[str(tmp_path / "validate.log")],
     )
 
