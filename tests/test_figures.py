@@ -310,7 +310,7 @@ def test_snakemake_shim(tmp_path):
     assert (tmp_path / "tren.png").exists()
     tren = json.loads((tmp_path / "tren.json").read_text(encoding="utf-8"))
     assert [r["year"] for r in tren["rows"]] == [ikm["year"]]
-    assert "figures in" in (tmp_path / "plot.log").read_text(encoding="utf-8")
+    assert "gambar ditulis di" in (tmp_path / "plot.log").read_text(encoding="utf-8")
 
 
 def _rekap(n_units: int, name: str) -> dict:

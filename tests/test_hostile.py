@@ -252,7 +252,7 @@ def test_missing_glyphs_are_visible_in_the_pdf_and_counted_in_4_4(docs) -> None:
         assert squash(sentence) in section, fmt
     log = (docs.root / "logs" / UNIT / str(YEAR) / "render_laporan.log").read_text(
         encoding="utf-8")
-    assert "characters the fonts lack" in log
+    assert "Karakter yang tidak ada di font" in log
 
 
 def test_render_log_has_no_error(docs) -> None:
