@@ -17,7 +17,7 @@ from skm import numfmt as nf
 from skm.domain import BANDS, UNSUR_CODES
 from skm.images import photo_entry
 from skm.io import read_json
-from skm.markdown import escape, table
+from skm.markdown import escape, image, table
 from skm.redact import file_label
 from skm.render import MISSING_GLYPH, missing_glyphs
 from skm.scoring import highest, lowest
@@ -540,9 +540,8 @@ class Laporan:
                 parts.append(f"Foto {i}: berkas {escape(label)} tidak ditemukan di folder "
                              "dokumentasi.")
                 continue
-            alt = f"Foto dokumentasi {i}: {d['caption']}"
-            parts.append(f"![Foto {i}. {escape(d['caption'])}]({path.as_posix()})"
-                         f"{{fig-alt=\"{alt.replace(chr(34), chr(39))}\" width=70%}}")
+            parts.append(image(path, f"Foto {i}. {d['caption']}",
+                               alt=f"Foto dokumentasi {i}: {d['caption']}", width="70%"))
         return "\n\n".join(parts)
 
 

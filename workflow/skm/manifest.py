@@ -90,6 +90,16 @@ def unit_years(raw_dir: str | Path, unit: str) -> list[int]:
     return sorted(int(p.name) for p in unit_dir.iterdir() if p.is_dir() and _YEAR_RE.match(p.name))
 
 
+def _inside(folder: Path, name: str) -> bool:
+    """Whether `name` is a file inside `folder`, symbolic links followed (a logo elsewhere is
+    refused by the settings check; it must not make the manifest fail first)."""
+    try:
+        target = (folder / name).resolve()
+        return target.is_relative_to(folder.resolve()) and target.is_file()
+    except (OSError, ValueError, RuntimeError):
+        return False
+
+
 def raw_inputs(raw_dir: str | Path, unit: str, year: int) -> list[str]:
     """Every raw file the unit-year's documents may read, sorted.
 
@@ -107,7 +117,7 @@ def raw_inputs(raw_dir: str | Path, unit: str, year: int) -> list[str]:
             logo = (yaml.safe_load(unit_yaml.read_text(encoding="utf-8")) or {}).get("logo")
         except (yaml.YAMLError, AttributeError, UnicodeDecodeError):
             logo = None
-        if isinstance(logo, str) and (unit_dir / logo).is_file():
+        if isinstance(logo, str) and _inside(unit_dir, logo):
             files.append(unit_dir / logo)
     years = unit_years(raw_dir, unit)
     wanted = [y for y in years if y <= year]

@@ -18,21 +18,65 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path, PurePath
 
-__all__ = ["Raw", "bold", "escape", "italic", "pagebreak", "table"]
+__all__ = [
+    "Raw",
+    "attribute",
+    "bold",
+    "clean",
+    "escape",
+    "image",
+    "italic",
+    "metadata",
+    "pagebreak",
+    "removed_controls",
+    "table",
+]
 
 # Every ASCII punctuation character: pandoc's `all_symbols_escapable` extension (on in pandoc
 # markdown) makes a backslash before any of them produce the character itself.
 _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
-# Line terminators Python's str.splitlines() knows, plus CR LF.
-_NEWLINES = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+# Line breaks: CR LF, CR, LF and the Unicode line and paragraph separators. (The other
+# characters Python's str.splitlines() knows are C0/C1 controls, removed below.)
+_NEWLINES = re.compile(r"\r\n|[\n\r\u2028\u2029]")
 
-# C0/C1 control characters (other than tab/newline, handled above), lone surrogates and the
-# non-characters U+FFFE/U+FFFF: invalid in XML (DOCX) and meaningless in a report.
-_INVALID = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# Removed from every text that enters a document: C0 controls other than tab and newline, DEL,
+# C1 controls, the bidirectional embedding/override/isolate controls (which can make a text
+# read differently from what it says), lone surrogates and the non-characters U+FFFE/U+FFFF
+# (invalid in XML, hence in DOCX). Each removal is counted (removed_controls()).
+_REMOVED = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufffe\uffff]"
+)
 
-_REPLACEMENT = "\ufffd"
+_removed_total = 0
+
+
+def clean(text: object) -> str:
+    """``text`` as a string without the characters no document may carry.
+
+    Removes C0 controls except tab and line breaks, DEL, C1 controls, the bidi controls
+    U+202A..U+202E and U+2066..U+2069, lone surrogates and U+FFFE/U+FFFF; every removed
+    character is counted in :func:`removed_controls`. ``None`` becomes an empty string.
+    """
+    global _removed_total
+    if text is None:
+        return ""
+    s = str(text)
+    s, n = _REMOVED.subn("", s)
+    _removed_total += n
+    return s
+
+
+def removed_controls(reset: bool = False) -> int:
+    """How many characters :func:`clean` removed in this process (optionally reset to 0)."""
+    global _removed_total
+    n = _removed_total
+    if reset:
+        _removed_total = 0
+    return n
 
 
 class Raw(str):
@@ -59,18 +103,18 @@ def escape(text: object, *, newlines: str = "break") -> str:
         newlines: What a line break in ``text`` becomes: ``"break"`` (a hard line break,
             the default), or ``"space"`` (for table cells and other one-line contexts).
 
-    Control characters, lone surrogates and U+FFFE/U+FFFF (invalid in XML) are replaced by
-    U+FFFD; tabs become spaces; leading white space on a line is dropped (it could
-    otherwise start an indented code block). Any other Unicode text (emoji, Arabic, Chinese,
-    combining marks) passes through unchanged.
+    Control and bidi characters are removed and counted (:func:`clean`); tabs become
+    spaces; leading white space on a line is dropped (it could otherwise start an indented
+    code block). Any other Unicode text (emoji, Arabic, Chinese, combining marks, full-width
+    forms) passes through unchanged.
+
+    This is the one escaping path for text from outside the code: body text, table cells,
+    captions, attribute values (:func:`attribute`), images (:func:`image`) and the front
+    matter a caller passes to the renderer (:func:`metadata`) all go through it.
     """
     if newlines not in ("break", "space"):
         raise ValueError("newlines must be 'break' or 'space'")
-    if text is None:
-        return ""
-    s = str(text)
-    s = s.encode("utf-8", "surrogatepass").decode("utf-8", "replace")  # lone surrogates
-    s = _INVALID.sub(_REPLACEMENT, s).replace("\t", " ")
+    s = clean(text).replace("\t", " ")
     lines = _NEWLINES.split(s)
     # Leading and trailing line breaks would leave a dangling backslash: drop them.
     while len(lines) > 1 and not lines[-1].strip(" "):
@@ -79,13 +123,64 @@ def escape(text: object, *, newlines: str = "break") -> str:
         lines.pop(0)
     out = []
     for line in lines:
-        line = line.lstrip(" ")
+        line = line.strip(" ")
         out.append("".join("\\" + ch if ch in _PUNCTUATION else ch for ch in line))
     if newlines == "space":
         return " ".join(part for part in out if part) if len(out) > 1 else out[0]
     # A hard line break is a backslash at the end of a line; a line that is empty after
     # stripping still ends with that backslash, so no blank line (paragraph break) appears.
     return "\\\n".join(out)
+
+
+def attribute(text: object) -> str:
+    """``text`` as a quoted pandoc attribute value (``key=<result>``), read back literally.
+
+    Inside a quoted attribute value pandoc reads a backslash before ASCII punctuation as that
+    character and decodes HTML entities; :func:`escape` puts a backslash before each of them
+    (a trailing backslash, a quote, ``&amp;``, ``}``), so the value cannot end early.
+    """
+    return '"' + escape(text, newlines="space") + '"'
+
+
+def image(path: str | PurePath, caption: object, alt: object = None, width: str | None = None) -> Raw:
+    """Markdown of an image file with a literal caption and alt text (both escaped).
+
+    ``path`` is percent-encoded, so a folder or file name with spaces, parentheses, quotes or
+    non-ASCII letters cannot end the link or be read as markup; the renderer decodes it and
+    copies the file into its own folder under a plain name. ``width`` is a size such as
+    ``"70%"`` or ``"8cm"`` (from code, never from data).
+    """
+    from urllib.parse import quote
+
+    target = quote(Path(path).as_posix(), safe="/")
+    attrs = []
+    if alt is not None:
+        attrs.append(f"fig-alt={attribute(alt)}")
+    if width is not None:
+        if not _SIZE.match(width):
+            raise ValueError(f"invalid image width {width!r}")
+        attrs.append(f"width={width}")
+    suffix = "{" + " ".join(attrs) + "}" if attrs else ""
+    return Raw(f"![{escape(caption, newlines='space')}]({target}){suffix}")
+
+
+_SIZE = re.compile(r"^\d+(\.\d+)?(%|cm|mm|in|pt)$")
+
+
+def metadata(value: object) -> object:
+    """Front matter from data (a unit's name, its parent agency) made literal for pandoc.
+
+    Pandoc reads every string of the YAML front matter as Markdown: each string (in nested
+    dicts and lists too) goes through :func:`escape` on one line; numbers, booleans and None
+    stay as they are.
+    """
+    if isinstance(value, dict):
+        return {str(k): metadata(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [metadata(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return escape(value, newlines="space")
 
 
 def bold(text: object) -> Raw:

@@ -61,6 +61,7 @@ from typing import Any
 
 import yaml
 
+from skm import markdown as _md
 from skm.markdown import pagebreak as _pagebreak_markdown
 
 __all__ = [
@@ -384,6 +385,15 @@ def __skm_inline__(exprs):
                     raw=True)
             return
     display({{"application/vnd.skm.inline+json": {{"values": values}}}}, raw=True)
+
+
+def __skm_controls__():
+    import sys
+    from IPython.display import display
+
+    markdown = sys.modules.get("skm.markdown")
+    removed = markdown.removed_controls() if markdown is not None else 0
+    display({{"application/vnd.skm.controls+json": {{"removed": removed}}}}, raw=True)
 
 
 __skm_setup__()
@@ -726,29 +736,55 @@ class _Assembler:
         return f"![{caption}]({path}){{{' '.join(attrs)}}}"
 
 
-_ABS_IMAGE_RE = re.compile(r"(!\[[^\]]*\]\(\s*)<?(/[^)\s>]+)>?(\s*\))")
+# An image in the assembled markdown: caption (escaped brackets allowed), then the target.
+_IMAGE_RE = re.compile(r"(!\[(?:\\.|[^\]\\])*\]\(\s*)<?([^)\s>]+)>?(\s*\))")
+_SAFE_SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,5}$")
 
 
-def _localize_images(markdown: str, workdir: Path) -> str:
-    """Copy images given by absolute path into ``workdir/images/`` and point at the copies.
+def _localize_images(markdown: str, workdir: Path, base: Path | None = None) -> str:
+    """Copy every image file into ``workdir/images/`` under a plain name and point at it.
 
-    Pandoc writes an image's path into the DOCX (``pic:cNvPr descr``): an absolute path would
-    make the document depend on the folder the project was run in.
+    Typst runs with its root in ``workdir``, so it can read only files inside it; a plain
+    ASCII name (``images/001.png``) also keeps a folder with spaces or non-ASCII letters out
+    of every writer (Typst looked for ``%20``) and out of the DOCX (pandoc writes the path
+    into the image description). Targets are percent-decoded (:func:`skm.markdown.image`
+    encodes them). A relative target is looked up in ``workdir``, then in ``base`` (the
+    resource folder), and only a file inside that folder is taken. URLs are left alone.
     """
+    from urllib.parse import unquote
+
     copies: dict[str, str] = {}
+    workdir_real = workdir.resolve()
+    base_real = base.resolve() if base is not None else None
 
     def replace(m: re.Match[str]) -> str:
-        src = Path(m.group(2))
+        target = m.group(2)
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target):
+            return m.group(0)  # a URL (http:, data:): not a local file
+        name = unquote(target)
+        src = Path(name)
+        if not src.is_absolute():
+            if (workdir / src).is_file() and (workdir / src).resolve().is_relative_to(
+                workdir_real
+            ):
+                return m.group(0)
+            if base_real is None:
+                return m.group(0)
+            src = (base_real / src).resolve()
+            if not src.is_relative_to(base_real):
+                return m.group(0)
         if not src.is_file():
             return m.group(0)
-        if str(src) not in copies:
-            name = f"images/{len(copies) + 1:03d}-{src.name}"
+        key = str(src.resolve())
+        if key not in copies:
+            suffix = src.suffix.lower() if _SAFE_SUFFIX.match(src.suffix) else ""
+            copy = f"images/{len(copies) + 1:03d}{suffix}"
             (workdir / "images").mkdir(exist_ok=True)
-            shutil.copyfile(src, workdir / name)
-            copies[str(src)] = name
-        return m.group(1) + copies[str(src)] + m.group(3)
+            shutil.copyfile(src, workdir / copy)
+            copies[key] = copy
+        return m.group(1) + copies[key] + m.group(3)
 
-    return _ABS_IMAGE_RE.sub(replace, markdown)
+    return _IMAGE_RE.sub(replace, markdown)
 
 
 def _attach_table_caption(body: str, caption_line: str) -> str:
@@ -826,10 +862,6 @@ def _plain(markdown_text: str) -> str:
     s = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown_text)
     s = re.sub(r"\\(.)", r"\1", s)
     return re.sub(r"[*_`]", "", s)
-
-
-def _attr_escape(text: str) -> str:
-    return " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _roman_to_int(s: str) -> int:
@@ -944,7 +976,7 @@ def resolve_crossrefs(body: str, alts: list[str], source: Path) -> str:
     def alt(m: re.Match[str]) -> str:
         text = _DEF_RE.sub(lambda d: name(d.group(1)), alts[int(m.group(1))])
         text = _REF_RE.sub(lambda r: ref(r, link=False), text)
-        return _attr_escape(text)
+        return _md.escape(text, newlines="space")
 
     body = _ALT_RE.sub(alt, body)
     if unresolved:
@@ -1077,15 +1109,29 @@ def _document_meta(meta: dict[str, Any], toc_title: str, epoch: int) -> dict[str
     return doc
 
 
-def _logo_path(meta: dict[str, Any], base: Path, qmd: Path) -> Path | None:
+def _logo_path(
+    meta: dict[str, Any], base: Path, qmd: Path, given: Any, workdir: Path
+) -> Path | None:
+    """The cover logo, copied into the render's folder as ``logo.<ext>`` (Typst reads no file
+    outside that folder); None without a logo."""
     cover = meta.get("cover") if isinstance(meta.get("cover"), dict) else {}
-    logo = cover.get("logo") or meta.get("logo")
+    logo = given or cover.get("logo") or meta.get("logo")
     if not logo:
         return None
     path = (base / str(logo)).resolve()
     if not path.is_file():
-        raise RenderError(f"{qmd}: logo file not found: {path}")
-    return path
+        raise RenderError(f"{qmd}: berkas logo tidak ditemukan: {path}")
+    from skm.settings import image_kind
+
+    ext = image_kind(path)
+    if ext is None:
+        raise RenderError(
+            f"{qmd}: berkas logo {path.name} bukan gambar PNG, JPEG atau GIF; ganti dengan "
+            "gambar logo yang sah (kunci 'logo' di unit.yaml), lalu jalankan lagi"
+        )
+    copy = workdir / f"logo{ext}"
+    shutil.copyfile(path, copy)
+    return copy
 
 
 def _remove_stale_temps(final: Path) -> None:
@@ -1158,12 +1204,25 @@ def render_qmd(
     base = Path(resource_dir).resolve() if resource_dir is not None else qmd.parent
     epoch = int(source_date_epoch)
     doc = parse_qmd(qmd)
+    given_logo = None
     if metadata:
-        doc.meta.update(metadata)
+        # Front matter from data (unit names, the agency) is escaped: pandoc reads it as
+        # Markdown. The logo is a path, taken apart before escaping.
+        metadata = dict(metadata)
+        if isinstance(metadata.get("cover"), dict):
+            metadata["cover"] = dict(metadata["cover"])
+            given_logo = metadata["cover"].pop("logo", None)
+        given_logo = metadata.pop("logo", None) or given_logo
+        before = _md.removed_controls()
+        doc.meta.update(_md.metadata(metadata))
+        removed_here = _md.removed_controls() - before
+    else:
+        removed_here = 0
 
     result: dict[str, Any] = {
         k: 0.0 for k in ("kernel", "execute", "pandoc_html", "pandoc_docx", "pandoc_typst", "typst")
     }
+    result["removed_controls"] = removed_here
     temps: dict[str, Path] = {}
     with tempfile.TemporaryDirectory(prefix="skm-render-") as tmp:
         workdir = Path(tmp)
@@ -1174,14 +1233,14 @@ def render_qmd(
                 log.info("cell stderr: %s", line)
             meta = _document_meta(doc.meta, toc_title, epoch)
             front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000)
-            body = _localize_images(body, workdir)
+            body = _localize_images(body, workdir, base)
             markdown_text = f"---\n{front}---\n\n{body.strip()}\n"
             md_path = workdir / "document.md"
             md_path.write_text(markdown_text, encoding="utf-8")
             if "md" in finals:
                 temps["md"] = _temp_sibling(finals["md"])
                 temps["md"].write_text(markdown_text, encoding="utf-8")
-            logo = _logo_path(doc.meta, base, qmd)
+            logo = _logo_path(doc.meta, base, qmd, given_logo, workdir)
             result["missing_glyphs"] = _run_pandoc_typst(
                 qmd, md_path, workdir, base, finals, temps, meta, logo, epoch, result
             )
@@ -1192,6 +1251,13 @@ def render_qmd(
             raise
     for fmt, tmp_path in temps.items():
         os.replace(tmp_path, finals[fmt])
+    if result.get("removed_controls"):
+        log.warning(
+            "%s: %d karakter kendali/bidi (C0, C1, U+202A-U+202E, U+2066-U+2069) dari data "
+            "dihapus dari dokumen; periksa isian sumbernya",
+            qmd.name,
+            result["removed_controls"],
+        )
     result["total"] = time.perf_counter() - t_start
     return result
 
@@ -1272,9 +1338,14 @@ def _run_notebook(
             if "parameters" in (chunk.options.get("tags") or []):
                 cells.append(_Exec("params", params_code))
 
+    cells.append(_Exec("controls", "__skm_controls__()"))
     runnable = [c for c in cells if c.role != "noeval"]
     timings = _execute(runnable, base, workdir, epoch, qmd)
     result.update(timings)
+    for out in cells[-1].outputs:
+        removed = out.get("data", {}).get("application/vnd.skm.controls+json")
+        if removed:
+            result["removed_controls"] = result.get("removed_controls", 0) + removed["removed"]
 
     for kind, ref in order:
         if kind == "inline":
@@ -1347,7 +1418,7 @@ def _run_pandoc_typst(
             + toc_args
         )
         if logo is not None:
-            args += ["--variable", f"skm-logo-src={html.escape(str(logo), quote=True)}"]
+            args += ["--variable", f"skm-logo-src={html.escape(logo.name, quote=True)}"]
         jobs["html"] = args
     if "docx" in finals:
         temps["docx"] = _temp_sibling(finals["docx"])
@@ -1527,11 +1598,13 @@ def _typst_fonts() -> Any:
 def _compile_typst(typ_path: Path, logo: Path | None, epoch: int, qmd: Path) -> bytes:
     import typst
 
-    inputs = {"skm-logo": str(logo)} if logo is not None else {}
+    # The root is the render's own folder: no document can read a file outside it (the logo
+    # and every image are copied in, fonts come from the shipped set).
+    inputs = {"skm-logo": logo.name} if logo is not None else {}
     try:
         pdf, warnings = typst.compile_with_warnings(
             str(typ_path),
-            root="/",
+            root=str(typ_path.parent),
             font_paths=_typst_fonts(),
             ignore_system_fonts=True,
             sys_inputs=inputs,

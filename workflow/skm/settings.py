@@ -151,6 +151,59 @@ def _fill_defaults(data: dict, schema: dict) -> None:
             data[key] = sub["default"]
 
 
+#: Image formats every writer embeds (Typst, pandoc's HTML and DOCX), by file signature.
+_IMAGE_SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": ".png",
+    b"\xff\xd8\xff": ".jpg",
+    b"GIF87a": ".gif",
+    b"GIF89a": ".gif",
+}
+
+
+def image_kind(path: Path | str) -> str | None:
+    """``.png``, ``.jpg`` or ``.gif`` from the file's first bytes; None for anything else."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return None
+    return next((ext for sig, ext in _IMAGE_SIGNATURES.items() if head.startswith(sig)), None)
+
+
+def confined_file(folder: Path | str, name: Any, *, yaml_file: Path | str, keys: list[Any],
+                  image: bool = False, must_exist: bool = True) -> Path:
+    """The file `name` (relative to `folder`) that a YAML file names under `keys`, checked.
+
+    The path is resolved with every symbolic link followed and must lie inside `folder`: an
+    absolute path, ``../`` or a link pointing out of the folder is refused, so no document
+    can embed a file from elsewhere on the machine. With `image`, the file must be a PNG,
+    JPEG or GIF. Raises SkmInputError naming the YAML file, the key, its line and the file.
+    """
+    folder = Path(folder)
+    key = ".".join(str(k) for k in keys)
+    where = f"kunci '{key}' (baris {line_of(yaml_file, keys)})"
+
+    def fail(message: str) -> SkmInputError:
+        return SkmInputError(f"{where}: {message}", file=str(yaml_file))
+
+    try:
+        target = (folder / str(name)).resolve()
+        inside = target.is_relative_to(folder.resolve())
+    except (OSError, ValueError, RuntimeError):
+        raise fail(f"nama berkas {str(name)!r} tidak sah") from None
+    if not inside:
+        raise fail(f"berkas '{name}' berada di luar folder {folder.name}/ (tautan simbolik "
+                   "diikuti); salin berkasnya ke dalam folder itu dan tulis namanya relatif "
+                   "terhadap folder tersebut, lalu jalankan lagi")
+    if must_exist and not target.is_file():
+        raise fail(f"berkas '{name}' tidak ditemukan di folder {folder.name}/; periksa nama "
+                   "berkasnya, lalu jalankan lagi")
+    if image and image_kind(target) is None:
+        raise fail(f"berkas '{name}' bukan gambar PNG, JPEG atau GIF; ganti dengan gambar yang "
+                   "sah, lalu jalankan lagi")
+    return target
+
+
 def load_config(path: Path | str = "config.yaml") -> dict:
     """Validated config.yaml."""
     return validate_yaml(path, "config")
@@ -187,6 +240,13 @@ def load_unit_year(raw_dir: Path | str, unit: str, year: int, config: dict) -> d
         raise SkmInputError(
             f"period.end ({end}) lebih awal dari period.start ({start})", file=str(survei_path)
         )
+    if unit_cfg.get("logo") is not None:
+        confined_file(unit_dir, unit_cfg["logo"], yaml_file=unit_dir / "unit.yaml",
+                      keys=["logo"], image=True)
+    for i, doc in enumerate(survei.get("documentation") or []):
+        # A photo not (yet) in dokumentasi/ is reported in the document; one outside is refused.
+        confined_file(year_dir / "dokumentasi", doc["file"], yaml_file=survei_path,
+                      keys=["documentation", i, "file"], must_exist=False)
     labels = {code: list(DEFAULT_LABELS[code]) for code in UNSUR_CODES}
     labels.update(unit_cfg.get("labels", {}))
     columns = merge_columns(config["columns"], unit_cfg.get("columns") or {})

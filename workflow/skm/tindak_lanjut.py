@@ -15,7 +15,7 @@ from skm import numfmt as nf
 from skm.domain import UNSUR_NAMES, round_half_up
 from skm.errors import SkmInputError
 from skm.images import photo_entry
-from skm.markdown import escape, table
+from skm.markdown import escape, image, table
 from skm.scoring import lowest
 from skm.settings import line_of, validate_yaml
 
@@ -273,8 +273,7 @@ def body_markdown(tl: dict, ikm: dict, foto_dir: str | Path, level: int = 1) -> 
         for j, photo in enumerate(photos, 1):
             path, label = foto_dir / photo["file"], photo["label"]
             alt = f"Foto bukti {j} pelaksanaan rencana tindak lanjut {i}"
-            add(f"![Bukti {i}.{j}: {escape(label)}]({path.as_posix()})"
-                f"{{fig-alt=\"{alt}\" width=60%}}\n")
+            add(image(path, f"Bukti {i}.{j}: {label}", alt=alt, width="60%") + "\n")
     if tl["dampak"]:
         add(f"{h}# Perubahan nilai unsur pada SKM tahun {tl['next_year']}\n")
         add(f"Perubahan NRR unsur yang menjadi sasaran setiap rencana, dibandingkan dengan SKM "

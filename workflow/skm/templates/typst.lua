@@ -1,7 +1,7 @@
 -- skm.render, Typst pass.
--- 1. Image paths: Typst resolves paths against the .typ file, not pandoc's resource path, so a
---    relative path found in a resource-path directory is made absolute (Typst runs with root /).
---    Images keep their alt text (written by image(): the pandoc Typst writer drops it).
+-- 1. Images keep their alt text (written by image(): the pandoc Typst writer drops it). Their
+--    paths stay relative: the renderer copies every image into the folder of the .typ file,
+--    which is Typst's root (no file outside it can be read).
 -- 2. Long words in table cells (URLs, IDs) get zero-width spaces every 12 characters so that
 --    they can wrap instead of running off the page.
 -- 3. Table rows of moderate height are kept on one page (keep_rows_whole).
@@ -12,33 +12,6 @@
 local shared = dofile(pandoc.path.join({pandoc.path.directory(PANDOC_SCRIPT_FILE), "shared.lua"}))
 local ZWSP, TEXT_WIDTH_PT, CHAR_PT, INSET_PT =
   shared.ZWSP, shared.TEXT_WIDTH_PT, shared.CHAR_PT, shared.INSET_PT
-
-local function exists(path)
-  local f = io.open(path, "rb")
-  if f then
-    f:close()
-    return true
-  end
-  return false
-end
-
-local function resolve_path(img)
-  local src = img.src
-  if src:match("^/") or src:match("^%a[%w+.-]*:") then
-    return nil
-  end
-  for _, dir in ipairs(PANDOC_STATE.resource_path) do
-    local candidate = pandoc.path.normalize(pandoc.path.join({dir, src}))
-    if exists(candidate) then
-      if not pandoc.path.is_absolute(candidate) then
-        candidate = pandoc.path.join({pandoc.system.get_working_directory(), candidate})
-      end
-      img.src = candidate
-      return img
-    end
-  end
-  return nil
-end
 
 -- Typst writes an image's alt text into the tagged PDF (what a screen reader says); the pandoc
 -- Typst writer drops it, so images with an alt text (Quarto's fig-alt, an alt attribute or the
@@ -63,8 +36,7 @@ local function typst_string(s)
 end
 
 local function image(img)
-  local moved, described = resolve_path(img), shared.fig_alt(img)  -- both change img in place
-  local changed = moved or described
+  local changed = shared.fig_alt(img)  -- changes img in place
   local alt = img.attributes["alt"] or pandoc.utils.stringify(img.caption)
   local width, height = typst_size(img.attributes["width"]), typst_size(img.attributes["height"])
   if alt == "" or width == nil or height == nil then

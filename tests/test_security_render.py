@@ -1,0 +1,496 @@
+"""Text from outside the code is inert in every document (issue 13: escaping, Typst root,
+confined paths, project paths with spaces).
+
+Property tests drive :mod:`skm.markdown` (the one escaping path) with random strings from a
+hostile alphabet (Markdown, HTML, Typst, LaTeX, Quarto shortcodes, raw-format spans, full-width
+forms, controls and bidi characters) and check the result through pandoc's own syntax tree and
+each writer: the escaped text must parse as one paragraph of plain text (Str and Space nodes)
+that reads back as the input, and the HTML, Typst (read back by pandoc's Typst reader) and DOCX
+outputs must hold that text and nothing else. A pandoc Lua process (tests/pandoc_probe.lua)
+serves every example, with the project's own Lua filters.
+"""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from skm import markdown as md
+from skm.render import PANDOC_FROM, TEMPLATES_DIR, _pandoc_path
+
+HERE = Path(__file__).resolve().parent
+
+# --------------------------------------------------------------------------- hostile alphabet
+
+#: Characters every escaping rule must survive (single characters).
+HOSTILE_CHARS = list("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ \t\n\r") + [
+    "\u00a0", "\u3000", "\u2028", "\u2029",  # no-break, ideographic space, separators
+    "＃", "＊", "＜", "＞", "＄", "＠", "［", "］", "｛", "｝", "＼", "｀", "＿", "＝",  # full width
+    "😀", "👨‍👩‍👧", "\u0301", "م", "你", "é", "ß", "Ω", "…", "–", "—", "’", "“",
+    "\x00", "\x07", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x85", "\x9b",  # C0, DEL, C1
+    "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
+    "\ud800", "\udfff", "\ufffe", "\uffff",  # lone surrogates, non-characters
+    "a", "Z", "0", "9", "x", "i", "v",
+]
+
+#: Multi-character tokens from each syntax the documents' formats know.
+HOSTILE_TOKENS = [
+    # Markdown / pandoc
+    "**", "__", "~~", "```", "`x`", "[a](b)", "![i](/etc/passwd)", "<http://x>", "[^1]",
+    "# ", "## ", "- ", "* ", "+ ", "1. ", "1) ", "i. ", "A. ", "(@) ", "> ", "    ", ": ",
+    "| a | b |", "---", "===", "...", "--", "-?", "-1", "Mr. ", "'s", "\"q\"", "\\\n", "  \n",
+    "[x]{.y}", "{#id .cls key=\"v\"}", "`#panic()`{=typst}", "`<b>`{=html}", "{=openxml}",
+    "```{=typst}\n", "::: {.x}\n", "\\", "\\\\", "&amp;", "&#x41;", "&lt;", "@fig-x", "@ref",
+    # HTML
+    "<script>alert(1)</script>", "<a href=\"javascript:alert(1)\">", "<img src=x onerror=y>",
+    "<!--", "-->", "</p>", "<br>", "javascript:",
+    # Typst
+    "#read(\"/etc/passwd\")", "#panic(\"x\")", "#set page(width: 1cm)", "$x^2$", "$", "//",
+    "/*", "*/", "<lbl>", "#{1/0}", "#let x = 1", "= ", "+ ", "~", "\\u{41}",
+    # LaTeX
+    "\\input{/etc/passwd}", "\\newpage", "\\verb|x|", "%", "$\\alpha$", "\\(", "\\[",
+    # Quarto shortcodes
+    "{{< include /etc/passwd >}}", "{{< meta title >}}", "{{< pagebreak >}}", "{{</* x */>}}",
+    "`{python} 1`",
+]
+
+hostile_text = st.lists(
+    st.one_of(st.sampled_from(HOSTILE_CHARS), st.sampled_from(HOSTILE_TOKENS),
+              st.text(max_size=3)),
+    max_size=24,
+).map("".join)
+
+# What escaping removes: C0 controls but tab and line breaks, DEL, C1, bidi controls, lone
+# surrogates, U+FFFE/U+FFFF (independent of the module's own pattern).
+_GONE = {*map(chr, range(0x00, 0x09)), *map(chr, range(0x0B, 0x0D)),
+         *map(chr, range(0x0E, 0x20)), *map(chr, range(0x7F, 0xA0)),
+         *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A)),
+         *map(chr, range(0xD800, 0xE000)), "\ufffe", "\uffff"}
+
+
+def expected_lines(text: str) -> list[str]:
+    """The lines a reader must see: removed characters gone, runs of spaces as one space."""
+    kept = "".join(ch for ch in text if ch not in _GONE).replace("\t", " ")
+    lines = [re.sub(" +", " ", line).strip(" ")
+             for line in re.split(r"\r\n|[\n\r\u2028\u2029]", kept)]
+    while len(lines) > 1 and not lines[-1]:
+        lines.pop()
+    while len(lines) > 1 and not lines[0]:
+        lines.pop(0)
+    return lines
+
+
+def expected(text: str, newlines: str = "space") -> str:
+    lines = expected_lines(text)
+    if newlines == "space":
+        return " ".join(line for line in lines if line)
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- pandoc probe
+
+
+class Probe:
+    """One `pandoc lua` process answering a request per line (tests/pandoc_probe.lua)."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.tmp = tmp
+        self.proc = subprocess.Popen(
+            [_pandoc_path(), "lua", str(HERE / "pandoc_probe.lua"), str(TEMPLATES_DIR)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
+
+    def ask(self, markdown: str, docx: bool = True) -> dict:
+        req = {"markdown": markdown, "from": PANDOC_FROM}
+        if docx:
+            req["docx"] = str(self.tmp / "probe.docx")
+        self.proc.stdin.write(json.dumps(req) + "\n")
+        self.proc.stdin.flush()
+        answer = json.loads(self.proc.stdout.readline())
+        assert "error" not in answer, answer.get("error")
+        if docx:
+            with zipfile.ZipFile(self.tmp / "probe.docx") as z:
+                answer["document_xml"] = z.read("word/document.xml").decode("utf-8")
+        return answer
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def probe(tmp_path_factory):
+    p = Probe(tmp_path_factory.mktemp("probe"))
+    yield p
+    p.close()
+
+
+def inline_text(inlines: list[dict], breaks: bool) -> str:
+    """The text of inlines that must be only Str, Space (and LineBreak when allowed)."""
+    out = []
+    for node in inlines:
+        kind = node["t"]
+        if kind == "Str":
+            out.append(node["c"])
+        elif kind in ("Space", "SoftBreak"):
+            out.append(" ")
+        elif kind == "LineBreak" and breaks:
+            out.append("\n")
+        else:
+            raise AssertionError(f"not plain text: {node}")
+    return "".join(out)
+
+
+def block_text(blocks: list[dict], breaks: bool) -> str:
+    """The text of a document that must be nothing but one paragraph of plain text."""
+    if not blocks:
+        return ""
+    assert len(blocks) == 1 and blocks[0]["t"] in ("Para", "Plain"), blocks
+    return inline_text(blocks[0]["c"], breaks)
+
+
+class HtmlProbe(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.tags: list[tuple[str, list]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+        if tag == "br":
+            self.parts.append("\x00")
+
+    def handle_data(self, data):
+        # Line ends in HTML source are white space (the writer wraps long lines)
+        self.parts.append(data.replace("\n", " "))
+
+    def handle_comment(self, data):
+        raise AssertionError(f"HTML comment from data: {data!r}")
+
+
+def html_text(source: str, allowed: set[str]) -> tuple[str, list]:
+    p = HtmlProbe()
+    p.feed(source)
+    p.close()
+    bad = [t for t in p.tags if t[0] not in allowed]
+    assert not bad, bad
+    text = re.sub(" ?\x00 ?", "\n", "".join(p.parts))
+    return text, p.tags
+
+
+def loose(text: str) -> str:
+    """Runs of Unicode white space as one space (Typst reads U+3000 etc. as white space)."""
+    return "\n".join(re.sub(r"[^\S\n\u00a0]+", " ", line).strip() for line in text.split("\n"))
+
+
+def docx_text(xml: str) -> str:
+    """Text of the body paragraphs of a DOCX's document.xml (w:br as a line break)."""
+    body = xml.split("<w:body>", 1)[1]
+    for forbidden in ("<w:hyperlink", "<w:drawing", "<w:instrText", "<w:fldSimple", "<w:object",
+                      "<w:altChunk", "r:id="):
+        assert forbidden not in body, forbidden
+    paras = re.findall(r"<w:p>.*?</w:p>|<w:p [^>]*>.*?</w:p>", body, re.DOTALL)
+    texts = []
+    for para in paras:
+        tokens = re.findall(r"<w:t(?: [^>]*)?>(.*?)</w:t>|<w:(br|softHyphen|noBreakHyphen|tab) ?/>",
+                            para, re.DOTALL)
+        special = {"br": "\n", "softHyphen": "\u00ad", "noBreakHyphen": "\u2011", "tab": "\t"}
+        texts.append("".join(special[el] if el else t for t, el in tokens))
+    import html as _html
+
+    return _html.unescape("\n".join(t for t in texts if t))
+
+
+# --------------------------------------------------------------------------- properties
+
+PROPERTY = settings(max_examples=500, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@PROPERTY
+@given(text=hostile_text, newlines=st.sampled_from(["space", "break"]))
+def test_escape_is_one_literal_text_in_every_writer(probe, text, newlines):
+    escaped = md.escape(text, newlines=newlines)
+    want = expected(text, newlines)
+    breaks = newlines == "break"
+    answer = probe.ask(escaped)
+    # pandoc's syntax tree: one paragraph of Str/Space (LineBreak) nodes, the input's text
+    assert block_text(answer["ast"]["blocks"], breaks) == want
+    # Typst: what pandoc's own Typst reader reads back from the writer's source
+    assert loose(block_text(answer["typst_back"]["blocks"], breaks)) == loose(want)
+    # HTML: nothing but <p> (and <br>), the text verbatim
+    text_html, tags = html_text(answer["html"], {"p", "br"})
+    assert text_html == want
+    assert all(not attrs for _, attrs in tags)
+    # DOCX: the body paragraph's runs hold the text; no link, field, image or object
+    # (the DOCX writer drops a run of only soft hyphens, an invisible character)
+    shy = str.maketrans("", "", "\u00ad")
+    assert docx_text(answer["document_xml"]).translate(shy) == want.translate(shy)
+
+
+def _typst_string_arg(source: str, name: str) -> str:
+    """The value of the Typst string argument `name: "..."` in `source`."""
+    m = re.search(name + r': "((?:[^"\\]|\\.)*)"', source)
+    assert m, source
+    return re.sub(r"\\(.)", r"\1", m.group(1))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(caption=hostile_text, alt=hostile_text)
+def test_image_caption_and_alt_attribute_stay_literal(probe, caption, alt):
+    """A photo caption (fig-alt attribute and figure caption) cannot leave its attribute."""
+    source = md.image("foto/x.png", caption, alt=alt, width="70%")
+    answer = probe.ask(source, docx=False)
+    blocks = answer["ast"]["blocks"]
+    assert len(blocks) == 1, blocks
+    images = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("t") == "Image":
+                images.append(node["c"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(blocks)
+    assert len(images) == 1, blocks
+    (ident, classes, attrs), inlines, (src, _title) = images[0]
+    assert src == "foto/x.png" and ident == "" and classes == []
+    assert attrs == [["fig-alt", expected(alt)], ["width", "70%"]]
+    assert inline_text(inlines, False) == expected(caption)
+    # HTML alt: the fig-alt text (html.lua); the caption in <figcaption>; no other markup
+    p = HtmlProbe()
+    p.feed(answer["html"])
+    assert {t for t, _ in p.tags} <= {"figure", "img", "figcaption", "p"}, p.tags
+    img = dict(next(a for t, a in p.tags if t == "img"))
+    assert img.get("alt", "") == expected(alt) and img["src"] == "foto/x.png"
+    if expected(alt):  # Typst: the alt string argument of image() (typst.lua)
+        assert _typst_string_arg(answer["typst"], "alt") == expected(alt)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=hostile_text, parent=hostile_text)
+def test_front_matter_from_data_is_literal(probe, name, parent):
+    """unit.yaml name/parent reach the cover through the front matter as plain text."""
+    meta = md.metadata({"title": name, "cover": {"unit": name, "agency": parent, "n": 3}})
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000)
+    answer = probe.ask(f"---\n{front}---\n\nx\n", docx=False)
+    got = answer["ast"]["meta"]
+
+    def meta_text(value):
+        if value["t"] == "MetaInlines":
+            return inline_text(value["c"], False)
+        if value["t"] == "MetaString":
+            return value["c"]
+        raise AssertionError(f"not plain text: {value}")
+
+    for key, want in (("title", name),):
+        if expected(want):
+            assert meta_text(got[key]) == expected(want)
+    cover = got["cover"]["c"]
+    if expected(name):
+        assert meta_text(cover["unit"]) == expected(name)
+    if expected(parent):
+        assert meta_text(cover["agency"]) == expected(parent)
+
+
+def test_controls_and_bidi_are_removed_and_counted():
+    md.removed_controls(reset=True)
+    text = "a\x00b\x1b[31mc\u202ed\u2066e\x85f\x9bg\ud800h\ufffei\tj"
+    assert md.escape(text) == "ab\\[31mcdefghi j"
+    assert md.removed_controls() == 8
+    assert md.clean("x\u202ey") == "xy" and md.removed_controls(reset=True) == 9
+    assert md.removed_controls() == 0
+
+
+# --------------------------------------------------------------------------- end to end
+
+CANARY_TEXT = "KANARI-RENDER-tidak-boleh-muncul"
+
+
+class Rendered:
+    """The documents of the hostile unit, rendered in a project folder whose path has a space
+    and non-ASCII letters, and their text as pypdf, python-docx and an HTML parser read it."""
+
+    def __init__(self, root: Path, unit, canary: Path) -> None:
+        self.root, self.unit, self.canary = root, unit, canary
+        from hostile_unit import UNIT, YEAR
+
+        folder = root / "reports" / UNIT / str(YEAR)
+        self.docs = {
+            "laporan": {ext: folder / f"laporan-skm-{UNIT}-{YEAR}.{ext}"
+                        for ext in ("pdf", "docx", "html")},
+            "tindak-lanjut": {ext: folder / f"laporan-tindak-lanjut-{UNIT}-{YEAR}.{ext}"
+                              for ext in ("pdf", "docx", "html")},
+        }
+        self._text: dict[tuple[str, str], str] = {}
+        self._lines: dict[tuple[str, str], list[str]] = {}
+
+    def pdf_lines(self, doc: str) -> list[str]:
+        if (doc, "pdf-lines") not in self._lines:
+            from pypdf import PdfReader
+
+            pages = PdfReader(self.docs[doc]["pdf"]).pages
+            text = "\n".join(p.extract_text() for p in pages)
+            self._lines[(doc, "pdf-lines")] = [squash(line) for line in text.split("\n")]
+        return self._lines[(doc, "pdf-lines")]
+
+    def text(self, doc: str, fmt: str) -> str:
+        key = (doc, fmt)
+        if key not in self._text:
+            path = self.docs[doc][fmt]
+            if fmt == "pdf":
+                from pypdf import PdfReader
+
+                raw = "".join(page.extract_text() for page in PdfReader(path).pages)
+            elif fmt == "docx":
+                import docx
+
+                d = docx.Document(str(path))
+                parts = [p.text for p in d.paragraphs]
+                for table in d.tables:
+                    for row in table.rows:
+                        parts.extend(cell.text for cell in row.cells)
+                for section in d.sections:
+                    parts.extend(p.text for p in section.header.paragraphs)
+                raw = "\n".join(parts)
+            else:
+                from conftest import HtmlText
+
+                parser = HtmlText()
+                parser.feed(path.read_text(encoding="utf-8"))
+                raw = "".join(parser.text)
+            self._text[key] = squash(raw)
+        return self._text[key]
+
+
+def squash(text: str) -> str:
+    """Without white space and zero-width characters (line breaks fall anywhere; the PDF breaks
+    long words in table cells with zero-width spaces)."""
+    return re.sub(r"[\s\u200b-\u200d\u2060\ufeff]+", "", text)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Rendered:
+    from conftest import copy_project, run_snakemake
+    from hostile_unit import build_hostile_unit
+
+    tmp = tmp_path_factory.mktemp("render")
+    canary = tmp / "kanari.txt"
+    canary.write_text(CANARY_TEXT + "\n", encoding="utf-8")
+    # A logo outside the unit folder is refused (tested below); this one is inside it.
+    units = tmp / "units"
+    unit = build_hostile_unit(units, canary)
+    root = copy_project(tmp / "proyek uji é ünï", units={unit.folder.name: unit.folder},
+                        sample=False)
+    proc = run_snakemake(root, check=False)
+    assert proc.returncode == 0, proc.stderr[-6000:]
+    return Rendered(root, unit, canary)
+
+
+#: Where each YAML/export text must appear (document -> fields by prefix). unit.short_name
+#: and unit.city are not printed when survei.yaml names the signing place.
+SHOWN_IN = {
+    "laporan": ("unit.name", "unit.parent", "unit.layanan", "unit.history", "survei.", "rtl.",
+                "export."),
+    "tindak-lanjut": ("unit.name", "unit.parent", "survei.signatory", "rtl.", "realisasi."),
+}
+FORMATS = ("pdf", "docx", "html")
+
+
+def pdf_holds(lines: list[str], want: str) -> bool:
+    """Whether the extracted PDF text holds `want`: as one piece or, in a table, as a sequence
+    of lines. pypdf reads a table row line by line across the cells, so a cell's lines come
+    in order with the other cells' lines (and a page break's footer and repeated header)
+    between them; a line may also start with a neighbouring cell's text ("✓") or end with
+    the next cell's."""
+    if want in "".join(lines):
+        return True
+    pos = 0
+    for line in lines:
+        rest = want[pos:]
+        if not line:
+            continue
+        if rest.startswith(line):
+            pos += len(line)
+        elif line.startswith(rest):
+            return True
+        else:
+            k = next((k for k in range(min(len(line), len(rest)), 2, -1)
+                      if line.endswith(rest[:k])), 0)
+            pos += k
+        if pos == len(want):
+            return True
+    return False
+
+
+CASES = [(doc, key) for doc in SHOWN_IN for key in __import__("hostile_unit").FIELDS
+         if key.startswith(SHOWN_IN[doc])]
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(("doc", "key"), CASES)
+def test_every_yaml_and_export_text_is_printed_verbatim(rendered, doc, key, fmt):
+    """Each field's hostile text reads back literally (after white space is removed)."""
+    want = squash(expected(rendered.unit.texts[key]))
+    if fmt == "pdf":
+        assert pdf_holds(rendered.pdf_lines(doc), want), key
+    else:
+        assert want in rendered.text(doc, fmt), key
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("doc", list(SHOWN_IN))
+def test_nothing_from_the_texts_runs_or_reads_a_file(rendered, doc):
+    from conftest import HtmlText
+
+    html_source = rendered.docs[doc]["html"].read_text(encoding="utf-8")
+    parser = HtmlText()
+    parser.feed(html_source)
+    tags = parser.tags
+    assert not [t for t, _ in tags if t in ("script", "iframe", "object", "embed", "b")]
+    for tag, attrs in tags:
+        assert not [a for a in attrs if a.startswith("on")], (tag, attrs)
+        if tag == "a":
+            assert attrs.get("href", "").startswith("#"), attrs
+        if tag == "img":
+            assert attrs.get("src", "").startswith("data:image/"), attrs
+    with zipfile.ZipFile(rendered.docs[doc]["docx"]) as z:
+        rels = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".rels"))
+        assert 'TargetMode="External"' not in rels
+    for fmt in FORMATS:
+        text = rendered.text(doc, fmt)
+        assert CANARY_TEXT not in text and "root:x:0:0" not in text, fmt
+    # the photos, the logo (cover) and the evidence photo are embedded in every format
+    images = [a for t, a in tags if t == "img"]
+    assert len(images) >= 2
+
+
+def test_unit_name_with_math_and_raw_spans_renders(rendered):
+    """A `$...$` in a unit's name made every render fail; a raw Typst span read a file."""
+    name = squash(expected(rendered.unit.name))
+    assert "$x^2$" in name and "{=typst}" in name
+    for fmt in FORMATS:
+        assert name in rendered.text("laporan", fmt)
+
+
+@pytest.mark.workflow
+def test_removed_controls_are_counted_in_the_log(rendered):
+    from hostile_unit import N_CONTROLS, UNIT, YEAR
+
+    log = (rendered.root / "logs" / UNIT / str(YEAR) / "render_laporan.log").read_text("utf-8")
+    m = re.search(r"(\d+) karakter kendali/bidi", log)
+    assert m and int(m.group(1)) >= N_CONTROLS, log[-2000:]
+    for fmt in FORMATS:
+        assert "\u202e" not in rendered.text("laporan", fmt)
