@@ -325,7 +325,7 @@ def test_escape_newlines_controls_and_size():
     assert escape("a\n\n  b\n") == "a\\\n\\\nb"
     assert escape("a\r\nb", newlines="space") == "a b"
     assert escape(None) == "" and escape(3.5) == "3\\.5"
-    assert escape("x\x00y\x1bz") == "x\ufffdy\ufffdz"
+    assert escape("x\x00y\x1bz") == "xyz"  # controls are removed (and counted)
     blocks = _pandoc_ast(escape("baris satu\n\n    kode?\n- butir"))["blocks"]
     assert [b["t"] for b in blocks] == ["Para"]
     assert _inline_text(blocks[0]["c"]) == "baris satu\n\nkode?\n- butir"
@@ -401,7 +401,7 @@ email kami@tbl-b.id
     assert ": Tabel 1 Satu" in out
     assert "Lihat [Tabel 2.1](#tbl-b) dan [Gambar 2.1](#fig-c), bukan `@tbl-b`" in out
     assert "\\@tbl-b." in out and "\n@tbl-b\n" in out and "kami@tbl-b.id" in out
-    assert 'alt="alt untuk Tabel 2.1"' in out
+    assert 'alt="alt untuk Tabel 2\\.1"' in out  # escaped: read back as 'Tabel 2.1'
     assert ": Tabel L5.1 Tiga" in out and "\n: Tabel 2\n" in out
     assert ": Tabel L2.1 Matriks" in out
     with pytest.raises(RenderError, match="@fig-nope"):

@@ -494,3 +494,152 @@ def test_removed_controls_are_counted_in_the_log(rendered):
     assert m and int(m.group(1)) >= N_CONTROLS, log[-2000:]
     for fmt in FORMATS:
         assert "\u202e" not in rendered.text("laporan", fmt)
+
+
+# --------------------------------------------------------------------------- confined paths
+
+ROOT = HERE.parent
+
+
+def _unit(tmp_path: Path, logo: str | None, documentation: str | None = None) -> Path:
+    raw = tmp_path / "raw"
+    unit = raw / "u1"
+    (unit / "2024" / "dokumentasi").mkdir(parents=True)
+    text = "name: Unit Satu\npopulation: 100\ntimezone: WIT\n"
+    if logo is not None:
+        text += f"logo: {json.dumps(logo)}\n"
+    (unit / "unit.yaml").write_text(text, encoding="utf-8")
+    if documentation is not None:
+        (unit / "2024" / "survei.yaml").write_text(
+            f"documentation:\n  - file: {json.dumps(documentation)}\n    caption: Foto\n",
+            encoding="utf-8")
+    return raw
+
+
+def _png(path: Path) -> Path:
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (4, 4), (1, 2, 3)).save(path, format="PNG")
+    return path
+
+
+def _load(raw: Path):
+    from skm.settings import load_config, load_unit_year
+
+    return load_unit_year(raw, "u1", 2024, load_config(ROOT / "config.yaml"))
+
+
+@pytest.mark.parametrize("how", ["absolute", "dotdot", "symlink", "symlinked-folder"])
+def test_logo_outside_the_unit_folder_is_refused(tmp_path, how):
+    from skm.errors import SkmInputError
+
+    outside = _png(tmp_path / "rahasia" / "logo-lain.png")
+    raw = _unit(tmp_path, None)
+    unit = raw / "u1"
+    if how == "absolute":
+        logo = str(outside)
+    elif how == "dotdot":
+        logo = "../../rahasia/logo-lain.png"
+    elif how == "symlink":
+        (unit / "logo.png").symlink_to(outside)
+        logo = "logo.png"
+    else:
+        (unit / "gambar").symlink_to(outside.parent, target_is_directory=True)
+        logo = "gambar/logo-lain.png"
+    (unit / "unit.yaml").write_text(
+        f"name: Unit Satu\npopulation: 100\ntimezone: WIT\nlogo: {json.dumps(logo)}\n",
+        encoding="utf-8")
+    with pytest.raises(SkmInputError) as err:
+        _load(raw)
+    msg = str(err.value)
+    assert "unit.yaml" in msg and "'logo'" in msg and "di luar folder" in msg and "baris 4" in msg
+
+
+def test_logo_inside_the_unit_folder_is_accepted_and_a_non_image_is_refused(tmp_path):
+    from skm.errors import SkmInputError
+
+    raw = _unit(tmp_path, "gambar/logo.png")
+    _png(raw / "u1" / "gambar" / "logo.png")
+    assert _load(raw)["logo"] == "gambar/logo.png"
+    (raw / "u1" / "gambar" / "logo.png").write_text("<svg>bukan gambar PNG</svg>")
+    with pytest.raises(SkmInputError) as err:
+        _load(raw)
+    assert "'logo'" in str(err.value) and "bukan gambar PNG, JPEG atau GIF" in str(err.value)
+
+
+def test_documentation_photo_outside_dokumentasi_is_refused(tmp_path):
+    from skm.errors import SkmInputError
+
+    _png(tmp_path / "lain.png")
+    raw = _unit(tmp_path, None, documentation="../../../../lain.png")
+    with pytest.raises(SkmInputError) as err:
+        _load(raw)
+    assert "documentation.0.file" in str(err.value) and "survei.yaml" in str(err.value)
+    # a photo not (yet) in dokumentasi/ is not an error: the document says it is missing
+    (raw / "u1" / "2024" / "survei.yaml").write_text(
+        "documentation:\n  - file: nanti.png\n    caption: Foto\n", encoding="utf-8")
+    assert _load(raw)["survei"]["documentation"][0]["file"] == "nanti.png"
+
+
+def test_manifest_inputs_leave_out_a_logo_outside_the_unit(tmp_path):
+    """write_manifest crashed (a path outside the project) on such a logo."""
+    from skm.manifest import raw_inputs
+
+    _png(tmp_path / "luar.png")
+    raw = _unit(tmp_path, "../../luar.png")
+    files = raw_inputs(raw, "u1", 2024)
+    assert files == [(raw / "u1" / "unit.yaml").as_posix()]
+
+
+def test_render_refuses_a_non_image_logo_with_a_clear_message(tmp_path):
+    from skm.render import RenderError, _logo_path
+
+    (tmp_path / "logo.png").write_text("bukan gambar", encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    with pytest.raises(RenderError) as err:
+        _logo_path({}, tmp_path, Path("x.qmd"), "logo.png", work)
+    assert "bukan gambar PNG, JPEG atau GIF" in str(err.value)
+    _png(tmp_path / "logo.png")
+    copy = _logo_path({}, tmp_path, Path("x.qmd"), "logo.png", work)
+    assert copy == work / "logo.png" and copy.read_bytes() == (tmp_path / "logo.png").read_bytes()
+
+
+# --------------------------------------------------------------------------- Typst root
+
+
+@pytest.mark.parametrize("call", ['#read("{outside}")', '#image("{outside_png}")',
+                                  '#read("../geheim.txt")', '#read("/etc/passwd")'])
+def test_typst_reads_no_file_outside_the_render_folder(tmp_path, call):
+    from skm.render import RenderError, _compile_typst
+
+    (tmp_path / "geheim.txt").write_text(CANARY_TEXT, encoding="utf-8")
+    outside_png = _png(tmp_path / "luar.png")
+    work = tmp_path / "render"
+    work.mkdir()
+    typ = work / "document.typ"
+    typ.write_text(call.format(outside=tmp_path / "geheim.txt", outside_png=outside_png) + "\n",
+                   encoding="utf-8")
+    with pytest.raises(RenderError):
+        _compile_typst(typ, None, 0, Path("x.qmd"))
+    # a file inside the folder (the copied images and logo) is read
+    _png(work / "images" / "001.png")
+    typ.write_text('#image("images/001.png")\n', encoding="utf-8")
+    assert _compile_typst(typ, None, 0, Path("x.qmd")).startswith(b"%PDF")
+
+
+def test_images_are_copied_in_under_plain_names(tmp_path):
+    """A folder with spaces or non-ASCII letters: pandoc's Typst writer looked for %20."""
+    from skm.render import _localize_images
+
+    photo = _png(tmp_path / "proyek saya é" / "foto (1) ü.png")
+    work = tmp_path / "work"
+    work.mkdir()
+    source = md.image(photo, "Foto 1. keterangan\\", alt="alt \\", width="70%")
+    out = _localize_images(source + "\n\n" + source, work, tmp_path)
+    assert out.count("](images/001.png){") == 2
+    assert (work / "images" / "001.png").read_bytes() == photo.read_bytes()
+    # a relative path outside the resource folder is not copied
+    assert _localize_images("![x](../etc/passwd)", work, tmp_path / "proyek saya é") == \
+        "![x](../etc/passwd)"
