@@ -64,7 +64,8 @@ FIELDS = (
     "realisasi.strategi.strategi", "realisasi.strategi.target",
     "realisasi.strategi.penanggung_jawab", "realisasi.strategi.pemangku_kepentingan",
     "export.jenis_kelamin", "export.usia", "export.pendidikan", "export.pekerjaan",
-    "export.saran", "export.rejected_answer",
+    "export.saran", "export.rejected_answer", "unit.columns.saran", "unit.labels.U9.0",
+    "unit.labels.U9.1", "unit.labels.U9.2", "unit.labels.U9.3",
 )
 
 
@@ -167,6 +168,16 @@ def build_hostile_unit(dest: Path, canary: Path, *, extra_columns: dict[str, str
                       "penanggung_jawab": t("realisasi.strategi.penanggung_jawab"),
                       "pemangku_kepentingan": t("realisasi.strategi.pemangku_kepentingan")}],
     }
+    # The unit's own header mapping (a hostile header for the saran question, shown in
+    # Lampiran 1) and hostile answer labels for U9 (the export answers with the third).
+    saran_header = t("unit.columns.saran")
+    labels_u9 = [t(f"unit.labels.U9.{k}") for k in range(4)]
+    unit_yaml["columns"] = {
+        **{HEADERS[f]: f for f in HEADERS if f != "saran"},
+        **{UNSUR_HEADERS[i]: f"U{i + 1}" for i in range(9)},
+        saran_header: "saran",
+    }
+    unit_yaml["labels"] = {"U9": labels_u9}
     for path, data in ((unit_dir / "unit.yaml", unit_yaml), (year_dir / "survei.yaml", survei),
                        (year_dir / "rtl.yaml", rtl), (year_dir / "realisasi.yaml", realisasi)):
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000),
@@ -176,15 +187,16 @@ def build_hostile_unit(dest: Path, canary: Path, *, extra_columns: dict[str, str
     # (hostile) layanan names so they are matched and shown.
     columns = ["timestamp", "layanan", "jenis_kelamin", "usia", "pendidikan", "pekerjaan",
                *[f"U{i}" for i in range(1, 10)], "saran", *(extra_columns or {})]
-    header = [HEADERS.get(c, c) if not c.startswith("U") or c in HEADERS
-              else UNSUR_HEADERS[int(c[1:]) - 1] for c in columns]
+    headers = {**HEADERS, "saran": saran_header,
+               **{f"U{i + 1}": UNSUR_HEADERS[i] for i in range(9)}}
+    header = [headers.get(c, c) for c in columns]
     export = {k: t(f"export.{k}") for k in ("jenis_kelamin", "usia", "pendidikan", "pekerjaan",
                                              "saran")}
     rows = []
     for day in range(1, 13):
         row = {"timestamp": f"{YEAR}/02/{day:02d} 9:00:00 AM GMT+8",
                "layanan": layanan[day % 2], **export, **(extra_columns or {})}
-        row.update({f"U{i}": ANSWERS[i - 1] for i in range(1, 10)})
+        row.update({f"U{i}": ANSWERS[i - 1] for i in range(1, 9)}, U9=labels_u9[2])
         rows.append(row)
     rejected = dict(rows[0], timestamp=f"{YEAR}/03/01 9:00:00 AM GMT+8",
                     U1=t("export.rejected_answer"))
@@ -197,6 +209,6 @@ def build_hostile_unit(dest: Path, canary: Path, *, extra_columns: dict[str, str
     for row in rows:
         writer.writerow([row.get(c, "") for c in columns])
     (year_dir / "Form Responses 1.csv").write_text(buffer.getvalue(), encoding="utf-8")
-    assert tuple(texts) == FIELDS, "FIELDS must list every hostile field"
+    assert set(texts) == set(FIELDS), "FIELDS must list every hostile field"
     texts["survei.background"] += CONTROLS
     return HostileUnit(unit_dir, texts)

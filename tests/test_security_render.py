@@ -401,7 +401,8 @@ def rendered(tmp_path_factory) -> Rendered:
 #: Where each YAML/export text must appear (document -> fields by prefix). unit.short_name
 #: and unit.city are not printed when survei.yaml names the signing place.
 SHOWN_IN = {
-    "laporan": ("unit.name", "unit.parent", "unit.layanan", "unit.history", "survei.", "rtl.",
+    "laporan": ("unit.name", "unit.parent", "unit.layanan", "unit.history", "unit.columns",
+                "unit.labels", "survei.", "rtl.",
                 "export."),
     "tindak-lanjut": ("unit.name", "unit.parent", "survei.signatory", "rtl.", "realisasi."),
 }
