@@ -644,3 +644,21 @@ def test_images_are_copied_in_under_plain_names(tmp_path):
     # a relative path outside the resource folder is not copied
     assert _localize_images("![x](../etc/passwd)", work, tmp_path / "proyek saya é") == \
         "![x](../etc/passwd)"
+
+
+def test_caller_front_matter_is_escaped_once(tmp_path):
+    """The cover's name reaches pandoc escaped; a {{< meta >}} shortcode escapes the raw value
+    (not the escaped one a second time); controls removed in this process are counted."""
+    from skm.render import render_qmd
+
+    qmd = tmp_path / "doc.qmd"
+    qmd.write_text("---\ntitle: Judul\n---\n\nUnit: {{< meta cover.unit >}}\n", encoding="utf-8")
+    out = tmp_path / "doc.md"
+    name = "Dinas $x$ `#read(\"/etc/passwd\")`{=typst}\u202e"
+    result = render_qmd(qmd, {"md": out}, {}, source_date_epoch=0,
+                        metadata={"title": "T", "cover": {"unit": name, "logo": None}})
+    text = out.read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert front["cover"]["unit"] == md.escape(name, newlines="space")
+    assert "Unit: " + md.escape(name) in text
+    assert result["removed_controls"] == 2

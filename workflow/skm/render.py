@@ -1205,24 +1205,24 @@ def render_qmd(
     epoch = int(source_date_epoch)
     doc = parse_qmd(qmd)
     given_logo = None
+    escaped_meta: dict[str, Any] = {}
+    before = _md.removed_controls()
     if metadata:
-        # Front matter from data (unit names, the agency) is escaped: pandoc reads it as
-        # Markdown. The logo is a path, taken apart before escaping.
+        # Front matter from data (unit names, the agency) is escaped for pandoc, which reads
+        # it as Markdown; {{< meta >}} shortcodes see the raw values (and escape them). The
+        # logo is a path, taken apart first.
         metadata = dict(metadata)
         if isinstance(metadata.get("cover"), dict):
             metadata["cover"] = dict(metadata["cover"])
             given_logo = metadata["cover"].pop("logo", None)
         given_logo = metadata.pop("logo", None) or given_logo
-        before = _md.removed_controls()
-        doc.meta.update(_md.metadata(metadata))
-        removed_here = _md.removed_controls() - before
-    else:
-        removed_here = 0
+        doc.meta.update(metadata)
+        escaped_meta = _md.metadata(metadata)
 
     result: dict[str, Any] = {
         k: 0.0 for k in ("kernel", "execute", "pandoc_html", "pandoc_docx", "pandoc_typst", "typst")
     }
-    result["removed_controls"] = removed_here
+    result["removed_controls"] = 0  # the kernel's count; this process's is added at the end
     temps: dict[str, Path] = {}
     with tempfile.TemporaryDirectory(prefix="skm-render-") as tmp:
         workdir = Path(tmp)
@@ -1231,7 +1231,7 @@ def render_qmd(
             result["stderr"] = assembler.stderr
             for line in assembler.stderr:
                 log.info("cell stderr: %s", line)
-            meta = _document_meta(doc.meta, toc_title, epoch)
+            meta = _document_meta({**doc.meta, **escaped_meta}, toc_title, epoch)
             front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000)
             body = _localize_images(body, workdir, base)
             markdown_text = f"---\n{front}---\n\n{body.strip()}\n"
@@ -1251,7 +1251,8 @@ def render_qmd(
             raise
     for fmt, tmp_path in temps.items():
         os.replace(tmp_path, finals[fmt])
-    if result.get("removed_controls"):
+    result["removed_controls"] += _md.removed_controls() - before
+    if result["removed_controls"]:
         log.warning(
             "%s: %d karakter kendali/bidi (C0, C1, U+202A-U+202E, U+2066-U+2069) dari data "
             "dihapus dari dokumen; periksa isian sumbernya",
