@@ -212,3 +212,18 @@ def build_hostile_unit(dest: Path, canary: Path, *, extra_columns: dict[str, str
     assert set(texts) == set(FIELDS), "FIELDS must list every hostile field"
     texts["survei.background"] += CONTROLS
     return HostileUnit(unit_dir, texts)
+
+
+def hostile_config(project: Path, unit: HostileUnit, canary: Path) -> None:
+    """Make the project's config.yaml expect the hostile unit (so the recap across units is
+    rendered with its name) and give the recap's cover a hostile `instansi`."""
+    import re
+
+    cfg = project / "config.yaml"
+    text = cfg.read_text(encoding="utf-8")
+    unit.texts["config.instansi"] = hostile("F99", canary)
+    instansi = yaml.safe_dump({"instansi": unit.texts["config.instansi"]}, allow_unicode=True,
+                              width=10_000).strip()
+    text = re.sub(r"(?m)^instansi:.*$", lambda _: instansi, text)
+    text = re.sub(r"(?m)^expected_units:.*$", f"expected_units: [{UNIT}]", text)
+    cfg.write_text(text, encoding="utf-8")

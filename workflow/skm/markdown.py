@@ -139,7 +139,9 @@ def attribute(text: object) -> str:
     character and decodes HTML entities; :func:`escape` puts a backslash before each of them
     (a trailing backslash, a quote, ``&amp;``, ``}``), so the value cannot end early.
     """
-    return '"' + escape(text, newlines="space") + '"'
+    # An attribute keeps runs of spaces (text does not): one space, as the text shows it. A
+    # value that starts with white space (also U+00A0) is not read as a quoted value.
+    return '"' + re.sub(" {2,}", " ", escape(text, newlines="space")).strip() + '"'
 
 
 def image(path: str | PurePath, caption: object, alt: object = None, width: str | None = None) -> Raw:

@@ -7,7 +7,8 @@
 -- 3. Table rows of moderate height are kept on one page (keep_rows_whole).
 -- 4. Literal text: the pandoc Typst writer leaves "...", "-?" and "-" before a digit as they
 --    are, and Typst reads them as shorthands (ellipsis, soft hyphen: "-?" would vanish, minus
---    sign). Escape them so that the PDF shows the characters that were written.
+--    sign). Escape them so that the PDF shows the characters that were written. En and em
+--    dashes and U+2019, which the writer turns into shorthands, are written as themselves.
 
 local shared = dofile(pandoc.path.join({pandoc.path.directory(PANDOC_SCRIPT_FILE), "shared.lua"}))
 local ZWSP, TEXT_WIDTH_PT, CHAR_PT, INSET_PT =
@@ -117,9 +118,15 @@ local function table_cells(tbl)
   return keep_rows_whole(shared.fit_widths(tbl:walk({Str = break_long})))
 end
 
+-- Written as themselves: the writer turns U+2013 and U+2014 into "--" and "---" (two en
+-- dashes became "----", an em dash and a hyphen) and U+2019 into "'" (drawn as U+2018 by
+-- Typst's smart quotes before a quote).
+local AS_IS = {[utf8.char(0x2013)] = true, [utf8.char(0x2014)] = true, [utf8.char(0x2019)] = true}
+
 local function protect_shorthands(s)
   local text = s.text
-  if not (text:find("...", 1, true) or text:find("-?", 1, true) or text:find("%-%d")) then
+  if not (text:find("...", 1, true) or text:find("-?", 1, true) or text:find("%-%d")
+          or text:find("\xE2\x80[\x93\x94\x99]")) then
     return nil
   end
   local out, buf, i, n = {}, {}, 1, #text
@@ -129,7 +136,8 @@ local function protect_shorthands(s)
       buf = {}
     end
   end
-  -- Byte-wise is safe: '.', '-' and '?' never occur inside a multi-byte UTF-8 sequence.
+  -- Byte-wise is safe: '.', '-' and '?' never occur inside a multi-byte UTF-8 sequence, and
+  -- AS_IS compares whole three-byte sequences.
   while i <= n do
     local c = text:sub(i, i)
     if c == "." and text:sub(i, i + 2) == "..." then
@@ -145,6 +153,10 @@ local function protect_shorthands(s)
       flush()
       out[#out + 1] = pandoc.RawInline("typst", "\\?")
       i = i + 2
+    elseif AS_IS[text:sub(i, i + 2)] then
+      flush()
+      out[#out + 1] = pandoc.RawInline("typst", text:sub(i, i + 2))
+      i = i + 3
     elseif c == "-" and text:sub(i + 1, i + 1):match("%d") then
       flush()
       out[#out + 1] = pandoc.RawInline("typst", "\\-")
