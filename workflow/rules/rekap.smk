@@ -32,6 +32,7 @@ rule render_rekap:
     benchmark:
         "benchmarks/_rekap/{year}/render_rekap.tsv"
     params:
-        instansi=config["instansi"],
+        # a function: Snakemake formats a plain string param, so braces in the text broke the run
+        instansi=lambda wildcards: config["instansi"],
     script:
         "../scripts/render_rekap.py"
