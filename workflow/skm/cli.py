@@ -4,6 +4,7 @@
     skm publish --ttd FILE <unit> <year>   add a signed PDF as a new version
     skm verify <unit> <year> [--version vN]
     skm check <unit> <year>                read the exports only, print what was read
+    skm init <export> [--unit NAME]        draft data/raw/<unit>/unit.yaml from an export
 
 Run from the project folder (the one with the Snakefile), or give ``--root``.
 Exit status: 0 done / "cocok", 1 verification found differences, 2 cannot proceed.
@@ -51,7 +52,31 @@ def _parser() -> argparse.ArgumentParser:
         description="Baca file ekspor unit dan tahun ini seperti saat dijalankan, lalu "
                     "tampilkan alur data (dibaca, diolah, ditolak per alasan), urutan "
                     "hari/bulan tanggal dan kolom yang dipetakan. Tidak menulis berkas apa pun.")
+
+    ini = sub.add_parser(
+        "init", help="buat draf data/raw/<unit>/unit.yaml dari satu file ekspor",
+        description="Baca satu ekspor (CSV, XLSX atau ZIP unduhan Google Forms / Microsoft "
+                    "Forms), kenali kolomnya, lalu tulis draf data/raw/<unit>/unit.yaml dan "
+                    "salin ekspor ke folder tahunnya. File yang sudah ada tidak ditimpa.")
+    ini.add_argument("export", type=Path, help="file ekspor hasil unduhan")
+    ini.add_argument("--unit", help="nama folder unit (huruf, angka, - _ .); bawaan: dari "
+                                    "nama file ekspor")
+    ini.add_argument("--root", type=Path, default=Path("."),
+                     help="folder proyek (berisi config.yaml dan data/raw/); bawaan: folder kerja")
     return parser
+
+
+def _init(args: argparse.Namespace) -> int:
+    from skm.draft import draft_unit, report
+    from skm.errors import SkmInputError
+
+    try:
+        draft = draft_unit(args.export, root=args.root, unit=args.unit)
+    except SkmInputError as err:
+        print(f"Gagal: {err}", file=sys.stderr)
+        return 2
+    print(report(draft))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         from skm.check import check
 
         return check(args.root, args.unit, args.year)
+    if args.command == "init":
+        return _init(args)
     try:
         if args.command == "publish":
             result = publish(args.root, args.unit, args.year, ttd=args.ttd)
