@@ -402,3 +402,19 @@ def test_checkbox_cells_split_only_into_options_that_occur_alone(cell, options) 
 
     alone = {category_key(s) for s in SERVICES}
     assert split_ticked(cell, alone - {category_key(cell)}) == options
+
+
+def test_own_answer_wording_is_mapped_by_header_and_asks_for_labels(tmp_path) -> None:
+    """Options in the form's own words: the header names the unsur, and the report prints the
+    `labels:` line with the options found, to be put in score order."""
+    root = project(tmp_path)
+    own = {1: "Sangat tidak puas", 2: "Tidak puas", 3: "Puas", 4: "Sangat puas"}
+    records = google_records(survey(), answer=lambda c, v: own[v] if c == "U3" and v
+                             else plain(c, v))
+    export = tmp_path / "ekspor.csv"
+    export.write_bytes(csv_bytes(records))
+    draft = draft_unit(export, root=root, unit="dinas-uji")
+    assert [c.header for c in draft.columns_of("U3")] == [DEFAULT_HEADER["U3"]]
+    text = report(draft)
+    assert 'U3: ["Puas", "Sangat puas", "Tidak puas"]' in text
+    assert "# labels:" in draft.unit_yaml

@@ -285,6 +285,7 @@ class Content:
     kind: str  # "empty", "timestamp", "unsur", "scale", "category", "personal", "text"
     unsur: frozenset[str] = frozenset()
     category: str | None = None
+    options: tuple[str, ...] = ()
 
 
 def _content(values: list[str], demografi: dict, offset: int) -> Content:
@@ -324,8 +325,15 @@ def _content(values: list[str], demografi: dict, offset: int) -> Content:
     if share(lambda v: bool(_AGE.fullmatch(category_key(v)))) >= 0.8:
         return Content("category", category="usia")
     if len(counts) <= max(3, total // 3):
-        return Content("category")
+        options = tuple(sorted({" ".join(v.split()) for v in counts}))
+        return Content("category", options=options if len(options) <= 5 else ())
     return Content("text")
+
+
+def _custom_answers(content: Content) -> bool:
+    """A column of a few options that are not an unsur's standard labels (own wording)."""
+    return content.kind == "category" and content.category is None and 2 <= len(
+        content.options) <= 5
 
 
 def _compatible(name: str, content: Content) -> bool:
@@ -334,7 +342,8 @@ def _compatible(name: str, content: Content) -> bool:
     if name == "timestamp":
         return content.kind == "timestamp"
     if name in UNSUR_CODES:
-        return content.kind in ("unsur", "scale") and name in content.unsur
+        return (content.kind in ("unsur", "scale") and name in content.unsur
+                or _custom_answers(content))
     if content.kind in ("timestamp", "unsur", "scale"):
         return False
     if name in DEMOGRAPHIC:
@@ -443,6 +452,10 @@ def _assign(columns: list[Column]) -> tuple[dict[str, list[Column]], list[Column
                 score, how = 50, "isi kolom berupa stempel waktu"
             elif score and col.content.kind in ("unsur", "scale", "timestamp"):
                 how += "; isi kolom cocok"
+            elif name in UNSUR_CODES and score < 75:
+                score = 0  # own answer wording: only a header that names the unsur
+            elif name in UNSUR_CODES:
+                how += "; pilihan jawaban bukan pilihan baku"
             if score:
                 pairs.append((-score, col.index, rank, how))
     pairs.sort()
@@ -678,6 +691,19 @@ def _layanan(draft: Draft) -> None:
 # --------------------------------------------------------------------------- writing
 
 
+def custom_label_lines(draft: Draft) -> list[str]:
+    """`labels:` lines to complete for unsur answered with the form's own wording."""
+    lines = []
+    for code in UNSUR_CODES:
+        for col in draft.columns_of(code):
+            if _custom_answers(col.content):
+                options = col.content.options
+                note = (f"  # hanya {len(options)} pilihan muncul di data; lengkapi"
+                        if len(options) < 4 else "")
+                lines.append(f"  {code}: [{', '.join(_q(t) for t in options)}]{note}")
+    return lines
+
+
 def _q(text: str) -> str:
     """A YAML double-quoted scalar (JSON strings are valid YAML)."""
     return json.dumps(text, ensure_ascii=False)
@@ -724,6 +750,12 @@ def unit_yaml_text(draft: Draft, config: dict) -> str:
         lines += ["", "# Judul kolom ekspor ini yang tidak sama persis dengan config.yaml.",
                   "columns:"]
         lines += [f"  {_q(h)}: {n}" for h, n in mapped]
+    custom = custom_label_lines(draft)
+    if custom:
+        lines += ["", "# TODO: pilihan jawaban formulir ini bukan pilihan baku; urutkan dari skor 1",
+                  "# sampai 4 (tepat empat), lalu hapus tanda # di depan baris-baris ini:",
+                  "# labels:"]
+        lines += [f"# {line}" for line in custom]
     personal = sorted({c.header for c in draft.columns if c.personal})
     if personal:
         lines += ["", "# Kolom data pribadi di ekspor, tidak dibaca dan tidak masuk ke hasil: "
@@ -848,6 +880,10 @@ def report(draft: Draft) -> str:
         todo.append(f"{draft.date_order_line}   # {draft.date_order_note}")
     out.append("Belum dapat diisi otomatis; tambahkan ke unit.yaml (ganti contoh nilainya):")
     out += [f"  {line}" for line in todo]
+    custom = custom_label_lines(draft)
+    if custom:
+        out.append("  labels:   # pilihan jawaban bukan pilihan baku: urutkan dari skor 1 sampai 4")
+        out += [f"  {line}" for line in custom]
     for col in draft.conflicts:
         named = [n for n, (s, _) in col.header_scores.items() if s >= 75 and n in REQUIRED]
         out.append(f"  - kolom {_q(col.header)}: judulnya menyebut {', '.join(named)}, tetapi "
