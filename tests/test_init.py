@@ -300,7 +300,19 @@ def test_unrecognised_required_column_gets_the_line_to_add(tmp_path) -> None:
     assert not draft.columns_of("U1") and not draft.columns_of("U5")
     text = report(draft)
     assert '"Pertanyaan A": U1' in text and '"Pertanyaan A": U5' in text
-    assert "U1 (Persyaratan) tidak dikenali" in text
+    assert '"Pertanyaan A" atau "Pertanyaan B"' in text
+    assert "U1 (Persyaratan) tidak dapat dipastikan" in text
+
+
+def test_optional_field_not_in_the_form_is_proposed_as_not_asked(tmp_path) -> None:
+    root = project(tmp_path)
+    records = google_records(survey())
+    drop = records[0].index(DEFAULT_HEADER["pendidikan"])
+    export = tmp_path / "ekspor.csv"
+    export.write_bytes(csv_bytes([r[:drop] + r[drop + 1:] for r in records]))
+    draft = draft_unit(export, root=root, unit="dinas-uji")
+    assert "# not_asked: [pendidikan]" in draft.unit_yaml
+    assert "not_asked: [pendidikan]" in report(draft)
 
 
 def test_sarana_and_pengaduan_are_told_apart_by_their_labels(tmp_path) -> None:

@@ -488,10 +488,15 @@ def _assign(columns: list[Column]) -> tuple[dict[str, list[Column]], list[Column
     for name in FIELDS:
         if name in done:
             continue
-        candidates = tied.get(name) or [
-            c for c in columns if not c.field and not c.personal and _compatible(name, c.content)
-            and (name not in UNSUR_CODES or len(c.content.unsur) < len(UNSUR_CODES))]
-        missing[name] = candidates
+        free = [c for c in columns if not c.field and not c.personal
+                and _compatible(name, c.content)]
+        if name in REQUIRED:  # columns whose content fits (labels shared by U1 and U5 ...)
+            free = [c for c in free if c.content.kind == "timestamp"
+                    or len(c.content.unsur) < len(UNSUR_CODES) and c.content.kind == "unsur"
+                    or name in c.header_scores]
+        else:  # an optional field: only columns whose header names it
+            free = [c for c in free if name in c.header_scores]
+        missing[name] = tied.get(name) or free
     return missing, conflicts
 
 
@@ -750,6 +755,13 @@ def unit_yaml_text(draft: Draft, config: dict) -> str:
         lines += ["", "# Judul kolom ekspor ini yang tidak sama persis dengan config.yaml.",
                   "columns:"]
         lines += [f"  {_q(h)}: {n}" for h, n in mapped]
+    absent = [name for name in FIELDS
+              if name not in REQUIRED and name in draft.missing and not draft.missing[name]]
+    if absent:
+        lines += ["", "# TODO: kolom berikut tidak ditemukan di ekspor. Bila formulir memang tidak",
+                  "# menanyakannya, hapus tanda # (laporan lalu menulis \"tidak ditanyakan dalam",
+                  "# formulir\"); bila ada dengan judul lain, petakan di bawah `columns:`.",
+                  f"# not_asked: [{', '.join(absent)}]"]
     custom = custom_label_lines(draft)
     if custom:
         lines += ["", "# TODO: pilihan jawaban formulir ini bukan pilihan baku; urutkan dari skor 1",
@@ -892,15 +904,20 @@ def report(draft: Draft) -> str:
     for name, candidates in draft.missing.items():
         if name not in REQUIRED and not candidates:
             continue
-        where = (" atau ".join(_q(c.header) for c in candidates) if candidates
-                 else "judul kolom di file")
-        if name in REQUIRED:
-            lead = f"  - {FIELD_TEXT[name]} tidak dikenali"
+        kind = "" if name in REQUIRED else " (isian pilihan)"
+        if candidates:
+            where = " atau ".join(_q(c.header) for c in candidates)
+            out.append(f"  - {FIELD_TEXT[name]}{kind} tidak dapat dipastikan; kolom yang mungkin: "
+                       f"{where}. Tulis di bawah `columns:` yang benar, misalnya: "
+                       f"{_q(candidates[0].header)}: {name}")
         else:
-            lead = f"  - {FIELD_TEXT[name]} (pilihan) tidak dikenali"
-        example = _q(candidates[0].header) if candidates else '"<judul kolom>"'
-        out.append(f"{lead}; kolom yang mungkin: {where}. Tulis di bawah `columns:`: "
-                   f"{example}: {name}")
+            out.append(f"  - {FIELD_TEXT[name]} tidak dikenali. Tulis di bawah `columns:` judul "
+                       f"kolomnya persis seperti di file: \"<judul kolom>\": {name}")
+    absent = [name for name in FIELDS
+              if name not in REQUIRED and name in draft.missing and not draft.missing[name]]
+    if absent:
+        out.append(f"  - tidak ditemukan: {', '.join(FIELD_TEXT[n] for n in absent)}. Bila "
+                   f"formulir memang tidak menanyakannya: not_asked: [{', '.join(absent)}]")
     out.append("")
     for path in draft.written:
         out.append(f"Ditulis: {path}")
