@@ -430,3 +430,33 @@ def test_own_answer_wording_is_mapped_by_header_and_asks_for_labels(tmp_path) ->
     text = report(draft)
     assert 'U3: ["Puas", "Sangat puas", "Tidak puas"]' in text
     assert "# labels:" in draft.unit_yaml
+
+
+def month_first_records(edited: bool) -> list[list[str]]:
+    """An English-locale sheet (``3/1/2024 9:14:00``, month first) whose days are all <= 12,
+    February to March; `edited` moves one row up, as a sorted or edited sheet would."""
+    rows = survey(n=30)
+    for i, row in enumerate(rows):
+        row["when"] = dt.datetime(2024, 2 + i // 15, 1 + (i % 15) * 11 // 15, 9, i, tzinfo=WITA)
+    records = google_records(rows, headers={"timestamp": "Timestamp"},
+                             stamp=lambda w: f"{w.month}/{w.day}/{w.year} {w.hour}:{w.minute:02d}:00")
+    if edited:
+        records = [*records[:3], records[20], *records[3:20], *records[21:]]
+    return records
+
+
+def test_day_month_order_decided_by_row_order_or_asked_for(tmp_path) -> None:
+    root = project(tmp_path)
+    export = tmp_path / "en.csv"
+    export.write_bytes(csv_bytes(month_first_records(edited=False)))
+    draft = draft_unit(export, root=root, unit="en")
+    assert draft.date_order_line is None
+    assert (draft.first_day, draft.last_day) == (dt.date(2024, 2, 1), dt.date(2024, 3, 11))
+    assert "urutan bulan/hari" in report(draft)
+
+    export = tmp_path / "en-diubah.csv"
+    export.write_bytes(csv_bytes(month_first_records(edited=True)))
+    draft = draft_unit(export, root=root, unit="en-diubah")
+    assert draft.first_day is None  # no dates shown under a guessed order
+    assert "# date_order: day_first   # atau month_first" in draft.unit_yaml
+    assert "date_order: day_first" in report(draft).split("Belum dapat")[1]

@@ -628,11 +628,11 @@ def _timestamps(draft: Draft) -> None:
                                          "tetapi kedua kemungkinan memberi triwulan dan "
                                          "semester yang sama")
             else:
-                days = local[ok].astype("datetime64[D]")
                 draft.date_order_note = ("urutan hari/bulan tidak dapat dipastikan dari data "
                                          "(tidak ada nilai di atas 12) dan kedua kemungkinan "
                                          "memberi triwulan berbeda")
                 draft.date_order_line = "date_order: day_first   # atau month_first"
+                return  # the dates themselves depend on the order: none is shown
     draft.first_day = days.min().astype(dt.date)
     draft.last_day = days.max().astype(dt.date)
 
