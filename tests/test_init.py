@@ -460,3 +460,19 @@ def test_day_month_order_decided_by_row_order_or_asked_for(tmp_path) -> None:
     assert draft.first_day is None  # no dates shown under a guessed order
     assert "# date_order: day_first   # atau month_first" in draft.unit_yaml
     assert "date_order: day_first" in report(draft).split("Belum dapat")[1]
+
+
+@pytest.mark.parametrize(("header", "field"), [
+    # close wording of config.yaml's questions: another pronoun, a typo, words reordered
+    (("Bagaimana pendapat Anda tentang kesesuaian persyaratan pelayanan dengan jenis "
+      "pelayanannya?"), "U1"),
+    ("Bagaimana pendapat saudara tentang kecepatan waktu dlm memberikan pelayanan", "U3"),
+    ("10. Bagaimana pendapat Saudara tentang kualitas prasarana dan sarana?", "U9"),
+    ("Stempel Waktu", "timestamp"), ("JENIS KELAMIN", "jenis_kelamin"),
+    ("Kritik & Saran", "saran"),
+])
+def test_close_wording_is_recognised(header, field) -> None:
+    from skm.draft import header_scores, known_headers
+
+    scores = header_scores(header, known_headers(CONFIG))
+    assert max(scores, key=lambda name: scores[name][0]) == field

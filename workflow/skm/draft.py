@@ -353,8 +353,9 @@ def _compatible(name: str, content: Content) -> bool:
     return content.kind in ("text", "category") and content.category is None  # saran
 
 
-def _header_scores(header: str, known: dict[str, list[str]]) -> dict[str, tuple[int, str]]:
-    """Per field: (score 0..100, how) from the header text alone."""
+def header_scores(header: str, known: dict[str, list[str]]) -> dict[str, tuple[int, str]]:
+    """Per field: (score 0..100, how) from the header text alone: 100 when its key is one
+    of `known`'s, the rapidfuzz token_sort_ratio when that is at least 85, 75 for a keyword."""
     key = header_key(header)
     scores: dict[str, tuple[int, str]] = {}
     if not key:
@@ -422,7 +423,8 @@ class Draft:
         return [c for c in self.columns if c.field == name]
 
 
-def _known_headers(config: dict) -> dict[str, list[str]]:
+def known_headers(config: dict) -> dict[str, list[str]]:
+    """config.yaml's `columns` as field -> header keys (`header_key`)."""
     known: dict[str, list[str]] = {}
     for header, name in (config.get("columns") or {}).items():
         if name:
@@ -503,7 +505,7 @@ def _assign(columns: list[Column]) -> tuple[dict[str, list[Column]], list[Column
 def recognise(export: Path, unit: str, config: dict) -> Draft:
     """Read `export` and recognise its columns, time zone, year and layanan (writes nothing)."""
     tables = read_tables(export)
-    known = _known_headers(config)
+    known = known_headers(config)
     demografi = config.get("demografi") or {}
     offset = 7
     columns: list[Column] = []
@@ -516,7 +518,7 @@ def recognise(export: Path, unit: str, config: dict) -> Draft:
             content = _content(table.columns[index], demografi, offset)
             key = header_key(header)
             personal = bool(PERSONAL_HEADER.fullmatch(key)) or content.kind == "personal"
-            col = Column(table, index, header, content, _header_scores(header, known),
+            col = Column(table, index, header, content, header_scores(header, known),
                          personal=personal)
             if not personal and OTHER_TIME_HEADER.fullmatch(key):
                 col.note = "stempel waktu lain, tidak dipakai"
