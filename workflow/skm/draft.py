@@ -711,6 +711,11 @@ def custom_label_lines(draft: Draft) -> list[str]:
     return lines
 
 
+def _short(text: str, width: int = 60) -> str:
+    """A long header cut to `width` characters for the summary (the YAML keeps it whole)."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 def _q(text: str) -> str:
     """A YAML double-quoted scalar (JSON strings are valid YAML)."""
     return json.dumps(text, ensure_ascii=False)
@@ -857,7 +862,7 @@ def report(draft: Draft) -> str:
     out.append("Dikenali:")
     for name in FIELDS:
         for col in draft.columns_of(name):
-            out.append(f"  - {FIELD_TEXT[name]}: kolom {_q(col.header)} ({col.how})")
+            out.append(f"  - {FIELD_TEXT[name]}: kolom {_q(_short(col.header))} ({col.how})")
     if draft.timezone:
         out.append(f"  - zona waktu: {draft.timezone} ({draft.timezone_note})")
     if draft.year:
