@@ -32,7 +32,6 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import re
 import shutil
 import zipfile
@@ -414,6 +413,7 @@ class Draft:
     last_day: dt.date | None = None
     layanan: list[str] = field(default_factory=list)
     layanan_note: str = ""
+    named_from_file: bool = False
     written: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     unit_yaml: str = ""
@@ -823,6 +823,7 @@ def draft_unit(export: Path | str, root: Path | str = ".", unit: str | None = No
     check_unit_name(name)
     config = load_config(config_path)
     draft = recognise(export, name, config)
+    draft.named_from_file = unit is None
     unit_dir = raw / name
     draft.unit_yaml = unit_yaml_text(draft, config)
     if draft.year is None:
@@ -847,7 +848,6 @@ def draft_unit(export: Path | str, root: Path | str = ".", unit: str | None = No
     else:
         _write_new(target, export.read_bytes())
         shutil.copystat(export, target)
-        os.chmod(target, 0o444)
         draft.written.append(str(target))
     return draft
 
@@ -926,6 +926,9 @@ def report(draft: Draft) -> str:
         out.append(f"  - tidak ditemukan: {', '.join(FIELD_TEXT[n] for n in absent)}. Bila "
                    f"formulir memang tidak menanyakannya: not_asked: [{', '.join(absent)}]")
     out.append("")
+    if draft.named_from_file:
+        out.append(f"Nama unit '{draft.unit}' diambil dari nama file ekspor; untuk nama lain, "
+                   "hapus folder yang baru dibuat dan jalankan lagi dengan --unit NAMA.")
     for path in draft.written:
         out.append(f"Ditulis: {path}")
     for path in draft.kept:
