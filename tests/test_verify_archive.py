@@ -161,7 +161,8 @@ def test_verify_checks_archive_rerun_and_processed_files(published, tmp_path):
     result = mf.verify(root, UNIT, YEAR, cores=2)
     report = mf.format_report(result)
     by_path = {f.path: f.reason for f in result.findings}
-    assert not result.ok and report.rstrip().endswith("berkas berbeda")
+    assert not result.ok and report.rstrip().endswith("tidak cocok: 4 berkas berbeda"), report
+    assert report.count(f"{base}/{DOC}.pdf:") == 1, report  # one line per file
     assert by_path[f"{base}/{DOC}.xlsx"].startswith("berkas arsip hilang"), report
     assert f"{base}/{DOC}.pdf" in by_path, report
     assert by_path[f"{base}/{DOC}.html"].startswith("dokumen hasil ulang berbeda"), report

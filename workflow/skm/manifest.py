@@ -906,7 +906,8 @@ def _compare_documents(root: Path, tmp: Path, vdir: Path, manifest: dict,
             if sha256(fresh) != entry["sha256"]:
                 result.findings.append(Finding(shown, "dokumen hasil ulang berbeda (sha256)"
                                                + _text_hint(archived, fresh)))
-            elif archived.is_file() and sha256(archived) != sha256(fresh):
+            elif archived.is_file() and sha256(archived) != sha256(fresh) \
+                    and shown not in {f.path for f in result.findings}:
                 result.findings.append(Finding(shown, "berkas arsip berbeda dari hasil jalankan "
                                                       "ulang (sha256)"
                                                + _text_hint(archived, fresh)))
@@ -1004,5 +1005,5 @@ def format_report(result: VerifyResult) -> str:
         lines.append(f"Waktu: {result.seconds['total']} dtk (jalankan ulang "
                      f"{result.seconds['rerun']} dtk)")
     lines.append("cocok" if result.ok else
-                 f"tidak cocok: {len(result.findings)} berkas berbeda")
+                 f"tidak cocok: {len({f.path for f in result.findings})} berkas berbeda")
     return "\n".join(lines)
