@@ -1424,7 +1424,9 @@ def _run_pandoc_typst(
     if "docx" in finals:
         temps["docx"] = _temp_sibling(finals["docx"])
         docx_meta = workdir / "docx-meta.yaml"
-        docx_meta.write_text(yaml.safe_dump(_docx_meta(meta), allow_unicode=True), encoding="utf-8")
+        docx_meta.write_text(yaml.safe_dump(_docx_meta(meta, logo, int(depth) if toc else None),
+                                            allow_unicode=True),
+                             encoding="utf-8")
         jobs["docx"] = (
             common
             + [
@@ -1439,8 +1441,7 @@ def _run_pandoc_typst(
                 "--output",
                 str(temps["docx"]),
             ]
-            + toc_args
-        )
+        )  # docx.lua writes the daftar isi after its cover (skm-toc-depth)
     typ_path = workdir / "document.typ"
     if "pdf" in finals:
         jobs["typst"] = (
@@ -1495,6 +1496,7 @@ def _run_pandoc_typst(
         _check_pandoc(finished[name], name, qmd)
     if "docx" in temps:
         fix_docx_tables(temps["docx"])
+        _finish_docx(temps["docx"], meta, int(depth) if toc else None)
 
     missing: dict[str, int] = {}
     if "pdf" in finals:
@@ -1572,19 +1574,26 @@ def fix_docx_tables(path: Path) -> int:
     return marked
 
 
-def _docx_meta(meta: dict[str, Any]) -> dict[str, Any]:
-    """Metadata only the DOCX pass needs: cover lines shown in Word's title block."""
-    cover = meta.get("cover") if isinstance(meta.get("cover"), dict) else {}
-    extra: dict[str, Any] = {}
-    if "author" not in meta:
-        lines = [str(cover[k]) for k in ("agency", "unit") if cover.get(k)]
-        if lines:
-            extra["author"] = lines
-    if "date" not in meta:
-        when = " ".join(str(cover[k]) for k in ("period", "year") if cover.get(k))
-        if when:
-            extra["date"] = when
+def _docx_meta(meta: dict[str, Any], logo: Path | None = None,
+               toc_depth: int | None = None) -> dict[str, Any]:
+    """Metadata only the DOCX pass needs: the cover logo and the daftar isi's depth (docx.lua
+    writes both)."""
+    extra: dict[str, Any] = {"skm-logo": str(logo)} if logo is not None else {}
+    if toc_depth is not None:
+        extra["skm-toc-depth"] = toc_depth
     return extra
+
+
+def _finish_docx(path: Path, meta: dict[str, Any], toc_depth: int | None) -> None:
+    """skm.docx.finish_docx with the title and authors of the document properties."""
+    from skm.docx import finish_docx
+
+    cover = meta.get("cover") if isinstance(meta.get("cover"), dict) else {}
+    authors = meta.get("author") or [cover[k] for k in ("agency", "unit") if cover.get(k)]
+    if isinstance(authors, str):
+        authors = [authors]
+    finish_docx(path, toc_depth=toc_depth, title=_plain(str(meta.get("title") or "")),
+                creator="; ".join(_plain(str(a)) for a in authors))
 
 
 @functools.lru_cache(maxsize=1)

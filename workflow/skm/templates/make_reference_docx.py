@@ -13,7 +13,12 @@ Changes to pandoc's default reference document:
 - headings: Heading 1 is centred, bold, and starts a new page (so does the "Daftar Isi"
   heading, which is based on it); Heading 2/3 bold;
 - body text justified; captions bold and centred (table captions stay with their table);
-- tables: thin borders on every cell and a shaded header row.
+- tables: thin borders on every cell and a shaded header row;
+- a "Tanda Tangan" style for the signature block (left-aligned in the right half), cover
+  styles in the PDF cover's order, TOC 1-4 entry styles with dotted page-number tabs, the
+  note under "Daftar Isi";
+- settings: ``updateFields``, so Word offers to refresh the fields (the page numbers of the
+  daftar isi) when the document is opened.
 
 The zip is written with fixed timestamps and a fixed member order, so running the script twice
 gives the same bytes (for the same pandoc version).
@@ -38,6 +43,7 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 FONT = "Arial"
 
 # 1 cm = 567 twips; A4 = 210 x 297 mm.
+TEXT_WIDTH_TWIPS = 11906 - 2 * 1418
 SECT_PR = (
     "<w:sectPr>"
     '<w:footerReference w:type="default" r:id="rIdSkmFooter" />'
@@ -119,7 +125,8 @@ STYLES = {
         '<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title" />'
         '<w:basedOn w:val="Normal" /><w:next w:val="BodyText" /><w:link w:val="TitleChar" />'
         '<w:uiPriority w:val="10" /><w:qFormat />'
-        '<w:pPr><w:spacing w:before="2400" w:after="240" /><w:jc w:val="center" /></w:pPr>'
+        '<w:pPr><w:keepNext /><w:spacing w:before="240" w:after="240" /><w:jc w:val="center" />'
+        "</w:pPr>"
         f'<w:rPr>{HEADING_FONTS}<w:b /><w:bCs /><w:sz w:val="36" /><w:szCs w:val="36" /></w:rPr>'
         "</w:style>"
     ),
@@ -127,7 +134,7 @@ STYLES = {
         '<w:style w:type="paragraph" w:styleId="Subtitle"><w:name w:val="Subtitle" />'
         '<w:basedOn w:val="Title" /><w:next w:val="BodyText" /><w:link w:val="SubtitleChar" />'
         '<w:uiPriority w:val="11" /><w:qFormat />'
-        '<w:pPr><w:spacing w:before="120" w:after="1200" /></w:pPr>'
+        '<w:pPr><w:spacing w:before="120" w:after="120" /></w:pPr>'
         '<w:rPr><w:sz w:val="28" /><w:szCs w:val="28" /></w:rPr>'
         "</w:style>"
     ),
@@ -169,6 +176,63 @@ STYLES = {
         '<w:style w:type="paragraph" w:customStyle="1" w:styleId="Figure">'
         '<w:name w:val="Figure" /><w:basedOn w:val="Normal" />'
         '<w:pPr><w:spacing w:before="240" w:after="0" /><w:jc w:val="center" /></w:pPr>'
+        "</w:style>"
+    ),
+    # Signature block (div .ttd): one paragraph per line, left-aligned (never justified) in the
+    # right half of the text width, kept together on one page.
+    "TandaTangan": (
+        '<w:style w:type="paragraph" w:customStyle="1" w:styleId="TandaTangan">'
+        '<w:name w:val="Tanda Tangan" /><w:basedOn w:val="Normal" /><w:qFormat />'
+        "<w:pPr><w:keepNext /><w:keepLines />"
+        '<w:spacing w:before="0" w:after="0" w:line="276" w:lineRule="auto" />'
+        f'<w:ind w:left="{TEXT_WIDTH_TWIPS // 2}" w:right="0" w:firstLine="0" />'
+        '<w:jc w:val="left" /></w:pPr>'
+        "</w:style>"
+    ),
+    # The cover, in the PDF's order: agency, title, subtitle, period, logo, authors, unit,
+    # address, year (Title and Subtitle are pandoc's own styles).
+    **{
+        f"Cover{part}": (
+            f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="Cover{part}">'
+            f'<w:name w:val="Cover {part}" /><w:basedOn w:val="Normal" />'
+            '<w:next w:val="BodyText" /><w:qFormat />'
+            f'<w:pPr><w:keepNext /><w:spacing w:before="{before}" w:after="{after}" />'
+            '<w:jc w:val="center" /></w:pPr>'
+            f'<w:rPr>{HEADING_FONTS}{"<w:b /><w:bCs />" if bold else ""}'
+            f'<w:sz w:val="{size}" /><w:szCs w:val="{size}" /></w:rPr>'
+            "</w:style>"
+        )
+        for part, before, after, size, bold in (
+            ("Agency", 851, 340, 26, True),
+            ("Period", 170, 0, 26, False),
+            ("Logo", 3000, 3000, 22, False),  # the PDF's 1fr above and below
+            ("Author", 0, 0, 24, False),
+            ("Unit", 227, 227, 28, True),
+            ("Address", 0, 227, 20, False),
+            ("Year", 0, 0, 28, True),
+        )
+    },
+    # Table of contents: entries with a dotted right tab for the page number.
+    **{
+        f"TOC{level}": (
+            f'<w:style w:type="paragraph" w:styleId="TOC{level}">'
+            f'<w:name w:val="toc {level}" /><w:basedOn w:val="Normal" />'
+            '<w:next w:val="Normal" /><w:uiPriority w:val="39" /><w:unhideWhenUsed />'
+            f'<w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH_TWIPS}" />'
+            f'</w:tabs><w:spacing w:before="{120 if level == 1 else 0}" w:after="60" />'
+            f'<w:ind w:left="{440 * (level - 1)}" w:right="567" /></w:pPr>'
+            f'{"<w:rPr><w:b /><w:bCs /></w:rPr>" if level == 1 else ""}'
+            "</w:style>"
+        )
+        for level in (1, 2, 3, 4)
+    },
+    # The DOCX-only note under "Daftar Isi" on how to refresh the page numbers.
+    "CatatanDaftarIsi": (
+        '<w:style w:type="paragraph" w:customStyle="1" w:styleId="CatatanDaftarIsi">'
+        '<w:name w:val="Catatan Daftar Isi" /><w:basedOn w:val="Normal" />'
+        '<w:pPr><w:spacing w:before="0" w:after="240" /><w:jc w:val="left" /></w:pPr>'
+        '<w:rPr><w:i /><w:iCs /><w:color w:val="595959" /><w:sz w:val="18" />'
+        '<w:szCs w:val="18" /></w:rPr>'
         "</w:style>"
     ),
     "Table": (
@@ -227,6 +291,18 @@ def patch_styles(styles: str) -> str:
     return styles
 
 
+def patch_settings(settings: str) -> str:
+    """Return ``settings.xml`` with ``updateFields`` (in the schema's element order: before
+    the footnote/endnote properties, compat and rsids)."""
+    if "<w:updateFields" in settings:
+        return settings
+    flag = '<w:updateFields w:val="true" />'
+    m = re.search(r"<w:(?:hdrShapeDefaults|footnotePr|endnotePr|compat|docVars|rsids|mathPr"
+                  r"|attachedSchema|themeFontLang|clrSchemeMapping)\b", settings)
+    at = m.start() if m else settings.index("</w:settings>")
+    return settings[:at] + flag + settings[at:]
+
+
 def patch_document(document: str) -> str:
     """Return ``document.xml`` with an empty body and the A4 section properties."""
     head = document[: document.index("<w:body>")]
@@ -253,6 +329,8 @@ def build(output: Path = OUTPUT) -> Path:
     members["word/styles.xml"] = patch_styles(members["word/styles.xml"].decode("utf-8")).encode(
         "utf-8"
     )
+    members["word/settings.xml"] = patch_settings(
+        members["word/settings.xml"].decode("utf-8")).encode("utf-8")
     rels = members["word/_rels/document.xml.rels"].decode("utf-8")
     # Drop the sample hyperlink (http://example.com) of the default reference document.
     rels = re.sub(r"<Relationship [^>]*TargetMode=\"External\"[^>]*/>", "", rels)
