@@ -152,7 +152,7 @@ def test_jawaban_unsur_percentages(ikm):
     drawn = texts(figures.fig_jawaban_unsur(ikm))
     assert "66%" in drawn  # U9: 56 of 85 = 65,88 %
     assert "11%" in drawn  # U5: 1 + 8 of 85 on the left
-    assert {"Tidak baik (1)", "Kurang baik (2)", "Baik (3)", "Sangat baik (4)"} <= set(drawn)
+    assert {"Nilai 1", "Nilai 2", "Nilai 3", "Nilai 4"} <= set(drawn)
 
 
 def test_jawaban_falls_back_to_responses(ikm):
@@ -293,21 +293,24 @@ def test_ikm_json_from_the_real_scoring(tmp_path):
 def test_snakemake_shim(tmp_path):
     ikm, responses = _scored_sample()
     (tmp_path / "ikm.json").write_text(json.dumps(ikm), encoding="utf-8")
+    (tmp_path / "settings.json").write_text(json.dumps({"labels": {}}), encoding="utf-8")
     responses.to_csv(tmp_path / "responses.csv", index=False)
     smk = SimpleNamespace(
         input=SimpleNamespace(ikm=str(tmp_path / "ikm.json"),
                               responses=str(tmp_path / "responses.csv"),
+                              settings=str(tmp_path / "settings.json"),
                               ikms=[str(tmp_path / "ikm.json")], unit_yaml=[]),
         output=SimpleNamespace(figdir=str(tmp_path / "figures"),
                                tren=str(tmp_path / "tren.json"),
-                               tren_png=str(tmp_path / "tren.png")),
+                               tren_png=str(tmp_path / "tren.png"),
+                               tren_svg=str(tmp_path / "tren.svg")),
         log=[str(tmp_path / "plot.log")],
         wildcards=SimpleNamespace(unit=ikm["unit"], year=str(ikm["year"])),
     )
     runpy.run_path(str(ROOT / "workflow" / "scripts" / "plot_figures.py"),
                    init_globals={"snakemake": smk})
     assert (tmp_path / "figures" / "nrr_unsur.png").exists()
-    assert (tmp_path / "tren.png").exists()
+    assert (tmp_path / "tren.png").exists() and (tmp_path / "tren.svg").exists()
     tren = json.loads((tmp_path / "tren.json").read_text(encoding="utf-8"))
     assert [r["year"] for r in tren["rows"]] == [ikm["year"]]
     assert "gambar ditulis di" in (tmp_path / "plot.log").read_text(encoding="utf-8")

@@ -5,6 +5,7 @@ rule collect_rekap:
     output:
         rekap=f"{PROCESSED}/_rekap/{{year}}/rekap.json",
         png=f"{PROCESSED}/_rekap/{{year}}/rekap.png",
+        svg=f"{PROCESSED}/_rekap/{{year}}/rekap.svg",  # the HTML's vector twin
     log:
         "logs/_rekap/{year}/collect_rekap.log",
     benchmark:

@@ -21,6 +21,6 @@ with step(snakemake.log[0]) as log:
                   list(snakemake.params.found))
     rekap["epoch_date"] = max((i["period"]["end"] for i in ikms), default=f"{rekap['year']}-12-31")
     write_json(rekap, snakemake.output.rekap)
-    save(fig_rekap(rekap), snakemake.output.png)
+    save(fig_rekap(rekap), snakemake.output.png, svg=True)  # + rekap.svg for the HTML
     log.info("Rekap %s: %d unit diolah, %d gagal, %d tidak mengirim data.", rekap["year"],
              len(ikms), len(failed), len(rekap["missing"]))

@@ -4,8 +4,9 @@ Every function takes the parsed ikm.json dict and returns a matplotlib ``Figure`
 pyplot, so nothing global is left behind); `save_all` writes the PNG files the report shows.
 Printed numbers come from the ``display`` strings of ikm.json (already rounded half-up once, in
 `skm.scoring`) and are only re-formatted with a comma decimal here; values computed here
-(answer shares) are rounded with `skm.domain.round_half_up` first. PNG output is byte-identical
-between runs: fixed dpi, no software/date metadata.
+(answer shares) are rounded with `skm.domain.round_half_up` first. PNG (PDF, DOCX) and SVG
+(HTML) output is byte-identical between runs: fixed dpi, no software/date metadata, fixed SVG
+id salt.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-from skm.domain import BANDS, KONVERSI, UNSUR_NAMES, round_half_up
+from skm.domain import BANDS, DEFAULT_LABELS, KONVERSI, UNSUR_NAMES, round_half_up
 
 log = logging.getLogger("skm")
 
@@ -47,8 +48,9 @@ MUTED = "#9e9e9e"
 #: Value labels sit on a light box so a reference line behind them never cuts a digit.
 LABEL_BOX = {"boxstyle": "square,pad=0.12", "facecolor": "white", "alpha": 0.85, "lw": 0}
 
-#: Answer levels 1..4 (generic names: each unsur words its answers differently).
-LEVEL_NAMES = ("Tidak baik (1)", "Kurang baik (2)", "Baik (3)", "Sangat baik (4)")
+#: Answer levels 1..4 in the legend: each unsur words its answers differently, so the words
+#: of its level 4 are printed under its name (`_answer_label`).
+LEVEL_NAMES = ("Nilai 1", "Nilai 2", "Nilai 3", "Nilai 4")
 LEVEL_COLORS = ("#b2182b", "#ef8a62", "#67a9cf", "#2166ac")
 LEVEL_TEXT = ("white", "#262626", "#262626", "white")
 
@@ -161,12 +163,57 @@ def _shade_bands(ax, scale: str) -> None:
 
 
 def _value_label(ax, x: float, y: float, text: str, *, inside_from: float, pad: float,
-                 **kwargs: Any) -> None:
+                 **kwargs: Any):
     """Label a bar end: beside it, or inside it (white) when the bar nearly fills the axis."""
     if x >= inside_from:
-        ax.text(x - pad, y, text, ha="right", va="center", color="white", zorder=4, **kwargs)
-    else:
-        ax.text(x + pad, y, text, ha="left", va="center", zorder=4, bbox=LABEL_BOX, **kwargs)
+        return ax.text(x - pad, y, text, ha="right", va="center", color="white", zorder=4,
+                       **kwargs)
+    return ax.text(x + pad, y, text, ha="left", va="center", zorder=4, bbox=LABEL_BOX, **kwargs)
+
+
+def _clear_of_line(fig: Figure, ax, labels: list, line_x: float | None, pad: float) -> None:
+    """Move value labels that the dashed IKM line would cross to a place it does not.
+
+    A label beside a bar that ends just short of the line is moved to the other side of the
+    line; if it does not fit there, it goes inside its bar (white). Positions are checked on
+    the laid-out figure (constrained layout), in display pixels, with a 2 px margin.
+    """
+    if line_x is None or not labels:
+        return
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    line_px = ax.transData.transform((line_x, 0))[0]
+    right_px = ax.transAxes.transform((1, 0))[0]
+
+    def crosses(text) -> bool:
+        box = text.get_window_extent(renderer)
+        return box.x0 - 2 <= line_px <= box.x1 + 2
+
+    for text, bar_end, bar_left in labels:
+        if not crosses(text):
+            continue
+        y = text.get_position()[1]
+        width_px = text.get_window_extent(renderer).width
+        beyond = ax.transData.transform((line_x + pad, 0))[0]
+        if line_x > bar_end and beyond + width_px <= right_px:
+            text.set_position((line_x + pad, y))
+            text.set_ha("left")
+            continue
+        # inside the bar, left of whichever comes first: the bar end or the line
+        end = min(bar_end, line_x) if line_x > bar_left else bar_end
+        text.set_position((end - pad, y))
+        text.set_ha("right")
+        text.set_color("white")
+        text.set_bbox(None)
+        if crosses(text):  # the bar is too short for it: beyond the line after all
+            text.set_position((line_x + pad, y))
+            text.set_ha("left")
+            text.set_color(mpl.rcParams["text.color"])
+            text.set_bbox(LABEL_BOX)
 
 
 def _konversi_axis(ax) -> None:
@@ -209,13 +256,15 @@ def fig_nrr_unsur(ikm: dict) -> Figure:
     ax = fig.add_subplot()
     _shade_bands(ax, "nrr")
     y = list(range(len(rows)))
+    labels = []
     for i, row in zip(y, rows, strict=True):
         if row.get("nrr") is None:
             ax.text(1.05, i, "tidak ada jawaban", va="center", fontsize=7.5, color=MUTED)
             continue
         ax.barh(i, row["nrr"] - 1, left=1, height=0.62, color=BAR, zorder=2)
-        _value_label(ax, row["nrr"], i, f"{koma(row['display']['nrr'])} ({row['mutu']})",
-                     inside_from=3.8, pad=0.03, fontsize=7.5)
+        labels.append((_value_label(ax, row["nrr"], i,
+                                    f"{koma(row['display']['nrr'])} ({row['mutu']})",
+                                    inside_from=3.8, pad=0.03, fontsize=7.5), row["nrr"], 1))
     handles = []
     if ikm.get("ikm") is not None:
         ax.axvline(ikm["ikm"], color="#262626", lw=0.9, ls=(0, (4, 2)), zorder=3)
@@ -234,6 +283,7 @@ def fig_nrr_unsur(ikm: dict) -> Figure:
     ax.spines["left"].set_visible(False)
     if handles:
         fig.legend(handles=handles, loc="outside lower center", ncols=1)
+    _clear_of_line(fig, ax, labels, ikm.get("ikm"), 0.03)
     return fig
 
 
@@ -248,15 +298,27 @@ def _answer_counts(ikm: dict, responses: pd.DataFrame | None) -> list[dict[int, 
     return out
 
 
+def _answer_label(row: dict, labels: dict | None) -> str:
+    """An unsur's axis label with the words of its level 4 ("U4  Biaya/Tarif / 4 = Gratis")."""
+    words = (labels or {}).get(row["code"]) or row.get("labels") or DEFAULT_LABELS.get(row["code"])
+    text = _unsur_label(row)
+    if words and len(words) == 4 and str(words[3]).strip():
+        text += "\n" + _wrap(f"4 = {str(words[3]).strip()}", 30)
+    return text
+
+
 @_styled
-def fig_jawaban_unsur(ikm: dict, responses: pd.DataFrame | None = None) -> Figure:
+def fig_jawaban_unsur(ikm: dict, responses: pd.DataFrame | None = None,
+                      labels: dict[str, list[str]] | None = None) -> Figure:
     """Diverging stacked bars: answers 1-2 left of zero, 3-4 right, as % of each unsur's n.
 
-    Counts come from ikm.json (``unsur[].counts``); `responses` is only a fallback.
+    Counts come from ikm.json (``unsur[].counts``); `responses` is only a fallback. `labels`
+    ({code: the four answer labels}, settings.json's ``labels``) name each unsur's level 4 on
+    its axis label; without them the regulation's standard labels (`DEFAULT_LABELS`).
     """
     rows = ikm["unsur"]
     counts = _answer_counts(ikm, responses)
-    fig = _new_figure(11)
+    fig = _new_figure(12)
     ax = fig.add_subplot()
     max_left = 0.0
     for i, c in enumerate(counts):
@@ -289,7 +351,8 @@ def fig_jawaban_unsur(ikm: dict, responses: pd.DataFrame | None = None) -> Figur
     ax.xaxis.set_major_locator(MaxNLocator(steps=[1, 2, 2.5, 5, 10], nbins=8))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):.0f}%"))
     ax.grid(axis="x", zorder=0)
-    ax.set_yticks(range(len(rows)), [_unsur_label(r) for r in rows], fontsize=7.5)
+    ax.set_yticks(range(len(rows)), [_answer_label(r, labels) for r in rows], fontsize=7.5,
+                  linespacing=1.1)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
@@ -352,6 +415,7 @@ def fig_ikm_layanan(ikm: dict) -> Figure:
     fig = _new_figure(3.4 + 1.0 * len(order))
     ax = fig.add_subplot()
     _shade_bands(ax, "konversi")
+    labels = []
     for i, name in enumerate(order):
         g = groups[name]
         n = f"n = {koma(str(g['n']))}"
@@ -360,9 +424,10 @@ def fig_ikm_layanan(ikm: dict) -> Figure:
                     color=MUTED)
             continue
         ax.barh(i, g["ikm_konversi"] - 25, left=25, height=0.6, color=BAR, zorder=2)
-        _value_label(ax, g["ikm_konversi"], i,
-                     f"{koma(g['display']['ikm_konversi'])} ({g['mutu']})\n{n}",
-                     inside_from=93, pad=0.8, fontsize=7, linespacing=1.15)
+        labels.append((_value_label(ax, g["ikm_konversi"], i,
+                                    f"{koma(g['display']['ikm_konversi'])} ({g['mutu']})\n{n}",
+                                    inside_from=93, pad=0.8, fontsize=7, linespacing=1.15),
+                       g["ikm_konversi"], 25))
     handles = []
     if ikm.get("ikm_konversi") is not None:
         ax.axvline(ikm["ikm_konversi"], color="#262626", lw=0.9, ls=(0, (4, 2)), zorder=3)
@@ -374,6 +439,7 @@ def fig_ikm_layanan(ikm: dict) -> Figure:
     _konversi_axis(ax)
     if handles:
         fig.legend(handles=handles, loc="outside lower center")
+    _clear_of_line(fig, ax, labels, ikm.get("ikm_konversi"), 0.8)
     return fig
 
 
@@ -467,27 +533,42 @@ def placeholder(message: str) -> Figure:
 # --------------------------------------------------------------------------------------------
 
 
-def save(fig: Figure, path: Path | str) -> Path:
-    """Write `fig` as a PNG that is byte-identical between runs (fixed dpi, no metadata)."""
+#: SVG ids are hashed with this salt (matplotlib's default is random per process).
+SVG_HASHSALT = "skm"
+
+
+def save(fig: Figure, path: Path | str, *, svg: bool = False) -> Path:
+    """Write `fig` as a PNG that is byte-identical between runs (fixed dpi, no metadata).
+
+    With `svg`, also an SVG twin next to it (same name, ``.svg``) for the HTML edition: text
+    drawn as paths (no font needed, same look), a fixed id salt and no date, so its bytes are
+    identical between runs as well. The PDF and DOCX keep the PNG.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with house_style():
         fig.savefig(path, dpi=DPI, format="png", metadata={"Software": None})
+        if svg:
+            with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "path"}):
+                fig.savefig(path.with_suffix(".svg"), format="svg",
+                            metadata={"Date": None, "Creator": None})
     return path
 
 
-def save_all(ikm: dict, responses: pd.DataFrame | None, outdir: Path | str) -> list[Path]:
-    """Draw every figure of one unit-year into `outdir`; return the files written.
+def save_all(ikm: dict, responses: pd.DataFrame | None, outdir: Path | str,
+             labels: dict[str, list[str]] | None = None) -> list[Path]:
+    """Draw every figure of one unit-year into `outdir`; return the PNG files written.
 
     Writes nrr_unsur.png, jawaban_unsur.png, ikm_layanan.png and responden_<field>.png for every
     demographic field of ikm.json (jenis kelamin, pendidikan and pekerjaan always: as a short
-    note when the form did not ask them, so the report's figure references never break).
+    note when the form did not ask them, so the report's figure references never break), each
+    with its SVG twin (`save`). `labels`: the unsur answer labels (`fig_jawaban_unsur`).
     """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     figures: dict[str, Callable[[], Figure]] = {
         "nrr_unsur.png": lambda: fig_nrr_unsur(ikm),
-        "jawaban_unsur.png": lambda: fig_jawaban_unsur(ikm, responses),
+        "jawaban_unsur.png": lambda: fig_jawaban_unsur(ikm, responses, labels),
         "ikm_layanan.png": lambda: fig_ikm_layanan(ikm),
     }
     fields = [f for f in ikm.get("demografi", {}) if ikm["demografi"][f].get("categories")]
@@ -495,7 +576,7 @@ def save_all(ikm: dict, responses: pd.DataFrame | None, outdir: Path | str) -> l
         figures[f"responden_{field}.png"] = lambda f=field: fig_responden(ikm, f)
     written = []
     for name, make in figures.items():
-        written.append(save(make(), outdir / name))
+        written.append(save(make(), outdir / name, svg=True))
         log.info("figure %s", outdir / name)
     return written
 

@@ -350,6 +350,23 @@ def __skm_setup__():
     ip.display_formatter.formatters["image/png"].for_type_by_name(
         "matplotlib.figure", "Figure", figure_png)
 
+    # Image(filename="x.png") with an x.svg next to it (skm.figures.save) also carries the SVG:
+    # the HTML shows the vector figure, the PDF and DOCX keep the PNG.
+    from IPython.display import Image
+    png_bundle = Image._repr_mimebundle_
+
+    def with_svg_twin(self, include=None, exclude=None):
+        bundle = png_bundle(self, include, exclude)
+        name = str(getattr(self, "filename", None) or "")
+        if isinstance(bundle, tuple) and name.lower().endswith(".png"):
+            import pathlib
+            twin = pathlib.Path(name[:-4] + ".svg")
+            if twin.is_file():
+                bundle[0]["image/svg+xml"] = twin.read_text(encoding="utf-8")
+        return bundle
+
+    Image._repr_mimebundle_ = with_svg_twin
+
     def flush_figures(result=None):
         plt = sys.modules.get("matplotlib.pyplot")
         if plt is None:
@@ -719,6 +736,9 @@ class _Assembler:
                 else:
                     content = base64.b64decode(_join(payload))
                 (self.figdir / name).write_bytes(content)
+                if mime != "image/svg+xml" and "image/svg+xml" in data:  # the HTML's twin
+                    (self.figdir / f"cell{index:03d}-{k}.svg").write_text(
+                        _join(data["image/svg+xml"]), encoding="utf-8")
                 return f"figures/{name}"
         return None
 

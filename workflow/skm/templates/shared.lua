@@ -172,6 +172,7 @@ local function fig_alt(img)
 end
 
 M.fig_alt = fig_alt
+M.measure = measure
 M.text_width = text_width
 M.relative_widths = relative_widths
 M.fit_widths = fit_widths

@@ -1,0 +1,375 @@
+"""The DOCX a unit edits and signs, the HTML read on a phone, and the figures both show.
+
+Read from the session's `pipeline` run (tests/conftest.py): the DOCX XML as Word and
+LibreOffice read it, the HTML laid out by headless Chromium at 390 px and 1280 px, the figures
+redrawn from the run's own ikm.json and settings.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from matplotlib.text import Text
+from skm import figures
+from skm.render import parse_qmd
+
+pytestmark = pytest.mark.workflow
+
+ROOT = Path(__file__).resolve().parents[1]
+UNIT = "biro-umum"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _docx(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n).decode("utf-8") for n in
+                ("word/document.xml", "word/styles.xml", "word/settings.xml")}
+
+
+def _laporan(pipeline) -> Path:
+    return pipeline.reports(UNIT, 2023) / f"laporan-skm-{UNIT}-2023"
+
+
+def _tindak_lanjut(pipeline) -> Path:
+    return pipeline.reports(UNIT, 2022) / f"laporan-tindak-lanjut-{UNIT}-2022"
+
+
+def _paragraphs(xml: str) -> list[str]:
+    return re.findall(r"<w:p\b(?:(?!</w:p>).)*?</w:p>|<w:p\b[^>]*/>", xml, re.DOTALL)
+
+
+def _style_of(para: str) -> str | None:
+    m = re.search(r'<w:pStyle w:val="([^"]+)"', para)
+    return m.group(1) if m else None
+
+
+def _text(xml: str) -> str:
+    import html
+
+    return html.unescape("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml)))
+
+
+def _style_props(styles: str, style_id: str) -> dict[str, str]:
+    """jc, ind left and pageBreakBefore of a paragraph style, following basedOn."""
+    props: dict[str, str] = {}
+    while style_id:
+        m = re.search(r'<w:style\b[^>]*w:styleId="' + re.escape(style_id)
+                      + r'"[^>]*>(.*?)</w:style>', styles, re.DOTALL)
+        if not m:
+            break
+        body = m.group(1)
+        jc = re.search(r'<w:jc w:val="([^"]+)"', body)
+        ind = re.search(r'<w:ind [^>]*w:(?:left|start)="(\d+)"', body)
+        props.setdefault("jc", jc.group(1) if jc else None)
+        props.setdefault("ind", ind.group(1) if ind else None)
+        if "<w:pageBreakBefore" in body:
+            props.setdefault("break", "1")
+        based = re.search(r'<w:basedOn w:val="([^"]+)"', body)
+        style_id = based.group(1) if based else ""
+    return {k: v for k, v in props.items() if v is not None}
+
+
+def _text_width_twips(document: str) -> int:
+    size = re.search(r"<w:pgSz [^>]*>", document).group(0)
+    margins = re.search(r"<w:pgMar [^>]*>", document).group(0)
+
+    def twips(tag: str, name: str) -> int:
+        return int(re.search(f'w:{name}="(\\d+)"', tag).group(1))
+
+    return twips(size, "w") - twips(margins, "left") - twips(margins, "right")
+
+
+# --------------------------------------------------------------------------- DOCX
+
+
+@pytest.mark.parametrize("which", [_laporan, _tindak_lanjut], ids=["laporan", "tindak-lanjut"])
+def test_signature_lines_are_left_aligned_paragraphs_in_the_right_half(pipeline, which):
+    xml = _docx(which(pipeline).with_suffix(".docx"))
+    document, styles = xml["word/document.xml"], xml["word/styles.xml"]
+    signature = [p for p in _paragraphs(document) if "Hasliana" in _text(p)]
+    assert len(signature) == 1, "the signatory's name is in exactly one paragraph"
+    style = _style_of(signature[0])
+    block = [p for p in _paragraphs(document) if _style_of(p) == style]
+    texts = [_text(p) for p in block if _text(p).strip()]
+    assert texts[0].startswith("Samarinda")
+    assert any(t.startswith("Kepala Biro Umum") for t in texts)
+    assert texts[-2:] == ["Ir. Hj. Lisa Hasliana, M.Si.", "NIP 19670719 199303 2 006"]
+    for para in block:  # one line per paragraph, never stretched
+        assert not re.search(r"<w:br(?! w:type=\"page\")[^>]*/>", para), para
+        assert not re.search(r'<w:jc w:val="(both|distribute)"', para)
+    props = _style_props(styles, style)
+    assert props.get("jc") in ("left", "start"), props
+    assert int(props.get("ind", 0)) >= _text_width_twips(document) // 2 - 10, props
+
+
+def _toc_result(document: str) -> tuple[str, str]:
+    """(instruction, cached result XML) of the TOC field."""
+    m = re.search(r'<w:fldChar w:fldCharType="begin"[^>]*/></w:r><w:r><w:instrText[^>]*>'
+                  r'(TOC [^<]*)</w:instrText>', document)
+    assert m, "the document has a TOC field"
+    rest = document[m.end():]
+    sep = rest.index('w:fldCharType="separate"')
+    depth, pos, end = 0, sep, None
+    for f in re.finditer(r'w:fldCharType="(begin|end)"', rest[sep:]):
+        depth += 1 if f.group(1) == "begin" else -1
+        if depth < 0:
+            end = sep + f.start()
+            break
+    assert end is not None
+    return m.group(1), rest[pos:end]
+
+
+def _headings(document: str, depth: int) -> list[tuple[str, str]]:
+    """(bookmark, text) of the body's headings down to `depth`, in order."""
+    found = []
+    for m in re.finditer(r'<w:bookmarkStart w:id="[^"]*" w:name="([^"]+)" */>\s*'
+                         r'(<w:p><w:pPr><w:pStyle w:val="Heading(\d)" */>.*?</w:p>)',
+                         document, re.DOTALL):
+        if int(m.group(3)) <= depth:
+            found.append((m.group(1), _text(m.group(2)).strip()))
+    return found
+
+
+def test_daftar_isi_lists_every_heading_as_a_link_with_its_page_field(pipeline):
+    path = _laporan(pipeline).with_suffix(".docx")
+    xml = _docx(path)
+    document = xml["word/document.xml"]
+    meta = parse_qmd(ROOT / "notebooks" / "laporan-skm.qmd").meta
+    depth = int(meta.get("toc-depth", 2))
+    instr, result = _toc_result(document)
+    import html
+
+    assert f'\\o "1-{depth}"' in html.unescape(instr)
+    entries = re.findall(r'<w:hyperlink w:anchor="([^"]+)"[^>]*>(.*?)</w:hyperlink>', result,
+                         re.DOTALL)
+    headings = _headings(document, depth)
+    assert len(headings) >= 20
+    assert [(a, _text(body).strip()) for a, body in entries] == headings
+    for anchor, body in entries:
+        assert re.search(r"<w:instrText[^>]*> PAGEREF " + re.escape(anchor) + r" \\h </w:instrText>",
+                         body), anchor
+    assert '<w:updateFields w:val="true"' in xml["word/settings.xml"]
+    assert 'w:fldCharType="begin" w:dirty="true"' in document
+    note = _text(document[document.index("TOCHeading"):document.index(entries[0][0])])
+    assert "F9" in note and "Alat › Perbarui" in note
+
+
+def test_no_empty_page_after_the_cover_and_cover_in_the_pdf_order(pipeline):
+    base = _laporan(pipeline)
+    xml = _docx(base.with_suffix(".docx"))
+    document, styles = xml["word/document.xml"], xml["word/styles.xml"]
+    body = document[document.index("<w:body>"):]
+    # No explicit page break directly before a paragraph that breaks by its style.
+    items = re.findall(r"<w:p\b(?:(?!</w:p>).)*?</w:p>|<w:p\b[^>]*/>", body, re.DOTALL)
+    for before, after in zip(items, items[1:]):
+        if re.search(r'<w:br w:type="page" */>', before) and not _text(before).strip():
+            style = _style_of(after)
+            assert not (style and _style_props(styles, style).get("break")), (
+                f"explicit page break before {style}: {_text(after)[:60]}")
+    # The cover comes first, then the daftar isi (which starts its own page), nothing between.
+    cover_end = body.index("<w:sdt>")
+    cover = [p for p in _paragraphs(body[:cover_end]) if _text(p).strip()]
+    lines = [_text(p).strip() for p in cover]
+    assert lines[0] == "Pemerintah Provinsi Kalimantan Timur"
+    assert "Laporan Survei Kepuasan Masyarakat" in lines
+    assert "Periode 1 Februari 2023 – 30 April 2023" in lines and "Tahun 2023" in lines
+    assert not any("2023 Tahun" in line for line in lines)  # period and year: separate lines
+    assert not re.search(r'<w:br w:type="page"', body[:cover_end])
+    pdf = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(base.with_suffix(".pdf")), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    pdf_lines = [" ".join(line.split()) for line in pdf.splitlines() if line.strip()]
+    assert [line for line in pdf_lines if line in lines] == lines  # same order as the PDF
+
+
+# --------------------------------------------------------------------------- figures
+
+
+@pytest.fixture(scope="module")
+def run_data(pipeline):
+    folder = pipeline.processed(UNIT, 2023)
+    ikm = json.loads((folder / "ikm.json").read_text(encoding="utf-8"))
+    settings = json.loads((folder / "settings.json").read_text(encoding="utf-8"))
+    return folder, ikm, settings
+
+
+def _crossed_labels(fig, line_x: float) -> list[str]:
+    """Value labels (text on a box) whose extent the vertical line at `line_x` crosses."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    px = ax.transData.transform((line_x, 0))[0]
+    crossed = []
+    for text in ax.texts:
+        if not text.get_text():
+            continue
+        box = text.get_window_extent(renderer)
+        patch = text.get_bbox_patch()
+        if patch is not None:
+            box = patch.get_window_extent(renderer)
+        if box.x0 - 1 <= px <= box.x1 + 1:
+            crossed.append(text.get_text())
+    return crossed
+
+
+@pytest.mark.parametrize("name", ["nrr", "layanan"])
+def test_ikm_line_runs_through_no_value_label(run_data, name):
+    _, ikm, _ = run_data
+    if name == "nrr":
+        fig, line_x = figures.fig_nrr_unsur(ikm), ikm["ikm"]
+    else:
+        fig, line_x = figures.fig_ikm_layanan(ikm), ikm["ikm_konversi"]
+    assert _crossed_labels(fig, line_x) == []
+    values = [t.get_text() for t in fig.axes[0].texts]
+    assert len([v for v in values if "(" in v]) >= 4  # the labels are all still drawn
+
+
+def test_answer_chart_names_each_unsur_level_4_by_its_own_label(run_data):
+    _, ikm, settings = run_data
+    fig = figures.fig_jawaban_unsur(ikm, None, settings["labels"])
+    fig.draw_without_rendering()
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert len(ticks) == 9
+    for row, tick in zip(ikm["unsur"], ticks, strict=True):
+        assert f"4 = {settings['labels'][row['code']][3]}" in " ".join(tick.split()), tick
+    assert "4 = Gratis" in ticks[3]
+    drawn = [t.get_text() for t in fig.findobj(Text)]
+    assert not any("Sangat baik (4)" in t for t in drawn)
+
+
+def test_svg_twins_are_deterministic_paths_without_date(run_data, tmp_path):
+    folder, ikm, settings = run_data
+    svgs = sorted((folder / "figures").glob("*.svg"))
+    pngs = sorted((folder / "figures").glob("*.png"))
+    assert [p.stem for p in svgs] == [p.stem for p in pngs] and len(svgs) >= 6
+    assert (folder / "tren.svg").is_file()
+    import pandas as pd
+
+    responses = pd.read_csv(folder / "responses.csv", dtype={"layanan": "string"})
+    figures.save_all(ikm, responses, tmp_path, settings["labels"])  # another process's salt
+    for svg in svgs:
+        data = svg.read_text(encoding="utf-8")
+        assert "<text" not in data and "<dc:date" not in data, svg.name
+        assert (tmp_path / svg.name).read_bytes() == svg.read_bytes(), svg.name
+
+
+# --------------------------------------------------------------------------- HTML on a phone
+
+CHECK = r"""
+<script>
+window.addEventListener('load', function () {
+  var vw = document.documentElement.clientWidth, out = {vw: vw, bad: [], wraps: [],
+      captions: [], figures: [], cues: 0};
+  function scroller(el) {
+    for (var p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      var o = getComputedStyle(p).overflowX;
+      if (o === 'auto' || o === 'scroll') return p;
+    }
+    return null;
+  }
+  function visible(el) { return el && getComputedStyle(el).display !== 'none'
+                                && el.getBoundingClientRect().height > 0; }
+  document.querySelectorAll('body *').forEach(function (el) {
+    var r = el.getBoundingClientRect();
+    if (r.width && r.right > vw + 1 && !scroller(el))
+      out.bad.push(el.tagName + '.' + el.className + ' ' + Math.round(r.right));
+  });
+  document.querySelectorAll('table').forEach(function (t) {
+    var box = scroller(t), cap = t.querySelector('caption') ||
+        document.getElementById(t.getAttribute('aria-labelledby') || '-');
+    var scrolls = !!box && box.scrollWidth > box.clientWidth + 1, cue = false;
+    for (var s = box ? box.previousElementSibling : null; s; s = s.previousElementSibling) {
+      if (s.classList.contains('scroll-cue')) { cue = visible(s); break; }
+      if (!s.classList.contains('table-caption')) break;
+    }
+    out.wraps.push({scrolls: scrolls, cue: cue});
+    if (cap) {
+      var r = cap.getBoundingClientRect();
+      out.captions.push({text: cap.textContent.trim().slice(0, 40), whole: r.left >= -1 &&
+                         r.right <= vw + 1 && !scroller(cap)});
+    }
+  });
+  document.querySelectorAll('figure img').forEach(function (img) {
+    var box = scroller(img), cue = img.closest('figure').querySelector('.scroll-cue');
+    out.figures.push({svg: img.src.indexOf('data:image/svg+xml') === 0, alt: img.alt,
+                      width: Math.round(img.getBoundingClientRect().width),
+                      scrolls: !!box && box.scrollWidth > box.clientWidth + 1,
+                      cue: visible(cue)});
+  });
+  out.cues = Array.prototype.filter.call(document.querySelectorAll('.scroll-cue'), visible).length;
+  window.parent.postMessage(JSON.stringify(out), '*');
+});
+</script>
+"""
+
+HOST = """<!DOCTYPE html><html><body style="margin:0">
+<iframe src="page.html" style="border:0;width:{width}px;height:900px"></iframe>
+<script>window.addEventListener('message', function (e) {{
+  var p = document.createElement('pre'); p.id = 'skm-result'; p.textContent = e.data;
+  document.body.appendChild(p); }});</script></body></html>"""
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which(
+        "google-chrome")
+
+
+def layout(html_path: Path, width: int, tmp: Path) -> dict:
+    """The page laid out by headless Chromium in a `width` px viewport (an iframe: the
+    browser window itself cannot be narrower than 500 px), measured by CHECK."""
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("chromium is not installed (.ci/run installs it)")
+    tmp.mkdir(parents=True, exist_ok=True)
+    page = html_path.read_text(encoding="utf-8").replace("</body>", CHECK + "</body>")
+    (tmp / "page.html").write_text(page, encoding="utf-8")
+    (tmp / "host.html").write_text(HOST.format(width=width), encoding="utf-8")
+    proc = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+         "--allow-file-access-from-files", "--window-size=1400,1000",
+         "--virtual-time-budget=20000", "--dump-dom", (tmp / "host.html").as_uri()],
+        capture_output=True, text=True, timeout=180, check=False)
+    m = re.search(r'<pre id="skm-result">(.*?)</pre>', proc.stdout, re.DOTALL)
+    assert m, f"chromium gave no layout:\n{proc.stderr[-2000:]}"
+    import html
+
+    return json.loads(html.unescape(m.group(1)))
+
+
+@pytest.fixture(scope="module")
+def phone(pipeline, tmp_path_factory):
+    return layout(_laporan(pipeline).with_suffix(".html"), 390, tmp_path_factory.mktemp("p390"))
+
+
+def test_html_on_a_phone_scrolls_only_inside_scroll_boxes_with_a_cue(phone):
+    assert phone["vw"] == 390
+    assert phone["bad"] == []  # nothing widens the page
+    assert len(phone["wraps"]) >= 10
+    scrolling = [w for w in phone["wraps"] if w["scrolls"]]
+    assert scrolling, "the sample has tables wider than a phone (Tabel 3.2, 4.1)"
+    assert all(w["cue"] for w in scrolling), phone["wraps"]
+    assert phone["captions"] and all(c["whole"] for c in phone["captions"]), phone["captions"]
+
+
+def test_html_figures_are_svg_with_alt_text_readable_on_a_phone(phone):
+    charts = [f for f in phone["figures"] if f["svg"]]
+    assert len(charts) >= 7 and all(f["alt"] for f in charts)
+    printed = round(16 / 2.54 * 96)  # 16 cm: the size its 7-8 pt text was drawn for
+    for fig in charts:
+        assert fig["width"] >= printed - 2, fig  # not shrunk to the screen (5 px text)
+        assert fig["scrolls"] and fig["cue"], fig
+
+
+def test_html_on_a_desktop_needs_no_cue(pipeline, tmp_path):
+    wide = layout(_laporan(pipeline).with_suffix(".html"), 1280, tmp_path)
+    assert wide["bad"] == [] and wide["cues"] == 0
+    assert not any(w["scrolls"] for w in wide["wraps"])
+    assert all(c["whole"] for c in wide["captions"])
