@@ -373,3 +373,30 @@ def test_html_on_a_desktop_needs_no_cue(pipeline, tmp_path):
     assert wide["bad"] == [] and wide["cues"] == 0
     assert not any(w["scrolls"] for w in wide["wraps"])
     assert all(c["whole"] for c in wide["captions"])
+
+
+# --------------------------------------------------------------------------- Lampiran 7
+
+
+def test_lampiran_7_paths_copyable_all_inputs_listed_and_the_real_typst_version(pipeline):
+    base = _laporan(pipeline)
+    text = subprocess.run(["pdftotext", str(base.with_suffix(".pdf")), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    lampiran = text[text.rindex("Lampiran 7. Catatan Reprodusibilitas"):]
+    assert "data/raw/biro-umum/2023/" in lampiran
+    assert not re.search("[\u200b-\u200d\u2060]", lampiran.split("SHA-256")[0] + "".join(
+        line for line in lampiran.splitlines() if "/" in line)), "paths carry zero-width spaces"
+    prov = json.loads((pipeline.processed(UNIT, 2023) / "provenance.json").read_text("utf-8"))
+    paths = [i["path"] for i in prov["inputs"]]
+    raw = ROOT / "data" / "raw" / UNIT
+    for export in sorted((raw / "2022").glob("*.csv")):  # the trend recomputes 2022 from it
+        assert f"data/raw/{UNIT}/2022/{export.name}" in paths
+    for photo in sorted((raw / "2023" / "dokumentasi").glob("*.png")):
+        assert f"data/raw/{UNIT}/2023/dokumentasi/{photo.name}" in paths
+    for photo in sorted((raw / "2022" / "dokumentasi").glob("*.png")):  # Lampiran 4's evidence
+        assert f"data/raw/{UNIT}/2022/dokumentasi/{photo.name}" in paths
+    creator = subprocess.run(["pdfinfo", str(base.with_suffix(".pdf"))], capture_output=True,
+                             text=True, check=True).stdout
+    made_by = re.search(r"Creator:\s+Typst (\S+)", creator).group(1)
+    assert prov["versions"]["typst"] == made_by
+    assert f"typst {made_by}" in " ".join(lampiran.split())

@@ -1,6 +1,7 @@
 # Config validation, unit/year discovery and the small input functions the rules share.
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import yaml
 
@@ -154,6 +155,22 @@ def laporan_inputs(wildcards):
         "ikm_prev": [f"{PROCESSED}/{unit}/{prev}/ikm.json"] if has_prev else [],
         "foto_prev": [f"{PROCESSED}/{unit}/{prev}/foto"] if has_prev else [],
     }
+
+
+def provenance_extras(wildcards):
+    """Raw files a Laporan SKM also rests on: the exports (and survei.yaml) of the earlier
+    years whose IKM its trend shows, and the photos it prints (this year's; last year's in
+    Lampiran 4)."""
+    unit, year = wildcards.unit, int(wildcards.year)
+    earlier = [y for y in years_with_data(unit) if y < year]
+    trend = []
+    for y in earlier:
+        trend += exports_of(SimpleNamespace(unit=unit, year=str(y)))
+        trend += optional(f"{RAW}/{unit}/{y}/survei.yaml")
+    photos = photos_of(wildcards)
+    if Path(RAW, unit, str(year - 1), "realisasi.yaml").exists():
+        photos += photos_of(SimpleNamespace(unit=unit, year=str(year - 1)))
+    return {"trend_inputs": trend, "photos": photos}
 
 
 def plan_inputs(wildcards):

@@ -3,6 +3,7 @@ rule record_provenance:
     input:
         unpack(unit_inputs),
         unpack(plan_inputs),
+        unpack(provenance_extras),
         exports=exports_of,
         settings=f"{PROCESSED}/{{unit}}/{{year}}/settings.json",
     output:

@@ -12,7 +12,8 @@ snakemake = globals()["snakemake"]
 
 with step(snakemake.log[0]) as log:
     inp = snakemake.input
-    inputs = [*inp.exports, *inp.unit_yaml, *inp.survei_yaml, *inp.plans, inp.settings]
+    inputs = [*inp.exports, *inp.unit_yaml, *inp.survei_yaml, *inp.plans, inp.settings,
+              *inp.trend_inputs, *inp.photos]
     write_json({"inputs": input_hashes(inputs), "versions": versions(), "command": RUN_COMMAND},
                snakemake.output.provenance)
     log.info("Sidik SHA-256 %d berkas masukan dicatat.", len(inputs))

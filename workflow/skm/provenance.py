@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import json
 import importlib.metadata as md
 import platform
 from pathlib import Path
@@ -33,6 +35,18 @@ def sha256(path: str | Path) -> str:
     return h.hexdigest()
 
 
+@functools.lru_cache(maxsize=1)
+def typst_compiler_version() -> str:
+    """Version of the Typst compiler inside the `typst` wheel (its ``sys.version``)."""
+    try:
+        import typst
+
+        value = typst.query(b"#metadata(str(sys.version)) <v>", "<v>", field="value", one=True)
+        return str(json.loads(value) if isinstance(value, str) else value)
+    except Exception:  # noqa: BLE001 - a missing or broken wheel is recorded, not fatal
+        return "tidak tersedia"
+
+
 def versions() -> dict[str, str]:
     """Versions of Python, the rendering engines and the libraries that produced the outputs."""
     out = {"python": platform.python_version()}
@@ -41,6 +55,10 @@ def versions() -> dict[str, str]:
             out[name] = md.version(name)
         except md.PackageNotFoundError:
             out[name] = "tidak terpasang"
+    # The `typst` wheel (typst-py) has its own release numbers (0.15.2 embeds the Typst 0.15.1
+    # compiler, which is what the PDF's Creator names): record the compiler as "typst".
+    out["typst-py"] = out.pop("typst")
+    out["typst"] = typst_compiler_version()
     try:
         import pypandoc
 

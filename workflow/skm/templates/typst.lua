@@ -2,8 +2,9 @@
 -- 1. Images keep their alt text (written by image(): the pandoc Typst writer drops it). Their
 --    paths stay relative: the renderer copies every image into the folder of the .typ file,
 --    which is Typst's root (no file outside it can be read).
--- 2. Long words in table cells (URLs, IDs) get zero-width spaces every 12 characters so that
---    they can wrap instead of running off the page.
+-- 2. Long words in table cells get zero-width spaces every 12 characters so that they can
+--    wrap instead of running off the page, unless they already break after "/" or "-" (paths,
+--    URLs: they stay copyable).
 -- 3. Table rows of moderate height are kept on one page (keep_rows_whole).
 -- 4. Literal text: the pandoc Typst writer leaves "...", "-?" and "-" before a digit as they
 --    are, and Typst reads them as shorthands (ellipsis, soft hyphen: "-?" would vanish, minus
@@ -53,17 +54,42 @@ end
 local LONG = 24
 local CHUNK = 12
 
+-- Typst may break a line after "/" or "-" (not before a digit: "umum/2023" stays whole), so
+-- paths and URLs wrap by themselves and stay copyable; only a run longer than LONG without
+-- such a break (a hash, an ID) gets zero-width spaces, which a copied text would carry along.
 local function break_long(s)
-  if utf8.len(s.text) == nil or utf8.len(s.text) <= LONG then
+  local chars = {}
+  for _, code in utf8.codes(s.text) do
+    chars[#chars + 1] = utf8.char(code)
+  end
+  if #chars <= LONG then
     return nil
   end
-  local out, n = {}, 0
-  for _, code in utf8.codes(s.text) do
-    if n > 0 and n % CHUNK == 0 then
-      out[#out + 1] = ZWSP
+  local out, run, changed = {}, 0, false
+  for i, ch in ipairs(chars) do
+    if run > 0 and run % CHUNK == 0 then
+      -- only inside a run that ends up longer than LONG
+      local j, rest = i, 0
+      while j <= #chars and rest <= LONG - run do
+        local c = chars[j]
+        if (c == "/" or c == "-") and not (chars[j + 1] or ""):match("%d") then
+          break
+        end
+        rest, j = rest + 1, j + 1
+      end
+      if run + rest > LONG or run >= LONG then
+        out[#out + 1] = ZWSP
+        changed = true
+      end
     end
-    out[#out + 1] = utf8.char(code)
-    n = n + 1
+    out[#out + 1] = ch
+    run = run + 1
+    if (ch == "/" or ch == "-") and not (chars[i + 1] or ""):match("%d") then
+      run = 0
+    end
+  end
+  if not changed then
+    return nil
   end
   s.text = table.concat(out)
   return s
