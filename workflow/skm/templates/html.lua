@@ -66,10 +66,10 @@ local function wrap_table(tbl)
     blocks:insert(pandoc.Div({pandoc.Plain({pandoc.Str(TABLE_CUE)})},
       pandoc.Attr("", {"scroll-cue"}, {["aria-hidden"] = "true"})))
   end
-  local attrs = {tabindex = "0"}
+  local attrs = {{"tabindex", "0"}}  -- a list of pairs: a Lua table's key order is random
   if cap_id then
-    attrs["role"] = "region"
-    attrs["aria-labelledby"] = cap_id
+    attrs[#attrs + 1] = {"role", "region"}
+    attrs[#attrs + 1] = {"aria-labelledby", cap_id}
   end
   blocks:insert(pandoc.Div({tbl}, pandoc.Attr("", classes, attrs)))
   return blocks
