@@ -102,9 +102,9 @@ def test_narrative_names_the_right_unsur(laporan23):
 def test_rtl_trend_and_previous_realisation(laporan23):
     text = laporan23["pdf"]
     assert "Forum Konsultasi Publik (FKP) pada 11 Mei 2023" in text
-    assert "Pengenalan produk layanan lebih rinci melalui digital signage" in text
+    assert "Pengenalan produk layanan secara lebih rinci melalui papan informasi digital" in text
     assert "84,15" in text and "85,20" in text  # trend 2022 -> 2023
-    assert "Masih terdapat kesalahan dalam membagikan contact person" in text  # Lampiran 4
+    assert "Masih terdapat kesalahan dalam membagikan narahubung" in text  # Lampiran 4
     assert "100,00%" in text
 
 

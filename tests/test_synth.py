@@ -176,14 +176,18 @@ def test_sample_yaml_is_valid_and_marked_synthetic(path, schema):
     assert (SAMPLE / path).read_text(encoding="utf-8").startswith("# Data sintetis")
     if schema == "unit":
         assert data["population"] == 550 and data["timezone"] == "WITA"
-        assert "history" not in data
+        # only the value the report published for 2023, a year with raw data (reconciliation)
+        assert [(h["year"], h["ikm_konversi"]) for h in data["history"]] == [(2023, 84.37)]
         assert 3 <= len(data["layanan"]) <= 4
 
 
 def test_sample_2023_survei_matches_the_report():
     data = validate_yaml(SAMPLE / "2023" / "survei.yaml", "survei")
     assert data["period"] == {"start": "2023-02-01", "end": "2023-04-30"}
-    assert [r["hari_kerja"] for r in data["schedule"]] == [8, 60, 10, 15]
+    # the data collection is a date range (working days from the calendar), the rest as typed
+    assert [r.get("hari_kerja") for r in data["schedule"]] == [8, None, 10, 15]
+    assert (data["schedule"][1]["mulai"], data["schedule"][1]["selesai"]) == ("2023-02-01",
+                                                                             "2023-04-30")
     assert data["signatory"]["nip"] == "19670719 199303 2 006"
     assert data["complaints"] == ["Penyediaan air minum di ruang tunggu",
                                   "Ruangan yang kurang sejuk"]

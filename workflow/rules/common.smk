@@ -137,6 +137,7 @@ def tindak_lanjut_inputs(wildcards):
             else []
         ),
         "bukti": photos_of(wildcards),
+        "rtl_next": optional(f"{RAW}/{wildcards.unit}/{nxt}/rtl.yaml"),
     }
 
 

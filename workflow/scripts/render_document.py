@@ -31,7 +31,8 @@ with step(snakemake.log[0]) as log:
         {fmt: Path(snakemake.output[fmt]) for fmt in ("pdf", "docx", "html")},
         params,
         source_date_epoch=document_epoch(settings),
-        metadata=cover_metadata(settings, snakemake.params.title),
+        metadata=cover_metadata(settings, snakemake.params.title,
+                                read_json(inp.tl) if hasattr(inp, "tl") else None),
     )
     if timings.get("missing_glyphs"):
         log.warning("Karakter yang tidak ada di font, tampil sebagai kotak di PDF: %s. Ganti "

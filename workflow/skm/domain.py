@@ -83,6 +83,19 @@ BANDS: tuple[Band, ...] = (
     Band("A", "Sangat baik", Decimal("88.31"), Decimal("100.00")),
 )
 
+#: The regulation's nilai persepsi (1..4) and nilai interval (NI, on the 1..4 scale) per mutu,
+#: as printed in PermenPANRB 14/2017 (its own decimals: 2,5996, 3,064, 3,0644, 3,5324 ...).
+NILAI_PERSEPSI: dict[str, int] = {"D": 1, "C": 2, "B": 3, "A": 4}
+NILAI_INTERVAL: dict[str, tuple[Decimal, Decimal]] = {
+    "D": (Decimal("1.00"), Decimal("2.5996")),
+    "C": (Decimal("2.60"), Decimal("3.064")),
+    "B": (Decimal("3.0644"), Decimal("3.532")),
+    "A": (Decimal("3.5324"), Decimal("4.00")),
+}
+
+#: The legacy weight some older reports used (0,11 instead of 1/9): reconciliation only.
+LEGACY_WEIGHT = Fraction(11, 100)
+
 #: Lower edges of C, B and A: an interval crossing one of these leaves the mutu uncertain.
 MUTU_THRESHOLDS: tuple[Decimal, ...] = tuple(b.low for b in BANDS[1:])
 

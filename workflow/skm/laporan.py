@@ -8,19 +8,35 @@ contradict a number in the document.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from skm import numfmt as nf
-from skm.domain import BANDS, UNSUR_CODES
+from skm.domain import (
+    BANDS,
+    KONVERSI,
+    LEGACY_WEIGHT,
+    MUTU_THRESHOLDS,
+    NILAI_INTERVAL,
+    NILAI_PERSEPSI,
+    UNSUR_CODES,
+    UNSUR_NAMES,
+    UNSUR_SHORT,
+    round_half_up,
+)
 from skm.images import photo_entry
 from skm.io import read_json
+from skm.kalender import hari_kerja
 from skm.markdown import escape, image, table
 from skm.redact import file_label
 from skm.render import MISSING_GLYPH, missing_glyphs
-from skm.scoring import highest, lowest
+from skm.scoring import confidence_interval, highest, lowest
 from skm.tables import read_rejected, read_table
 
 FIELD_TITLES = {
@@ -109,26 +125,149 @@ class Laporan:
         """Path of a figure the plot_figures rule drew."""
         return str(self.figdir / name)
 
+    # -- Ringkasan -------------------------------------------------------------------------
+    def ringkasan_table(self, tren: dict) -> str:
+        """The one-page summary after the cover: result, sample, period, lowest unsur, change."""
+        s = self.ikm["sample"]
+        cukup = "memenuhi" if s["adequate"] else "belum memenuhi"
+        low = "; ".join(self._group_text(g) for g in self.terendah())
+        rows = [
+            ["Nilai IKM", f"**{self.ikm_konversi}**"],
+            ["Mutu pelayanan", f"**{self.mutu}**"],
+            ["Kinerja unit pelayanan", f"**{self.kinerja}**"],
+            ["Jumlah responden", (f"{nf.angka(s['achieved'], 0)} orang; sampel minimum "
+                                  f"{nf.angka(s['required'], 0)} responden untuk populasi "
+                                  f"{nf.angka(s['population'], 0)} orang per tahun ({cukup})")],
+            ["Periode pengumpulan data", self.periode()],
+            ["Unsur dengan nilai terendah", low],
+            ["Perubahan dari tahun sebelumnya", self.perubahan_ringkas(tren)],
+        ]
+        entry = (tren.get("published") or {}).get(self.tahun)
+        if entry:
+            r = rekonsiliasi(self.ikm, entry)
+            rows.append(["Nilai yang telah dipublikasikan",
+                         (f"{nf.angka(r['published'])}: {self.rekonsiliasi_verdict(r)} "
+                          "(lihat @tbl-rekonsiliasi)")])
+        return table(rows, ["Uraian", "Hasil"], align="ll", widths=[30, 70], raw=True)
+
+    @staticmethod
+    def perubahan_ringkas(tren: dict) -> str:
+        """The change from last year with its noise test (analisis tambahan), in one cell."""
+        c = tren.get("last_change")
+        if not c:
+            return "belum ada nilai tahun sebelumnya"
+        d = Decimal(c["diff"])
+        text = f"{_signed(d)} poin dari tahun {c['from']} ke tahun {c['to']}; "
+        if not c["testable"]:
+            return text + ("tidak dapat diuji terhadap galat pengambilan sampel karena nilai tahun "
+                           "sebelumnya tidak disertai data responden (analisis tambahan)")
+        verdict = ("melebihi galat pengambilan sampel" if c["significant"]
+                   else "masih dalam batas galat pengambilan sampel")
+        return text + (f"interval 95% {nf.angka(c['low'])} s.d. {nf.angka(c['high'])}, {verdict} "
+                       "(analisis tambahan)")
+
     # -- BAB II ----------------------------------------------------------------------------
     def periode(self) -> str:
         """'1 Februari 2023 – 30 April 2023'."""
         p = self.ikm["period"]
         return nf.periode(p["start"], p["end"])
 
-    def jadwal_table(self) -> str:
-        """Table 2.4: activities, time, working days."""
+    def jadwal_rows(self) -> list[dict]:
+        """2.4 rows: activity, time as printed, working days (computed from mulai/selesai when
+        given: Monday-Friday minus national holidays and cuti bersama), and what differs."""
         rows = self.survei.get("schedule") or []
         if not rows:
-            rows = [{"kegiatan": "Pengumpulan Data", "waktu": self.periode()}]
-        has_days = any("hari_kerja" in r for r in rows)
+            p = self.ikm["period"]
+            rows = [{"kegiatan": "Pengumpulan Data", "mulai": p["start"], "selesai": p["end"]}]
+        out = []
+        for r in rows:
+            row = {"kegiatan": r["kegiatan"], "waktu": r.get("waktu"),
+                   "hari_kerja": r.get("hari_kerja"), "computed": None}
+            if r.get("mulai"):
+                hk = hari_kerja(r["mulai"], r["selesai"])
+                row["computed"] = hk
+                row["waktu"] = row["waktu"] or nf.periode(hk.start, hk.end)
+                row["typed"] = r.get("hari_kerja")
+                row["hari_kerja"] = hk.days
+            out.append(row)
+        return out
+
+    def jadwal_table(self) -> str:
+        """Table 2.4: activities, time, working days."""
+        rows = self.jadwal_rows()
+        has_days = any(r["hari_kerja"] is not None for r in rows)
         headers = ["No.", "Kegiatan", "Waktu Pelaksanaan"] + (["Jumlah Hari Kerja"] if has_days else [])
         body = []
         for i, r in enumerate(rows, 1):
-            row = [f"{i}.", r["kegiatan"], r["waktu"]]
+            row = [f"{i}.", escape(r["kegiatan"]), escape(r["waktu"] or "–")]
             if has_days:
-                row.append(nf.angka(r["hari_kerja"], 0) if "hari_kerja" in r else "–")
+                mark = "¹" if r["computed"] else ""
+                row.append(nf.angka(r["hari_kerja"], 0) + mark if r["hari_kerja"] is not None
+                           else "–")
             body.append(row)
-        return table(body, headers, align="rllr"[: len(headers)] if has_days else "rll")
+        return table(body, headers, align="rllr"[: len(headers)] if has_days else "rll", raw=True)
+
+    def jadwal_catatan(self) -> str:
+        """Note under Table 2.4: how working days were counted, the days removed, and every
+        typed hari_kerja that disagrees with the calendar (a warning)."""
+        parts = []
+        computed = [r for r in self.jadwal_rows() if r["computed"]]
+        if computed:
+            removed = sorted({d for r in computed for d in r["computed"].removed})
+            text = ("¹ Jumlah hari kerja dihitung dari kalender: hari Senin sampai Jumat dikurangi "
+                    "hari libur nasional dan cuti bersama")
+            if removed:
+                text += (" yang jatuh pada hari kerja, yaitu "
+                         + nf.daftar([f"{nf.tanggal(d)} ({escape(name)})" for d, name in removed])
+                         + ".")
+            else:
+                text += "; tidak ada hari libur nasional atau cuti bersama pada hari kerja."
+            parts.append(text)
+        for r in computed:
+            if r.get("typed") is not None and r["typed"] != r["hari_kerja"]:
+                parts.append(
+                    f"**Peringatan:** survei.yaml mencantumkan {nf.angka(r['typed'], 0)} hari kerja "
+                    f"untuk kegiatan {escape(r['kegiatan'])}, sedangkan kalender memberikan "
+                    f"{nf.angka(r['hari_kerja'], 0)} hari kerja; tabel memuat hasil hitungan "
+                    "kalender. Periksa tanggal mulai/selesai atau hapus isian hari_kerja.")
+        return "\n\n".join(parts)
+
+    def pelaksana_kalimat(self) -> str:
+        """2.1: the team text, and the decree that formed it (attached only when its scan is)."""
+        sv = self.survei
+        text = sv.get("team") or (f"Survei Kepuasan Masyarakat dilaksanakan secara mandiri oleh "
+                                  f"{self.ikm['name']} dengan membentuk tim pelaksana survei.")
+        text = escape(text)
+        sk = sv.get("team_decree")
+        if sk:
+            sentence = (f"Tim pelaksana ditetapkan dengan keputusan Nomor {escape(sk['number'])} "
+                        f"tanggal {nf.tanggal(sk['date'])}")
+            if sk.get("signed_by"):
+                sentence += f" yang ditetapkan oleh {escape(sk['signed_by'])}"
+            if sk.get("title"):
+                sentence += f" tentang {escape(sk['title'])}"
+            if sk.get("file"):
+                sentence += f"; salinannya dimuat pada Lampiran {self.LAMPIRAN_SK}"
+            text += " " + sentence + "."
+        return text
+
+    #: Number of the lampiran that holds the team decree's scan, when given.
+    LAMPIRAN_SK = 8
+
+    def sk_lampiran(self, foto_dir: str) -> str:
+        """The decree's scan (cleaned like the photos), or '' when no scan is given."""
+        sk = self.survei.get("team_decree") or {}
+        if not sk.get("file"):
+            return ""
+        raw = self.root / (self.settings.get("year_dir") or ".") / "dokumentasi" / sk["file"]
+        path, label = photo_entry(foto_dir, raw)
+        title = (f"Keputusan pembentukan tim pelaksana SKM Nomor {escape(sk['number'])} tanggal "
+                 f"{nf.tanggal(sk['date'])}")
+        if not path.exists():
+            return (f"{title}: berkas {escape(label)} tidak ditemukan di folder "
+                    "dokumentasi.")
+        alt = f"Pindaian {title}".replace(chr(34), chr(39))
+        return f"![{title}]({path.as_posix()}){{fig-alt=\"{alt}\" width=90%}}"
 
     def sampel_kalimat(self) -> str:
         """2.5: population, Krejcie-Morgan minimum, achieved n and whether it suffices."""
@@ -136,8 +275,8 @@ class Laporan:
         pop, req, got = nf.angka(s["population"], 0), nf.angka(s["required"], 0), nf.angka(
             s["achieved"], 0)
         first = (
-            f"Populasi penerima layanan {self.nama} dalam periode survei diperkirakan sebanyak "
-            f"{pop} orang. Berdasarkan tabel Krejcie dan Morgan (1970), dengan tingkat kepercayaan "
+            f"Populasi, yaitu jumlah penerima layanan {self.nama} dalam satu tahun, diperkirakan "
+            f"sebanyak {pop} orang. Berdasarkan tabel Krejcie dan Morgan (1970), dengan tingkat kepercayaan "
             f"95% (χ² = 3,841), proporsi 0,5 dan tingkat kesalahan 5%, jumlah sampel minimum "
             f"untuk populasi {pop} orang adalah {req} responden."
         )
@@ -229,6 +368,19 @@ class Laporan:
                             "NRR Tertimbang", "Konversi", "Mutu"], align="llrrrrrc",
                      widths=[6, 34, 10, 6, 8, 13, 11, 7], raw=True)
 
+    def unsur_catatan(self) -> str:
+        """Footnote of Table 3.2: the printed NRR tertimbang are rounded, the IKM is not their sum."""
+        shown = sum(Decimal(u["display"]["nrr_tertimbang"]) for u in self.ikm["unsur"])
+        ikm = Decimal(self.ikm["display"]["ikm"])
+        text = ("NRR, NRR tertimbang dan nilai konversi per unsur ditampilkan dalam bentuk "
+                "pembulatan. IKM dihitung dari nilai tepat (jumlah nilai dibagi jumlah jawaban, "
+                "dikali 1/9) dan baru dibulatkan pada hasil akhirnya")
+        if shown != ikm:
+            text += (f", sehingga jumlah NRR tertimbang yang tercetak ({nf.angka(shown, 3)}) "
+                     f"berbeda dari IKM {nf.angka(ikm, 3)}; angka IKM yang benar adalah "
+                     f"{nf.angka(ikm, 3)}")
+        return text + "."
+
     def ikm_kalimat(self) -> str:
         """Headline sentence: the unit's IKM, mutu and kinerja."""
         return (f"Nilai IKM {self.nama} tahun {self.tahun} adalah "
@@ -247,11 +399,16 @@ class Laporan:
                 "dari nilai yang dicetak.")
 
     def mutu_table(self) -> str:
-        """The regulation's category table."""
-        body = [[f"{nf.angka(b.low)} – {nf.angka(b.high)}", b.mutu, b.kinerja]
-                for b in BANDS]
-        return table(body, ["Nilai Interval Konversi", "Mutu Pelayanan", "Kinerja Unit Pelayanan"],
-                     align="lcl")
+        """The regulation's category table: nilai persepsi, nilai interval (1..4), nilai
+        interval konversi (25..100), mutu and kinerja, from the domain constants."""
+        body = []
+        for b in BANDS:
+            lo, hi = NILAI_INTERVAL[b.mutu]
+            body.append([str(NILAI_PERSEPSI[b.mutu]), f"{_dec(lo)} – {_dec(hi)}",
+                         f"{nf.angka(b.low)} – {nf.angka(b.high)}", b.mutu, b.kinerja])
+        return table(body, ["Nilai Persepsi", "Nilai Interval (NI)",
+                            "Nilai Interval Konversi (NIK)", "Mutu Pelayanan",
+                            "Kinerja Unit Pelayanan"], align="cllcl")
 
     def group_table(self, key: str, title: str, label_fmt=str) -> str:
         """IKM per layanan / semester / triwulan."""
@@ -263,6 +420,67 @@ class Laporan:
             why = self.kolom_status("layanan") if key == "by_layanan" else None
             body.append([f"*({why or 'tidak ada data'})*", "–", "–", "–"])
         return table(body, [title, "Jumlah Responden", "IKM", "Mutu"], align="lrrc", raw=True)
+
+    @staticmethod
+    def rekonsiliasi_verdict(r: dict) -> str:
+        """The reconciliation's conclusion by rule, in the words the report uses."""
+        if r["verdict"] == "sama":
+            return "sama"
+        if r["verdict"] == "bobot":
+            return "selisih karena bobot 0,11"
+        return f"tidak dapat direproduksi dari data (selisih {_signed(r['diff'])})"
+
+    def rekonsiliasi_kesimpulan(self, tren: dict) -> str:
+        """BAB V: one sentence on the published value, or '' when there is none."""
+        entry = (tren.get("published") or {}).get(self.tahun)
+        if not entry:
+            return ""
+        r = rekonsiliasi(self.ikm, entry)
+        return (f"Nilai IKM tahun {self.tahun} yang telah dipublikasikan ({nf.angka(r['published'])}) "
+                f"dibandingkan dengan data survei: {self.rekonsiliasi_verdict(r)}. Nilai IKM yang "
+                f"berlaku adalah {self.ikm_konversi} (@tbl-rekonsiliasi).")
+
+    def rekonsiliasi_md(self, tren: dict) -> str:
+        """The reconciliation box of 3.2 (a captioned table and its conclusion), or '' when the
+        unit published no value for this year."""
+        entry = (tren.get("published") or {}).get(self.tahun)
+        if not entry:
+            return ""
+        r = rekonsiliasi(self.ikm, entry)
+        body = [
+            [f"Nilai yang telah dipublikasikan (sumber: {escape(r['source'])})",
+             nf.angka(r["published"]), "–"],
+            ["Dihitung ulang dari data dengan bobot 1/9 (nilai resmi laporan ini)",
+             f"**{nf.angka(r['official'])}**", f"**{self.mutu}**"],
+            [("Dihitung ulang dengan bobot 0,11: 25 × 0,11 × jumlah NRR (bobot lama, tidak "
+              "berlaku)"), nf.angka(r["legacy"]), "–"],
+        ]
+        verdict = self.rekonsiliasi_verdict(r)
+        if r["verdict"] == "sama":
+            kesimpulan = (f"{verdict}: nilai yang dipublikasikan sama dengan hasil perhitungan "
+                          "ulang dari data.")
+        elif r["verdict"] == "bobot":
+            kesimpulan = (f"{verdict}: nilai yang dipublikasikan dihitung dengan bobot 0,11, "
+                          "bukan 1/9 sebagaimana ditetapkan PermenPANRB 14/2017, sehingga nilai "
+                          f"yang berlaku adalah {nf.angka(r['official'])}.")
+        else:
+            kesimpulan = (f"{verdict}: nilai yang dipublikasikan tidak sama dengan hasil "
+                          "perhitungan ulang dengan bobot 1/9 maupun dengan bobot lama 0,11. "
+                          f"Nilai yang berlaku adalah {nf.angka(r['official'])}, dihitung dari "
+                          "data survei.")
+        intro = (f"{self.nama} telah mempublikasikan nilai IKM tahun {self.tahun} sebesar "
+                 f"{nf.angka(r['published'])}. Agar tidak ada dua nilai resmi untuk tahun yang "
+                 "sama, nilai tersebut direkonsiliasi dengan data survei pada @tbl-rekonsiliasi. "
+                 "Nilai dengan bobot lama hanya ditampilkan untuk rekonsiliasi dan tidak diberi "
+                 "mutu.")
+        return "\n\n".join([
+            intro,
+            table(body, ["Sumber nilai", "IKM", "Mutu"], align="lrc", widths=[70, 15, 15],
+                  raw=True),
+            (f": Rekonsiliasi nilai IKM tahun {self.tahun} yang telah dipublikasikan "
+             "{#tbl-rekonsiliasi}"),
+            f"**Kesimpulan rekonsiliasi:** {kesimpulan}",
+        ])
 
     # -- BAB IV ----------------------------------------------------------------------------
     @staticmethod
@@ -355,6 +573,142 @@ class Laporan:
         return (f"{nf.angka(APPENDIX_ROWS, 0)} masalah pertama tercantum pada Lampiran 6 dan "
                 "seluruhnya, dengan alasannya, dalam berkas data olahan rejected.csv")
 
+    def saran_tema(self) -> tuple[list[dict], list[str]]:
+        """Suggestions grouped by the keyword dictionary (config.yaml / unit.yaml `saran_tema`):
+        [{tema, unsur, saran: [...]}] in dictionary order (themes with no match left out), and
+        the suggestions that match no theme. A suggestion may belong to several themes."""
+        return self._saran_groups
+
+    @cached_property
+    def _saran_groups(self) -> tuple[list[dict], list[str]]:
+        saran = self.saran_list()
+        groups, matched = [], set()
+        for t in self.settings.get("saran_tema") or []:
+            pattern = re.compile("|".join(
+                r"(?<!\w)" + re.escape(k.strip()) + r"(?!\w)" for k in t["kata_kunci"]),
+                re.IGNORECASE)
+            hits = [i for i, x in enumerate(saran) if pattern.search(x)]
+            if hits:
+                groups.append({"tema": t["tema"], "unsur": list(t.get("unsur") or []),
+                               "saran": [saran[i] for i in hits]})
+                matched.update(hits)
+        return groups, [x for i, x in enumerate(saran) if i not in matched]
+
+    def saran_tema_table(self) -> str:
+        """4.1: number of suggestions per theme and the unsur each theme points at."""
+        groups, _ = self.saran_tema()
+        body = [[escape(g["tema"]),
+                 nf.daftar([f"{UNSUR_NAMES[c]} ({c})" for c in g["unsur"]]) or "–",
+                 nf.angka(len(g["saran"]), 0)]
+                for g in sorted(groups, key=lambda g: -len(g["saran"]))]
+        return table(body, ["Tema saran", "Unsur terkait", "Jumlah saran"], align="llr",
+                     widths=[40, 45, 15], raw=True)
+
+    def saran_kalimat(self) -> str:
+        """4.1: how many suggestions, how they were grouped, and the ones matching no theme."""
+        saran = self.saran_list()
+        if not saran:
+            return "Tidak ada saran atau masukan tertulis dari responden melalui kuesioner."
+        groups, _ = self.saran_tema()
+        text = (f"Dari kuesioner diterima {nf.angka(len(saran), 0)} saran dan masukan responden; "
+                f"{self.saran_where()} (data pribadi seperti nomor telepon dan alamat "
+                "surel telah disamarkan).")
+        if not groups:
+            return text + (" Tidak ada saran yang cocok dengan kata kunci tema saran "
+                           "(saran_tema pada config.yaml atau unit.yaml).")
+        text += (" Saran dikelompokkan menurut tema dengan daftar kata kunci (saran_tema pada "
+                 "config.yaml, dapat diubah per unit pada unit.yaml); satu saran dapat masuk "
+                 "lebih dari satu tema. Hasilnya disajikan pada @tbl-saran-tema.")
+        perbaikan = [g for g in groups if g["unsur"]]
+        if perbaikan:
+            most = max(len(g["saran"]) for g in perbaikan)
+            top = [g for g in perbaikan if len(g["saran"]) == most]
+            named = nf.daftar([
+                f"{escape(g['tema']).lower()} (unsur "
+                f"{nf.daftar([UNSUR_SHORT[c] for c in g['unsur']])})" for g in top])
+            each = "masing-masing " if len(top) > 1 else ""
+            text += (" Tema perbaikan yang paling banyak disampaikan adalah "
+                     f"{named}, {each}{nf.angka(most, 0)} saran.")
+        return text
+
+    def saran_lain(self, limit: int = 30) -> str:
+        """The suggestions that match no theme, listed (empty string when there are none)."""
+        groups, rest = self.saran_tema()
+        if not rest or not groups:
+            return ""
+        text = (f"Saran yang tidak termasuk tema mana pun ({nf.angka(len(rest), 0)}):\n\n"
+                + "\n".join(f"- {x}" for x in rest[:limit]))
+        if len(rest) > limit:
+            text += (f"\n\n{nf.angka(len(rest) - limit, 0)} saran lainnya yang tidak termasuk "
+                     "tema mana pun tercantum bersama seluruh saran (Lampiran 5 dan data olahan).")
+        return text
+
+    def pengaduan_list(self) -> list[str]:
+        """Complaints from other channels (survei.yaml), with channel, count and status when given."""
+        out = []
+        for c in self.survei.get("complaints") or []:
+            if isinstance(c, str):
+                out.append(escape(c))
+                continue
+            extra = []
+            if c.get("kanal"):
+                extra.append(f"melalui {escape(c['kanal'])}")
+            if c.get("jumlah"):
+                extra.append(f"{nf.angka(c['jumlah'], 0)} kali")
+            if c.get("status"):
+                extra.append(f"status: {escape(c['status'])}")
+            out.append(escape(c["uraian"]) + (f" ({'; '.join(extra)})" if extra else ""))
+        return out
+
+    def layanan_kalimat(self) -> str:
+        """3.3: the lowest layanan with its value, and every mutu whose 95 % interval (analisis
+        tambahan, from that layanan's respondents) crosses a mutu boundary."""
+        groups = {k: g for k, g in self.ikm["by_layanan"].items() if g.get("ikm_konversi")}
+        if not groups:
+            return ""
+        text = "Nilai IKM per jenis layanan disajikan pada @tbl-layanan dan @fig-layanan."
+        if len(groups) > 1:
+            low_value = min(Decimal(g["display"]["ikm_konversi"]) for g in groups.values())
+            lows = [k for k, g in groups.items()
+                    if Decimal(g["display"]["ikm_konversi"]) == low_value]
+            text += (" Nilai terendah diperoleh layanan "
+                     + nf.daftar([escape(k) for k in lows])
+                     + f" ({nf.angka(low_value)}, mutu {groups[lows[0]]['mutu']}).")
+        uncertain = []
+        for k, g in groups.items():
+            ci = self._group_ci(k)
+            if ci is None:
+                uncertain.append(f"{escape(k)} (mutu {g['mutu']} dari {nf.angka(g['n'], 0)} "
+                                 "responden; interval tidak dapat dihitung)")
+            elif ci["crossed"]:
+                uncertain.append(f"{escape(k)} (mutu {g['mutu']} dari {nf.angka(g['n'], 0)} "
+                                 f"responden, interval 95% {nf.angka(ci['low'])} – "
+                                 f"{nf.angka(ci['high'])})")
+        if uncertain:
+            text += (" Karena jumlah respondennya kecil, mutu layanan berikut belum pasti "
+                     "(interval kepercayaan 95% melintasi batas mutu; analisis tambahan): "
+                     + nf.daftar(uncertain) + ".")
+        return text
+
+    def _group_ci(self, layanan: str) -> dict | None:
+        """95 % interval of one layanan's IKM konversi (no population correction)."""
+        if "layanan" not in self.responses.columns:
+            return None
+        sub = self.responses[self.responses["layanan"] == layanan]
+        rows = []
+        for code in UNSUR_CODES:
+            y = pd.to_numeric(sub[code], errors="coerce")
+            n = int(y.notna().sum())
+            rows.append({"code": code, "n": n, "nrr": float(y.mean()) if n else 0.0})
+        if len(sub) < 2 or any(r["n"] == 0 for r in rows):
+            return None
+        se = confidence_interval(sub, rows, None)["se"]
+        konv = Decimal(self.ikm["by_layanan"][layanan]["display"]["ikm_konversi"])
+        low = round_half_up(max(25.0, float(konv) - 1.96 * se), 2)
+        high = round_half_up(min(100.0, float(konv) + 1.96 * se), 2)
+        crossed = [t for t in MUTU_THRESHOLDS if low < t <= high]
+        return {"low": low, "high": high, "crossed": crossed}
+
     def rtl_draft_table(self) -> str:
         """4.2 before an RTL exists: the three lowest unsur prefilled, to be decided in the FKP."""
         body = []
@@ -381,13 +735,21 @@ class Laporan:
                 f"IKM adalah {nf.angka(d['ci_low'])} – {nf.angka(d['ci_high'])} (galat baku "
                 f"{nf.angka(d['se'])}).")
         if t["mutu_certain"]:
-            text += (f" Seluruh interval berada dalam rentang mutu {self.mutu}, sehingga mutu "
-                     f"pelayanan dapat dinyatakan pasti pada tingkat ketelitian ini.")
+            text += (f" Seluruh interval berada dalam rentang mutu {self.mutu}, sehingga galat "
+                     "pengambilan sampel saja tidak mengubah mutu pelayanan.")
         else:
             text += (" Interval tersebut melintasi batas mutu "
                      + nf.daftar([nf.angka(x) for x in t["thresholds_crossed"]])
                      + f", sehingga mutu pelayanan belum pasti pada tingkat ketelitian ini "
                      f"(dapat berada pada mutu {nf.daftar(t['mutu_range'], 'atau')}).")
+        text += (" Interval ini dihitung dengan faktor koreksi populasi terbatas dan mengandaikan "
+                 "responden dipilih secara acak dari seluruh penerima layanan, sedangkan "
+                 "responden survei ini mengisi kuesioner atas kemauan sendiri (subbab 2.3). "
+                 "Kemungkinan bias karena cara responden terpilih tidak tercakup dalam interval.")
+        if not self.ikm["sample"]["adequate"]:
+            text += (" Jumlah responden juga belum memenuhi sampel minimum (subbab 2.5), sehingga "
+                     "mutu pelayanan belum dapat dinyatakan pasti mewakili seluruh penerima "
+                     "layanan.")
         return text
 
     def funnel_table(self) -> str:
@@ -566,8 +928,45 @@ def _project_root(settings_file: Path, settings: dict) -> Path:
     return Path(".")
 
 
-def cover_metadata(settings: dict, title: str) -> dict:
-    """Front matter of one unit-year's document: title, cover lines, optional logo."""
+def rekonsiliasi(ikm: dict, published: dict) -> dict:
+    """Compare a value the unit published for this year with the data (DOMAIN.md).
+
+    official: recomputed at weight 1/9 (ikm.json's printed value); legacy: 25 x 0,11 x the sum
+    of the exact NRR, rounded half-up once. The verdict, by rule: equal at two decimals to the
+    official value: 'sama'; to the legacy value: 'bobot'; otherwise 'lain' with the difference.
+    """
+    pub = round_half_up(published["ikm_konversi"], 2)
+    official = Decimal(ikm["display"]["ikm_konversi"])
+    total = sum(Fraction(*u["exact"]["nrr"]) for u in ikm["unsur"])
+    legacy = round_half_up(KONVERSI * LEGACY_WEIGHT * total, 2)
+    if pub == official:
+        verdict = "sama"
+    elif pub == legacy:
+        verdict = "bobot"
+    else:
+        verdict = "lain"
+    return {"published": pub, "official": official, "legacy": legacy, "verdict": verdict,
+            "diff": pub - official, "source": published["source"], "year": published["year"],
+            "n": published.get("n")}
+
+
+def _signed(value: Decimal) -> str:
+    """'+0,83' / '−0,83' (a true minus sign) / '0,00'."""
+    if value == 0:
+        return nf.angka(abs(value))
+    return ("+" if value > 0 else "−") + nf.angka(abs(value))
+
+
+def _dec(value: Decimal) -> str:
+    """A Decimal printed with its own number of decimals ('2,5996', '3,064', '1,00')."""
+    return nf.angka(value, max(0, -value.as_tuple().exponent))
+
+
+def cover_metadata(settings: dict, title: str, tl: dict | None = None) -> dict:
+    """Front matter of one unit-year's document: title, cover lines, optional logo.
+
+    With `tl` (tindak_lanjut.json) it is the realisation report's cover: the period runs from
+    the first to the last realisation date, and the year line names the survey it follows."""
     period = settings["period"]
     cover = {
         "agency": settings.get("parent") or "",
@@ -575,6 +974,10 @@ def cover_metadata(settings: dict, title: str) -> dict:
         "period": "Periode " + nf.periode(period["start"], period["end"]),
         "year": f"Tahun {settings['year']}",
     }
+    if tl is not None:
+        cover["period"] = (f"Periode realisasi {nf.periode(*tl['period'])}" if tl.get("period")
+                           else "Periode realisasi: tanggal pelaksanaan belum diisi")
+        cover["year"] = f"Tindak lanjut hasil SKM tahun {settings['year']}"
     if settings.get("logo"):
         cover["logo"] = str((Path(settings["unit_dir"]) / settings["logo"]).resolve())
     return {"title": title, "cover": {k: v for k, v in cover.items() if v}}

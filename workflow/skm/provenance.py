@@ -11,7 +11,7 @@ import platform
 from pathlib import Path
 
 PACKAGES = ("snakemake", "pandas", "pandera", "matplotlib", "nbclient", "nbconvert", "ipykernel",
-            "pypandoc-binary", "typst", "babel", "openpyxl", "numpy", "skm-pipeline")
+            "pypandoc-binary", "typst", "babel", "openpyxl", "numpy", "holidays", "skm-pipeline")
 
 RUN_COMMAND = "snakemake --cores 1"
 

@@ -99,6 +99,12 @@ def _describe(error: jsonschema.ValidationError) -> str:
         return f"daftar berisi paling banyak {value} butir"
     if v == "minLength":
         return "nilai tidak boleh kosong"
+    if v == "dependentRequired":
+        need = sorted({k for k, others in value.items() for k in [k, *others]})
+        return f"kunci {', '.join(need)} harus diisi bersama-sama"
+    if v in ("oneOf", "anyOf"):
+        return ("bentuk isian tidak dikenal: tulis teks biasa, atau pemetaan dengan kunci yang "
+                "tercantum pada skema")
     if v == "pattern":
         return f"nilai {error.instance!r} tidak sesuai bentuk yang diminta ({value})"
     return error.message
@@ -275,6 +281,7 @@ def load_unit_year(raw_dir: Path | str, unit: str, year: int, config: dict) -> d
         "labels": labels,
         "layanan": list(unit_cfg.get("layanan", [])),
         "history": list(unit_cfg.get("history", [])),
+        "saran_tema": list(unit_cfg.get("saran_tema") or config.get("saran_tema") or []),
         "demografi": config["demografi"],
         "survei": survei,
     }

@@ -496,6 +496,13 @@ SAMPLE_UNIT_YAML: dict = {
         "Administrasi Persuratan",
         "Peminjaman Kendaraan Dinas",
     ],
+    # The value the original report published for 2023 (its headline; its own table gives 85,20
+    # at weight 1/9 and 84,34 at 0,11): a published value of a year with raw data, shown only in
+    # that year's reconciliation box.
+    "history": [
+        {"year": 2023, "ikm_konversi": 84.37, "n": 85,
+         "source": "Laporan SKM Biro Umum Setda Prov. Kaltim Tahun 2023"},
+    ],
 }
 SAMPLE_LAYANAN_P = (0.35, 0.15, 0.30, 0.20)
 
@@ -514,29 +521,33 @@ SAMPLE_DEMOGRAFI_2023: dict[str, dict[str, int]] = {
     "pekerjaan": {"PNS": 24, "TNI": 1, "Swasta": 2, "Wiraswasta": 47, "Lainnya": 11},
 }
 
+# The original report's 2.1 and 2.3, in careful Indonesian. The original said the team decree
+# was attached ("sebagaimana terlampir") but attached none: the sample names no decree
+# (survei.yaml `team_decree:` would name it and attach its scan as a lampiran).
 _TEAM = (
-    "Survei Kepuasan Masyarakat dilakukan secara mandiri pada Biro Umum Sekretariat Daerah "
-    "Provinsi Kalimantan Timur dengan membentuk tim pelaksana kegiatan Survei Kepuasan "
-    "Masyarakat. Tim pelaksana Survei Kepuasan Masyarakat (SKM) Biro Umum Sekretariat Daerah "
-    "Provinsi Kalimantan Timur adalah tim yang sesuai DPA pada Kegiatan Pencapaian Indeks "
-    "Kepuasan Masyarakat (IKM) Tahun {year} (sebagaimana terlampir)."
+    "Survei Kepuasan Masyarakat dilaksanakan secara mandiri oleh Biro Umum Sekretariat Daerah "
+    "Provinsi Kalimantan Timur dengan membentuk tim pelaksana survei. Tim pelaksana Survei "
+    "Kepuasan Masyarakat (SKM) adalah tim yang tercantum dalam Dokumen Pelaksanaan Anggaran "
+    "(DPA) pada Kegiatan Pencapaian Indeks Kepuasan Masyarakat (IKM) Tahun {year}."
 )
 _LOCATION = (
-    "Lokasi dan waktu pengumpulan data dilakukan di lokasi unit pelayanan pada waktu jam layanan "
-    "sedang sibuk. Sedangkan pengisian kuesioner dilakukan sendiri oleh responden sebagai "
-    "penerima layanan dan hasilnya dikumpulkan melalui base data google form. Dengan cara ini "
-    "penerima layanan aktif melakukan pengisian sendiri atas himbauan dari unit pelayanan yang "
-    "bersangkutan."
+    "Pengumpulan data dilakukan di lokasi unit pelayanan pada jam layanan, terutama pada saat "
+    "layanan sedang ramai. Kuesioner diisi sendiri oleh responden sebagai penerima layanan, dan "
+    "jawabannya terkumpul dalam basis data Google Forms. Dengan cara ini penerima layanan "
+    "mengisi kuesioner secara aktif atas imbauan unit pelayanan."
 )
 
 
 def _schedule(year: int) -> list[dict]:
+    """2.4 of the original report; the data collection as a date range (the survey period), so
+    its working days are computed from the calendar (the original typed 60)."""
     return [
         {"kegiatan": "Persiapan", "waktu": f"Januari {year}", "hari_kerja": 8},
-        {"kegiatan": "Pengumpulan Data", "waktu": f"Februari-April {year}", "hari_kerja": 60},
+        {"kegiatan": "Pengumpulan Data", "waktu": f"Februari–April {year}",
+         "mulai": f"{year}-02-01", "selesai": f"{year}-04-30"},
         {"kegiatan": "Pengolahan Data dan Analisis Hasil", "waktu": f"Mei {year}",
          "hari_kerja": 10},
-        {"kegiatan": "Penyusunan dan Pelaporan Hasil", "waktu": f"Mei-Juni {year}",
+        {"kegiatan": "Penyusunan dan Pelaporan Hasil", "waktu": f"Mei–Juni {year}",
          "hari_kerja": 15},
     ]
 
@@ -566,12 +577,11 @@ def sample_survei(year: int) -> dict:
         ]
         survei["weaknesses"] = [
             (
-                "Waktu penyelesaian pelayanan masih dirasakan lambat oleh masyarakat. Layanan "
-                "registrasi online sebenarnya sudah mulai dilakukan namun belum banyak "
-                "masyarakat yang melakukan registrasi secara online dan langsung datang ke "
-                "lokasi layanan."
+                "Waktu penyelesaian pelayanan masih dirasakan lambat oleh masyarakat. Registrasi "
+                "daring sebenarnya sudah mulai diterapkan, tetapi belum banyak masyarakat yang "
+                "mendaftar secara daring; sebagian besar langsung datang ke lokasi layanan."
             ),
-            "Layanan pengaduan yang disediakan kurang diketahui oleh masyarakat.",
+            "Layanan pengaduan yang disediakan belum banyak diketahui oleh masyarakat.",
         ]
     if year == 2023:
         survei["documentation"] = [
@@ -622,17 +632,19 @@ and phone numbers) is drawn from the seeded generator and is made up.
 
 Question columns are in questionnaire order (sarana before pengaduan); mapping is by header
 text. Some answers differ in case or spacing on purpose; two 2023 suggestions contain a phone
-number and an e-mail address, to exercise redaction. `unit.yaml` has no `history:`: the
-report's trend chart values (2021-2023) are not in the sources.
+number and an e-mail address, to exercise redaction. `unit.yaml`'s `history:` holds the IKM the
+report published for 2023 (84,37), which its own sums do not give (85,20 at weight 1/9, 84,34 at
+0,11): the 2023 Laporan reconciles it and does not plot it. The report's trend chart values
+(2021-2022) are not in the sources.
 """
 
 
 #: Placeholder photos (clearly labelled as such): RTL evidence of 2022, documentation of 2023.
 SAMPLE_PHOTOS = {
     2022: {
-        "contact-person.png": "Sosialisasi contact person pengelola layanan",
-        "lapor-medsos.png": "Unggahan layanan pengaduan lapor.go.id di media sosial",
-        "digital-signage.png": "Standar pelayanan pada digital signage lobby",
+        "contact-person.png": "Sosialisasi narahubung pengelola layanan",
+        "lapor-medsos.png": "Unggahan kanal pengaduan SP4N-LAPOR! di media sosial",
+        "digital-signage.png": "Standar pelayanan pada papan informasi digital di lobi",
     },
     2023: {"pengisian-survei.png": "Pengisian kuesioner SKM oleh pengguna layanan"},
 }

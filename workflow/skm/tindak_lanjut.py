@@ -8,6 +8,7 @@ are shared by the Laporan SKM (4.2, Lampiran 4) and the Laporan Hasil Tindak Lan
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -37,9 +38,14 @@ def load_rtl(path: str | Path) -> dict:
 
 
 def load_realisasi(path: str | Path, rtl: dict) -> dict:
-    """Validated realisasi.yaml: every id names a plan item; every bukti file exists."""
+    """Validated realisasi.yaml: every id names a plan item; every bukti file exists.
+
+    Each `bukti` item becomes {file, caption} (a plain string is a file without caption)."""
     path = Path(path)
     data = validate_yaml(path, "realisasi")
+    for item in data["realisasi"]:
+        item["bukti"] = [b if isinstance(b, dict) else {"file": b}
+                         for b in item.get("bukti", [])]
     ids = {item["id"] for item in rtl["rencana"]}
 
     def fail(keys: list, message: str) -> SkmInputError:
@@ -51,7 +57,8 @@ def load_realisasi(path: str | Path, rtl: dict) -> dict:
         if item["id"] not in ids:
             raise fail(["realisasi", i, "id"], f"'{item['id']}' tidak ada dalam rtl.yaml "
                        f"(id yang ada: {', '.join(sorted(ids))})")
-        for j, bukti in enumerate(item.get("bukti", [])):
+        for j, entry in enumerate(item.get("bukti", [])):
+            bukti = entry["file"]
             keys = ["realisasi", i, "bukti", j]
             try:
                 target = (path.parent / bukti).resolve()
@@ -78,6 +85,63 @@ def priority_check(rtl: dict, unsur: list[dict], k: int = 3) -> list[str]:
     low = nf.daftar([f"{u['name']} ({u['code']})" for g in groups for u in g])
     return [(f"Rencana tindak lanjut juga menyasar {names}, yang tidak termasuk tiga unsur dengan "
             f"nilai terendah ({low}).")]
+
+
+def _norm(text: str) -> str:
+    """Text compared for repetition: case, punctuation and spacing ignored."""
+    return " ".join(re.findall(r"\w+", str(text).casefold()))
+
+
+def realisasi_notes(rtl: dict, realisasi: dict) -> list[str]:
+    """Warnings shown in the realisation report: a 'sudah' without its date, an uraian that
+    only repeats the plan text, a strategy that names neither a plan id nor a plan's programme."""
+    notes = []
+    plans = {item["id"]: item for item in rtl["rencana"]}
+    number = {item["id"]: i for i, item in enumerate(rtl["rencana"], 1)}
+    for r in realisasi["realisasi"]:
+        item = plans[r["id"]]
+        label = f"rencana {number[r['id']]} ({escape(item['program'].rstrip('.'))})"
+        if r["status"] == "sudah" and not r.get("tanggal"):
+            notes.append(f"Status {label} adalah sudah dilaksanakan, tetapi tanggal "
+                         "pelaksanaannya tidak diisi (kunci tanggal pada realisasi.yaml).")
+        if r.get("uraian") and _norm(r["uraian"]) == _norm(item["program"]):
+            notes.append(f"Uraian tindak lanjut pada {label} hanya mengulang teks rencananya; "
+                         "uraikan apa yang benar-benar dilakukan, kapan, dan hasilnya.")
+    programs = {_norm(item["program"]) for item in rtl["rencana"]}
+    for s in realisasi.get("strategi") or []:
+        if s["rtl"] not in plans and _norm(s["rtl"]) not in programs:
+            notes.append(f"Strategi untuk \"{escape(s['rtl'])}\" tidak merujuk pada id maupun "
+                         "program rencana tindak lanjut mana pun dalam rtl.yaml; sebutkan rencana "
+                         "yang didukungnya.")
+    return notes
+
+
+def repeated_plans(rtl: dict, rtl_next: dict | None, dampak: dict, year: int) -> list[str]:
+    """A warning when the next year's plan repeats items of this plan (same id or same
+    programme text, same unsur) whose unsur did not change beyond noise in the next survey."""
+    if not rtl_next or not dampak:
+        return []
+    repeated = []
+    for i, item in enumerate(rtl["rencana"], 1):
+        d = dampak.get(item["id"])
+        if d is None or d["significant"]:
+            continue
+        if any((nxt["id"] == item["id"] or _norm(nxt["program"]) == _norm(item["program"]))
+               and nxt["unsur"] == item["unsur"] for nxt in rtl_next["rencana"]):
+            repeated.append(f"rencana {i} ({escape(UNSUR_NAMES[item['unsur']])}, "
+                            f"{item['unsur']})")
+    if not repeated:
+        return []
+    return [(f"Rencana tindak lanjut tahun {year + 1} mengulang {nf.daftar(repeated)}, padahal "
+             f"NRR unsur tersebut pada SKM tahun {year + 1} tidak berubah melebihi galat "
+             "pengambilan sampel setelah rencana ini dilaksanakan; pertimbangkan cara perbaikan "
+             "yang lain.")]
+
+
+def realisasi_period(realisasi: dict) -> tuple[str, str] | None:
+    """First and last `tanggal` of the realisation (ISO dates), or None when none is given."""
+    dates = sorted(r["tanggal"] for r in realisasi["realisasi"] if r.get("tanggal"))
+    return (dates[0], dates[-1]) if dates else None
 
 
 def realisation_pct(rtl: dict, realisasi: dict) -> Fraction:
@@ -120,13 +184,13 @@ def realisasi_table(rtl: dict, realisasi: dict) -> str:
     """BAB III table: plan item, status, what was done, obstacles."""
     body = []
     for i, row in enumerate(realisasi_rows(rtl, realisasi), 1):
-        when = f" ({nf.tanggal(row['r_tanggal'])})" if row.get("r_tanggal") else ""
+        when = nf.tanggal(row["r_tanggal"]) if row.get("r_tanggal") else "–"
         body.append([f"{i}", escape(row["program"]) + f" ({row['unsur']})",
-                     STATUS_LABEL[row["r_status"]] + when, escape(row.get("r_uraian", "–")),
+                     STATUS_LABEL[row["r_status"]], when, escape(row.get("r_uraian", "–")),
                      escape(row.get("r_hambatan", "–"))])
-    return table(body, ["No.", "Rencana Tindak Lanjut", "Status", "Uraian Tindak Lanjut",
-                        "Tantangan/Hambatan"], align="lllll",
-                 widths=[0.05, 0.25, 0.14, 0.3, 0.26], raw=True)
+    return table(body, ["No.", "Rencana Tindak Lanjut", "Status", "Tanggal",
+                        "Uraian Tindak Lanjut", "Tantangan/Hambatan"], align="llllll",
+                 widths=[0.05, 0.23, 0.1, 0.13, 0.27, 0.22], raw=True)
 
 
 def strategi_table(realisasi: dict) -> str:
@@ -152,7 +216,8 @@ def ringkasan_table(ikm: dict) -> str:
 def nrr_change(before: dict, after: dict, code: str) -> dict:
     """Change of one unsur's NRR between two surveys, with a 95 % interval of the difference.
 
-    Standard errors come from the answer counts per level (independent samples).
+    Standard errors come from the answer counts per level (independent samples), each times
+    the finite-population factor (N-n)/(N-1) of its survey, as the IKM interval uses.
     """
     def stats(ikm: dict) -> tuple[float, float, int]:
         u = next(x for x in ikm["unsur"] if x["code"] == code)
@@ -160,6 +225,9 @@ def nrr_change(before: dict, after: dict, code: str) -> dict:
         mean = u["sum"] / n
         ss = sum(int(k) * int(k) * c for k, c in u["counts"].items())
         var = (ss - n * mean * mean) / (n - 1) if n > 1 else 0.0
+        population = (ikm.get("sample") or {}).get("population")
+        if population:
+            var *= max(0.0, (population - n) / (population - 1)) if population > 1 else 0.0
         return mean, max(var, 0.0), n
 
     m0, v0, n0 = stats(before)
@@ -184,25 +252,32 @@ def photo_name(bukti: str) -> str:
 
 
 def prepare(rtl_path: str | Path, realisasi_path: str | Path, ikm: dict,
-            ikm_next: dict | None) -> dict:
+            ikm_next: dict | None, rtl_next_path: str | Path | None = None) -> dict:
     """Everything the realisation report shows, validated and computed once.
 
-    `ikm` is the survey the plan follows; `ikm_next` the next year's survey, if any (dampak).
+    `ikm` is the survey the plan follows; `ikm_next` the next year's survey, if any (dampak);
+    `rtl_next_path` the next year's plan, if any (a repeated item that did not work is flagged).
     """
     rtl = load_rtl(rtl_path)
     realisasi = load_realisasi(realisasi_path, rtl)
     pct = realisation_pct(rtl, realisasi)
     rows = realisasi_rows(rtl, realisasi)
-    for row in rows:  # the cleaned photo and its shown name (redacted) of every bukti
-        row["r_foto"] = [dict(zip(("file", "label"), (p.name, label), strict=True))
-                         for p, label in (photo_entry("", Path(realisasi_path).parent / b)
-                                          for b in row.get("r_bukti", []))]
+    for row in rows:  # the cleaned photo, its shown name (redacted) and caption of every bukti
+        row["r_foto"] = []
+        for b in row.get("r_bukti", []):
+            p, label = photo_entry("", Path(realisasi_path).parent / b["file"])
+            row["r_foto"].append({"file": p.name, "label": label, "caption": b.get("caption")})
     dampak = {}
     if ikm_next:
         for item in rtl["rencana"]:
             dampak[item["id"]] = nrr_change(ikm, ikm_next, item["unsur"])
+    rtl_next = load_rtl(rtl_next_path) if rtl_next_path else None
+    period = realisasi_period(realisasi)
     return {
         "unit": ikm["unit"], "year": ikm["year"], "next_year": ikm_next["year"] if ikm_next else None,
+        "period": list(period) if period else None,
+        "notes": realisasi_notes(rtl, realisasi) + repeated_plans(rtl, rtl_next, dampak, ikm["year"]),
+        "signatory": realisasi.get("signatory"),
         "rtl": rtl, "realisasi": realisasi, "rows": rows,
         "n_planned": len(rtl["rencana"]),
         "n_done": sum(1 for r in rows if r["r_status"] == "sudah"),
@@ -226,6 +301,37 @@ def dampak_table(tl: dict) -> str:
     return table(body, ["No.", "Unsur", f"NRR {tl['year']}", f"NRR {tl['next_year']}",
                         "Perubahan", "Interval 95% perubahan", "Keterangan"],
                  align="llrrrll", widths=[5, 28, 9, 9, 11, 22, 16], raw=True)
+
+
+def dampak_kesimpulan(tl: dict) -> str:
+    """The measured effect, stated with the realisation: which target unsur changed beyond the
+    noise in the next survey, and that the others did not (analisis tambahan)."""
+    if not tl.get("dampak"):
+        return ("Dampaknya terhadap nilai unsur belum dapat diukur karena hasil SKM tahun "
+                "berikutnya belum tersedia.")
+    items = tl["rtl"]["rencana"]
+    codes = sorted({item["unsur"] for item in items})
+    d = {item["unsur"]: tl["dampak"][item["id"]] for item in items}
+    up = [c for c in codes if d[c]["significant"] and not d[c]["diff"].startswith("-")]
+    down = [c for c in codes if d[c]["significant"] and d[c]["diff"].startswith("-")]
+    flat = [c for c in codes if not d[c]["significant"]]
+
+    def names(cs: list[str]) -> str:
+        return nf.daftar([f"{UNSUR_NAMES[c]} ({c})" for c in cs])
+
+    parts = []
+    if up:
+        parts.append(f"NRR {names(up)} naik melebihi galat pengambilan sampel")
+    if down:
+        parts.append(f"NRR {names(down)} turun melebihi galat pengambilan sampel")
+    if flat:
+        every = "semua unsur sasaran" if len(flat) == len(codes) else names(flat)
+        parts.append(f"perubahan NRR {every} masih dalam batas galat pengambilan sampel")
+    text = (f"Pada SKM tahun {tl['next_year']} (analisis tambahan), " + "; ".join(parts) + ".")
+    if flat:
+        text += (" Perubahan yang masih dalam batas galat belum dapat dijadikan bukti bahwa "
+                 "tindak lanjut telah meningkatkan kepuasan masyarakat pada unsur tersebut.")
+    return text
 
 
 def body_markdown(tl: dict, ikm: dict, foto_dir: str | Path, level: int = 1) -> str:
@@ -263,21 +369,31 @@ def body_markdown(tl: dict, ikm: dict, foto_dir: str | Path, level: int = 1) -> 
     add("Pelaksanaan setiap rencana tindak lanjut disajikan pada @tbl-tl-realisasi.\n")
     add(realisasi_table(tl["rtl"], tl["realisasi"]))
     add(": Realisasi rencana tindak lanjut {#tbl-tl-realisasi}\n")
+    for note in tl.get("notes", []):
+        add(f"**Catatan:** {note}\n")
     foto_dir = Path(foto_dir)
     for i, row in enumerate(tl["rows"], 1):
-        photos = row.get("r_foto") or [{"file": photo_name(b), "label": Path(b).name}
-                                        for b in row.get("r_bukti", [])]
+        photos = row.get("r_foto") or [
+            {"file": photo_name(b["file"] if isinstance(b, dict) else b),
+             "caption": b.get("caption") if isinstance(b, dict) else None}
+            for b in row.get("r_bukti", [])]
         if not photos:
             continue
         add(f"{h}# Dokumentasi rencana {i}: {escape(row['program'])}\n")
+        when = (f"dilaksanakan pada {nf.tanggal(row['r_tanggal'])}" if row.get("r_tanggal")
+                else "tanggal pelaksanaan tidak diisi")
+        add(f"Status: {STATUS_LABEL[row['r_status']].lower()}, {when}.\n")
         for j, photo in enumerate(photos, 1):
-            path, label = foto_dir / photo["file"], photo["label"]
-            alt = f"Foto bukti {j} pelaksanaan rencana tindak lanjut {i}"
-            add(image(path, f"Bukti {i}.{j}: {label}", alt=alt, width="60%") + "\n")
+            path = foto_dir / photo["file"]
+            caption = photo.get("caption") or f"dokumentasi pelaksanaan rencana {i}"
+            alt = f"Foto bukti {j} pelaksanaan rencana tindak lanjut {i}: {caption}"
+            add(image(path, f"Bukti {i}.{j}: {caption}", alt=alt, width="60%") + "\n")
     if tl["dampak"]:
         add(f"{h}# Perubahan nilai unsur pada SKM tahun {tl['next_year']}\n")
         add(f"Perubahan NRR unsur yang menjadi sasaran setiap rencana, dibandingkan dengan SKM "
-            f"tahun {tl['next_year']}, disajikan pada @tbl-tl-dampak. Perubahan yang berada "
+            f"tahun {tl['next_year']}, disajikan pada @tbl-tl-dampak (analisis tambahan). Interval "
+            "95% perubahan dihitung dengan faktor koreksi populasi terbatas, seperti interval "
+            "IKM, dan mengandaikan responden dipilih secara acak. Perubahan yang berada "
             "dalam batas galat (interval 95% perubahan memuat nol) belum dapat dijadikan bukti "
             "dampak.\n")
         add(dampak_table(tl))
@@ -287,10 +403,10 @@ def body_markdown(tl: dict, ikm: dict, foto_dir: str | Path, level: int = 1) -> 
     add(f"1. {nama} telah menindaklanjuti {nf.angka(tl['n_done'], 0)} dari "
         f"{nf.angka(tl['n_planned'], 0)} rencana tindak lanjut, atau "
         f"**{nf.persen(tl['pct'])}** (persentase dihitung dari jumlah rencana berstatus sudah "
-        "dilaksanakan dibagi jumlah rencana tindak lanjut × 100%).")
+        "dilaksanakan dibagi jumlah rencana tindak lanjut × 100%). " + dampak_kesimpulan(tl))
     strategi = tl["realisasi"].get("strategi") or []
     if strategi:
-        add("2. Guna memastikan RTL tetap terimplementasi, disusun strategi untuk mengatasi "
+        add("2. Agar rencana tindak lanjut tetap terlaksana, disusun strategi untuk mengatasi "
             "permasalahan yang ada sebagaimana disajikan pada @tbl-tl-strategi.\n")
         add(strategi_table(tl["realisasi"]))
         add(": Strategi pelaksanaan rencana tindak lanjut {#tbl-tl-strategi}\n")

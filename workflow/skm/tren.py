@@ -2,6 +2,8 @@
 
 Years with raw data come from their ikm.json; earlier years only from unit.yaml `history:`
 (marked as taken from an earlier report). A later year never enters an earlier year's trend.
+A `history:` entry for a year that also has raw data is a value the unit published: it is kept
+apart (`published`) for that year's reconciliation box and never becomes a trend point.
 """
 
 from __future__ import annotations
@@ -13,9 +15,19 @@ from skm.domain import classify, round_half_up
 
 
 def build(ikms: list[dict], history: list[dict], year: int) -> dict:
-    """Trend rows for years <= `year`, oldest first, and the last change's test."""
+    """Trend rows for years <= `year`, oldest first, the last change's test, and the published
+    values of years that have raw data (`published`, by year: reconciliation only)."""
     rows: dict[int, dict] = {}
+    data_years = {ikm["year"] for ikm in ikms}
+    published = {}
     for h in history:
+        if h["year"] in data_years:
+            if h["year"] <= year:
+                published[str(h["year"])] = {
+                    "year": h["year"], "ikm_konversi": float(h["ikm_konversi"]),
+                    "display": str(round_half_up(h["ikm_konversi"], 2)), "n": h.get("n"),
+                    "source": h["source"]}
+            continue
         if h["year"] <= year:
             rows[h["year"]] = {
                 "year": h["year"], "ikm_konversi": float(h["ikm_konversi"]),
@@ -33,7 +45,8 @@ def build(ikms: list[dict], history: list[dict], year: int) -> dict:
     ordered = [rows[k] for k in sorted(rows)]
     for r in ordered:
         r.setdefault("mutu", _mutu(r["display"]))
-    return {"year": year, "rows": ordered, "last_change": last_change(ordered)}
+    return {"year": year, "rows": ordered, "last_change": last_change(ordered),
+            "published": published}
 
 
 def _mutu(display: str) -> str:

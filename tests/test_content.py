@@ -1,0 +1,422 @@
+"""The content of the documents (issue 14): what the Laporan SKM and the Laporan Hasil Tindak
+Lanjut say, checked on the functions that write it and on the session pipeline's documents.
+
+Expected values are derived from the data (sums, the calendar) wherever the product computes
+them; the original report's 84,37 / 85,20 / 84,34 case is a fixture.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from conftest import HtmlText
+from docx import Document
+from skm import numfmt as nf
+from skm import tindak_lanjut as tlj
+from skm import tren as trn
+from skm.domain import KONVERSI, UNSUR_CODES, UNSUR_NAMES, UNSUR_SHORT, classify, round_half_up
+from skm.images import processed_name
+from skm.kalender import hari_kerja
+from skm.laporan import Laporan, cover_metadata, rekonsiliasi
+from skm.scoring import ikm_from_sums
+from skm.settings import load_config, load_unit_year
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: The original report's integer sums (85 complete responses) and its published headline.
+ORIGINAL_SUMS = (288, 291, 281, 290, 281, 287, 297, 284, 308)
+ORIGINAL_N = 85
+ORIGINAL_PUBLISHED = 84.37
+
+
+def fake_ikm(sums=ORIGINAL_SUMS, n=ORIGINAL_N, year=2023, population=550) -> dict:
+    """An ikm.json-shaped dict from per-unsur sums (every unsur answered by n)."""
+    unsur = []
+    for code, total in zip(UNSUR_CODES, sums, strict=True):
+        nrr = Fraction(total, n)
+        unsur.append({"code": code, "name": UNSUR_NAMES[code], "short": UNSUR_SHORT[code],
+                      "sum": total, "n": n, "exact": {"nrr": [nrr.numerator, nrr.denominator]},
+                      "counts": {"3": 4 * n - total, "4": total - 3 * n},
+                      "mutu": classify(nrr * KONVERSI).mutu,
+                      "display": {"nrr": str(round_half_up(nrr, 2)),
+                                  "nrr_tertimbang": str(round_half_up(nrr / 9, 3)),
+                                  "konversi": str(round_half_up(nrr * KONVERSI, 2))}})
+    ikm = ikm_from_sums(sums, [n] * 9)
+    return {"year": year, "unit": "uji", "name": "Unit Uji", "n_valid": n, "unsur": unsur,
+            "display": {"ikm": str(round_half_up(ikm, 3)),
+                        "ikm_konversi": str(round_half_up(ikm * KONVERSI, 2))},
+            "mutu": "B", "kinerja": "Baik",
+            "sample": {"population": population, "required": 226, "achieved": n,
+                       "adequate": n >= 226},
+            "period": {"start": f"{year}-02-01", "end": f"{year}-04-30"},
+            "by_layanan": {}, "demografi": {}}
+
+
+def plain(markdown: str) -> str:
+    """Markdown text without its backslash escapes."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def lap_of(ikm: dict, survei: dict | None = None, saran: list[str] | None = None,
+           tema: list[dict] | None = None, tambahan: dict | None = None) -> Laporan:
+    responses = pd.DataFrame({"saran": saran or []}, dtype="string")
+    if tambahan:
+        ikm = {**ikm, "analisis_tambahan": tambahan}
+    return Laporan(ikm=ikm, quality={}, settings={"survei": survei or {},
+                                                  "saran_tema": tema or []},
+                   responses=responses, rejected=pd.DataFrame(), figdir=Path("."))
+
+
+def pdf_text(path: Path) -> str:
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return re.sub(r"\s+", " ", out)
+
+
+def html_text(path: Path) -> str:
+    parser = HtmlText()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return re.sub(r"\s+", " ", " ".join(parser.text))
+
+
+def docx_text(path: Path) -> str:
+    doc = Document(path)
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return re.sub(r"\s+", " ", " ".join(parts))
+
+
+@pytest.fixture(scope="module")
+def docs(pipeline):
+    """Text of the sample's documents in every format (the session run's outputs)."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is needed")
+    out = {}
+    for key, year, stem in (("skm", 2023, "laporan-skm-biro-umum-2023"),
+                            ("tl", 2022, "laporan-tindak-lanjut-biro-umum-2022")):
+        base = pipeline.reports("biro-umum", year) / stem
+        first = Document(base.with_suffix(".docx")).tables[0]
+        out[key + "_docx_table1"] = re.sub(r"\s+", " ", " ".join(
+            c.text for row in first.rows for c in row.cells))
+        out[key] = {"pdf": pdf_text(base.with_suffix(".pdf")),
+                    "html": html_text(base.with_suffix(".html")),
+                    "docx": docx_text(base.with_suffix(".docx"))}
+    out["ikm23"] = json.loads((pipeline.processed("biro-umum", 2023) / "ikm.json")
+                              .read_text(encoding="utf-8"))
+    return out
+
+
+# --- 2.5 population, 2.1 team decree ---------------------------------------------------------
+
+def test_population_is_the_estimate_per_year(docs):
+    text = lap_of(fake_ikm()).sampel_kalimat()
+    assert "dalam satu tahun" in text and "periode survei" not in text
+    for fmt in ("pdf", "html", "docx"):
+        assert "penerima layanan Biro Umum Sekretariat Daerah Provinsi Kalimantan Timur dalam " \
+               "satu tahun, diperkirakan sebanyak 550 orang" in docs["skm"][fmt]
+        assert "dalam periode survei diperkirakan" not in docs["skm"][fmt]
+
+
+def test_no_sentence_claims_an_attachment_that_is_not_there(docs, tmp_path):
+    for fmt in ("pdf", "html", "docx"):
+        assert "terlampir" not in docs["skm"][fmt].lower()
+        assert "Keputusan Pembentukan Tim" not in docs["skm"][fmt]
+    ikm = fake_ikm()
+    named = {"number": "800/12/B.Um", "date": "2023-01-09"}
+    text = plain(lap_of(ikm, {"team": "Tim dibentuk.", "team_decree": named}).pelaksana_kalimat())
+    assert "Nomor 800/12/B.Um tanggal 9 Januari 2023" in text and "Lampiran" not in text
+    assert lap_of(ikm, {"team_decree": named}).sk_lampiran(str(tmp_path)) == ""
+    scan = {**named, "file": "sk-tim.jpg"}
+    lap = lap_of(ikm, {"team_decree": scan})
+    assert f"salinannya dimuat pada Lampiran {lap.LAMPIRAN_SK}" in lap.pelaksana_kalimat()
+    cleaned = tmp_path / processed_name("sk-tim.jpg")  # as the clean_photos rule names it
+    cleaned.write_bytes(b"")
+    assert f"({cleaned.as_posix()})" in lap.sk_lampiran(str(tmp_path))
+
+
+def test_sample_texts_are_corrected():
+    for year in (2022, 2023):
+        text = (ROOT / "data" / "raw" / "biro-umum" / str(year) / "survei.yaml").read_text(
+            encoding="utf-8")
+        assert "basis data Google Forms" in text and "imbauan" in text
+        for wrong in ("base data", "google form ", "himbauan", "terlampir"):
+            assert wrong not in text
+    rtl = (ROOT / "data" / "raw" / "biro-umum" / "2023" / "rtl.yaml").read_text(encoding="utf-8")
+    assert "narahubung" in rtl and "papan informasi digital" in rtl and "SP4N-LAPOR!" in rtl
+    assert "contact person" not in rtl and "sosial\n      media" not in rtl
+
+
+# --- 3.2 / 3.3 tables --------------------------------------------------------------------------
+
+def test_table_3_2_footnote_explains_the_exact_sums(docs):
+    ikm = docs["ikm23"]
+    shown = sum(Decimal(u["display"]["nrr_tertimbang"]) for u in ikm["unsur"])
+    assert shown != Decimal(ikm["display"]["ikm"])  # the sample's 3,406 against 3,408
+    note = lap_of(ikm).unsur_catatan()
+    assert f"({nf.angka(shown, 3)})" in note and f"IKM {nf.angka(ikm['display']['ikm'], 3)}" in note
+    assert "nilai tepat" in note
+    for fmt in ("pdf", "html", "docx"):
+        assert f"tercetak ({nf.angka(shown, 3)}) berbeda dari IKM" in docs["skm"][fmt]
+    even = fake_ikm(sums=(324,) * 9, n=90)  # every NRR 3,6: the rounded values add up
+    assert "berbeda" not in lap_of(even).unsur_catatan()
+
+
+def test_table_3_3_has_nilai_persepsi_and_nilai_interval(docs):
+    table = plain(lap_of(fake_ikm()).mutu_table())
+    assert "Nilai Persepsi" in table and "Nilai Interval (NI)" in table
+    for cell in ("1,00 – 2,5996", "2,60 – 3,064", "3,0644 – 3,532", "3,5324 – 4,00",
+                 "88,31 – 100,00"):
+        assert cell in table
+    for fmt in ("pdf", "html", "docx"):
+        assert "2,5996" in docs["skm"][fmt] and "3,5324" in docs["skm"][fmt]
+
+
+# --- reconciliation ----------------------------------------------------------------------------
+
+def test_reconciliation_of_the_original_report():
+    ikm = fake_ikm()
+    r = rekonsiliasi(ikm, {"year": 2023, "ikm_konversi": ORIGINAL_PUBLISHED, "source": "Laporan"})
+    total = sum(Fraction(s, ORIGINAL_N) for s in ORIGINAL_SUMS)
+    assert r["official"] == round_half_up(total / 9 * 25, 2) == Decimal("85.20")
+    assert r["legacy"] == round_half_up(total * Fraction(11, 100) * 25, 2) == Decimal("84.34")
+    assert r["verdict"] == "lain" and r["diff"] == Decimal("-0.83")
+    assert rekonsiliasi(ikm, {"year": 2023, "ikm_konversi": 84.34, "source": "x"})["verdict"] \
+        == "bobot"
+    assert rekonsiliasi(ikm, {"year": 2023, "ikm_konversi": 85.2, "source": "x"})["verdict"] \
+        == "sama"
+
+
+def test_published_value_is_a_box_not_a_second_trend_point():
+    ikm = {**fake_ikm(), "ikm_konversi": 85.196, "analisis_tambahan": {"se": 1.0}}
+    prev = {**fake_ikm(year=2022), "ikm_konversi": 84.15, "analisis_tambahan": {"se": 1.2}}
+    history = [{"year": 2023, "ikm_konversi": ORIGINAL_PUBLISHED, "source": "Laporan SKM 2023"},
+               {"year": 2021, "ikm_konversi": 83.0, "source": "Laporan SKM 2021"}]
+    tren = trn.build([prev, ikm], history, 2023)
+    assert [(r["year"], r["from_data"]) for r in tren["rows"]] == [(2021, False), (2022, True),
+                                                                 (2023, True)]
+    assert tren["rows"][-1]["display"] == ikm["display"]["ikm_konversi"]
+    assert tren["published"]["2023"]["display"] == "84.37"
+    box = lap_of(ikm).rekonsiliasi_md(tren)
+    assert "84,37" in box and "85,20" in box and "84,34" in box
+    assert "bobot lama, tidak berlaku" in box and "Laporan SKM 2023" in box
+    assert "tidak dapat direproduksi dari data (selisih −0,83)" in box
+    assert lap_of(ikm).rekonsiliasi_md(trn.build([prev, ikm], history[1:], 2023)) == ""
+    # a later year's published value never reaches an earlier report
+    assert trn.build([prev], history, 2022)["published"] == {}
+
+
+def test_reconciliation_box_in_every_format(docs):
+    for fmt in ("pdf", "html", "docx"):
+        text = docs["skm"][fmt]
+        assert "Rekonsiliasi nilai IKM tahun 2023" in text
+        assert "84,37" in text and "84,34" in text and "bobot lama, tidak berlaku" in text
+        assert "tidak dapat direproduksi dari data (selisih −0,83)" in text
+
+
+# --- ringkasan, 4.4 wording ---------------------------------------------------------------------
+
+def test_ringkasan_after_the_cover_in_every_format(docs):
+    ikm = docs["ikm23"]
+    for fmt in ("pdf", "html", "docx"):
+        text = docs["skm"][fmt]
+        start = text.index("Ringkasan hasil Survei Kepuasan Masyarakat")
+        assert "RINGKASAN" in text[:start]
+        summary = text[start:text.index("1.1 Latar Belakang", start)]
+        if fmt == "docx":  # python-docx gives the paragraphs first, the tables after them
+            summary += docs["skm_docx_table1"]
+        assert nf.angka(ikm["display"]["ikm_konversi"]) in summary
+        assert f"sampel minimum {ikm['sample']['required']} responden" in summary
+        assert "waktu penyelesaian dan produk layanan (U3 dan U5)" in summary
+        assert "analisis tambahan" in summary and "1 Februari 2023 – 30 April 2023" in summary
+    untested = {"last_change": {"from": 2022, "to": 2023, "diff": "0.22", "testable": False}}
+    assert "tidak dapat diuji" in Laporan.perubahan_ringkas(untested)
+
+
+def test_interval_wording_follows_the_sample(docs):
+    tambahan = {"ikm_konversi_ci95": [83.15, 87.24], "mutu_certain": True,
+                "display": {"ci_low": "83.15", "ci_high": "87.24", "se": "1.04"}}
+    text = lap_of(fake_ikm(), tambahan=tambahan).ci_kalimat()
+    assert "dapat dinyatakan pasti pada" not in text
+    assert "belum memenuhi sampel minimum (subbab 2.5)" in text
+    assert "secara acak" in text and "(subbab 2.3)" in text and "populasi terbatas" in text
+    assert "dinyatakan pasti pada tingkat ketelitian" not in docs["skm"]["pdf"]
+
+
+def test_unsur_change_interval_uses_the_finite_population_factor():
+    before, after = fake_ikm(year=2022), fake_ikm(sums=(300,) * 9)
+    wide = tlj.nrr_change({**before, "sample": {}}, {**after, "sample": {}}, "U1")
+    narrow = tlj.nrr_change(before, after, "U1")
+    factor = (550 - 85) / (550 - 1)
+    assert narrow["se"] == pytest.approx(wide["se"] * factor ** 0.5)
+
+
+# --- 4.1 saran, pengaduan, layanan -------------------------------------------------------------
+
+TEMA = [{"tema": "Kecepatan pelayanan", "unsur": ["U3"], "kata_kunci": ["lebih cepat", "lama"]},
+        {"tema": "Suhu ruangan", "unsur": ["U9"], "kata_kunci": ["sejuk", "AC"]},
+        {"tema": "Apresiasi", "unsur": [], "kata_kunci": ["terima kasih"]}]
+
+
+def test_saran_grouped_by_theme():
+    saran = ["Proses peminjaman agar lebih cepat", "Antrean masih LAMA", "AC kurang dingin",
+             "Ruangan kurang sejuk", "Terima kasih", "Acara bagus", "Parkir sempit"]
+    lap = lap_of(fake_ikm(), saran=saran, tema=TEMA)
+    groups, rest = lap.saran_tema()
+    assert [(g["tema"], len(g["saran"])) for g in groups] == [
+        ("Kecepatan pelayanan", 2), ("Suhu ruangan", 2), ("Apresiasi", 1)]
+    assert rest == ["Acara bagus", "Parkir sempit"]  # "Acara" is not the keyword "AC"
+    table = lap.saran_tema_table()
+    assert "| Kecepatan pelayanan | Waktu Penyelesaian (U3) | 2 |" in table.replace("  ", " ")
+    assert "Parkir sempit" in lap.saran_lain()
+    assert "masing-masing 2 saran" in lap.saran_kalimat()
+
+
+def test_unit_yaml_overrides_the_theme_dictionary(tmp_path):
+    unit = tmp_path / "raw" / "u"
+    (unit / "2024").mkdir(parents=True)
+    (unit / "unit.yaml").write_text(yaml.safe_dump({
+        "name": "U", "population": 10, "timezone": "WIB",
+        "saran_tema": [{"tema": "Khusus", "kata_kunci": ["x"]}]}), encoding="utf-8")
+    config = load_config(ROOT / "config.yaml")
+    assert any(t["tema"] == "Kecepatan pelayanan" for t in config["saran_tema"])
+    settings = load_unit_year(tmp_path / "raw", "u", 2024, config)
+    assert [t["tema"] for t in settings["saran_tema"]] == ["Khusus"]
+
+
+def test_saran_themes_in_the_sample_report(docs):
+    for fmt in ("pdf", "html", "docx"):
+        text = docs["skm"][fmt]
+        assert "Saran dan masukan responden menurut tema" in text
+        assert re.search(r"Kecepatan pelayanan \|? ?Waktu Penyelesaian \(U3\) \|? ?4", text)
+        assert "Saran yang tidak termasuk tema mana pun (2)" in text
+
+
+def test_complaints_show_channel_count_and_status():
+    lap = lap_of(fake_ikm(), {"complaints": [
+        "Air minum", {"uraian": "Ruangan panas", "kanal": "SP4N-LAPOR!", "jumlah": 3,
+                      "status": "selesai ditindaklanjuti"}]})
+    assert [plain(x) for x in lap.pengaduan_list()] == [
+        "Air minum",
+        "Ruangan panas (melalui SP4N-LAPOR!; 3 kali; status: selesai ditindaklanjuti)"]
+
+
+def test_layanan_sentence_names_the_lowest_and_flags_small_samples(docs):
+    by = docs["ikm23"]["by_layanan"]
+    low = min(by, key=lambda k: Decimal(by[k]["display"]["ikm_konversi"]))
+    value = nf.angka(by[low]["display"]["ikm_konversi"])
+    smallest = min(by, key=lambda k: by[k]["n"])
+    for fmt in ("pdf", "html", "docx"):
+        text = docs["skm"][fmt]
+        assert f"Nilai terendah diperoleh layanan {low} ({value}, mutu" in text
+        assert f"{smallest} (mutu {by[smallest]['mutu']} dari {by[smallest]['n']} responden" in text
+
+
+# --- 2.4 working days --------------------------------------------------------------------------
+
+def test_working_days_from_the_calendar():
+    hk = hari_kerja("2023-02-01", "2023-04-30")
+    weekdays = sum(1 for i in range(89) if (dt.date(2023, 2, 1) + dt.timedelta(i)).weekday() < 5)
+    assert hk.weekdays == weekdays == 63
+    removed = {d for d, _ in hk.removed}
+    assert dt.date(2023, 3, 22) in removed  # Nyepi
+    assert dt.date(2023, 4, 21) in removed  # cuti bersama Idul Fitri
+    assert dt.date(2023, 4, 22) not in removed  # Idul Fitri on a Saturday is no weekday lost
+    assert hk.days == hk.weekdays - len(hk.removed) < 60
+
+
+def test_typed_working_days_that_disagree_give_a_warning(docs):
+    hk = hari_kerja("2023-02-01", "2023-04-30")
+    lap = lap_of(fake_ikm(), {"schedule": [
+        {"kegiatan": "Pengumpulan Data", "mulai": "2023-02-01", "selesai": "2023-04-30",
+         "hari_kerja": 60},
+        {"kegiatan": "Persiapan", "waktu": "Januari 2023", "hari_kerja": 8}]})
+    table, note = lap.jadwal_table(), lap.jadwal_catatan()
+    assert f"| {hk.days}¹ |" in table.replace("  ", " ") and "| 8 |" in table.replace("  ", " ")
+    assert "1 Februari 2023 – 30 April 2023" in table
+    assert "Peringatan:" in note and "60 hari kerja" in note and f"memberikan {hk.days} hari" in note
+    assert "22 Maret 2023 (Hari Suci Nyepi)" in note
+    for fmt in ("pdf", "html", "docx"):
+        text = docs["skm"][fmt]
+        assert re.search(rf"Februari–April 2023 \|? ?{hk.days}¹", text)
+        assert "hari libur nasional dan cuti bersama" in text and "Peringatan:" not in text
+
+
+# --- the realisation report --------------------------------------------------------------------
+
+def _write(path: Path, data: dict) -> Path:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def realisasi_case(tmp_path):
+    (tmp_path / "dokumentasi").mkdir()
+    for name in ("a.png", "b.png"):
+        (tmp_path / "dokumentasi" / name).write_bytes(b"png")
+    plan = [{"id": "cp", "unsur": "U3", "program": "Memberikan narahubung.", "triwulan": [1],
+             "penanggung_jawab": "TU"},
+            {"id": "lapor", "unsur": "U8", "program": "Sosialisasi SP4N-LAPOR!", "triwulan": [2],
+             "penanggung_jawab": "TU"}]
+    rtl = _write(tmp_path / "rtl.yaml", {"rencana": plan})
+    rtl_next = _write(tmp_path / "rtl-next.yaml", {"rencana": [plan[0]]})
+    real = _write(tmp_path / "realisasi.yaml", {
+        "realisasi": [
+            {"id": "cp", "status": "sudah", "tanggal": "2023-02-15",
+             "uraian": "memberikan   narahubung", "bukti": [
+                 {"file": "dokumentasi/a.png", "caption": "Narahubung di loket"}]},
+            {"id": "lapor", "status": "sudah", "uraian": "Unggahan di media sosial",
+             "bukti": ["dokumentasi/b.png"]}],
+        "strategi": [{"rtl": "Pelayanan digital", "strategi": "x"},
+                     {"rtl": "cp", "strategi": "y"}],
+        "signatory": {"name": "Kepala", "date": "2023-04-28"}})
+    return rtl, real, rtl_next
+
+
+def test_realisation_report_items_and_warnings(realisasi_case, tmp_path):
+    rtl, real, rtl_next = realisasi_case
+    before, after = fake_ikm(year=2022), fake_ikm(sums=ORIGINAL_SUMS)
+    tl = tlj.prepare(rtl, real, before, after, rtl_next)
+    assert tl["period"] == ["2023-02-15", "2023-02-15"]
+    assert tl["signatory"]["date"] == "2023-04-28"
+    notes = plain(" ".join(tl["notes"]))
+    assert "rencana 2 (Sosialisasi SP4N-LAPOR!) adalah sudah dilaksanakan, tetapi tanggal" in notes
+    assert "rencana 1 (Memberikan narahubung) hanya mengulang teks rencananya" in notes
+    assert "\"Pelayanan digital\" tidak merujuk" in notes and "\"cp\"" not in notes
+    assert "tahun 2023 mengulang rencana 1 (Waktu Penyelesaian, U3)" in notes
+    body = tlj.body_markdown(json.loads(json.dumps(tl)), before, tmp_path / "foto")
+    assert "![Bukti 1.1: Narahubung di loket]" in body
+    assert "![Bukti 2.1: dokumentasi pelaksanaan rencana 2]" in body
+    assert "a.png]" not in body and "b.png]" not in body
+    assert "dilaksanakan pada 15 Februari 2023" in body
+    assert "tanggal pelaksanaan tidak diisi" in body
+    assert "100,00%" in body and "masih dalam batas galat pengambilan sampel" in body
+    cover = cover_metadata({"period": {"start": "2022-02-01", "end": "2022-04-30"},
+                            "name": "U", "year": 2022}, "T", tl)["cover"]
+    assert cover["period"] == "Periode realisasi 15 Februari 2023 – 15 Februari 2023"
+    assert cover["year"] == "Tindak lanjut hasil SKM tahun 2022"
+
+
+def test_realisation_report_of_the_sample(docs):
+    for fmt in ("pdf", "html", "docx"):
+        text = docs["tl"][fmt]
+        assert "Periode realisasi 15 Februari 2023 – 20 Maret 2023" in text or fmt != "pdf"
+        assert "Bukti 1.1: Sosialisasi narahubung pengelola layanan" in text
+        assert "contact-person.png" not in text
+        assert "Samarinda, 28 April 2023" in text
+        assert "dilaksanakan pada 15 Februari 2023" in text
+        assert "hanya mengulang teks rencananya" in text
+        assert "\u201cMelakukan pelayanan secara digital\u201d tidak merujuk" in text \
+            or "\"Melakukan pelayanan secara digital\" tidak merujuk" in text
+        assert "perubahan NRR semua unsur sasaran masih dalam batas galat" in text
