@@ -346,7 +346,8 @@ def test_typed_working_days_that_disagree_give_a_warning(docs):
     assert f"| {hk.days}¹ |" in table.replace("  ", " ") and "| 8 |" in table.replace("  ", " ")
     assert "1 Februari 2023 – 30 April 2023" in table
     assert "Peringatan:" in note and "60 hari kerja" in note and f"memberikan {hk.days} hari" in note
-    assert "22 Maret 2023 (Hari Suci Nyepi)" in note
+    assert "Hari Suci Nyepi (22 Maret 2023)" in note
+    assert "Cuti Bersama Hari Raya Idul Fitri (19, 20, 21, 24, dan 25 April 2023)" in note
     for fmt in ("pdf", "html", "docx"):
         text = docs["skm"][fmt]
         assert re.search(rf"Februari–April 2023 \|? ?{hk.days}¹", text)

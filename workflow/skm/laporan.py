@@ -163,7 +163,7 @@ class Laporan:
                            "sebelumnya tidak disertai data responden (analisis tambahan)")
         verdict = ("melebihi galat pengambilan sampel" if c["significant"]
                    else "masih dalam batas galat pengambilan sampel")
-        return text + (f"interval 95% {nf.angka(c['low'])} s.d. {nf.angka(c['high'])}, {verdict} "
+        return text + (f"interval 95% {nf.bertanda(c['low'])} s.d. {nf.bertanda(c['high'])}, {verdict} "
                        "(analisis tambahan)")
 
     # -- BAB II ----------------------------------------------------------------------------
@@ -217,8 +217,12 @@ class Laporan:
             text = ("¹ Jumlah hari kerja dihitung dari kalender: hari Senin sampai Jumat dikurangi "
                     "hari libur nasional dan cuti bersama")
             if removed:
-                text += (" yang jatuh pada hari kerja, yaitu "
-                         + nf.daftar([f"{nf.tanggal(d)} ({escape(name)})" for d, name in removed])
+                by_name: dict[str, list] = {}
+                for day, name in removed:
+                    by_name.setdefault(name, []).append(day)
+                text += (f" yang jatuh pada hari kerja ({nf.angka(len(removed), 0)} hari): "
+                         + "; ".join(f"{escape(name)} ({_tanggal_list(days)})"
+                                     for name, days in by_name.items())
                          + ".")
             else:
                 text += "; tidak ada hari libur nasional atau cuti bersama pada hari kerja."
@@ -685,7 +689,7 @@ class Laporan:
                                  f"responden, interval 95% {nf.angka(ci['low'])} – "
                                  f"{nf.angka(ci['high'])})")
         if uncertain:
-            text += (" Karena jumlah respondennya kecil, mutu layanan berikut belum pasti "
+            text += (" Karena jumlah responden per jenis layanan kecil, mutu layanan berikut belum pasti "
                      "(interval kepercayaan 95% melintasi batas mutu; analisis tambahan): "
                      + nf.daftar(uncertain) + ".")
         return text
@@ -955,6 +959,16 @@ def _signed(value: Decimal) -> str:
     if value == 0:
         return nf.angka(abs(value))
     return ("+" if value > 0 else "−") + nf.angka(abs(value))
+
+
+def _tanggal_list(days: list) -> str:
+    """'19, 20, dan 21 April 2023' / '22 Maret 2023': days of one month share its name."""
+    months: dict[tuple[int, int], list] = {}
+    for day in sorted(days):
+        months.setdefault((day.year, day.month), []).append(day)
+    parts = [nf.daftar([str(d.day) for d in ds]) + " " + nf.bulan_tahun(ds[0])
+             for ds in months.values()]
+    return nf.daftar(parts)
 
 
 def _dec(value: Decimal) -> str:

@@ -37,6 +37,12 @@ def bulat(value: Fraction | float | str | Decimal, places: int = 2) -> str:
     return angka(round_half_up(value, places), places)
 
 
+def bertanda(value: Decimal | str | float, places: int = 2) -> str:
+    """'−2,08' with a true minus sign (U+2212), '4,17' otherwise: for intervals and changes."""
+    text = angka(value, places)
+    return "\u2212" + text[1:] if text.startswith("-") else text
+
+
 def persen(value: Decimal | str | float, places: int = 2) -> str:
     """'71,76%' (Indonesian writes no space before %)."""
     return angka(value, places) + "%"

@@ -297,7 +297,7 @@ def dampak_table(tl: dict) -> str:
         body.append([f"{i}", f"{escape(UNSUR_NAMES[item['unsur']])} ({item['unsur']})",
                      nf.angka(d["before"]), nf.angka(d["after"]),
                      sign + nf.angka(d["diff"]),
-                     f"{nf.angka(d['low'])} s.d. {nf.angka(d['high'])}", verdict])
+                     f"{nf.bertanda(d['low'])} s.d. {nf.bertanda(d['high'])}", verdict])
     return table(body, ["No.", "Unsur", f"NRR {tl['year']}", f"NRR {tl['next_year']}",
                         "Perubahan", "Interval 95% perubahan", "Keterangan"],
                  align="llrrrll", widths=[5, 28, 9, 9, 11, 22, 16], raw=True)

@@ -92,12 +92,12 @@ def sentence(tren: dict, nama: str) -> str:
                  "sehingga tidak dapat diuji apakah perubahan ini melebihi galat pengambilan "
                  "sampel.")
     elif c["significant"]:
-        text += (f" Interval kepercayaan 95% perubahan ({nf.angka(c['low'])} s.d. "
-                 f"{nf.angka(c['high'])}) tidak memuat nol, sehingga perubahan ini melebihi galat "
+        text += (f" Interval kepercayaan 95% perubahan ({nf.bertanda(c['low'])} s.d. "
+                 f"{nf.bertanda(c['high'])}) tidak memuat nol, sehingga perubahan ini melebihi galat "
                  "pengambilan sampel.")
     else:
-        text += (f" Interval kepercayaan 95% perubahan ({nf.angka(c['low'])} s.d. "
-                 f"{nf.angka(c['high'])}) memuat nol, sehingga perubahan ini masih dalam batas "
+        text += (f" Interval kepercayaan 95% perubahan ({nf.bertanda(c['low'])} s.d. "
+                 f"{nf.bertanda(c['high'])}) memuat nol, sehingga perubahan ini masih dalam batas "
                  "galat pengambilan sampel dan belum dapat disebut peningkatan atau penurunan "
                  "yang nyata.")
     return text
