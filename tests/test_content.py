@@ -395,7 +395,7 @@ def test_realisation_report_items_and_warnings(realisasi_case, tmp_path):
     assert "rencana 2 (Sosialisasi SP4N-LAPOR!) adalah sudah dilaksanakan, tetapi tanggal" in notes
     assert "rencana 1 (Memberikan narahubung) hanya mengulang teks rencananya" in notes
     assert "\"Pelayanan digital\" tidak merujuk" in notes and "\"cp\"" not in notes
-    assert "tahun 2023 mengulang rencana 1 (Waktu Penyelesaian, U3)" in notes
+    assert "tahun 2023 mengulang rencana 1 tahun 2022 (Waktu Penyelesaian, U3)" in notes
     body = tlj.body_markdown(json.loads(json.dumps(tl)), before, tmp_path / "foto")
     assert "![Bukti 1.1: Narahubung di loket]" in body
     assert "![Bukti 2.1: dokumentasi pelaksanaan rencana 2]" in body
@@ -421,3 +421,8 @@ def test_realisation_report_of_the_sample(docs):
         assert "\u201cMelakukan pelayanan secara digital\u201d tidak merujuk" in text \
             or "\"Melakukan pelayanan secara digital\" tidak merujuk" in text
         assert "perubahan NRR semua unsur sasaran masih dalam batas galat" in text
+    # the 2023 plan repeats the 2022 items whose unsur did not move: flagged in 4.2 as well
+    text = docs["skm"]["pdf"]
+    plan = text[text.index("4.2 Rencana Tindak Lanjut", text.index("BAB IV")):
+                text.index("4.3 Tren Nilai SKM", text.index("BAB IV"))]
+    assert "Rencana tindak lanjut tahun 2023 mengulang rencana 1 tahun 2022" in plan

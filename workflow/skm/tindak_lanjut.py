@@ -128,14 +128,14 @@ def repeated_plans(rtl: dict, rtl_next: dict | None, dampak: dict, year: int) ->
             continue
         if any((nxt["id"] == item["id"] or _norm(nxt["program"]) == _norm(item["program"]))
                and nxt["unsur"] == item["unsur"] for nxt in rtl_next["rencana"]):
-            repeated.append(f"rencana {i} ({escape(UNSUR_NAMES[item['unsur']])}, "
+            repeated.append(f"rencana {i} tahun {year} ({escape(UNSUR_NAMES[item['unsur']])}, "
                             f"{item['unsur']})")
     if not repeated:
         return []
     return [(f"Rencana tindak lanjut tahun {year + 1} mengulang {nf.daftar(repeated)}, padahal "
              f"NRR unsur tersebut pada SKM tahun {year + 1} tidak berubah melebihi galat "
-             "pengambilan sampel setelah rencana ini dilaksanakan; pertimbangkan cara perbaikan "
-             "yang lain.")]
+             f"pengambilan sampel setelah rencana tahun {year} dilaksanakan; pertimbangkan cara "
+             "perbaikan yang lain.")]
 
 
 def realisasi_period(realisasi: dict) -> tuple[str, str] | None:
