@@ -1,5 +1,7 @@
 """Snakemake shim: the realisation of a year's RTL, with its dampak (rule prepare_tindak_lanjut)."""
 
+import re
+
 from skm.io import read_json, write_json
 from skm.shim import step
 from skm.tindak_lanjut import prepare
@@ -13,8 +15,8 @@ with step(snakemake.log[0]) as log:
                  inp.rtl_next[0] if inp.rtl_next else None)
     for w in tl["warnings"]:
         log.warning("%s: %s", inp.rtl, w)
-    for w in tl["notes"]:
-        log.warning("%s: %s", inp.realisasi, w)
+    for w in tl["notes"]:  # the notes are markdown for the documents; the log gets plain text
+        log.warning("%s: %s", inp.realisasi, re.sub(r"\\(.)", r"\1", w))
     write_json(tl, snakemake.output.tl)
     log.info("Realisasi tindak lanjut %s%% (%d dari %d rencana).", tl["pct"], tl["n_done"],
              tl["n_planned"])
