@@ -18,7 +18,7 @@ RUN_COMMAND = "snakemake --cores 1"
 # The config.yaml keys that a unit-year's processing reads; they enter its settings.json (the
 # effective settings that provenance, Lampiran 7 and the manifest record). The other keys
 # (instansi, expected_units, units, years) concern only the recap or which units run.
-UNIT_CONFIG_KEYS = ("columns", "date_order", "demografi")
+UNIT_CONFIG_KEYS = ("columns", "date_order", "demografi", "saran_tema")
 
 
 def unit_config(config: dict) -> dict:
