@@ -174,6 +174,19 @@ def provenance_extras(wildcards):
     return {"trend_inputs": trend, "photos": photos}
 
 
+def infografis_inputs(wildcards):
+    """Optional input of the infographic: the year's RTL (validated), when rtl.yaml exists."""
+    unit, year = wildcards.unit, wildcards.year
+    return {"rtl": optional_rtl(unit, year)}
+
+
+def optional_rtl(unit, year):
+    """[rtl.json of the unit-year] when its rtl.yaml exists, else []."""
+    if Path(RAW, unit, str(year), "rtl.yaml").exists():
+        return [f"{PROCESSED}/{unit}/{year}/rtl.json"]
+    return []
+
+
 def plan_inputs(wildcards):
     """Raw RTL files a Laporan SKM shows: its own year's plan, last year's plan and realisation."""
     unit, year = wildcards.unit, int(wildcards.year)
@@ -185,11 +198,14 @@ def plan_inputs(wildcards):
 
 
 def documents_of(unit, year):
-    """Every document of one unit-year: the Laporan SKM (+ XLSX), and the Laporan Hasil
-    Tindak Lanjut when realisasi.yaml exists."""
+    """Every document of one unit-year: the Laporan SKM (+ XLSX), the infographic (PDF, PNG),
+    and the Laporan Hasil Tindak Lanjut when realisasi.yaml exists."""
     docs = expand(
         f"{REPORTS}/{unit}/{year}/laporan-skm-{unit}-{year}.{{ext}}",
         ext=["pdf", "docx", "html", "xlsx"],
+    )
+    docs += expand(
+        f"{REPORTS}/{unit}/{year}/infografis-skm-{unit}-{year}.{{ext}}", ext=["pdf", "png"]
     )
     if Path(RAW, unit, str(year), "realisasi.yaml").exists():
         docs += expand(
@@ -238,9 +254,14 @@ def rekap_inputs(wildcards):
 
 
 def rekap_documents(year):
-    """The recap's documents of one year."""
-    return expand(f"{REPORTS}/rekap/{year}/rekap-ikm-{year}.{{ext}}",
-                  ext=["pdf", "docx", "html", "xlsx"])
+    """The recap's documents of one year, and its infographic (PDF, PNG)."""
+    return expand(
+        f"{REPORTS}/rekap/{year}/rekap-ikm-{year}.{{ext}}",
+        ext=["pdf", "docx", "html", "xlsx"],
+    ) + expand(
+        f"{REPORTS}/rekap/{year}/infografis-rekap-{year}.{{ext}}",
+        ext=["pdf", "png"],
+    )
 
 
 def ingest_error(unit, year):

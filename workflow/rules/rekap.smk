@@ -37,3 +37,21 @@ rule render_rekap:
         instansi=lambda wildcards: config["instansi"],
     script:
         "../scripts/render_rekap.py"
+
+
+# The one-page recap infographic: units by mutu, the distribution, the lowest unsur.
+rule render_infografis_rekap:
+    input:
+        notebook="notebooks/infografis-rekap.qmd",
+        rekap=f"{PROCESSED}/_rekap/{{year}}/rekap.json",
+    output:
+        pdf=f"{REPORTS}/rekap/{{year}}/infografis-rekap-{{year}}.pdf",
+        png=f"{REPORTS}/rekap/{{year}}/infografis-rekap-{{year}}.png",
+    log:
+        "logs/_rekap/{year}/render_infografis_rekap.log",
+    benchmark:
+        "benchmarks/_rekap/{year}/render_infografis_rekap.tsv"
+    params:
+        instansi=config["instansi"],
+    script:
+        "../scripts/render_infografis_rekap.py"

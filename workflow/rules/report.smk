@@ -21,6 +21,7 @@ rule write_olah_data:
         ikm=f"{PROCESSED}/{{unit}}/{{year}}/ikm.json",
         settings=f"{PROCESSED}/{{unit}}/{{year}}/settings.json",
         responses=f"{PROCESSED}/{{unit}}/{{year}}/responses.csv",
+        rejected=f"{PROCESSED}/{{unit}}/{{year}}/rejected.csv",
     output:
         xlsx=f"{REPORTS}/{{unit}}/{{year}}/laporan-skm-{{unit}}-{{year}}.xlsx",
     log:
@@ -58,3 +59,22 @@ rule render_laporan:
         title="Laporan Survei Kepuasan Masyarakat",
     script:
         "../scripts/render_document.py"
+
+
+# The one-page infographic: A4 PDF for the notice board, 1080 x 1350 px PNG for social media.
+rule render_infografis:
+    input:
+        unpack(infografis_inputs),
+        notebook="notebooks/infografis-skm.qmd",
+        ikm=f"{PROCESSED}/{{unit}}/{{year}}/ikm.json",
+        settings=f"{PROCESSED}/{{unit}}/{{year}}/settings.json",
+        tren=f"{PROCESSED}/{{unit}}/{{year}}/tren.json",
+    output:
+        pdf=f"{REPORTS}/{{unit}}/{{year}}/infografis-skm-{{unit}}-{{year}}.pdf",
+        png=f"{REPORTS}/{{unit}}/{{year}}/infografis-skm-{{unit}}-{{year}}.png",
+    log:
+        "logs/{unit}/{year}/render_infografis.log",
+    benchmark:
+        "benchmarks/{unit}/{year}/render_infografis.tsv"
+    script:
+        "../scripts/render_infografis.py"

@@ -6,15 +6,24 @@ from skm.domain import UNSUR_CODES
 from skm.io import read_json
 from skm.provenance import document_epoch
 from skm.shim import step
-from skm.tables import read_table
+from skm.tables import read_rejected, read_table
 from skm.xlsx import write_olah_data
 
 snakemake = globals()["snakemake"]
 
+TEXT = ["id", "layanan", "saran"]
+NUMBERS = [*UNSUR_CODES, "semester", "triwulan"]
+
 with step(snakemake.log[0]) as log:
     settings = read_json(snakemake.input.settings)
-    responses = read_table(snakemake.input.responses, dtype={"id": str},
-                            usecols=["id", *UNSUR_CODES])
+    header = read_table(snakemake.input.responses, nrows=0).columns
+    cols = [c for c in [*TEXT, *NUMBERS] if c in header]
+    responses = read_table(snakemake.input.responses, usecols=cols, keep_default_na=False,
+                           dtype={c: "string" for c in TEXT if c in cols},
+                           na_values={c: [""] for c in NUMBERS if c in cols})
+    rejected = read_rejected(snakemake.input.rejected)
     when = dt.datetime.fromtimestamp(document_epoch(settings), dt.UTC)
-    write_olah_data(read_json(snakemake.input.ikm), responses, snakemake.output.xlsx, when)
-    log.info("Lembar olah data ditulis: %d responden.", len(responses))
+    write_olah_data(read_json(snakemake.input.ikm), responses, snakemake.output.xlsx, when,
+                    rejected=rejected)
+    log.info("Lembar olah data ditulis: %d responden, %d baris ditolak.", len(responses),
+             len(rejected))

@@ -268,6 +268,7 @@ def load_unit_year(raw_dir: Path | str, unit: str, year: int, config: dict) -> d
         "parent": unit_cfg.get("parent", ""),
         "city": unit_cfg.get("city", ""),
         "logo": unit_cfg.get("logo"),
+        "website": unit_cfg.get("website"),
         "timezone": unit_cfg["timezone"],
         "utc_offset_hours": UTC_OFFSETS[unit_cfg["timezone"]],
         "population": survei.get("population", unit_cfg["population"]),

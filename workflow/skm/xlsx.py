@@ -1,24 +1,55 @@
-"""The hasil olah data workbook (respondent x U1..U9 with the summary rows), deterministic."""
+"""The hasil olah data workbook: formulas an auditor can follow, with their cached values.
+
+Written with XlsxWriter, which (unlike openpyxl) stores a formula's cached value, so viewers
+that do not calculate still show the numbers. The layout follows the regulation step by step:
+per unsur the SUM and COUNT of the answers (a blank is not counted), NRR = jumlah / jawaban,
+NRR tertimbang = NRR / 9, IKM = the sum of the nine, IKM unit pelayanan = IKM x 25 rounded
+half-up to two decimals (ROUND in Excel and LibreOffice rounds half away from zero on the
+decimal value), and the mutu looked up in the regulation's table on the sheet "Kategori mutu".
+
+Every cached value comes from the exact arithmetic of `skm.domain` (Fractions), never from a
+float re-computation here. Every value that comes from an input (unit name, layanan, answers
+of the demographic questions, saran, rejected values, file names) is written as a string cell:
+only formulas composed here are formula cells, so an input starting with ``=`` stays text.
+
+The zip is deterministic: fixed creation date, one fixed timestamp for every entry.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import os
+import tempfile
 import zipfile
-from decimal import Decimal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.writer.excel import ExcelWriter
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from skm.domain import UNSUR_CODES
+from skm.domain import BANDS, KONVERSI, UNSUR_CODES, UNSUR_NAMES, WEIGHT, classify, round_half_up
 from skm.io import atomic_write_bytes
+
+__all__ = ["Book", "normalize_zip", "olah_data_cells", "save_workbook", "write_olah_data"]
+
+#: Number formats (the viewer's locale decides the separators: 85,20 in an Indonesian locale).
+#: Number formats tagged with the Indonesian locale (LCID 421): LibreOffice shows 1.234,50
+#: whatever the computer's language; Excel keeps the computer's own separators.
+FMT_INT = "[$-421]#,##0"
+FMT_2 = "[$-421]#,##0.00"
+FMT_3 = "[$-421]#,##0.000"
+
+BAND_SHEET = "Kategori mutu"
 
 
 def normalize_zip(data: bytes, when: dt.datetime) -> bytes:
-    """Rewrite a zip (xlsx/docx) with sorted-as-given entries and one fixed timestamp."""
+    """Rewrite a zip (xlsx/docx) with its entries in the given order and one fixed timestamp."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -30,8 +61,10 @@ def normalize_zip(data: bytes, when: dt.datetime) -> bytes:
     return out.getvalue()
 
 
-def save_workbook(wb: Workbook, path: str | Path, when: dt.datetime) -> None:
-    """Save `wb` atomically with fixed metadata and zip timestamps (byte-identical reruns)."""
+def save_workbook(wb: Any, path: str | Path, when: dt.datetime) -> None:
+    """Save an openpyxl workbook atomically with fixed metadata and zip timestamps."""
+    from openpyxl.writer.excel import ExcelWriter
+
     wb.properties.created = when.replace(tzinfo=None)
     wb.properties.modified = when.replace(tzinfo=None)
     wb.properties.creator = "skm-pipeline"
@@ -40,52 +73,509 @@ def save_workbook(wb: Workbook, path: str | Path, when: dt.datetime) -> None:
     atomic_write_bytes(normalize_zip(buf.getvalue(), when), path)
 
 
-def write_olah_data(ikm: dict, responses: pd.DataFrame, path: str | Path,
-                    when: dt.datetime) -> None:
-    """Sheet 'Olah Data' (matrix + jumlah nilai, NRR, NRR tertimbang, IKM) and 'Ringkasan'."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Olah Data"
-    bold = Font(bold=True)
-    ws.append([f"Hasil olah data SKM {ikm['name']} tahun {ikm['year']}"])
-    ws["A1"].font = bold
-    ws.append(["No.", "ID Responden", *UNSUR_CODES])
-    for cell in ws[2]:
-        cell.font = bold
-        cell.alignment = Alignment(horizontal="center")
-    for i, row in enumerate(responses.itertuples(index=False), 1):
-        values = [None if pd.isna(getattr(row, c)) else int(getattr(row, c)) for c in UNSUR_CODES]
-        ws.append([i, row.id, *values])
-    u = ikm["unsur"]
-    summary = [
-        ("Jumlah nilai", [x["sum"] for x in u], "0"),
-        ("Jumlah responden menjawab", [x["n"] for x in u], "0"),
-        ("NRR", [Decimal(x["display"]["nrr"]) for x in u], "0.00"),
-        ("NRR tertimbang", [Decimal(x["display"]["nrr_tertimbang"]) for x in u], "0.000"),
-        ("Konversi (NRR x 25)", [Decimal(x["display"]["konversi"]) for x in u], "0.00"),
-        ("Mutu", [x["mutu"] for x in u], None),
-    ]
-    for label, values, fmt in summary:
-        ws.append(["", label, *[float(v) if isinstance(v, Decimal) else v for v in values]])
-        ws.cell(ws.max_row, 2).font = bold
-        if fmt:
-            for cell in ws[ws.max_row][2:]:
-                cell.number_format = fmt
-    ws.append(["", "IKM", float(Decimal(ikm["display"]["ikm"]))])
-    ws.cell(ws.max_row, 3).number_format = "0.000"
-    ws.append(["", "IKM unit pelayanan (x 25)", float(Decimal(ikm["display"]["ikm_konversi"])),
-               ikm["mutu"], ikm["kinerja"]])
-    ws.cell(ws.max_row, 3).number_format = "0.00"
-    for row in ws.iter_rows(min_row=ws.max_row - 1):
-        row[1].font = bold
-    ws.column_dimensions["B"].width = 28
-    ws.freeze_panes = "C3"
+def _num(value: Fraction | float) -> float:
+    """The nearest double of an exact value (the cached value of a formula)."""
+    return float(value)
 
-    s = wb.create_sheet("Ringkasan")
-    s.append(["Kode", "Unsur", "n", "Jumlah nilai", "NRR", "NRR tertimbang", "Konversi", "Mutu"])
-    for x in u:
-        s.append([x["code"], x["name"], x["n"], x["sum"], float(Decimal(x["display"]["nrr"])),
-                  float(Decimal(x["display"]["nrr_tertimbang"])),
-                  float(Decimal(x["display"]["konversi"])), x["mutu"]])
-    s.column_dimensions["B"].width = 40
-    save_workbook(wb, path, when)
+
+class Book:
+    """An XlsxWriter workbook written to a temporary file, saved deterministically.
+
+    Rows are written in order (``constant_memory``), so a sheet of a million respondents does
+    not hold its cells in memory. Text goes through `text` only: XlsxWriter's own conversions
+    of strings to formulas, numbers or links are off.
+    """
+
+    def __init__(self, when: dt.datetime, title: str) -> None:
+        self.when = when
+        fd, self._tmp = tempfile.mkstemp(prefix="skm-xlsx-", suffix=".xlsx")
+        os.close(fd)
+        self.wb = xlsxwriter.Workbook(self._tmp, {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "default_date_format": "dd/mm/yyyy",
+        })
+        self.wb.set_properties({
+            "title": title, "author": "skm-pipeline", "company": "",
+            "created": when.replace(tzinfo=None),
+        })
+        self.wb.set_calc_mode("auto")
+        self._formats: dict[tuple, Any] = {}
+
+    def fmt(self, num_format: str | None = None, bold: bool = False, wrap: bool = False,
+            align: str | None = None, size: int | None = None) -> Any:
+        """A cached cell format."""
+        key = (num_format, bold, wrap, align, size)
+        if key not in self._formats:
+            spec: dict[str, Any] = {"valign": "top"}
+            if num_format:
+                spec["num_format"] = num_format
+            if bold:
+                spec["bold"] = True
+            if wrap:
+                spec["text_wrap"] = True
+            if align:
+                spec["align"] = align
+            if size:
+                spec["font_size"] = size
+            self._formats[key] = self.wb.add_format(spec)
+        return self._formats[key]
+
+    def sheet(self, name: str, header_row: int, widths: Sequence[float],
+              title: str) -> Any:
+        """A sheet: A4 landscape fit to the page width, header row frozen and printed on
+        every page, column widths, the title in A1 (a string cell)."""
+        ws = self.wb.add_worksheet(name)
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.repeat_rows(header_row)
+        ws.freeze_panes(header_row + 1, 0)
+        ws.set_footer("&C&P / &N")
+        for i, w in enumerate(widths):
+            ws.set_column(i, i, w)
+        ws.write_string(0, 0, title, self.fmt(bold=True, size=12))
+        return ws
+
+    def text(self, ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
+        """A string cell (always: a value from an input never becomes a formula or number)."""
+        ws.write_string(row, col, "" if value is None else str(value), fmt)
+
+    def header(self, ws: Any, row: int, labels: Sequence[str]) -> None:
+        """A bold, wrapped header row."""
+        f = self.fmt(bold=True, wrap=True, align="center")
+        for i, label in enumerate(labels):
+            ws.write_string(row, i, label, f)
+
+    def save(self, path: str | Path) -> None:
+        """Close, normalise the zip (fixed timestamps) and move into place atomically."""
+        try:
+            self.wb.close()
+            data = Path(self._tmp).read_bytes()
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(self._tmp)
+        atomic_write_bytes(normalize_zip(data, self.when), path)
+
+
+def band_sheet(book: Book) -> tuple[str, str, str]:
+    """The regulation's category table; returns the ranges (lower bounds, mutu, kinerja)."""
+    ws = book.sheet(BAND_SHEET, 2, [16, 16, 8, 18],
+                    "Kategori mutu pelayanan (PermenPANRB 14/2017)")
+    book.header(ws, 2, ["Nilai konversi dari", "sampai", "Mutu", "Kinerja unit pelayanan"])
+    for i, band in enumerate(BANDS):
+        r = 3 + i
+        ws.write_number(r, 0, float(band.low), book.fmt(FMT_2))
+        ws.write_number(r, 1, float(band.high), book.fmt(FMT_2))
+        ws.write_string(r, 2, band.mutu, book.fmt(align="center"))
+        ws.write_string(r, 3, band.kinerja)
+    ws.write_string(8, 0, "Nilai konversi yang sudah dibulatkan ke dua desimal dicari pada "
+                          "kolom pertama (nilai terbesar yang tidak melebihi nilai itu).")
+    first, last = 4, 3 + len(BANDS)
+    q = f"'{BAND_SHEET}'!"
+    return (f"{q}$A${first}:$A${last}", f"{q}$C${first}:$C${last}",
+            f"{q}$D${first}:$D${last}")
+
+
+@dataclass
+class Bands:
+    """Ranges of the category table, for LOOKUP formulas."""
+
+    low: str
+    mutu: str
+    kinerja: str
+
+    def mutu_of(self, cell: str) -> str:
+        return f"LOOKUP({cell},{self.low},{self.mutu})"
+
+    def kinerja_of(self, cell: str) -> str:
+        return f"LOOKUP({cell},{self.low},{self.kinerja})"
+
+
+def _cara_membaca(book: Book, name: str, year: Any, sheets: list[tuple[str, str]]) -> None:
+    ws = book.sheet("Cara membaca", 2, [22, 110], f"Cara membaca lembar kerja ini — {name}, "
+                                                 f"tahun {year}")
+    book.header(ws, 2, ["Lembar", "Isi"])
+    wrap = book.fmt(wrap=True)
+    for i, (sheet, what) in enumerate(sheets):
+        book.text(ws, 3 + i, 0, sheet, book.fmt(bold=True))
+        book.text(ws, 3 + i, 1, what, wrap)
+    r = 4 + len(sheets)
+    notes = [
+        ("Angka resmi adalah angka yang tercantum dalam Laporan SKM yang ditandatangani; lembar "
+        "kerja ini disediakan agar perhitungannya dapat diperiksa ulang."),
+        ("Sel berwarna hitam biasa berisi data; sel angka hasil hitungan berisi rumus (klik sel "
+        "untuk melihatnya). Nilai yang tersimpan di sel rumus dihitung oleh pipeline dengan "
+        "pecahan eksak, sehingga sama dengan hasil rumus saat lembar kerja dihitung ulang."),
+        ("Jawaban kosong tidak dihitung sebagai 0: NRR suatu unsur = jumlah nilai / jumlah "
+        "jawaban unsur itu (fungsi SUM dan COUNT)."),
+        ("Bobot tiap unsur tepat 1/9 (NRR tertimbang = NRR / 9); angka 0,111 yang sering dicetak "
+        "hanya pembulatannya. IKM unit pelayanan = IKM x 25, dibulatkan sekali ke dua desimal "
+        "(setengah ke atas, fungsi ROUND), lalu mutu ditentukan dari nilai yang dibulatkan itu "
+        "menurut lembar 'Kategori mutu'."),
+        ("Format angka memakai pemisah Indonesia (85,20; 1.234); Microsoft Excel menampilkan "
+        "pemisah menurut pengaturan bahasa komputer."),
+    ]
+    for i, note in enumerate(notes):
+        book.text(ws, r + i, 0, "Catatan" if i == 0 else "", book.fmt(bold=True))
+        book.text(ws, r + i, 1, note, wrap)
+
+
+def _ikm_exact(sums: Sequence[int], ns: Sequence[int]) -> Fraction | None:
+    if min(ns) == 0:
+        return None
+    return sum((Fraction(s, n) * WEIGHT for s, n in zip(sums, ns, strict=True)), Fraction(0))
+
+
+def _group_sheet(book: Book, bands: Bands, name: str, title: str, key_title: str,
+                 groups: list[tuple[str, Any]], key_col: str, first: int, last: int,
+                 sums_of: Callable[[Any], tuple[list[int], list[int], int]],
+                 numeric_key: bool) -> None:
+    """Per group: n, per unsur jumlah and jawaban (SUMPRODUCT over the Olah Data columns),
+    the group's IKM unit pelayanan, rounded, and its mutu."""
+    labels = [key_title, "Jumlah responden"]
+    for c in UNSUR_CODES:
+        labels += [f"{c} jumlah nilai", f"{c} jawaban"]
+    labels += ["IKM unit pelayanan", "Dibulatkan", "Mutu"]
+    ws = book.sheet(name, 2, [28, 11] + [8] * 18 + [13, 11, 7], title)
+    book.header(ws, 2, labels)
+    od = "'Olah Data'!"
+    keyrange = f"{od}${key_col}${first}:${key_col}${last}"
+    for i, (label, key) in enumerate(groups):
+        r = 3 + i
+        kcell = xl_rowcol_to_cell(r, 0, row_abs=False, col_abs=True)
+        if numeric_key:
+            ws.write_number(r, 0, key)
+            match = f"--({keyrange}={kcell})"
+        else:
+            book.text(ws, r, 0, label)
+            match = f"--EXACT({keyrange},{kcell})"
+        sums, ns, size = sums_of(key)
+        ws.write_formula(r, 1, f"=SUMPRODUCT({match})", book.fmt(FMT_INT), size)
+        terms = []
+        for j, code in enumerate(UNSUR_CODES):
+            col = xl_col_to_name(2 + j)
+            values = f"{od}${col}${first}:${col}${last}"
+            scell = xl_rowcol_to_cell(r, 2 + 2 * j)
+            ncell = xl_rowcol_to_cell(r, 3 + 2 * j)
+            ws.write_formula(r, 2 + 2 * j, f"=SUMPRODUCT({match},{values})", book.fmt(FMT_INT),
+                             sums[j])
+            ws.write_formula(r, 3 + 2 * j, f"=SUMPRODUCT({match},--ISNUMBER({values}))",
+                             book.fmt(FMT_INT), ns[j])
+            terms.append(f"{scell}/{ncell}")
+        exact = _ikm_exact(sums, ns)
+        konv_cell = xl_rowcol_to_cell(r, 20)
+        round_cell = xl_rowcol_to_cell(r, 21)
+        missing = "tidak dapat dihitung"
+        if exact is None:
+            cached: tuple[Any, Any, Any] = (missing, missing, "")
+        else:
+            konv = exact * KONVERSI
+            cached = (_num(konv), _num(round_half_up(konv, 2)), classify(konv).mutu)
+        ws.write_formula(r, 20, f'=IFERROR(({"+".join(terms)})/9*25,"{missing}")',
+                         book.fmt(FMT_2), cached[0])
+        ws.write_formula(r, 21, f'=IFERROR(ROUND({konv_cell},2),"{missing}")', book.fmt(FMT_2),
+                         cached[1])
+        ws.write_formula(r, 22, f'=IFERROR({bands.mutu_of(round_cell)},"")',
+                         book.fmt(align="center"), cached[2])
+
+
+@dataclass(frozen=True)
+class OlahDataCells:
+    """Where the regulation's figures sit on sheet 'Olah Data' (0-based rows, cols 2..10)."""
+
+    first_data: int
+    last_data: int
+    sum_row: int
+    count_row: int
+    nrr_row: int
+    nrrt_row: int
+    konv_row: int
+    konv_round_row: int
+    mutu_row: int
+    ikm_row: int
+    ikm_konv_row: int
+    ikm_round_row: int
+    ikm_mutu_row: int
+    ikm_kinerja_row: int
+
+
+def olah_data_cells(n: int) -> OlahDataCells:
+    """The layout of sheet 'Olah Data' for `n` respondents (header on row 3, data from 4)."""
+    first, last = 3, 3 + max(n, 1) - 1
+    s = last + 2
+    return OlahDataCells(first, last, s, s + 1, s + 2, s + 3, s + 4, s + 5, s + 6,
+                         s + 8, s + 9, s + 10, s + 11, s + 12)
+
+
+def _responses_frame(responses: pd.DataFrame) -> pd.DataFrame:
+    frame = responses.copy()
+    for col in ("layanan", "semester", "triwulan", "saran"):
+        if col not in frame.columns:
+            frame[col] = pd.NA
+    return frame
+
+
+def _exact_sums(frame: pd.DataFrame) -> tuple[list[int], list[int]]:
+    sums, ns = [], []
+    for c in UNSUR_CODES:
+        col = pd.to_numeric(frame[c], errors="coerce").dropna()
+        sums.append(int(col.sum()))
+        ns.append(int(col.size))
+    return sums, ns
+
+
+def write_olah_data(ikm: dict, responses: pd.DataFrame, path: str | Path, when: dt.datetime,
+                    rejected: pd.DataFrame | None = None) -> None:
+    """The hasil olah data workbook of one unit-year.
+
+    Sheets: Cara membaca; Olah Data (respondent x U1..U9 and the formula rows); Ringkasan;
+    Karakteristik responden; Per layanan; Per semester; Per triwulan; Ditolak (rejected rows
+    with their reasons); Saran (as redacted at ingest); Kategori mutu.
+
+    `responses` holds the scored responses (id, U1..U9 and, when present, layanan, semester,
+    triwulan, saran); `rejected` the rejected rows (file, raw_row, column, value, reason).
+    """
+    frame = _responses_frame(responses)
+    n = len(frame)
+    cells = olah_data_cells(n)
+    name, year = ikm["name"], ikm["year"]
+    book = Book(when, f"Hasil olah data SKM {name} {year}")
+    sheets = [
+        ("Olah Data", ("Nilai setiap responden (1–4) untuk unsur U1–U9, lalu baris rumus: jumlah "
+                      "nilai, jumlah jawaban, NRR, NRR tertimbang, konversi per unsur, IKM, IKM "
+                      "unit pelayanan dan mutu pelayanan.")),
+        ("Ringkasan", ("Nilai per unsur dan IKM unit pelayanan, merujuk ke baris rumus di lembar "
+                      "Olah Data (untuk dicetak).")),
+        ("Karakteristik", ("Jumlah dan persentase responden menurut jenis kelamin, usia, "
+                          "pendidikan, pekerjaan dan jenis layanan.")),
+        ("Per layanan", ("IKM unit pelayanan per jenis layanan, dihitung dari kolom Layanan di "
+                        "lembar Olah Data (analisis tambahan).")),
+        ("Per semester", "IKM unit pelayanan per semester menurut waktu pengisian."),
+        ("Per triwulan", "IKM unit pelayanan per triwulan menurut waktu pengisian."),
+        ("Ditolak", "Baris ekspor yang tidak diolah beserta alasannya (berkas, baris, kolom)."),
+        ("Saran", ("Saran dan masukan responden; data pribadi (nama, surel, nomor telepon) sudah "
+                  "disamarkan.")),
+        (BAND_SHEET, "Tabel kategori mutu dan kinerja unit pelayanan menurut PermenPANRB 14/2017."),
+    ]
+    _cara_membaca(book, name, year, sheets)
+    bands = _olah_data_sheet(book, ikm, frame, cells)
+    _ringkasan_sheet(book, ikm, cells, bands)
+    _karakteristik_sheet(book, ikm)
+    first, last = cells.first_data + 1, cells.last_data + 1
+
+    def sums_of(column: str) -> Callable[[Any], tuple[list[int], list[int], int]]:
+        def get(key: Any) -> tuple[list[int], list[int], int]:
+            sub = frame[frame[column].astype("string") == str(key)]
+            s, c = _exact_sums(sub)
+            return s, c, len(sub)
+        return get
+
+    lay = sorted({str(v) for v in frame["layanan"].dropna()})
+    _group_sheet(book, bands, "Per layanan", f"IKM per jenis layanan — {name} {year}",
+                 "Jenis layanan", [(v, v) for v in lay], "L", first, last, sums_of("layanan"),
+                 numeric_key=False)
+    for col, label, letter in (("semester", "Semester", "M"), ("triwulan", "Triwulan", "N")):
+        keys = sorted({int(v) for v in pd.to_numeric(frame[col], errors="coerce").dropna()})
+        _group_sheet(book, bands, f"Per {col}", f"IKM per {col} — {name} {year}", label,
+                     [(str(k), k) for k in keys], letter, first, last, sums_of(col),
+                     numeric_key=True)
+    _rejected_sheet(book, rejected)
+    _saran_sheet(book, frame)
+    # The band table is written last: constant_memory needs each sheet's rows in order, and
+    # the formulas above only name its ranges.
+    band_sheet(book)
+    book.save(path)
+
+
+def _olah_data_sheet(book: Book, ikm: dict, frame: pd.DataFrame, cells: OlahDataCells) -> Bands:
+    q = f"'{BAND_SHEET}'!"
+    bands = Bands(f"{q}$A$4:$A$7", f"{q}$C$4:$C$7", f"{q}$D$4:$D$7")
+    ws = book.sheet("Olah Data", 2, [7, 46] + [8] * 9 + [30, 10, 10],
+                    f"Hasil olah data SKM {ikm['name']} tahun {ikm['year']}")
+    period = ikm.get("period") or {}
+    book.text(ws, 1, 0, f"Periode {period.get('start', '')} s.d. {period.get('end', '')}; "
+                        f"{len(frame)} responden")
+    book.header(ws, 2, ["No.", "ID Responden", *UNSUR_CODES, "Layanan", "Semester", "Triwulan"])
+    center = book.fmt(align="center")
+    for i, row in enumerate(frame.itertuples(index=False)):
+        r = cells.first_data + i
+        ws.write_number(r, 0, i + 1)
+        book.text(ws, r, 1, row.id)
+        for j, c in enumerate(UNSUR_CODES):
+            v = getattr(row, c)
+            if not pd.isna(v):
+                ws.write_number(r, 2 + j, int(v), center)
+        lay = row.layanan
+        if not pd.isna(lay):
+            book.text(ws, r, 11, lay)
+        for k, col in ((12, "semester"), (13, "triwulan")):
+            v = getattr(row, col)
+            if not pd.isna(v):
+                ws.write_number(r, k, int(v), center)
+    first, last = cells.first_data + 1, cells.last_data + 1
+    bold = book.fmt(bold=True)
+    labels = [
+        (cells.sum_row, "Jumlah nilai (SUM)"),
+        (cells.count_row, "Jumlah jawaban (COUNT; kosong tidak dihitung)"),
+        (cells.nrr_row, "NRR = jumlah nilai / jumlah jawaban"),
+        (cells.nrrt_row, "NRR tertimbang = NRR / 9"),
+        (cells.konv_row, "Konversi unsur = NRR x 25"),
+        (cells.konv_round_row, "Konversi unsur dibulatkan (ROUND, 2 desimal)"),
+        (cells.mutu_row, "Mutu unsur"),
+    ]
+    rows: dict[int, list[tuple[str, Any, str | None]]] = {r: [] for r, _ in labels}
+    unsur = {u["code"]: u for u in ikm["unsur"]}
+    for j, c in enumerate(UNSUR_CODES):
+        col = xl_col_to_name(2 + j)
+        u = unsur[c]
+        nrr = Fraction(u["sum"], u["n"])
+        def ref(row: int, col: str = col) -> str:
+            return f"{col}{row + 1}"
+
+        rows[cells.sum_row].append((f"=SUM({col}{first}:{col}{last})", u["sum"], FMT_INT))
+        rows[cells.count_row].append((f"=COUNT({col}{first}:{col}{last})", u["n"], FMT_INT))
+        rows[cells.nrr_row].append(
+            (f"={ref(cells.sum_row)}/{ref(cells.count_row)}", _num(nrr), FMT_2))
+        rows[cells.nrrt_row].append((f"={ref(cells.nrr_row)}/9", _num(nrr * WEIGHT), FMT_3))
+        rows[cells.konv_row].append((f"={ref(cells.nrr_row)}*25", _num(nrr * KONVERSI), FMT_2))
+        rows[cells.konv_round_row].append(
+            (f"=ROUND({ref(cells.konv_row)},2)", _num(round_half_up(nrr * KONVERSI, 2)), FMT_2))
+        rows[cells.mutu_row].append(
+            (f"={bands.mutu_of(ref(cells.konv_round_row))}", classify(nrr * KONVERSI).mutu, None))
+    for r, label in labels:
+        book.text(ws, r, 1, label, bold)
+        for j, (formula, cached, fmt) in enumerate(rows[r]):
+            ws.write_formula(r, 2 + j, formula, book.fmt(fmt, align="center"), cached)
+    ikm_exact = _ikm_exact([u["sum"] for u in ikm["unsur"]], [u["n"] for u in ikm["unsur"]])
+    konv = ikm_exact * KONVERSI
+    nrrt = f"C{cells.nrrt_row + 1}:K{cells.nrrt_row + 1}"
+    total = [
+        (cells.ikm_row, "IKM = jumlah NRR tertimbang", f"=SUM({nrrt})", _num(ikm_exact), FMT_3),
+        (cells.ikm_konv_row, "IKM unit pelayanan = IKM x 25", f"=C{cells.ikm_row + 1}*25",
+         _num(konv), FMT_2),
+        (cells.ikm_round_row, "IKM unit pelayanan dibulatkan (ROUND, 2 desimal)",
+         f"=ROUND(C{cells.ikm_konv_row + 1},2)", _num(round_half_up(konv, 2)), FMT_2),
+        (cells.ikm_mutu_row, "Mutu pelayanan",
+         f"={bands.mutu_of(f'C{cells.ikm_round_row + 1}')}", classify(konv).mutu, None),
+        (cells.ikm_kinerja_row, "Kinerja unit pelayanan",
+         f"={bands.kinerja_of(f'C{cells.ikm_round_row + 1}')}", classify(konv).kinerja, None),
+    ]
+    for r, label, formula, cached, fmt in total:
+        book.text(ws, r, 1, label, bold)
+        ws.write_formula(r, 2, formula, book.fmt(fmt, bold=True), cached)
+    return bands
+
+
+def _ringkasan_sheet(book: Book, ikm: dict, cells: OlahDataCells, bands: Bands) -> None:
+    ws = book.sheet("Ringkasan", 2, [7, 40, 12, 12, 10, 14, 12, 8],
+                    f"Ringkasan nilai per unsur — {ikm['name']} {ikm['year']}")
+    book.header(ws, 2, ["Kode", "Unsur", "Jumlah nilai", "Jumlah jawaban", "NRR",
+                        "NRR tertimbang", "Konversi", "Mutu"])
+    od = "'Olah Data'!"
+    unsur = {u["code"]: u for u in ikm["unsur"]}
+    for j, c in enumerate(UNSUR_CODES):
+        r = 3 + j
+        col = xl_col_to_name(2 + j)
+        u = unsur[c]
+        nrr = Fraction(u["sum"], u["n"])
+        ws.write_string(r, 0, c)
+        ws.write_string(r, 1, UNSUR_NAMES[c])
+        for k, (row, cached, fmt) in enumerate([
+            (cells.sum_row, u["sum"], FMT_INT), (cells.count_row, u["n"], FMT_INT),
+            (cells.nrr_row, _num(nrr), FMT_2), (cells.nrrt_row, _num(nrr * WEIGHT), FMT_3),
+            (cells.konv_round_row, _num(round_half_up(nrr * KONVERSI, 2)), FMT_2),
+            (cells.mutu_row, classify(nrr * KONVERSI).mutu, None),
+        ]):
+            ws.write_formula(r, 2 + k, f"={od}{col}{row + 1}", book.fmt(fmt), cached)
+    konv = Fraction(*ikm["exact"]["ikm_konversi"])
+    r = 3 + len(UNSUR_CODES) + 1
+    for k, (label, row, cached, fmt) in enumerate([
+        ("IKM", cells.ikm_row, _num(konv / KONVERSI), FMT_3),
+        ("IKM unit pelayanan", cells.ikm_round_row, _num(round_half_up(konv, 2)), FMT_2),
+        ("Mutu pelayanan", cells.ikm_mutu_row, classify(konv).mutu, None),
+        ("Kinerja unit pelayanan", cells.ikm_kinerja_row, classify(konv).kinerja, None),
+    ]):
+        ws.write_string(r + k, 1, label, book.fmt(bold=True))
+        ws.write_formula(r + k, 2, f"={od}C{row + 1}", book.fmt(fmt, bold=True), cached)
+
+
+FIELD_TITLES = {
+    "jenis_kelamin": "Jenis kelamin",
+    "usia": "Usia",
+    "pendidikan": "Pendidikan",
+    "pekerjaan": "Pekerjaan",
+    "layanan": "Jenis layanan",
+}
+
+
+def _karakteristik_sheet(book: Book, ikm: dict) -> None:
+    ws = book.sheet("Karakteristik", 2, [18, 40, 12, 14],
+                    f"Karakteristik responden — {ikm['name']} {ikm['year']}")
+    book.header(ws, 2, ["Karakteristik", "Kategori", "Jumlah", "Persentase (%)"])
+    r = 3
+    for field, title in FIELD_TITLES.items():
+        info = (ikm.get("demografi") or {}).get(field)
+        if not info:
+            continue
+        cats = info["categories"]
+        first = r
+        total_row = r + len(cats)
+        for cat in cats:
+            book.text(ws, r, 0, title if r == first else "")
+            book.text(ws, r, 1, cat["label"])
+            ws.write_number(r, 2, cat["count"], book.fmt(FMT_INT))
+            ws.write_formula(r, 3, f"=IFERROR(ROUND(C{r + 1}/C${total_row + 1}*100,2),0)",
+                             book.fmt(FMT_2), _num(round_half_up(
+                                 Fraction(100 * cat["count"], info["n"]) if info["n"] else 0, 2)))
+            r += 1
+        book.text(ws, r, 1, "Jumlah", book.fmt(bold=True))
+        ws.write_formula(r, 2, f"=SUM(C{first + 1}:C{r})", book.fmt(FMT_INT, bold=True),
+                         sum(c["count"] for c in cats))
+        ws.write_formula(r, 3, f"=SUM(D{first + 1}:D{r})", book.fmt(FMT_2, bold=True),
+                         _num(sum(round_half_up(Fraction(100 * c["count"], info["n"]), 2)
+                                  for c in cats)) if info["n"] else 0.0)
+        r += 2
+
+
+def _rejected_sheet(book: Book, rejected: pd.DataFrame | None) -> None:
+    ws = book.sheet("Ditolak", 2, [28, 8, 24, 30, 50],
+                    "Baris yang tidak diolah dan alasannya")
+    book.header(ws, 2, ["Berkas", "Baris", "Kolom", "Nilai", "Alasan"])
+    if rejected is None or rejected.empty:
+        ws.write_string(3, 0, "Tidak ada baris yang ditolak.")
+        return
+    wrap = book.fmt(wrap=True)
+    for i, row in enumerate(rejected.itertuples(index=False)):
+        r = 3 + i
+        book.text(ws, r, 0, _clean(getattr(row, "file", "")))
+        raw_row = _clean(getattr(row, "raw_row", ""))
+        book.text(ws, r, 1, raw_row)
+        book.text(ws, r, 2, _clean(getattr(row, "column", "")))
+        book.text(ws, r, 3, _clean(getattr(row, "value", "")), wrap)
+        book.text(ws, r, 4, _clean(getattr(row, "reason", "")), wrap)
+
+
+def _saran_sheet(book: Book, frame: pd.DataFrame) -> None:
+    ws = book.sheet("Saran", 2, [7, 13, 100], "Saran dan masukan responden")
+    book.header(ws, 2, ["No.", "ID Responden", "Saran"])
+    saran = frame["saran"].astype("string").fillna("").str.strip()
+    rows = frame.loc[saran != "", "id"].astype(str).tolist()
+    texts = saran[saran != ""].tolist()
+    if not texts:
+        ws.write_string(3, 0, "Tidak ada saran yang diisi.")
+        return
+    wrap = book.fmt(wrap=True)
+    for i, (rid, text) in enumerate(zip(rows, texts, strict=True)):
+        ws.write_number(3 + i, 0, i + 1)
+        book.text(ws, 3 + i, 1, rid)
+        book.text(ws, 3 + i, 2, text, wrap)
+
+
+def _clean(value: Any) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return ""
+    return str(value)

@@ -1,0 +1,206 @@
+"""The infographic: A4 PDF and 1080 x 1350 PNG from one notebook, numbers as ikm.json gives them.
+
+Read back as a reader's tools read it: the PDF's text and glyph sizes with pypdf, the PNG's size
+with Pillow, its QR code with the zxing-cpp decoder. The shipped sample comes from the
+session's pipeline run; one extra snakemake run renders a unit with a logo, a report_url and
+a name full of Typst and Markdown syntax.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import copy_project, run_snakemake
+from PIL import Image
+from pypdf import PdfReader
+from skm import numfmt as nf
+from skm.infografis import report_url, typst_string
+from skm.scoring import lowest
+
+URL = "https://ppid.example.go.id/skm/2023/laporan-skm-biro-umum-2023.pdf?v=1&x=%C3%A9"
+HOSTILE_NAME = 'Biro #read("/etc/passwd") *Umum* $x^2$ <script>alert(1)</script> \\ "kutip"'
+
+
+def fragments(pdf: Path) -> tuple[list[tuple[float, float, float, str]], tuple[float, float]]:
+    """(effective font size in pt, x, y, text) of every text run on the single page."""
+    reader = PdfReader(pdf)
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    out: list[tuple[float, float, float, str]] = []
+
+    def visit(text, cm, tm, _font, size):
+        if not text.strip():
+            return
+        _, _, c, d, e, f = tm
+        A, B, C, D, E, F = cm
+        scale = abs(c * B + d * D)
+        out.append((size * scale, e * A + f * C + E, e * B + f * D + F, text))
+
+    page.extract_text(visitor_text=visit)
+    box = page.mediabox
+    return out, (float(box.width), float(box.height))
+
+
+def page_text(pdf: Path) -> str:
+    return " ".join(" ".join(f[3] for f in fragments(pdf)[0]).split())
+
+
+def infographic(run_root: Path, unit: str, year: int, ext: str) -> Path:
+    return run_root / "reports" / unit / str(year) / f"infografis-skm-{unit}-{year}.{ext}"
+
+
+@pytest.mark.parametrize("year", [2022, 2023])
+def test_pdf_holds_every_figure_as_ikm_json_gives_it(pipeline, year) -> None:
+    ikm = json.loads((pipeline.processed("biro-umum", year) / "ikm.json").read_text())
+    pdf = infographic(pipeline.root, "biro-umum", year, "pdf")
+    frags, (w, h) = fragments(pdf)
+    assert (round(w), round(h)) == (595, 842)  # A4 portrait
+    text = page_text(pdf)
+    assert nf.angka(ikm["display"]["ikm_konversi"]) in text
+    assert f"{ikm['n_valid']}" in text and ikm["kinerja"] in text
+    # The mutu letter stands alone, in the largest type but the IKM.
+    assert any(f[3].strip() == ikm["mutu"] and f[0] >= 24 for f in frags)
+    # The NRR column, top to bottom, is the nine NRR in ikm.json's order and format.
+    values = [f for f in frags if re.fullmatch(r"\d,\d\d", f[3].strip()) and f[1] > 0.8 * w]
+    values.sort(key=lambda f: -f[2])
+    assert [v[3].strip() for v in values] == [nf.angka(u["display"]["nrr"]) for u in ikm["unsur"]]
+    for u in ikm["unsur"]:
+        assert f"{u['code']} {u['name']}".split()[0] in text
+    # The lowest unsur are section 4.1's tie groups.
+    for group in lowest(ikm["unsur"], 3):
+        assert " dan ".join(f"{u['code']} {u['name']}" for u in group) in text
+        assert f"NRR {nf.angka(group[0]['display']['nrr'])}" in text
+    period = ikm["period"]
+    assert nf.periode(period["start"], period["end"]) in text
+
+
+def test_rtl_and_change_from_the_previous_year(pipeline) -> None:
+    text = page_text(infographic(pipeline.root, "biro-umum", 2023, "pdf"))
+    tren = json.loads((pipeline.processed("biro-umum", 2023) / "tren.json").read_text())
+    change = tren["last_change"]
+    assert "ANALISIS TAMBAHAN" in text and f"dari tahun {change['from']}" in text
+    assert nf.angka(change["diff"].lstrip("-")) in text
+    assert "RTL U3: Peningkatan sosialisasi dengan memberikan contact person" in text
+    first = page_text(infographic(pipeline.root, "biro-umum", 2022, "pdf"))
+    assert "ANALISIS TAMBAHAN" not in first  # no earlier year in the data
+
+
+@pytest.mark.parametrize("ext,minimum", [("pdf", 9.0), ("sosmed", 12.0)])
+def test_no_text_under_the_minimum_size(pipeline, extra, ext, minimum) -> None:
+    if ext == "pdf":
+        pdfs = [infographic(pipeline.root, "biro-umum", y, "pdf") for y in (2022, 2023)]
+        pdfs.append(infographic(extra, "biro-umum", 2023, "pdf"))
+    else:
+        pdfs = [extra / "sosmed.pdf"]
+    for pdf in pdfs:
+        frags, _ = fragments(pdf)
+        assert len(frags) > 40
+        small = [f for f in frags if f[0] < minimum - 1e-6]
+        assert not small, (pdf.name, small[:5])
+
+
+def test_png_is_1080_by_1350(pipeline) -> None:
+    for year in (2022, 2023):
+        png = infographic(pipeline.root, "biro-umum", year, "png")
+        with Image.open(png) as im:
+            assert im.size == (1080, 1350) and im.format == "PNG"
+
+
+@pytest.fixture(scope="module")
+def extra(tmp_path_factory) -> Path:
+    """One extra run: the sample with a logo, a report_url and a hostile unit name."""
+    root = copy_project(tmp_path_factory.mktemp("infografis"))
+    unit = root / "data" / "raw" / "biro-umum"
+    logo = Image.new("RGB", (120, 150), "white")
+    logo.paste((31, 90, 160), (10, 10, 110, 140))
+    logo.save(unit / "logo.png")
+    text = (unit / "unit.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^name: .*$", "name: " + json.dumps(HOSTILE_NAME), text)
+    (unit / "unit.yaml").write_text(text + "logo: logo.png\nwebsite: https://unit.example.go.id\n",
+                                    encoding="utf-8")
+    survei = unit / "2023" / "survei.yaml"
+    survei.write_text(survei.read_text(encoding="utf-8") + f"report_url: {json.dumps(URL)}\n",
+                      encoding="utf-8")
+    target = "reports/biro-umum/2023/infografis-skm-biro-umum-2023.pdf"
+    run_snakemake(root, target)
+    # The PNG's layout as a PDF, to read its glyph sizes (same notebook, same inputs).
+    from skm.infografis import render
+    proc = root / "data" / "processed" / "biro-umum" / "2023"
+    render(root / "notebooks" / "infografis-skm.qmd",
+           {"ikm_path": str(proc / "ikm.json"), "settings_path": str(proc / "settings.json"),
+            "tren_path": str(proc / "tren.json"), "rtl_path": str(proc / "rtl.json")},
+           {"sosmed_pdf": root / "sosmed.pdf"}, source_date_epoch=1_700_000_000,
+           logo=unit / "logo.png")
+    return root
+
+
+def test_qr_code_in_the_png_gives_the_report_url(extra) -> None:
+    import zxingcpp
+
+    png = infographic(extra, "biro-umum", 2023, "png")
+    with Image.open(png) as im:
+        assert im.size == (1080, 1350)
+        found = zxingcpp.read_barcodes(im)
+    assert [b.text for b in found if b.format == zxingcpp.BarcodeFormat.QRCode] == [URL]
+    # The A4 page has the same code.
+    import subprocess
+
+    from pypdf import PdfReader as _R  # noqa: F401 - the PDF is checked as an image below
+    pdf = infographic(extra, "biro-umum", 2023, "pdf")
+    if shutil.which("pdftoppm"):
+        raster = subprocess.run(["pdftoppm", "-png", "-r", "150", str(pdf)], capture_output=True,
+                                check=True).stdout
+        codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(raster)))
+        assert [b.text for b in codes] == [URL]
+
+
+def test_name_logo_and_alt_text(extra) -> None:
+    pdf = infographic(extra, "biro-umum", 2023, "pdf")
+    text = page_text(pdf)
+    assert HOSTILE_NAME in text  # literal: no Typst, Markdown or HTML syntax took effect
+    raw = pdf.read_bytes()
+    assert b"/Alt" in raw and b"/StructTreeRoot" in raw
+    reader = PdfReader(pdf)
+    images = [img for img in reader.pages[0].images]
+    assert images, "the logo is embedded"
+    alts = re.findall(rb"/Alt\s*\((.*?)\)\s*/", raw)
+    assert alts or b"/Alt <" in raw or b"/Alt<" in raw
+
+
+def test_output_is_byte_identical_across_runs(pipeline, tmp_path) -> None:
+    from skm.infografis import render
+
+    proc = pipeline.processed("biro-umum", 2023)
+    params = {"ikm_path": str(proc / "ikm.json"), "settings_path": str(proc / "settings.json"),
+              "tren_path": str(proc / "tren.json"), "rtl_path": str(proc / "rtl.json")}
+    settings = json.loads((proc / "settings.json").read_text())
+    from skm.provenance import document_epoch
+    render(pipeline.root / "notebooks" / "infografis-skm.qmd", params,
+           {"pdf": tmp_path / "a.pdf", "png": tmp_path / "a.png"},
+           source_date_epoch=document_epoch(settings))
+    for ext in ("pdf", "png"):
+        assert (tmp_path / f"a.{ext}").read_bytes() == \
+            infographic(pipeline.root, "biro-umum", 2023, ext).read_bytes()
+
+
+def test_report_url_is_https_only() -> None:
+    assert report_url({"survei": {"report_url": "https://a.go.id/x"}}) == "https://a.go.id/x"
+    assert report_url({"survei": {"report_url": "http://a.go.id/x"},
+                       "website": "https://b.go.id"}) == "https://b.go.id"
+    assert report_url({"survei": {}, "website": "javascript:alert(1)"}) is None
+    assert report_url({"survei": {"report_url": "https://a b"}}) is None
+
+
+@pytest.mark.parametrize("text", ['a"b', "a\\b", "é ✓ \u202e", "#x $y$ `z` \n\t", "\\u{41}"])
+def test_typst_string_literal_round_trips(text, tmp_path) -> None:
+    import typst
+
+    src = tmp_path / "t.typ"
+    src.write_text(f"#let s = {typst_string(text)}\n#metadata(s) <s>\n", encoding="utf-8")
+    got = json.loads(typst.query(str(src), "<s>", field="value", one=True))
+    assert got == text

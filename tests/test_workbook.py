@@ -1,0 +1,333 @@
+"""The hasil olah data and recap workbooks compute themselves.
+
+Every cached value is removed from a copy of each workbook, LibreOffice recalculates the copies
+(headless, one conversion for the whole test session; LibreOffice keeps the cached values of
+an OOXML file unless its setting Formula/Load/OOXMLRecalcMode is 0, "always recalculate"), and
+the recalculated NRR, NRR tertimbang, IKM, konversi and mutu must equal ikm.json: at their
+printed decimals, and the unrounded cells within 1e-12 of the exact fractions. The cached
+values written by the pipeline must equal them too. Cases: the shipped sample (from the
+session's pipeline run), a unit with blank answers, and units whose konversi is exactly 76,605
+and 88,305 (printed 76,61 B and 88,31 A: half-up, not half-even nor binary-float truncation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from skm.domain import KONVERSI, UNSUR_CODES, WEIGHT, round_half_up
+from skm.scoring import score
+from skm.xlsx import write_olah_data
+
+WHEN = dt.datetime(2024, 7, 1, tzinfo=dt.UTC)
+
+RECALC_XCU = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+_CACHED = re.compile(rb"(<c\b[^>]*?)(?: t=\"(?:str|b|e|n)\")?([^>]*>)(<f>.*?</f>|<f [^>]*?/>|<f [^>]*>.*?</f>)<v>[^<]*</v>(</c>)",
+                     re.DOTALL)
+
+
+def strip_cached_values(src: Path, dst: Path) -> int:
+    """Copy an xlsx with the cached value of every formula cell removed; returns how many."""
+    count = 0
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data, k = _CACHED.subn(rb"\1\2\3\4", data)
+                count += k
+            zout.writestr(info, data)
+    return count
+
+
+def recalculate(files: list[Path], outdir: Path) -> dict[Path, Path]:
+    """Recalculate every workbook in one headless LibreOffice run (a fresh profile whose only
+    setting is 'always recalculate OOXML on load'); returns {input: recalculated copy}."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
+    profile = outdir / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_XCU, encoding="utf-8")
+    out = outdir / "recalculated"
+    proc = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out),
+         *[str(f) for f in files]],
+        capture_output=True, text=True, timeout=300, check=False)
+    result = {f: out / f.name for f in files}
+    missing = [f for f, o in result.items() if not o.exists()]
+    assert not missing, f"LibreOffice did not convert {missing}: {proc.stdout}{proc.stderr}"
+    return result
+
+
+# ---------------------------------------------------------------------------- fixtures
+
+def _column(n_rows: int, count: int, total: int) -> list:
+    """`count` answers 1..4 summing to `total`, then blanks."""
+    base, extra = divmod(total, count)
+    assert 1 <= base <= 4 and (base < 4 or extra == 0), (count, total)
+    values = [base + 1] * extra + [base] * (count - extra)
+    return values + [None] * (n_rows - count)
+
+
+def responses_with(n_rows: int, counts: list[int], sums: list[int],
+                   layanan: list[str] | None = None) -> pd.DataFrame:
+    """A scored-responses table with the given per-unsur answer counts and sums."""
+    data = {c: pd.array(_column(n_rows, k, s), dtype="Int64")
+            for c, k, s in zip(UNSUR_CODES, counts, sums, strict=True)}
+    frame = pd.DataFrame(data)
+    frame.insert(0, "id", pd.array([f"R{i:05d}" for i in range(1, n_rows + 1)], dtype="string"))
+    names = layanan or ["Layanan A", "Layanan B"]
+    frame["layanan"] = pd.array([names[i % len(names)] for i in range(n_rows)], dtype="string")
+    frame["semester"] = pd.array([1 + (i * 2) // n_rows for i in range(n_rows)], dtype="Int64")
+    frame["triwulan"] = pd.array([1 + (i * 4) // n_rows for i in range(n_rows)], dtype="Int64")
+    for f in ("jenis_kelamin", "usia", "pendidikan", "pekerjaan"):
+        frame[f] = pd.array(["Laki-laki" if i % 3 else "Perempuan" for i in range(n_rows)]
+                            if f == "jenis_kelamin" else [pd.NA] * n_rows, dtype="string")
+    frame["saran"] = pd.array(["" if i % 7 else f"saran {i}" for i in range(n_rows)],
+                              dtype="string")
+    return frame
+
+
+def konversi_of(counts: list[int], sums: list[int]) -> Fraction:
+    return sum((Fraction(s, k) * WEIGHT for s, k in zip(sums, counts, strict=True)),
+               Fraction(0)) * KONVERSI
+
+
+def exact_case(target: str) -> tuple[list[int], list[int]]:
+    """1,000 rows, U1 answered by 625 (a blank in 375 rows), konversi exactly `target`.
+
+    25/9 * (s1/625 + (s2+...+s9)/1000) = target  <=>  8*s1 + 5*R = 5000*9*target/25.
+    """
+    rhs = Fraction(Decimal(target)) * 9 * 5000 / KONVERSI
+    assert rhs.denominator == 1
+    for s1 in range(2500, 624, -1):
+        rest = Fraction(int(rhs) - 8 * s1, 5)
+        if rest.denominator == 1 and 8000 <= rest <= 32000:
+            r = int(rest)
+            sums = [s1] + [r // 8 + (1 if i < r % 8 else 0) for i in range(8)]
+            counts = [625] + [1000] * 8
+            assert konversi_of(counts, sums) == Fraction(Decimal(target))
+            return counts, sums
+    raise AssertionError(target)
+
+
+SETTINGS = {"unit": "uji", "year": 2024, "name": "Unit Uji", "short_name": "Unit Uji",
+            "timezone": "WIB", "period": {"start": "2024-01-01", "end": "2024-12-31"},
+            "population": 5000, "layanan": [],
+            "demografi": {"jenis_kelamin": [{"label": "Laki-laki"}, {"label": "Perempuan"}]}}
+
+
+def build_case(tmp: Path, name: str, frame: pd.DataFrame, unit_name: str = "Unit Uji",
+               rejected: pd.DataFrame | None = None) -> tuple[Path, dict]:
+    settings = dict(SETTINGS, name=unit_name, short_name=unit_name)
+    quality = {"n_raw": len(frame), "n_rejected": 0}
+    ikm = json.loads(json.dumps(score(frame, quality, settings)))
+    path = tmp / f"{name}.xlsx"
+    write_olah_data(ikm, frame, path, WHEN, rejected=rejected)
+    return path, ikm
+
+
+HOSTILE = "=HYPERLINK(\"http://x.invalid\",\"klik\")"
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory, pipeline) -> dict[str, tuple[Path, dict]]:
+    tmp = tmp_path_factory.mktemp("workbooks")
+    out: dict[str, tuple[Path, dict]] = {}
+    for year in (2022, 2023):
+        ikm = json.loads((pipeline.processed("biro-umum", year) / "ikm.json").read_text())
+        src = pipeline.reports("biro-umum", year) / f"laporan-skm-biro-umum-{year}.xlsx"
+        dst = tmp / f"sample-{year}.xlsx"
+        shutil.copy(src, dst)
+        out[f"sample-{year}"] = (dst, ikm)
+    counts = [40, 38, 40, 35, 40, 39, 40, 40, 37]
+    sums = [121, 110, 135, 101, 143, 117, 150, 129, 104]
+    out["blanks"] = build_case(tmp, "blanks", responses_with(40, counts, sums))
+    for target in ("76.605", "88.305"):
+        c, s = exact_case(target)
+        out[target] = build_case(tmp, f"exact-{target}", responses_with(1000, c, s))
+    rejected = pd.DataFrame({"file": ["=cmd|' /C calc'!A0.csv"], "raw_row": ["7"],
+                             "column": ["@SUM(1)"], "value": ["+1+1"], "reason": ["-2+3"]})
+    out["hostile"] = build_case(tmp, "hostile", responses_with(
+        12, [12] * 9, [36] * 9, layanan=[HOSTILE, "=1+1", "layanan a", "Layanan A"]),
+        unit_name="=1+2 Unit", rejected=rejected)
+    return out
+
+
+@pytest.fixture(scope="module")
+def recalculated(cases, tmp_path_factory) -> dict[str, Path]:
+    tmp = tmp_path_factory.mktemp("recalc")
+    stripped = {}
+    for key, (path, _) in cases.items():
+        dst = tmp / f"{key}.xlsx"
+        assert strip_cached_values(path, dst) > 20
+        stripped[key] = dst
+    done = recalculate(list(stripped.values()), tmp)
+    return {key: done[p] for key, p in stripped.items()}
+
+
+# ---------------------------------------------------------------------------- reading
+
+ROWS = {
+    "sum": "Jumlah nilai", "count": "Jumlah jawaban", "nrr": "NRR =",
+    "nrrt": "NRR tertimbang", "konv": "Konversi unsur =", "konv_round": "Konversi unsur dibulatkan",
+    "mutu": "Mutu unsur", "ikm": "IKM =", "ikm_konv": "IKM unit pelayanan =",
+    "ikm_round": "IKM unit pelayanan dibulatkan", "ikm_mutu": "Mutu pelayanan",
+    "ikm_kinerja": "Kinerja unit pelayanan",
+}
+
+
+def olah_data(path: Path, data_only: bool = True) -> dict[str, list]:
+    """The formula rows of sheet 'Olah Data', found by their labels in column B."""
+    ws = load_workbook(path, data_only=data_only)["Olah Data"]
+    found: dict[str, list] = {}
+    for row in ws.iter_rows(min_col=2, max_col=11):
+        label = row[0].value
+        if not isinstance(label, str):
+            continue
+        for key, prefix in ROWS.items():
+            if label.startswith(prefix) and key not in found:
+                found[key] = [c.value for c in row[1:]]
+    assert set(found) == set(ROWS), sorted(set(ROWS) - set(found))
+    return found
+
+
+def check(values: dict[str, list], ikm: dict, where: str) -> None:
+    for j, u in enumerate(ikm["unsur"]):
+        nrr = Fraction(*u["exact"]["nrr"])
+        assert values["sum"][j] == u["sum"] and values["count"][j] == u["n"], where
+        assert abs(values["nrr"][j] - nrr) < 1e-12, where
+        assert str(round_half_up(values["nrr"][j], 2)) == u["display"]["nrr"], where
+        assert abs(values["nrrt"][j] - nrr / 9) < 1e-12, where
+        assert str(round_half_up(values["nrrt"][j], 3)) == u["display"]["nrr_tertimbang"], where
+        assert abs(values["konv"][j] - nrr * 25) < 1e-12, where
+        assert str(round_half_up(values["konv_round"][j], 2)) == u["display"]["konversi"], where
+        assert values["mutu"][j] == u["mutu"], (where, u["code"])
+    konv = Fraction(*ikm["exact"]["ikm_konversi"])
+    assert abs(values["ikm"][0] - konv / 25) < 1e-12, where
+    assert str(round_half_up(values["ikm"][0], 3)) == ikm["display"]["ikm"], where
+    assert abs(values["ikm_konv"][0] - konv) < 1e-12, where
+    assert str(round_half_up(values["ikm_round"][0], 2)) == ikm["display"]["ikm_konversi"], where
+    assert values["ikm_mutu"][0] == ikm["mutu"], where
+    assert values["ikm_kinerja"][0] == ikm["kinerja"], where
+
+
+# ---------------------------------------------------------------------------- tests
+
+def test_the_exact_cases_are_the_boundaries(cases) -> None:
+    assert cases["76.605"][1]["display"]["ikm_konversi"] == "76.61"
+    assert cases["76.605"][1]["mutu"] == "B"
+    assert cases["88.305"][1]["display"]["ikm_konversi"] == "88.31"
+    assert cases["88.305"][1]["mutu"] == "A"
+    assert cases["blanks"][1]["unsur"][1]["n"] == 38
+
+
+@pytest.mark.parametrize("key", ["sample-2022", "sample-2023", "blanks", "76.605", "88.305",
+                                 "hostile"])
+def test_recalculated_values_equal_ikm_json(key, cases, recalculated) -> None:
+    check(olah_data(recalculated[key]), cases[key][1], f"{key} recalculated")
+
+
+@pytest.mark.parametrize("key", ["sample-2022", "sample-2023", "blanks", "76.605", "88.305"])
+def test_cached_values_equal_ikm_json(key, cases) -> None:
+    check(olah_data(cases[key][0]), cases[key][1], f"{key} cached")
+
+
+def test_the_figures_are_formulas_an_auditor_can_follow(cases) -> None:
+    f = olah_data(cases["blanks"][0], data_only=False)
+    last = 3 + 40
+    assert f["sum"][0] == f"=SUM(C4:C{last})" and f["count"][1] == f"=COUNT(D4:D{last})"
+    assert f["nrr"][0] == f"=C{last + 2}/C{last + 3}"
+    assert f["nrrt"][0] == f"=C{last + 4}/9"
+    assert f["ikm"][0] == f"=SUM(C{last + 5}:K{last + 5})"
+    assert f["ikm_round"][0].startswith("=ROUND(")
+    assert "LOOKUP(" in f["ikm_mutu"][0] and "Kategori mutu" in f["ikm_mutu"][0]
+
+
+def test_group_sheets_recalculate_to_the_group_ikm(cases, recalculated) -> None:
+    for key in ("sample-2023", "blanks"):
+        ikm = cases[key][1]
+        for sheet, groups in (("Per layanan", ikm["by_layanan"]),
+                              ("Per semester", ikm["by_semester"]),
+                              ("Per triwulan", ikm["by_triwulan"])):
+            for path in (recalculated[key], cases[key][0]):
+                ws = load_workbook(path, data_only=True)[sheet]
+                rows = {str(r[0]): r for r in ws.iter_rows(min_row=4, values_only=True)
+                        if r[0] is not None}
+                assert set(rows) == set(groups), (key, sheet)
+                for label, g in groups.items():
+                    assert rows[label][1] == g["n"]
+                    assert abs(rows[label][20] - g["ikm_konversi"]) < 1e-9
+                    assert str(round_half_up(rows[label][21], 2)) == g["display"]["ikm_konversi"]
+                    assert rows[label][22] == g["mutu"]
+
+
+def test_input_values_are_string_cells_never_formulas(cases, recalculated) -> None:
+    path, ikm = cases["hostile"]
+    wb = load_workbook(path)
+    texts = {}
+    formulas = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "s":
+                    texts.setdefault(c.value, c.coordinate)
+                elif c.data_type == "f":
+                    formulas.append(c.value)
+    for value in (HOSTILE, "=1+1", "=cmd|' /C calc'!A0.csv", "@SUM(1)", "+1+1", "-2+3"):
+        assert value in texts, value
+    assert any("=1+2 Unit" in t for t in texts)
+    assert not any("HYPERLINK" in f or "cmd" in f or "1+2" in f for f in formulas)
+    # Case-sensitive groups, as the pipeline groups them.
+    lay = load_workbook(recalculated["hostile"], data_only=True)["Per layanan"]
+    got = {r[0]: r[1] for r in lay.iter_rows(min_row=4, values_only=True) if r[0]}
+    assert got == {k: v["n"] for k, v in ikm["by_layanan"].items()}
+    assert got["layanan a"] == 3 and got["Layanan A"] == 3
+
+
+def test_workbook_is_byte_identical_and_dated(tmp_path, cases) -> None:
+    frame = responses_with(40, [40] * 9, [120] * 9)
+    a, _ = build_case(tmp_path, "a", frame)
+    b = tmp_path / "b.xlsx"
+    shutil.copy(a, b)
+    a2, _ = build_case(tmp_path, "a", frame)
+    assert a2.read_bytes() == b.read_bytes()
+    with zipfile.ZipFile(a2) as z:
+        assert {i.date_time for i in z.infolist()} == {(2024, 7, 1, 0, 0, 0)}
+        core = z.read("docProps/core.xml").decode()
+    assert "2024-07-01T00:00:00Z" in core
+
+
+def test_sheets_print_on_a4_landscape_with_frozen_headers(cases) -> None:
+    wb = load_workbook(cases["sample-2023"][0])
+    names = wb.sheetnames
+    assert names[0] == "Cara membaca"
+    for want in ("Olah Data", "Ringkasan", "Karakteristik", "Per layanan", "Per semester",
+                 "Per triwulan", "Ditolak", "Saran", "Kategori mutu"):
+        assert want in names
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
+        assert ws.freeze_panes == "A4" and ws.print_title_rows == "$1:$3"
+    text = " ".join(str(c.value) for row in wb["Cara membaca"].iter_rows() for c in row if c.value)
+    assert "Angka resmi adalah angka yang tercantum dalam Laporan SKM" in text
+    od = wb["Olah Data"]
+    assert od["C90"].number_format.startswith("[$-421]")
