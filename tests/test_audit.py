@@ -174,7 +174,7 @@ def test_manifest_lists_every_input_artefact_and_document(runs):
     assert {e["path"] for e in m["processed"]} == processed
     assert any(p.endswith(".png") and "/figures/" in p for p in processed)
     assert {Path(e["path"]).suffix for e in m["documents"]} == {".pdf", ".docx", ".html",
-                                                                 ".xlsx"}
+                                                                 ".xlsx", ".png"}
     for section in ("inputs", "processed", "documents"):
         for e in m[section]:
             assert e["sha256"] == mf.sha256(root / e["path"]), e["path"]
@@ -208,7 +208,9 @@ def test_published_version_is_read_only_and_complete(published):
     assert mode(folder) == 0o555
     names = sorted(p.name for p in folder.iterdir())
     assert names == sorted([*(f"laporan-skm-{UNIT}-{YEAR}.{x}" for x in
-                              ("docx", "html", "pdf", "xlsx")), "manifest.json"])
+                              ("docx", "html", "pdf", "xlsx")),
+                            *(f"infografis-skm-{UNIT}-{YEAR}.{x}" for x in ("pdf", "png")),
+                            "manifest.json"])
     for p in folder.iterdir():
         assert mode(p) == 0o444, p.name
         if p.name != "manifest.json":
@@ -240,7 +242,7 @@ def test_changed_input_makes_a_new_version_and_leaves_v1_alone(published, tmp_pa
     change = m2["perubahan"]
     assert change["sejak"] == "v1" and change["inputs"]["diubah"] == [EXPORT]
     assert f"data/processed/{UNIT}/{YEAR}/ikm.json" in change["processed"]["diubah"]
-    assert len(change["documents"]["diubah"]) == 4
+    assert len(change["documents"]["diubah"]) == 6  # Laporan (4 formats), infografis (2)
     assert mf.archived_versions(root, UNIT, YEAR) == ["v1", "v2"]
 
     # A signed PDF becomes v3: v2's documents (same bytes) plus the signed file.

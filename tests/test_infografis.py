@@ -19,8 +19,9 @@ from conftest import copy_project, run_snakemake
 from PIL import Image
 from pypdf import PdfReader
 from skm import numfmt as nf
+from skm.domain import classify, round_half_up
 from skm.infografis import report_url, typst_string
-from skm.scoring import lowest
+from skm.scoring import ikm_from_sums, lowest
 
 URL = "https://ppid.example.go.id/skm/2023/laporan-skm-biro-umum-2023.pdf?v=1&x=%C3%A9"
 HOSTILE_NAME = 'Biro #read("/etc/passwd") *Umum* $x^2$ <script>alert(1)</script> \\ "kutip"'
@@ -47,7 +48,10 @@ def fragments(pdf: Path) -> tuple[list[tuple[float, float, float, str]], tuple[f
 
 
 def page_text(pdf: Path) -> str:
-    return " ".join(" ".join(f[3] for f in fragments(pdf)[0]).split())
+    """The page's text as pypdf extracts it, white space collapsed."""
+    reader = PdfReader(pdf)
+    assert len(reader.pages) == 1
+    return " ".join(reader.pages[0].extract_text().split())
 
 
 def infographic(run_root: Path, unit: str, year: int, ext: str) -> Path:
@@ -61,8 +65,9 @@ def test_pdf_holds_every_figure_as_ikm_json_gives_it(pipeline, year) -> None:
     frags, (w, h) = fragments(pdf)
     assert (round(w), round(h)) == (595, 842)  # A4 portrait
     text = page_text(pdf)
-    assert nf.angka(ikm["display"]["ikm_konversi"]) in text
-    assert f"{ikm['n_valid']}" in text and ikm["kinerja"] in text
+    assert f"(IKM) {nf.angka(ikm['display']['ikm_konversi'])}" in text
+    assert f"Jumlah responden {nf.angka(ikm['n_valid'], 0)}" in text
+    assert f"Kinerja unit pelayanan {ikm['kinerja']}" in text
     # The mutu letter stands alone, in the largest type but the IKM.
     assert any(f[3].strip() == ikm["mutu"] and f[0] >= 24 for f in frags)
     # The NRR column, top to bottom, is the nine NRR in ikm.json's order and format.
@@ -204,3 +209,64 @@ def test_typst_string_literal_round_trips(text, tmp_path) -> None:
     src.write_text(f"#let s = {typst_string(text)}\n#metadata(s) <s>\n", encoding="utf-8")
     got = json.loads(typst.query(str(src), "<s>", field="value", one=True))
     assert got == text
+
+
+def test_verify_compares_the_png_by_hash(pipeline, tmp_path) -> None:
+    from skm.manifest import compare_text
+
+    png = infographic(pipeline.root, "biro-umum", 2023, "png")
+    same_pixels = tmp_path / png.name
+    with Image.open(png) as im:
+        im.save(same_pixels, optimize=True)
+    assert same_pixels.read_bytes() != png.read_bytes()
+    assert compare_text(png, png) is None
+    assert compare_text(png, same_pixels) == "gambar berbeda (sha256)"
+
+
+def test_recap_infographic(pipeline, tmp_path) -> None:
+    import copy
+
+    from skm.infografis import render_rekap
+    from skm.rekap import build
+
+    # The pipeline's recap (one unit read, one broken, one missing) ...
+    rekap_dir = pipeline.root / "reports" / "rekap" / "2024"
+    rekap = json.loads((pipeline.root / "data/processed/_rekap/2024/rekap.json").read_text())
+    text = page_text(rekap_dir / "infografis-rekap-2024.pdf")
+    assert "2 unit tidak diolah" in text
+    assert nf.angka(rekap["province"]["pooled"]["display"]) in text
+    with Image.open(rekap_dir / "infografis-rekap-2024.png") as im:
+        assert im.size == (1080, 1350)
+    # ... and a province of five units in four mutu.
+    base = json.loads((pipeline.processed("biro-umum", 2023) / "ikm.json").read_text())
+    ikms = []
+    for i, (total, mutu) in enumerate([(310, "A"), (290, "B"), (285, "B"), (250, "C"),
+                                       (200, "D")]):
+        ikm = copy.deepcopy(base)
+        ikm.update(unit=f"u{i}", name=f"Dinas Nomor {i + 1}")
+        for u in ikm["unsur"]:
+            u["sum"], u["n"] = total + (u["code"] == "U3") * -10, 85
+            u["exact"] = {"nrr": [u["sum"], 85]}
+        konv = ikm_from_sums([u["sum"] for u in ikm["unsur"]], [85] * 9) * 25
+        ikm["exact"] = {"ikm_konversi": [konv.numerator, konv.denominator]}
+        ikm["ikm_konversi"] = float(konv)
+        ikm["display"] = {"ikm_konversi": str(round_half_up(konv, 2)), "ikm": "0"}
+        ikm["mutu"] = classify(konv).mutu
+        assert ikm["mutu"] == mutu
+        ikms.append(ikm)
+    rekap = build(2023, ikms, {}, [], [i["unit"] for i in ikms])
+    (tmp_path / "rekap.json").write_text(json.dumps(dict(rekap, epoch_date="2023-12-31")))
+    render_rekap(pipeline.root / "notebooks" / "infografis-rekap.qmd",
+                 {"rekap_path": str(tmp_path / "rekap.json"), "instansi": "Pemerintah Uji"},
+                 {"pdf": tmp_path / "r.pdf", "png": tmp_path / "r.png",
+                  "sosmed_pdf": tmp_path / "s.pdf"}, source_date_epoch=1_700_000_000)
+    text = page_text(tmp_path / "r.pdf")
+    for row in rekap["sebaran"]:
+        assert f"{row['n']} unit ({nf.persen(row['pct'])})" in text
+    for key in ("mean_of_units", "pooled"):
+        assert nf.angka(rekap["province"][key]["display"]) in text
+    assert "Mutu B (2 unit): Dinas Nomor 2" in text
+    assert "U3 Waktu Penyelesaian" in text and "U3 paling rendah di 5 unit" in text
+    for pdf, minimum in ((tmp_path / "r.pdf", 9.0), (tmp_path / "s.pdf", 12.0)):
+        frags, _ = fragments(pdf)
+        assert not [f for f in frags if f[0] < minimum - 1e-6]
