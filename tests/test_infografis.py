@@ -125,7 +125,7 @@ def extra(tmp_path_factory) -> Path:
     logo.paste((31, 90, 160), (10, 10, 110, 140))
     logo.save(unit / "logo.png")
     text = (unit / "unit.yaml").read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^name: .*$", "name: " + json.dumps(HOSTILE_NAME), text)
+    text = re.sub(r"(?m)^name: .*$", lambda _: "name: " + json.dumps(HOSTILE_NAME), text)
     (unit / "unit.yaml").write_text(text + "logo: logo.png\nwebsite: https://unit.example.go.id\n",
                                     encoding="utf-8")
     survei = unit / "2023" / "survei.yaml"

@@ -205,7 +205,8 @@ def documents_of(unit, year):
         ext=["pdf", "docx", "html", "xlsx"],
     )
     docs += expand(
-        f"{REPORTS}/{unit}/{year}/infografis-skm-{unit}-{year}.{{ext}}", ext=["pdf", "png"]
+        f"{REPORTS}/{unit}/{year}/infografis-skm-{unit}-{year}.{{ext}}",
+        ext=["pdf", "png"],
     )
     if Path(RAW, unit, str(year), "realisasi.yaml").exists():
         docs += expand(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import math
 import os
 import tempfile
 import zipfile
@@ -144,8 +145,20 @@ class Book:
         """A string cell (always: a value from an input never becomes a formula or number)."""
         ws.write_string(row, col, "" if value is None else str(value), fmt)
 
+    def fit_row(self, ws: Any, row: int, cells: Sequence[tuple[Any, float]]) -> None:
+        """Set the height of a row whose wrapped cells hold (text, column width) pairs:
+        spreadsheets do not grow rows for wrapped text of a file they open. Call before the
+        row's cells are written (constant_memory writes rows in order)."""
+        lines = 1
+        for text, width in cells:
+            chars = len(str(text or ""))
+            lines = max(lines, math.ceil(chars * 1.1 / max(width - 1, 1)))
+        if lines > 1:
+            ws.set_row(row, 15 * lines)
+
     def header(self, ws: Any, row: int, labels: Sequence[str]) -> None:
-        """A bold, wrapped header row."""
+        """A bold, wrapped header row (two lines high)."""
+        ws.set_row(row, 30)
         f = self.fmt(bold=True, wrap=True, align="center")
         for i, label in enumerate(labels):
             ws.write_string(row, i, label, f)
@@ -201,6 +214,7 @@ def _cara_membaca(book: Book, name: str, year: Any, sheets: list[tuple[str, str]
     book.header(ws, 2, ["Lembar", "Isi"])
     wrap = book.fmt(wrap=True)
     for i, (sheet, what) in enumerate(sheets):
+        book.fit_row(ws, 3 + i, [(what, 110)])
         book.text(ws, 3 + i, 0, sheet, book.fmt(bold=True))
         book.text(ws, 3 + i, 1, what, wrap)
     r = 4 + len(sheets)
@@ -220,6 +234,7 @@ def _cara_membaca(book: Book, name: str, year: Any, sheets: list[tuple[str, str]
         "pemisah menurut pengaturan bahasa komputer."),
     ]
     for i, note in enumerate(notes):
+        book.fit_row(ws, r + i, [(note, 110)])
         book.text(ws, r + i, 0, "Catatan" if i == 0 else "", book.fmt(bold=True))
         book.text(ws, r + i, 1, note, wrap)
 
@@ -551,6 +566,8 @@ def _rejected_sheet(book: Book, rejected: pd.DataFrame | None) -> None:
     wrap = book.fmt(wrap=True)
     for i, row in enumerate(rejected.itertuples(index=False)):
         r = 3 + i
+        book.fit_row(ws, r, [(_clean(getattr(row, "value", "")), 30),
+                             (_clean(getattr(row, "reason", "")), 50)])
         book.text(ws, r, 0, _clean(getattr(row, "file", "")))
         raw_row = _clean(getattr(row, "raw_row", ""))
         book.text(ws, r, 1, raw_row)
@@ -570,6 +587,7 @@ def _saran_sheet(book: Book, frame: pd.DataFrame) -> None:
         return
     wrap = book.fmt(wrap=True)
     for i, (rid, text) in enumerate(zip(rows, texts, strict=True)):
+        book.fit_row(ws, 3 + i, [(text, 100)])
         ws.write_number(3 + i, 0, i + 1)
         book.text(ws, 3 + i, 1, rid)
         book.text(ws, 3 + i, 2, text, wrap)
