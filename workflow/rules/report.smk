@@ -65,6 +65,7 @@ rule render_laporan:
 rule render_infografis:
     input:
         unpack(infografis_inputs),
+        logo=logo_of,
         notebook="notebooks/infografis-skm.qmd",
         ikm=f"{PROCESSED}/{{unit}}/{{year}}/ikm.json",
         settings=f"{PROCESSED}/{{unit}}/{{year}}/settings.json",
