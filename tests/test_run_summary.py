@@ -192,10 +192,12 @@ def test_provenance_and_manifest_record_the_effective_settings(pipeline):
 
 
 @pytest.mark.parametrize("old,new,expected", [
-    ('instansi: ""', 'instansi: "Pemerintah Provinsi Uji Coba"', {"render_rekap"}),
+    ('instansi: ""', 'instansi: "Pemerintah Provinsi Uji Coba"',
+     {"render_rekap", "render_infografis_rekap"}),
     ("expected_units: [uji, rusak, hilang]", "expected_units: [uji, rusak]",
-     {"collect_rekap", "render_rekap"}),
-    ("units: []", "units: [biro-umum, uji, rusak]", {"collect_rekap", "render_rekap"}),
+     {"collect_rekap", "render_rekap", "render_infografis_rekap"}),
+    ("units: []", "units: [biro-umum, uji, rusak]",
+     {"collect_rekap", "render_rekap", "render_infografis_rekap"}),
 ])
 def test_editing_recap_keys_plans_only_recap_jobs(pipeline, tmp_path, old, new, expected):
     root = clone(pipeline.root, tmp_path / "proyek")

@@ -52,6 +52,7 @@ rule render_infografis_rekap:
     benchmark:
         "benchmarks/_rekap/{year}/render_infografis_rekap.tsv"
     params:
-        instansi=config["instansi"],
+        # a function: Snakemake formats a plain string param (braces in the name broke the run)
+        instansi=lambda wildcards: config["instansi"],
     script:
         "../scripts/render_infografis_rekap.py"

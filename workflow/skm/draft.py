@@ -582,23 +582,22 @@ def _timestamps(draft: Draft) -> None:
         draft.timezone_note = ("stempel waktu tanpa offset zona waktu (waktu setempat); "
                                "pilih zona waktu unit")
     offset = UTC_OFFSETS.get(draft.timezone or "", 7)
-    readings: dict[str, np.ndarray] = {}
-    runs_back: dict[str, bool] = {}
-    for order in ("day_first", "month_first"):
-        parts = []
-        back = False
-        for col in stamp_cols:
-            try:
-                local = parse_timestamps(col.values, utc_offset_hours=offset,
-                                         date_order=order).local
-            except SkmInputError as exc:
-                draft.date_order_note = str(exc)
-                return
-            parts.append(local)
-            good = local[~np.isnat(local)]
-            back |= bool((good[1:] < good[:-1]).any())
-        readings[order] = np.concatenate(parts)
-        runs_back[order] = back
+    # One parse per column (values, then row order decide); an undecided column keeps both
+    # readings: `local` is then day first and `alternative` month first.
+    readings: dict[str, list[np.ndarray]] = {"day_first": [], "month_first": []}
+    by_rows: set[str] = set()  # orders decided by the row order (the other runs back)
+    for col in stamp_cols:
+        try:
+            parsed = parse_timestamps(col.values, utc_offset_hours=offset)
+        except SkmInputError as exc:
+            draft.date_order_note = str(exc)
+            return
+        readings["day_first"].append(parsed.local)
+        readings["month_first"].append(parsed.local if parsed.alternative is None
+                                       else parsed.alternative)
+        if parsed.basis == "rows" and parsed.date_order:
+            by_rows.add(parsed.date_order)
+    readings = {k: np.concatenate(v) for k, v in readings.items()}
     local = readings["day_first"]
     ok = ~np.isnat(local)
     if not ok.any():
@@ -613,28 +612,25 @@ def _timestamps(draft: Draft) -> None:
     same = np.array_equal(readings["day_first"], readings["month_first"])
     if same:
         days = local[ok].astype("datetime64[D]")
-    else:
-        remaining = [o for o in ("day_first", "month_first") if not runs_back[o]]
-        if len(remaining) == 1:
-            chosen = remaining[0]
-            days = readings[chosen][ok].astype("datetime64[D]")
+        if len(by_rows) == 1:
+            chosen = next(iter(by_rows))
             draft.date_order_note = (
                 f"urutan {'hari/bulan' if chosen == 'day_first' else 'bulan/hari'}: "
                 "dengan urutan lainnya stempel waktu akan mundur di antara baris")
+    else:  # both readings remain in some column
+        day, month = (readings[o][ok].astype("datetime64[M]").astype(int) % 12
+                      for o in ("day_first", "month_first"))
+        if np.array_equal(day // 3, month // 3):
+            days = local[ok].astype("datetime64[D]")
+            draft.date_order_note = ("urutan hari/bulan tidak dapat dipastikan dari data, "
+                                     "tetapi kedua kemungkinan memberi triwulan dan "
+                                     "semester yang sama")
         else:
-            day, month = (readings[o][ok].astype("datetime64[M]").astype(int) % 12
-                          for o in ("day_first", "month_first"))
-            if np.array_equal(day // 3, month // 3):
-                days = local[ok].astype("datetime64[D]")
-                draft.date_order_note = ("urutan hari/bulan tidak dapat dipastikan dari data, "
-                                         "tetapi kedua kemungkinan memberi triwulan dan "
-                                         "semester yang sama")
-            else:
-                draft.date_order_note = ("urutan hari/bulan tidak dapat dipastikan dari data "
-                                         "(tidak ada nilai di atas 12) dan kedua kemungkinan "
-                                         "memberi triwulan berbeda")
-                draft.date_order_line = "date_order: day_first   # atau month_first"
-                return  # the dates themselves depend on the order: none is shown
+            draft.date_order_note = ("urutan hari/bulan tidak dapat dipastikan dari data "
+                                     "(tidak ada nilai di atas 12) dan kedua kemungkinan "
+                                     "memberi triwulan berbeda")
+            draft.date_order_line = "date_order: day_first   # atau month_first"
+            return  # the dates themselves depend on the order: none is shown
     draft.first_day = days.min().astype(dt.date)
     draft.last_day = days.max().astype(dt.date)
 
