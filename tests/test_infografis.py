@@ -232,11 +232,12 @@ def test_recap_infographic(pipeline, tmp_path) -> None:
     from skm.infografis import render_rekap
     from skm.rekap import build
 
-    # The pipeline's recap (one unit read, one broken, one missing) ...
+    # The pipeline's recap (one unit read, one broken, one badly named, one missing) ...
     rekap_dir = pipeline.root / "reports" / "rekap" / "2024"
     rekap = json.loads((pipeline.root / "data/processed/_rekap/2024/rekap.json").read_text())
     text = page_text(rekap_dir / "infografis-rekap-2024.pdf")
-    assert "2 unit tidak diolah" in text
+    not_read = len(rekap["failed"]) + len(rekap["missing"])  # a broken, a badly named, a missing unit
+    assert f"{not_read} unit tidak diolah" in text
     assert nf.angka(rekap["province"]["pooled"]["display"]) in text
     with Image.open(rekap_dir / "infografis-rekap-2024.png") as im:
         assert im.size == (1080, 1350)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import inspect
 import io
 import json
 import time
@@ -406,8 +407,9 @@ def test_appendices_of_a_very_large_unit_are_bounded_and_say_where_the_rest_is()
     qmd = (Path(__file__).resolve().parents[1] / "notebooks" / "laporan-skm.qmd").read_text(
         encoding="utf-8")
     for call in ("lap.saran_appendix()", "lap.saran_note()", "lap.rejected_note()",
-                 "lap.saran_where()", "lap.rejected_where()"):
+                 "lap.rejected_where()", "lap.saran_kalimat()"):
         assert call in qmd, call
+    assert "self.saran_where()" in inspect.getsource(laporan.Laporan.saran_kalimat)
 
 
 # --------------------------------------------------------------------------- end to end

@@ -29,6 +29,7 @@ from typing import Any
 
 from skm import numfmt as nf
 from skm.domain import BANDS, KONVERSI, UNSUR_CODES, UNSUR_NAMES
+from skm.errors import SkmInputError
 from skm.io import atomic_write_bytes
 from skm.scoring import lowest
 
@@ -41,7 +42,11 @@ PNG_SIZE = (1080, 1350)
 MIN_PT = {"a4": 9.0, "sosmed": 12.0}
 
 #: Detail levels of the lowest-unsur section, most detailed first (see the notebook).
-DETAIL_LEVELS = (0, 1, 2)
+DETAIL_LEVELS = (0, 1, 2, 3)
+
+#: At the last detail level a very long unit name or parent is cut to this many characters
+#: (with an ellipsis; the documents carry it whole), so that the infographic always fits.
+NAME_LIMIT = 140
 
 #: Colour of each mutu (also the bands behind the bars).
 MUTU_COLOURS = {"A": "#1b7f3b", "B": "#2463a6", "C": "#c98a00", "D": "#b23a2e"}
@@ -161,6 +166,8 @@ def content(ikm: dict, settings: dict, tren: dict | None = None, rtl: dict | Non
         "title": "Hasil Survei Kepuasan Masyarakat",
         "name": ikm["name"],
         "parent": settings.get("parent") or "",
+        "name_short": shorten(ikm["name"], NAME_LIMIT),
+        "parent_short": shorten(settings.get("parent") or "", NAME_LIMIT),
         "year": str(ikm["year"]),
         "period": nf.periode(period["start"], period["end"]),
         "ikm": nf.angka(ikm["display"]["ikm_konversi"]),
@@ -224,7 +231,7 @@ def _pandoc() -> str:
     return pypandoc.get_pandoc_path()
 
 
-class InfografisError(RuntimeError):
+class InfografisError(SkmInputError):
     """The infographic could not be made (a message for the log, in Indonesian)."""
 
 
@@ -345,13 +352,17 @@ def rekap_content(rekap: dict, instansi: str = "") -> dict:
             pooled.append({"code": code, "exact": {"nrr": [nrr.numerator, nrr.denominator]},
                            "nrr": nrr})
         for group in lowest(pooled, 3):
+            counts = {u["code"]: sum(1 for x in units
+                                     if any(y["code"] == u["code"] for y in x["lowest"]))
+                      for u in group}
             low_groups.append({
                 "nrr": nf.bulat(group[0]["nrr"], 2),
                 "unsur": [{"code": u["code"], "name": UNSUR_NAMES[u["code"]],
-                           "units": nf.angka(sum(1 for x in units
-                                                 if any(y["code"] == u["code"]
-                                                        for y in x["lowest"])), 0)}
-                          for u in group],
+                           "units": nf.angka(counts[u["code"]], 0)} for u in group],
+                "label": nf.daftar([f"{u['code']} {UNSUR_NAMES[u['code']]}" for u in group]),
+                # where each was a unit's own lowest unsur (those never lowest left out)
+                "where": nf.daftar([f"{code} di {nf.angka(n, 0)} unit"
+                                    for code, n in counts.items() if n]),
             })
     data: dict[str, Any] = {
         "title": "Rekapitulasi Hasil Survei Kepuasan Masyarakat",

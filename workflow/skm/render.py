@@ -1598,7 +1598,9 @@ def _docx_meta(meta: dict[str, Any], logo: Path | None = None,
                toc_depth: int | None = None) -> dict[str, Any]:
     """Metadata only the DOCX pass needs: the cover logo and the daftar isi's depth (docx.lua
     writes both)."""
-    extra: dict[str, Any] = {"skm-logo": str(logo)} if logo is not None else {}
+    # the logo's name only: pandoc runs in the render folder, and the DOCX keeps the path
+    # it was given (as the picture's description)
+    extra: dict[str, Any] = {"skm-logo": logo.name} if logo is not None else {}
     if toc_depth is not None:
         extra["skm-toc-depth"] = toc_depth
     return extra

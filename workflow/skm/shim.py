@@ -37,6 +37,11 @@ def step(log_path: str | None) -> Iterator[logging.Logger]:
         log.error("%s", exc)
         logging.shutdown()
         sys.exit(1)
+    except Exception:  # a defect, not bad data: its traceback goes to the job's log too
+        log.exception("Kesalahan program yang tidak terduga; laporkan isi log ini ke pengelola "
+                      "pipeline.", extra={"file_only": True})  # the screen gets Python's own
+        logging.shutdown()
+        raise
 
 
 _TIMING_NAMES = {"kernel": "mulai kernel", "execute": "eksekusi", "pandoc_html": "pandoc HTML",

@@ -168,6 +168,11 @@ local function cover(doc)
   if depth ~= nil then
     blocks:insert(toc_block(meta["toc-title"], tonumber(pandoc.utils.stringify(depth))))
   end
+  -- The renderer's own keys are not document properties: pandoc would write each leftover
+  -- metadata key into docProps/custom.xml (the logo's temporary path made two renders differ).
+  for _, key in ipairs({"cover", "skm-logo", "skm-logo-alt", "skm-toc-depth", "toc-title"}) do
+    meta[key] = nil
+  end
   doc.meta = meta
   doc.blocks = blocks .. doc.blocks
   return doc
