@@ -270,7 +270,8 @@ def test_recap_infographic(pipeline, tmp_path) -> None:
     for key in ("mean_of_units", "pooled"):
         assert nf.angka(rekap["province"][key]["display"]) in text
     assert "Mutu B (2 unit): Dinas Nomor 2" in text
-    assert "U3 Waktu Penyelesaian" in text and "U3 paling rendah di 5 unit" in text
+    assert "U3 Waktu Penyelesaian" in text and "terendah di unitnya: U3 di 5 unit" in text
+    assert " di 0 unit" not in text  # an unsur lowest in no unit is not listed as such
     for pdf, minimum in ((tmp_path / "r.pdf", 9.0), (tmp_path / "s.pdf", 12.0)):
         frags, _ = fragments(pdf)
         assert not [f for f in frags if f[0] < minimum - 1e-6]

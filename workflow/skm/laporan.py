@@ -54,6 +54,14 @@ FIELD_TITLES = {
 APPENDIX_ROWS = 1_000
 APPENDIX_CHARS = 300_000
 
+#: Characters of a rejected cell shown in Lampiran 6 (rejected.csv keeps up to 200).
+REJECTED_VALUE_CHARS = 80
+
+
+def _cut(text: str, limit: int) -> str:
+    """`text`, or its first `limit` - 1 characters and an ellipsis."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
 
 @dataclass
 class Laporan:
@@ -875,8 +883,8 @@ class Laporan:
 
     def rejected_table(self) -> str:
         """Lampiran: every rejected row with its reason."""
-        rows = [[escape(r.file), r.raw_row, escape(r.column), escape(str(r.value)[:80]),
-                 escape(r.reason)]
+        rows = [[escape(r.file), r.raw_row, escape(r.column),
+                 escape(_cut(str(r.value), REJECTED_VALUE_CHARS)), escape(r.reason)]
                 for r in self.rejected.head(APPENDIX_ROWS).itertuples(index=False)]
         return table(rows, ["File", "Baris", "Kolom", "Isian", "Alasan"], align="lrlll",
                      widths=[0.18, 0.07, 0.2, 0.15, 0.4], raw=True)
