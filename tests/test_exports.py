@@ -508,3 +508,38 @@ def test_skm_check_prints_the_funnel_order_and_columns_and_writes_nothing(tmp_pa
     assert "timestamp      <- 'Timestamp'" in text
     assert sorted(p for p in tmp_path.rglob("*")) == before
     assert not (tmp_path / "data" / "processed").exists()
+
+
+@pytest.mark.parametrize("cells", [
+    ["Perizinan, Konsultasi, Pengaduan", "Konsultasi, Pengaduan, Perizinan"],  # Google
+    ["Perizinan;Konsultasi, Pengaduan;", "Konsultasi, Pengaduan;Perizinan;"],  # Microsoft
+], ids=["google", "microsoft"])
+def test_ticked_label_holding_a_comma_counts_in_its_layanan(tmp_path, cells) -> None:
+    """A listed layanan that holds a comma is cut against the list, longest match first."""
+    layanan = ["Perizinan", "Konsultasi, Pengaduan"]
+    rows = [row("13/03/2024 9:00", layanan=cells[0]), row("14/03/2024 9:00", layanan=cells[1]),
+            row("15/03/2024 9:00", layanan="Konsultasi, Pengaduan"),
+            row("16/03/2024 9:00", layanan="Perizinan;")]
+    settings = make_unit(tmp_path, {"a.csv": csv_bytes(rows)}, unit={"layanan": layanan})
+    result = ingest(exports(settings), settings)
+    flags = result.responses[[layanan_column(x) for x in layanan]].values.tolist()
+    assert flags == [[1, 1], [1, 1], [0, 1], [1, 0]]
+    assert result.quality["demografi_unmatched"]["layanan"] == {}
+    assert not any("layanan" in w for w in result.quality["warnings"])
+
+
+def test_layanan_matching_no_listed_one_warns(tmp_path) -> None:
+    rows = [row("13/03/2024 9:00", layanan="Perizinan, Konsultasi"),
+            row("14/03/2024 9:00", layanan="Perizinan")]
+    settings = make_unit(tmp_path, {"a.csv": csv_bytes(rows)},
+                         unit={"layanan": ["Perizinan", "Konsultasi, Pengaduan"]})
+    q = ingest(exports(settings), settings).quality
+    assert q["demografi_unmatched"]["layanan"] == {"Perizinan, Konsultasi": 1}
+    assert any("tidak cocok dengan daftar `layanan:`" in w and "'Perizinan, Konsultasi'" in w
+               for w in q["warnings"])
+
+
+def test_init_and_ingest_cut_ticked_cells_with_one_function() -> None:
+    from skm import draft
+
+    assert draft.split_ticked is ingest_module.split_ticked

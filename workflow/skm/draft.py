@@ -44,7 +44,7 @@ from rapidfuzz import fuzz
 
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES, UNSUR_NAMES
 from skm.errors import SkmInputError
-from skm.ingest import category_key, normalise_text, sniff_delimiter
+from skm.ingest import category_key, normalise_text, sniff_delimiter, split_ticked
 from skm.redact import PATTERN as PERSONAL_PATTERN
 from skm.settings import UTC_OFFSETS, load_config
 from skm.timestamps import format_date_id, parse_timestamps
@@ -635,33 +635,6 @@ def _timestamps(draft: Draft) -> None:
     draft.last_day = days.max().astype(dt.date)
 
 
-def split_ticked(text: str, alone: set[str]) -> list[str] | None:
-    """The options of a checkbox cell, or None when it is not a combination.
-
-    Google joins ticked options with ', ', Microsoft Forms with ';' (ending with one). An
-    option may itself hold a comma ("Konsultasi, Informasi dan Pengaduan"), so the cell is
-    cut only where every piece is a value that also occurs alone (`alone`, compared with
-    `category_key`); the cut with the fewest pieces is taken.
-    """
-    text = text.strip()
-    sep = ";" if ";" in text else ", "
-    pieces = [p.strip() for p in text.rstrip(";").split(sep)]
-    if len(pieces) < 2 or not all(pieces):
-        return None
-    # best[i]: fewest options covering pieces[:i] (None: no cut), with its cut.
-    best: list[list[str] | None] = [[]] + [None] * len(pieces)
-    for end in range(1, len(pieces) + 1):
-        for start in range(end):
-            head = best[start]
-            option = sep.join(pieces[start:end]) if sep == ", " else ";".join(pieces[start:end])
-            if head is None or category_key(option) not in alone:
-                continue
-            if best[end] is None or len(head) + 1 < len(best[end]):
-                best[end] = [*head, option]
-    found = best[-1]
-    return found if found is not None and len(found) > 1 else None
-
-
 def _layanan(draft: Draft) -> None:
     """The layanan list from the values; a checkbox cell counts in each option ticked when
     every option also occurs alone (`split_ticked`)."""
@@ -674,7 +647,7 @@ def _layanan(draft: Draft) -> None:
     combined = 0
     for text, n in cells.items():
         options = split_ticked(text, alone - {category_key(text)})
-        if options:
+        if options and len(options) > 1:
             combined += n
             for option in options:
                 counts[option] += n

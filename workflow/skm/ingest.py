@@ -1167,25 +1167,65 @@ def _answers(encoded: tuple[np.ndarray, list[str]], code: str, ctx: _Context) ->
     return _Answers(keys=keys[codes], codes=codes, uniques=uniques, reasons=reasons)
 
 
-def split_ticks(text: str) -> list[str]:
-    """The parts of a checkbox cell: Google joins ticked options with ', ', Microsoft Forms
-    with ';' (and ends with one)."""
+#: Pieces of a checkbox cell beyond which it is not cut (free text, not ticked options).
+MAX_TICKED_PIECES = 40
+
+
+def split_ticked(text: str, known: set[str] | dict[str, Any]) -> list[str] | None:
+    """The options ticked in a checkbox cell, or None when the cell does not cut wholly into
+    `known` options (keys of `category_key`).
+
+    Google joins ticked options with ', ', Microsoft Forms with ';' (and ends with one). An
+    option may itself hold a comma ("Konsultasi, Pengaduan"), so the cell is cut against the
+    known options, longest match first: from the left, each option taken is the longest run
+    of pieces that is a known option and leaves a rest that also cuts wholly. A cell that is
+    one known option (also "Perizinan;") gives that option alone. The ingest cuts against the
+    unit's `layanan:` list, `skm init` against the values that occur alone; both use this.
+    """
     text = text.strip()
-    parts = text.rstrip(";").split(";") if ";" in text else text.split(", ")
-    return [part.strip() for part in parts if part.strip()]
+    seps = [sep for sep in ((";", ", ") if text.endswith(";") else (", ", ";")) if sep in text]
+    for sep in seps or [", "]:
+        options = _cut(text.rstrip(";").strip() if sep == ";" else text, sep, known)
+        if options is not None:
+            return options
+    return None
+
+
+def _cut(text: str, sep: str, known: set[str] | dict[str, Any]) -> list[str] | None:
+    """`split_ticked` for one separator."""
+    pieces = [p.strip() for p in text.split(sep)]
+    count = len(pieces)
+    if not all(pieces) or count > MAX_TICKED_PIECES:
+        return None
+    joined = [[category_key(sep.join(pieces[start:end])) if end > start else ""
+               for end in range(count + 1)] for start in range(count)]
+    # cuts[i]: the rest pieces[i:] cuts wholly into known options.
+    cuts = [False] * count + [True]
+    for start in range(count - 1, -1, -1):
+        cuts[start] = any(cuts[end] and joined[start][end] in known
+                          for end in range(start + 1, count + 1))
+    if not cuts[0]:
+        return None
+    options, start = [], 0
+    while start < count:
+        end = next(end for end in range(count, start, -1)
+                   if cuts[end] and joined[start][end] in known)
+        options.append(sep.join(pieces[start:end]))
+        start = end
+    return options
 
 
 def propose_layanan(values: Iterable[str]) -> tuple[list[str], list[str]]:
     """(services, combinations) of a layanan column without a `layanan:` list.
 
-    A cell is a combination when it splits (`split_ticks`) into two or more parts that each
+    A cell is a combination when it cuts (`split_ticked`) into two or more values that each
     also occur alone; the services are the other distinct cells, in order of first
     appearance (what `skm init` proposes as the unit's `layanan:` list).
     """
     distinct = list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
     alone = {category_key(v) for v in distinct}
     combos = [v for v in distinct
-              if len(split_ticks(v)) > 1 and all(category_key(p) in alone for p in split_ticks(v))]
+              if len(split_ticked(v, alone - {category_key(v)}) or ()) > 1]
     services = [v for v in distinct if v not in set(combos)]
     return services, combos
 
@@ -1209,12 +1249,10 @@ def _categories(encoded: tuple[np.ndarray, list[str]], name: str, ctx: _Context)
         if name == "layanan" and name in ctx.checked and not cut:
             if label is not None:
                 ticks = (ctx.layanan.index(label),)
-            else:
-                split = split_ticks(shown)
+            elif split := split_ticked(shown, ctx.categories[name]):
                 parts = [ctx.category(name, part) for part in split]
-                if split != [shown] and parts and all(part is not None for part in parts):
-                    ticks = tuple(sorted({ctx.layanan.index(part) for part in parts}))
-                    label = "; ".join(ctx.layanan[t] for t in ticks)
+                ticks = tuple(sorted({ctx.layanan.index(part) for part in parts}))
+                label = "; ".join(ctx.layanan[t] for t in ticks)
         hit = 0
         if label is None:
             shown, cut = truncate(shown, MAX_ANSWER_CHARS)
@@ -1955,7 +1993,7 @@ def _quality(cat: dict[str, np.ndarray], valid: np.ndarray, stage_counts: np.nda
         "kolom_opsional": _optional_columns(ctx, parts),
         "layanan_ganda": int(np.count_nonzero(np.isin(
             kept(cat["layanan"]), [i for i, t in ctx.ticked.items() if len(t) > 1]))),
-        "warnings": _warnings(ctx, parts),
+        "warnings": _warnings(ctx, parts, unmatched.get("layanan") or {}),
     }
 
 
@@ -1973,9 +2011,19 @@ def _optional_columns(ctx: _Context, parts: list[_Part]) -> dict[str, str]:
     return out
 
 
-def _warnings(ctx: _Context, parts: list[_Part]) -> list[str]:
-    """The run's warnings: optional columns not found, checkbox-looking layanan cells."""
+def _warnings(ctx: _Context, parts: list[_Part], layanan_unmatched: dict[str, int]) -> list[str]:
+    """The run's warnings: optional columns not found, checkbox-looking layanan cells,
+    layanan answers that are none of (and do not cut into) the listed layanan."""
     out = list(ctx.warnings)
+    if layanan_unmatched:
+        shown = sorted(layanan_unmatched.items(), key=lambda item: (-item[1], item[0]))
+        rows = sum(layanan_unmatched.values())
+        out.append(
+            f"{_thousands(rows)} jawaban jenis layanan tidak cocok dengan daftar `layanan:` di "
+            f"unit.yaml, juga bila dipotong menjadi beberapa layanan yang dicentang "
+            f"({_quoted(text for text, _ in shown[:3])}); masing-masing dihitung sebagai "
+            "layanan tersendiri sebagaimana diisi. Tambahkan layanan itu ke daftar `layanan:` "
+            "bila memang layanan unit, atau periksa ejaannya.")
     for name in OPTIONAL_FIELDS:
         files = ctx.missing.get(name)
         if files:
