@@ -337,6 +337,23 @@ def test_header_mapped_to_null_is_ignored(tmp_path) -> None:
     assert result.quality["kolom_opsional"]["usia"] == "tidak_ditemukan"
 
 
+def test_unit_mapping_of_a_default_header_wins_whatever_its_case_or_spacing(tmp_path) -> None:
+    """A unit whose form titles its sarana question 'Saran' maps 'SARAN ' to U9: the default
+    'Saran' -> saran is dropped (headers compared as the ingest compares them)."""
+    from skm.settings import merge_columns
+
+    merged = merge_columns(CONFIG["columns"], {"SARAN ": "U9", "\u200bUMUR": None})
+    assert "Saran" not in merged and merged["SARAN "] == "U9"
+    assert "Umur" not in merged and merged["Usia"] == "usia"
+    fields = [f for f in FIELDS if f != "saran"]
+    data = csv_bytes([row("13/03/2024 9:00", BEST[:8] + [DEFAULT_LABELS["U9"][0]])],
+                     {"U9": "Saran"}, fields=fields)
+    settings = make_unit(tmp_path, {"a.csv": data}, unit={"columns": {"SARAN ": "U9"}})
+    result = ingest(exports(settings), settings)
+    assert result.responses["U9"].tolist() == [1]
+    assert result.quality["files"][0]["columns"]["U9"] == "Saran"
+
+
 def test_missing_optional_column_warns_and_not_asked_does_not(tmp_path) -> None:
     fields = [f for f in FIELDS if f not in {"layanan", "saran"}]
     data = csv_bytes([row("13/03/2024 9:00")], fields=fields)

@@ -48,6 +48,7 @@ from skm.domain import UNSUR_CODES, UNSUR_NAMES, round_half_up
 from skm.errors import SkmInputError
 from skm.io import atomic_write_bytes, write_json
 from skm.redact import file_label, redact, redact_answer, redact_series
+from skm.settings import normalise_text
 from skm.tables import (
     DEMOGRAPHIC_FIELDS,
     MAPPED_FIELDS,
@@ -100,7 +101,6 @@ _HEAD_BYTES = 1 << 20
 #: Worker threads for the pure array work of `ingest` (the calling thread works as well).
 _WORKERS = 2
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 _QUOTE_OR_EOL = re.compile(rb'["\r\n]')
 _DIGIT_ANSWER = re.compile(r"([1-4])(?:[.,]0+)?")
@@ -135,11 +135,6 @@ class IngestResult:
 
 
 # --------------------------------------------------------------------------- text helpers
-
-
-def normalise_text(value: object) -> str:
-    """Case-folded text without invisible characters, white space collapsed and trimmed."""
-    return " ".join(str(value).translate(_INVISIBLE).split()).casefold()
 
 
 def category_key(value: object) -> str:

@@ -24,6 +24,15 @@ REQUIRED_FIELDS = ("timestamp", *UNSUR_CODES)
 OPTIONAL_FIELDS = ("layanan", "jenis_kelamin", "usia", "pendidikan", "pekerjaan", "saran")
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
+
+
+def normalise_text(value: object) -> str:
+    """Case-folded text without invisible characters, white space collapsed and trimmed (how
+    export headers and answers are compared)."""
+    return " ".join(str(value).translate(_INVISIBLE).split()).casefold()
+
+
 class _StrDateLoader(yaml.SafeLoader):
     """SafeLoader that keeps dates as ISO strings (JSON schema checks `format: date`)."""
 
@@ -293,15 +302,14 @@ def merge_columns(defaults: dict[str, str], unit: dict[str, str | None]) -> dict
 
     For every field the unit maps, the default headers of that field are not used (the unit's
     form words it its own way); the defaults of the other fields still apply. A header the
-    unit maps to null is ignored (not read at all), whatever the defaults say of it.
+    unit maps to null is ignored (not read at all), whatever the defaults say of it. A default
+    header the unit maps itself (compared as the ingest compares headers, `normalise_text`:
+    ``'SARAN '`` is ``'Saran'``) is the unit's, whatever field it names.
     """
-    def key(text: str) -> str:
-        return " ".join(str(text).split()).casefold()
-
     mapped = {field for field in unit.values() if field is not None}
-    ignored = {key(header) for header, field in unit.items() if field is None}
+    own = {normalise_text(header) for header in unit}
     merged = {header: field for header, field in defaults.items()
-              if field not in mapped and key(header) not in ignored}
+              if field not in mapped and normalise_text(header) not in own}
     merged.update({header: field for header, field in unit.items() if field is not None})
     return merged
 
