@@ -157,6 +157,20 @@ def test_unsafe_or_foreign_zip_members_are_refused(tmp_path, members, words) -> 
         assert word in message
 
 
+def test_mac_metadata_in_a_zip_is_skipped_and_alone_is_no_export(tmp_path) -> None:
+    body = csv_bytes([row(forms_ts(dt.datetime(2024, 3, 1, 9)))], {"timestamp": "Timestamp"})
+    apple = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X"
+    settings = make_unit(tmp_path, {"u.zip": zip_of({
+        "Survei.csv": body, "__MACOSX/._Survei.csv": apple, "._Survei.csv": apple,
+        "__MACOSX/.DS_Store": apple})})
+    result = ingest(exports(settings), settings)
+    assert set(result.responses["file"]) == {"u.zip/Survei.csv"}
+    assert [m["name"] for m in zip_members(exports(settings)[0])] == ["Survei.csv"]
+    (exports(settings)[0]).write_bytes(zip_of({"__MACOSX/._Survei.csv": apple}))
+    with pytest.raises(SkmInputError, match="tidak ada file ekspor"):
+        ingest(exports(settings), settings)
+
+
 def test_damaged_zip_download_says_zip(tmp_path) -> None:
     settings = make_unit(tmp_path, {"unduhan.csv.zip": b"PK\x03\x04 terpotong"})
     with pytest.raises(SkmInputError, match="berkas zip tidak dapat dibuka"):

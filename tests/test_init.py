@@ -476,3 +476,59 @@ def test_close_wording_is_recognised(header, field) -> None:
 
     scores = header_scores(header, known_headers(CONFIG))
     assert max(scores, key=lambda name: scores[name][0]) == field
+
+
+def mac_zip(path: Path, rows: list[dict], extra: dict[str, bytes] | None = None) -> Path:
+    """A zip made on a Mac (Finder's "Compress"): the CSV, its AppleDouble twin under
+    ``__MACOSX/`` and a ``.DS_Store``; `extra` members added."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Survei.csv", csv_bytes(google_records(rows)))
+        archive.writestr("__MACOSX/._Survei.csv", b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
+        archive.writestr(".DS_Store", b"\x00\x00\x00\x01Bud1")
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_init_and_ingest_both_skip_mac_metadata_in_a_zip(tmp_path) -> None:
+    rows = survey()
+    root = project(tmp_path)
+    export = mac_zip(tmp_path / "Survei.zip", rows)
+    draft = draft_unit(export, root=root, unit="dinas-uji")
+    assert [t.source for t in draft.tables] == ["Survei.zip/Survei.csv"]
+    complete(root / "data" / "raw" / "dinas-uji" / "unit.yaml", draft)
+    config = load_config(root / "config.yaml")
+    settings = load_unit_year(root / "data" / "raw", "dinas-uji", 2024, config)
+    result = ingest([root / "data" / "raw" / "dinas-uji" / "2024" / export.name], settings)
+    assert len(result.responses) == len(rows)
+    assert set(result.responses["file"]) == {"Survei.zip/Survei.csv"}
+
+
+@pytest.mark.parametrize(("extra", "words"), [
+    ({"catatan.txt": b"x"}, ("catatan.txt", "bukan file ekspor")),
+    ({"lama/dalam.zip": b"PK\x05\x06" + b"\x00" * 18}, ("zip lain",)),
+    ({"../luar.csv": b"x"}, ("tidak aman",)),
+], ids=["not-an-export", "nested-zip", "dot-dot"])
+def test_init_refuses_the_zip_members_the_ingest_refuses(tmp_path, extra, words) -> None:
+    root = project(tmp_path)
+    export = mac_zip(tmp_path / "Survei.zip", survey(n=5), extra)
+    with pytest.raises(SkmInputError) as err:
+        draft_unit(export, root=root, unit="dinas-uji")
+    for word in words:
+        assert word in str(err.value)
+    assert list((root / "data" / "raw").iterdir()) == []
+
+
+def test_init_keeps_the_ingest_zip_limits(tmp_path, monkeypatch) -> None:
+    from skm import ingest as ingest_module
+
+    root = project(tmp_path)
+    export = mac_zip(tmp_path / "Survei.zip", survey(n=5),
+                     {"Survei 2.csv": csv_bytes(google_records(survey(n=5)))})
+    monkeypatch.setattr(ingest_module, "ZIP_MAX_MEMBERS", 1)
+    with pytest.raises(SkmInputError, match="lebih dari batas 1"):
+        draft_unit(export, root=root, unit="dinas-uji")
+    monkeypatch.setattr(ingest_module, "ZIP_MAX_MEMBERS", 50)
+    monkeypatch.setattr(ingest_module, "ZIP_MAX_BYTES", 100)
+    with pytest.raises(SkmInputError, match="bita"):
+        draft_unit(export, root=root, unit="dinas-uji")

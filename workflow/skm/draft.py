@@ -34,7 +34,6 @@ import io
 import json
 import re
 import shutil
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +43,14 @@ from rapidfuzz import fuzz
 
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES, UNSUR_NAMES
 from skm.errors import SkmInputError
-from skm.ingest import category_key, normalise_text, sniff_delimiter, split_ticked
+from skm.ingest import (
+    category_key,
+    is_zip_of_exports,
+    normalise_text,
+    sniff_delimiter,
+    split_ticked,
+    zip_exports,
+)
 from skm.redact import PATTERN as PERSONAL_PATTERN
 from skm.settings import UTC_OFFSETS, load_config
 from skm.timestamps import format_date_id, parse_timestamps
@@ -142,39 +148,29 @@ class Table:
 
 
 def read_tables(path: Path) -> list[Table]:
-    """The tables of an export: a CSV, every sheet of an XLSX, every CSV/XLSX in a zip."""
+    """The tables of an export: a CSV, every sheet of an XLSX, every CSV/XLSX in a zip.
+
+    A zip is read by the ingest's own zip reader (`skm.ingest.zip_exports`): the same
+    limits of members and bytes, the same refusals (unsafe paths, nested zips, members that
+    are not CSV/XLSX), the same Mac metadata skipped."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            head = fh.read(8)
     except OSError as exc:
         raise SkmInputError(f"file tidak dapat dibuka ({exc.strerror})", file=str(path)) from None
-    return _tables_of(path.name, data, str(path))
+    if not is_zip_of_exports(path, head):
+        return _tables_of(path.name, path.read_bytes(), str(path))
+    tables: list[Table] = []
+    for shown, data in zip_exports(path):
+        member = shown.relative_to(path).as_posix()
+        tables += _tables_of(f"{path.name}/{member}", data, f"{path}/{member}")
+    return tables
 
 
-def _tables_of(name: str, data: bytes, shown: str, depth: int = 0) -> list[Table]:
+def _tables_of(name: str, data: bytes, shown: str) -> list[Table]:
+    """The tables of one export held in memory (a zip's member, or a file)."""
     if data.startswith(b"PK\x03\x04"):
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-            names = archive.namelist()
-        except zipfile.BadZipFile:
-            raise SkmInputError("berkas zip/xlsx rusak; unduh ulang hasil ekspor",
-                                file=shown) from None
-        if "[Content_Types].xml" in names:
-            return _xlsx_tables(name, data, shown)
-        if depth:
-            raise SkmInputError("zip di dalam zip tidak dibaca; keluarkan isinya", file=shown)
-        tables: list[Table] = []
-        for member in sorted(names):
-            if member.endswith("/") or "/." in f"/{member}" or "__MACOSX" in member:
-                continue
-            if ".." in Path(member).parts:
-                raise SkmInputError(f"nama anggota zip '{member}' tidak aman", file=shown)
-            if Path(member).suffix.lower() not in {".csv", ".xlsx"}:
-                continue
-            label = f"{name}/{member}"
-            tables += _tables_of(label, archive.read(member), f"{shown}/{member}", depth + 1)
-        if not tables:
-            raise SkmInputError("zip tidak berisi file .csv atau .xlsx", file=shown)
-        return tables
+        return _xlsx_tables(name, data, shown)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise SkmInputError("format Excel lama (.xls) tidak didukung; simpan sebagai .xlsx atau "
                             "unduh ulang sebagai .csv", file=shown)

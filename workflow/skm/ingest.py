@@ -313,10 +313,9 @@ def read_exports(path: Path | str, headers: HeaderMap) -> list[_Export]:
         raise SkmInputError("file tidak ditemukan", file=str(path)) from None
     except OSError as exc:
         raise SkmInputError(f"file tidak dapat dibuka ({exc.strerror})", file=str(path)) from None
-    kind = _zip_kind(path) if head.startswith((b"PK\x03\x04", b"PK\x05\x06")) else None
-    if kind == "exports" or (kind == "bad" and path.suffix.lower() == ".zip"):
+    if is_zip_of_exports(path, head):
         exports = []
-        for member_path, data in _zip_exports(path):
+        for member_path, data in zip_exports(path):
             export = _read_bytes(member_path, data[:_HEAD_BYTES], headers, data)
             export.label = f"{path.name}/{member_path.relative_to(path).as_posix()}"
             export.archive = path
@@ -370,8 +369,27 @@ def _zip_kind(path: Path) -> str:
         return "bad"
 
 
+def is_zip_of_exports(path: Path, head: bytes) -> bool:
+    """Whether the file (whose first bytes are `head`) is read as a zip of exports: a zip
+    without ``[Content_Types].xml``, or a damaged zip named ``.zip`` (`zip_exports` says
+    why it cannot be read); a workbook is not."""
+    if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return False
+    kind = _zip_kind(path)
+    return kind == "exports" or (kind == "bad" and path.suffix.lower() == ".zip")
+
+
+def skipped_member(name: str) -> bool:
+    """Whether a zip member is the metadata a Mac adds when it zips files (the ``__MACOSX/``
+    folder, AppleDouble ``._<name>`` files, ``.DS_Store``): never read, never an export."""
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    return bool(parts) and (parts[0] == "__MACOSX" or parts[-1].startswith("._")
+                            or parts[-1] == ".DS_Store")
+
+
 def _zip_infos(path: Path) -> list[zipfile.ZipInfo]:
-    """The members of a zip of exports, checked: paths, count, size, kind by name."""
+    """The export members of a zip of exports, checked: paths, count, size, kind by name
+    (Mac metadata skipped: `skipped_member`)."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -379,6 +397,15 @@ def _zip_infos(path: Path) -> list[zipfile.ZipInfo]:
                             file=str(path)) from None
     with archive:
         infos = [info for info in archive.infolist() if not info.is_dir()]
+    for info in infos:
+        name = info.filename
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        if name.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", name):
+            raise SkmInputError(
+                f"berkas zip memuat jalur yang tidak aman '{name}' (keluar dari folder zip); "
+                "file ini tidak dibaca. Unduh ulang hasil ekspor dari formulir",
+                file=str(path))
+    infos = [info for info in infos if not skipped_member(info.filename)]
     if not infos:
         raise SkmInputError("berkas zip kosong (tidak ada file ekspor di dalamnya); unduh ulang "
                             "hasil ekspor", file=str(path))
@@ -394,12 +421,6 @@ def _zip_infos(path: Path) -> list[zipfile.ZipInfo]:
                 ",", "."), file=str(path))
     for info in infos:
         name = info.filename
-        parts = PurePosixPath(name.replace("\\", "/")).parts
-        if name.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", name):
-            raise SkmInputError(
-                f"berkas zip memuat jalur yang tidak aman '{name}' (keluar dari folder zip); "
-                "file ini tidak dibaca. Unduh ulang hasil ekspor dari formulir",
-                file=str(path))
         suffix = PurePosixPath(name).suffix.lower()
         if suffix == ".zip":
             raise SkmInputError(
@@ -412,8 +433,10 @@ def _zip_infos(path: Path) -> list[zipfile.ZipInfo]:
     return sorted(infos, key=lambda info: info.filename)
 
 
-def _zip_exports(path: Path) -> Iterator[tuple[Path, bytes]]:
-    """(path shown as ``file.zip/member.csv``, bytes) of every member, read in memory."""
+def zip_exports(path: Path) -> Iterator[tuple[Path, bytes]]:
+    """(path shown as ``file.zip/member.csv``, bytes) of every export member of a zip of
+    exports, checked (`_zip_infos`) and read in memory within ZIP_MAX_BYTES. The ingest and
+    `skm init` both read zips through it."""
     infos = _zip_infos(path)
     budget = ZIP_MAX_BYTES
     with zipfile.ZipFile(path) as archive:
@@ -447,7 +470,7 @@ def zip_members(path: Path | str) -> list[dict]:
         if _is_xlsx(path):
             return []
         out = []
-        for shown, data in _zip_exports(path):
+        for shown, data in zip_exports(path):
             out.append({"name": shown.relative_to(path).as_posix(), "bytes": len(data),
                         "sha256": hashlib.sha256(data).hexdigest()})
         return out
