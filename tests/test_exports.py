@@ -574,3 +574,60 @@ def test_init_and_ingest_cut_ticked_cells_with_one_function() -> None:
     from skm import draft
 
     assert draft.split_ticked is ingest_module.split_ticked
+
+
+def microsoft_forms_id_xlsx(rows: list[tuple[dt.datetime, list[str]]],
+                            u3: str | None = None) -> bytes:
+    """Microsoft Forms' Excel download with an Indonesian interface (the names `skm init`
+    recognises: ID, Waktu mulai, Waktu penyelesaian, Email, Nama); `u3` titles U3."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["ID", "Waktu mulai", "Waktu penyelesaian", "Email", "Nama",
+                  HEADER["layanan"], *(u3 if c == "U3" and u3 else HEADER[c] for c in UNSUR_CODES)])
+    for i, (done, answers) in enumerate(rows, start=1):
+        sheet.append([i, done - dt.timedelta(minutes=4), done, f"orang{i}@contoh.id",
+                      f"Responden Rahasia {i}", "Perizinan", *answers])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+MS_ROWS = [(dt.datetime(2024, 3, 5, 10, 0) + dt.timedelta(hours=i), BEST if i % 2 else GOOD)
+           for i in range(6)]
+
+
+def test_microsoft_forms_indonesian_columns_read_completion_time(tmp_path) -> None:
+    settings = make_unit(tmp_path, {"SKM.xlsx": microsoft_forms_id_xlsx(MS_ROWS)})
+    result = ingest(exports(settings), settings)
+    assert result.responses["timestamp"].tolist()[:2] == ["2024-03-05T10:00:00+08:00",
+                                                          "2024-03-05T11:00:00+08:00"]
+    assert result.quality["files"][0]["columns"]["timestamp"] == "Waktu penyelesaian"
+    text = result.responses.to_csv() + json.dumps(result.quality)
+    assert "Rahasia" not in text and "contoh.id" not in text
+
+
+def test_a_question_titled_like_the_completion_time_is_told_apart_by_content(tmp_path) -> None:
+    """U3 titled "Waktu Penyelesaian" beside Microsoft Forms' own "Waktu penyelesaian": the
+    column of date-times is the timestamp, the other is U3 (mapped in unit.yaml)."""
+    data = microsoft_forms_id_xlsx(MS_ROWS, u3="Waktu Penyelesaian")
+    settings = make_unit(tmp_path, {"SKM.xlsx": data},
+                         unit={"columns": {"Waktu Penyelesaian": "U3"}})
+    result = ingest(exports(settings), settings)
+    assert result.responses["timestamp"].iloc[0] == "2024-03-05T10:00:00+08:00"
+    assert result.responses["U3"].tolist() == [3, 4, 3, 4, 3, 4]
+
+
+def test_google_form_with_u3_titled_waktu_penyelesaian(tmp_path) -> None:
+    """'Stempel waktu' holds the times: a U3 titled 'Waktu Penyelesaian' is not a second
+    timestamp; unmapped it is a missing U3 (with the line to add), mapped it is read."""
+    rows = [row("13/03/2024 9:00"), row("14/03/2024 9:00", BEST)]
+    data = csv_bytes(rows, {"timestamp": "Stempel waktu", "U3": "Waktu Penyelesaian"})
+    settings = make_unit(tmp_path, {"a.csv": data})
+    with pytest.raises(SkmInputError, match=r"U3 \(.*judul yang dikenali") as err:
+        ingest(exports(settings), settings)
+    assert "sama-sama dipetakan" not in str(err.value)
+    (Path(settings["unit_dir"]) / "unit.yaml").write_text(yaml.safe_dump(
+        {**UNIT_YAML, "columns": {"Waktu Penyelesaian": "U3"}}), encoding="utf-8")
+    settings = load_unit_year(tmp_path / "data" / "raw", "dinas-uji", 2024, CONFIG)
+    result = ingest(exports(settings), settings)
+    assert result.responses["U3"].tolist() == [3, 4]

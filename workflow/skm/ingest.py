@@ -29,6 +29,7 @@ import io
 import re
 import warnings
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -200,13 +201,25 @@ class HeaderMap:
             expected.setdefault(name, []).append(header)
         return cls(fields, expected)
 
-    def locate(self, headers: list[str], file: str, where: str = "") -> dict[str, int]:
-        """Position of each mapped field among `headers`; structural problems raise."""
+    def locate(self, headers: list[str], file: str, where: str = "",
+               holds_timestamps: Callable[[int], bool] | None = None) -> dict[str, int]:
+        """Position of each mapped field among `headers`; structural problems raise.
+
+        A header may be used both as a time column of the form and as a question's title
+        (Microsoft Forms' "Waktu penyelesaian" and a U3 titled "Waktu Penyelesaian"), so when
+        a field is found in several columns, the columns' content decides where it can
+        (`holds_timestamps(position)`: the first data rows are date-times): of several
+        timestamp columns only those holding timestamps are kept; when no timestamp column is
+        left and exactly one of several same-titled columns holds timestamps, it is the
+        timestamp and the other is the question.
+        """
         found: dict[str, list[int]] = {}
         for pos, header in enumerate(headers):
             name = self.fields.get(normalise_text(header))
             if name is not None:
                 found.setdefault(name, []).append(pos)
+        if holds_timestamps is not None:
+            _by_content(found, headers, holds_timestamps)
         for name, positions in found.items():
             if len(positions) < 2:
                 continue
@@ -253,6 +266,67 @@ class HeaderMap:
                 file=file,
             )
         return {name: positions[0] for name, positions in found.items()}
+
+
+def _by_content(found: dict[str, list[int]], headers: list[str],
+                holds_timestamps: Callable[[int], bool]) -> None:
+    """`HeaderMap.locate`'s decision by content, in place on field -> positions."""
+    stamps = found.get("timestamp", [])
+    if len(stamps) > 1:
+        kept = [pos for pos in stamps if holds_timestamps(pos)]
+        if kept:
+            found["timestamp"] = kept  # the others are not read: no field claims them
+    if "timestamp" in found:
+        return
+    for name, positions in list(found.items()):
+        titles = {normalise_text(headers[pos]) for pos in positions}
+        if len(positions) < 2 or len(titles) > 1:
+            continue
+        timed = [pos for pos in positions if holds_timestamps(pos)]
+        if len(timed) == 1:
+            found["timestamp"] = timed
+            found[name] = [pos for pos in positions if pos != timed[0]]
+            return
+
+
+#: Data rows looked at to tell whether a column holds timestamps (`HeaderMap.locate`).
+PROBE_ROWS = 20
+
+
+def _timestamp_share(values: list[object]) -> bool:
+    """Whether nine in ten of the non-blank `values` (at least one) are timestamps: date-time
+    cells, or text that `parse_timestamps` reads."""
+    cells = [v for v in values if v is not None and str(v).strip()]
+    if not cells:
+        return False
+    texts = []
+    hits = 0
+    for value in cells:
+        if isinstance(value, (dt.datetime, dt.date)):
+            hits += 1
+        elif isinstance(value, str):
+            texts.append(value)
+    if texts:
+        try:
+            hits += int(parse_timestamps(texts, utc_offset_hours=7).ok.sum())
+        except SkmInputError:  # both day/month orders in one column: still timestamps
+            hits += len(texts)
+    return hits * 10 >= len(cells) * 9
+
+
+def _csv_probe(text: str, delimiter: str, truncated: bool) -> Callable[[int], bool]:
+    """`holds_timestamps` for a CSV from its first decoded bytes."""
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        records = []
+    rows = records[1:-1] if truncated else records[1:]
+    rows = rows[:PROBE_ROWS]
+
+    def probe(pos: int) -> bool:
+        return _timestamp_share([r[pos] if pos < len(r) else "" for r in rows])
+
+    return probe
 
 
 # --------------------------------------------------------------------------- reading exports
@@ -548,7 +622,11 @@ def _read_csv(path: Path, head: bytes, headers: HeaderMap, data: bytes | None = 
         raise SkmInputError(f"baris judul kolom tidak dapat dibaca ({exc})",
                             file=str(path)) from None
     _check_width(path, header)
-    positions = headers.locate(header, str(path))
+
+    def probe(pos: int) -> bool:
+        return _csv_probe(_decode(body)[0], delimiter, len(head) >= _HEAD_BYTES)(pos)
+
+    positions = headers.locate(header, str(path), holds_timestamps=probe)
     order = sorted(positions.items(), key=lambda item: item[1])
     arrays = None
     if encoding == "utf-8":
@@ -592,7 +670,8 @@ def _read_csv_utf16(path: Path, head: bytes, headers: HeaderMap,
     delimiter = sniff_delimiter(header_text)
     header = next(csv.reader(io.StringIO(header_text, newline=""), delimiter=delimiter), [])
     _check_width(path, header)
-    positions = headers.locate(header, str(path))
+    positions = headers.locate(header, str(path), holds_timestamps=_csv_probe(
+        text, delimiter, len(head) >= _HEAD_BYTES))
     order = sorted(positions.items(), key=lambda item: item[1])
     frame, encoding = _read_csv_pandas(path, delimiter, [pos for _, pos in order], "utf-16",
                                        data)
@@ -878,9 +957,12 @@ def _read_workbook(book: Any, path: Path, headers: HeaderMap) -> _Export:
                 texts.pop()
             if first is None and any(t.strip() for t in texts):
                 first = (row_no, texts)
-            mapped = {headers.fields.get(normalise_text(t)) for t in texts if t.strip()}
+            keys = [normalise_text(t) for t in texts if t.strip()]
+            mapped = {headers.fields.get(k) for k in keys}
             mapped.discard(None)
-            if "timestamp" in mapped:
+            # Same-titled mapped columns: one may be the timestamp (`HeaderMap.locate`).
+            twins = any(n > 1 for k, n in Counter(keys).items() if k in headers.fields)
+            if "timestamp" in mapped or twins:
                 rank = (-len(mapped), sheet_no, row_no)
                 if best is None or rank < best:
                     best, chosen = rank, (sheet, row_no, texts)
@@ -911,7 +993,13 @@ def _read_workbook(book: Any, path: Path, headers: HeaderMap) -> _Export:
         )
     sheet, header_row, header = chosen
     where = f" (lembar '{redact(sheet.title)[0]}', baris judul {header_row})"
-    positions = headers.locate(header, str(path), where)
+
+    def probe(pos: int) -> bool:
+        rows = _sheet_rows(book, sheet, pos + 1, min_row=header_row + 1,
+                           max_row=header_row + PROBE_ROWS)
+        return _timestamp_share([row[pos] for _, row in rows])
+
+    positions = headers.locate(header, str(path), where, holds_timestamps=probe)
     order = sorted(positions.items(), key=lambda item: item[1])
     values: dict[str, list[str]] = {name: [] for name, _ in order}
     excel_flags: list[bool] = []
