@@ -631,3 +631,37 @@ def test_google_form_with_u3_titled_waktu_penyelesaian(tmp_path) -> None:
     settings = load_unit_year(tmp_path / "data" / "raw", "dinas-uji", 2024, CONFIG)
     result = ingest(exports(settings), settings)
     assert result.responses["U3"].tolist() == [3, 4]
+
+
+def test_validate_responses_does_not_read_the_logo_and_the_cover_checks_it(tmp_path) -> None:
+    """The rule validate_responses does not declare the logo, so it must not read it; the
+    covers (render rules, which declare it) refuse a logo that is not an image in the unit
+    folder. On the old code the ingest stopped on the logo."""
+    from skm.laporan import cover_metadata
+
+    rows = [row("13/03/2024 9:00"), row("14/03/2024 9:00", BEST)]
+    settings = make_unit(tmp_path, {"a.csv": csv_bytes(rows)})
+    unit_yaml = Path(settings["unit_dir"]) / "unit.yaml"
+    unit_yaml.write_text(yaml.safe_dump({**UNIT_YAML, "logo": "logo.png"}), encoding="utf-8")
+    (Path(settings["unit_dir"]) / "logo.png").write_text("bukan gambar", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    snake = types.SimpleNamespace(
+        input=types.SimpleNamespace(exports=exports(settings)),
+        params=types.SimpleNamespace(raw_dir=str(tmp_path / "data" / "raw"),
+                                     unit_config=unit_config(CONFIG)),
+        wildcards=types.SimpleNamespace(unit="dinas-uji", year="2024"),
+        output=types.SimpleNamespace(responses=str(out / "responses.csv"),
+                                     rejected=str(out / "rejected.csv"),
+                                     quality=str(out / "quality.json"),
+                                     settings=str(out / "settings.json")),
+        log=[str(tmp_path / "validate.log")])
+    runpy.run_path(str(ROOT / "workflow" / "scripts" / "validate_responses.py"),
+                   init_globals={"snakemake": snake})
+    quality = json.loads((out / "quality.json").read_text(encoding="utf-8"))
+    assert "error" not in quality and quality["n_valid"] == 2
+    merged = json.loads((out / "settings.json").read_text(encoding="utf-8"))
+    with pytest.raises(SkmInputError, match="bukan gambar PNG, JPEG atau GIF"):
+        cover_metadata(merged, "Laporan")
+    rules = (ROOT / "workflow" / "rules" / "ingest.smk").read_text(encoding="utf-8")
+    assert "logo" not in rules.split("checkpoint validate_responses:")[1].split("output:")[0]

@@ -22,8 +22,9 @@ unit, year = snakemake.wildcards.unit, int(snakemake.wildcards.year)
 with step(snakemake.log[0]) as log:
     settings = {}
     try:
+        # The logo is not an input of this rule: the documents' covers check it.
         settings = load_unit_year(snakemake.params.raw_dir, unit, year,
-                                  dict(snakemake.params.unit_config))
+                                  dict(snakemake.params.unit_config), check_logo=False)
         result = ingest_unit(list(snakemake.input.exports), settings)
     except SkmInputError as exc:
         log.error("%s/%s tidak dapat diolah: %s", unit, year, exc, extra=FILE_ONLY)

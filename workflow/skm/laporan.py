@@ -1001,6 +1001,8 @@ def cover_metadata(settings: dict, title: str, tl: dict | None = None) -> dict:
                            else "Periode realisasi: tanggal pelaksanaan belum diisi")
         cover["year"] = f"Tindak lanjut hasil SKM tahun {settings['year']}"
     if settings.get("logo"):
-        cover["logo"] = str((Path(settings["unit_dir"]) / settings["logo"]).resolve())
+        from skm.settings import logo_file
+
+        cover["logo"] = str(logo_file(settings))  # checked: an image inside the unit folder
     return {"title": title, "cover": {k: v for k, v in cover.items() if v}}
 

@@ -196,9 +196,10 @@ def confined_file(folder: Path | str, name: Any, *, yaml_file: Path | str, keys:
     """
     folder = Path(folder)
     key = ".".join(str(k) for k in keys)
-    where = f"kunci '{key}' (baris {line_of(yaml_file, keys)})"
 
     def fail(message: str) -> SkmInputError:
+        # The YAML file is read again (for the line) only to report a problem.
+        where = f"kunci '{key}' (baris {line_of(yaml_file, keys)})"
         return SkmInputError(f"{where}: {message}", file=str(yaml_file))
 
     try:
@@ -240,8 +241,24 @@ def unit_year_dirs(raw_dir: Path | str) -> list[tuple[str, int]]:
     return found
 
 
-def load_unit_year(raw_dir: Path | str, unit: str, year: int, config: dict) -> dict:
-    """Merge config.yaml, unit.yaml and survei.yaml into the settings of one unit-year."""
+def logo_file(settings: dict) -> Path | None:
+    """The unit's logo (unit.yaml `logo`) of merged `settings`, checked by `confined_file`
+    (an image inside the unit folder); None without one. Only rules that declare the logo as
+    an input call it (the documents' covers)."""
+    if settings.get("logo") is None:
+        return None
+    unit_dir = Path(settings["unit_dir"])
+    return confined_file(unit_dir, settings["logo"], yaml_file=unit_dir / "unit.yaml",
+                         keys=["logo"], image=True)
+
+
+def load_unit_year(raw_dir: Path | str, unit: str, year: int, config: dict, *,
+                   check_logo: bool = True) -> dict:
+    """Merge config.yaml, unit.yaml and survei.yaml into the settings of one unit-year.
+
+    With `check_logo` the logo unit.yaml names is checked here (`logo_file`); the rule
+    validate_responses passes False, as it does not declare the logo as an input (a changed
+    logo reruns only the documents, whose covers check it)."""
     raw_dir = Path(raw_dir)
     unit_dir = raw_dir / unit
     year_dir = unit_dir / str(year)
@@ -255,9 +272,8 @@ def load_unit_year(raw_dir: Path | str, unit: str, year: int, config: dict) -> d
         raise SkmInputError(
             f"period.end ({end}) lebih awal dari period.start ({start})", file=str(survei_path)
         )
-    if unit_cfg.get("logo") is not None:
-        confined_file(unit_dir, unit_cfg["logo"], yaml_file=unit_dir / "unit.yaml",
-                      keys=["logo"], image=True)
+    if check_logo:
+        logo_file({"unit_dir": unit_dir, "logo": unit_cfg.get("logo")})
     for i, doc in enumerate(survei.get("documentation") or []):
         # A photo not (yet) in dokumentasi/ is reported in the document; one outside is refused.
         confined_file(year_dir / "dokumentasi", doc["file"], yaml_file=survei_path,
