@@ -389,7 +389,8 @@ def test_missing_optional_column_warns_and_not_asked_does_not(tmp_path) -> None:
 
 
 @pytest.mark.parametrize("style", [
-    "a. {label}", "A. {label}", "{n} - {label}", "{label} ({n})", "{label}", "{n}", "b) {label}"])
+    "a. {label}", "A. {label}", "{n} - {label}", "{label} ({n})", "{label}", "{n}", "b) {label}",
+    "(a) {label}", "a. {n} - {label}", "{n} {label}"])
 def test_lettered_and_numbered_options_score_by_label(tmp_path, style) -> None:
     def cell(code: str, n: int) -> str:
         return style.format(label=DEFAULT_LABELS[code][n - 1], n=n)
@@ -405,6 +406,10 @@ def test_lettered_and_numbered_options_score_by_label(tmp_path, style) -> None:
 def test_letter_is_ignored_and_a_disagreeing_digit_rejects_showing_both(tmp_path) -> None:
     lookup = {"tidak sesuai": 1, "kurang sesuai": 2, "sesuai": 3, "sangat sesuai": 4}
     assert answer_score("d. Tidak sesuai", lookup) == (1, None)  # lettered the other way
+    assert answer_score("(d) Tidak sesuai", lookup) == (1, None)
+    assert answer_score("a. 4 - Tidak sesuai", lookup) == (1, 4)  # the digit disagrees
+    assert answer_score("4 Tidak sesuai", lookup) == (1, 4)
+    assert answer_score("12 Sesuai", lookup) == (None, None)
     rows = [row("13/03/2024 9:00", ["2 - Sangat sesuai", *GOOD[1:]]),
             row("14/03/2024 9:00")]
     settings = make_unit(tmp_path, {"a.csv": csv_bytes(rows)})

@@ -26,7 +26,7 @@ import pytest
 import yaml
 from skm.cli import main as skm_main
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES
-from skm.draft import answer_label, check_unit_name, draft_unit, header_key, report
+from skm.draft import check_unit_name, draft_unit, header_key, report
 from skm.errors import SkmInputError
 from skm.ingest import ingest
 from skm.scoring import ikm_from_sums, score
@@ -392,13 +392,20 @@ def test_header_numbering_case_and_spacing_are_ignored(header, key) -> None:
     assert header_key(header) == key
 
 
-@pytest.mark.parametrize(("cell", "label"), [
-    ("a. Tidak sesuai", "tidak sesuai"), ("A. Tidak sesuai", "tidak sesuai"),
-    ("4 - Sangat sesuai", "sangat sesuai"), ("Sangat sesuai (4)", "sangat sesuai"),
-    ("  Sesuai ", "sesuai"), ("d) Buruk", "buruk"),
+@pytest.mark.parametrize(("cell", "code", "score"), [
+    ("a. Tidak sesuai", "U1", 1), ("A. Tidak sesuai", "U1", 1), ("(a) Tidak sesuai", "U1", 1),
+    ("4 - Sangat sesuai", "U1", 4), ("4 Sangat sesuai", "U1", 4), ("a. 1 - Tidak sesuai", "U1", 1),
+    ("Sangat sesuai (4)", "U1", 4), ("  Sesuai ", "U1", 3), ("d) Buruk", "U9", 1),
 ])
-def test_answer_prefixes_are_stripped(cell, label) -> None:
-    assert answer_label(cell)[0] == label
+def test_init_recognises_answers_with_the_ingests_reader(tmp_path, cell, code, score) -> None:
+    """A column of such answers is an unsur's for `skm init` exactly when the ingest scores
+    them (one reader: `skm.ingest.answer_score`)."""
+    from skm.draft import _content
+    from skm.ingest import answer_score, normalise_text
+
+    lookup = {normalise_text(t): i for i, t in enumerate(DEFAULT_LABELS[code], start=1)}
+    assert answer_score(cell, lookup)[0] == score
+    assert code in _content([cell] * 5, CONFIG["demografi"], 8).unsur
 
 
 @pytest.mark.parametrize(("cell", "options"), [

@@ -44,6 +44,7 @@ from rapidfuzz import fuzz
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES, UNSUR_NAMES
 from skm.errors import SkmInputError
 from skm.ingest import (
+    answer_score,
     category_key,
     is_zip_of_exports,
     normalise_text,
@@ -113,9 +114,6 @@ OTHER_TIME_HEADER = re.compile(
 
 _NUMBERING = re.compile(r"^(?:no\.?\s*)?(?:\d{1,3}|[a-z]|[ivx]{1,4}|u\s?\d)\s*[.):\]-]\s*"
                         r"|^(?:pertanyaan|soal|unsur)\s+\d{1,2}\s*[.:)-]?\s*")
-_PREFIX = re.compile(r"^(?:(?P<letter>[a-d])\s*[.)]|(?P<digit>[1-4])\s*(?:[.):]|-(?!\d)))\s*",
-                     re.IGNORECASE)
-_SUFFIX = re.compile(r"\s*[(\[](?P<digit>[1-4])[)\]]$")
 _DIGIT = re.compile(r"([1-4])(?:[.,]0+)?")
 _AGE = re.compile(r"(?:[<>]=?|≥|≤)?\s*\d{1,3}(?:\s*-\s*\d{1,3})?\s*(?:tahun|thn|th)?\.?"
                   r"(?:\s*(?:ke ?atas|lebih|\+))?")
@@ -255,20 +253,6 @@ def header_key(text: str) -> str:
     return key
 
 
-def answer_label(text: str) -> tuple[str, int | None]:
-    """An answer without its letter/number prefix or "(4)" suffix (normalised), and that
-    number, if any: ``'4 - Sangat sesuai'`` -> ``('sangat sesuai', 4)``."""
-    norm = normalise_text(text)
-    digit = None
-    if match := _SUFFIX.search(norm):
-        digit, norm = int(match["digit"]), norm[: match.start()].strip()
-    if (match := _PREFIX.match(norm)) and norm[match.end():]:
-        if match["digit"]:
-            digit = int(match["digit"])
-        norm = norm[match.end():].strip()
-    return norm, digit
-
-
 _LABEL_SCORE = {code: {normalise_text(t): i for i, t in enumerate(labels, start=1)}
                 for code, labels in DEFAULT_LABELS.items()}
 
@@ -295,13 +279,12 @@ def _content(values: list[str], demografi: dict, offset: int) -> Content:
 
     if share(lambda v: bool(PERSONAL_PATTERN.fullmatch(v.strip()))) >= 0.5:
         return Content("personal")
-    labels = {v: answer_label(v) for v in counts}
     if share(lambda v: bool(_DIGIT.fullmatch(normalise_text(v)))) >= _CONTENT_SHARE:
         return Content("scale", frozenset(UNSUR_CODES))
+    # The ingest's own answer reading (`skm.ingest.answer_score`): init and ingest agree.
     fitting = frozenset(
         code for code, scores in _LABEL_SCORE.items()
-        if share(lambda v, s=scores: labels[v][0] in s or bool(_DIGIT.fullmatch(labels[v][0])))
-        >= _CONTENT_SHARE)
+        if share(lambda v, s=scores: answer_score(v, s)[0] is not None) >= _CONTENT_SHARE)
     if fitting:
         return Content("unsur", fitting)
     distinct = list(counts)

@@ -1205,21 +1205,25 @@ class _Answers:
 
 
 #: A letter before the label, as the regulation's questionnaire letters options ("a. Tidak
-#: sesuai", "A) Tidak sesuai"); the letter is ignored, forms letter both ways.
-_LETTERED = re.compile(r"[a-d]\s*[.)]\s*(?P<label>.+)")
+#: sesuai", "A) Tidak sesuai", "(a) Tidak sesuai"); the letter is ignored, forms letter both
+#: ways.
+_LETTERED = re.compile(r"(?:\(\s*[a-d]\s*\)|[a-d]\s*[.)])\s*(?P<label>.+)")
 #: The score before or after the label: "4 - Sangat sesuai", "4. Sangat sesuai",
-#: "Sangat sesuai (4)", "Sangat sesuai - 4".
+#: "4 Sangat sesuai", "Sangat sesuai (4)", "Sangat sesuai - 4".
 _NUMBERED = (re.compile(r"(?P<digit>[1-4])\s*[-.):=]\s*(?P<label>.+)"),
+             re.compile(r"(?P<digit>[1-4])\s+(?P<label>[^\d\s].*)"),
              re.compile(r"(?P<label>.+?)\s*[(\[](?P<digit>[1-4])[)\]]"),
              re.compile(r"(?P<label>.+?)\s+[-:=]\s*(?P<digit>[1-4])"))
 
 
 def answer_score(text: str, lookup: dict[str, int]) -> tuple[int | None, int | None]:
     """(score by label, digit written with it) of one answer cell; (None, None) when it is
-    neither a label of the unsur (plain, lettered or numbered) nor a digit 1..4.
+    neither a label of the unsur (plain, lettered, numbered, or lettered and numbered:
+    "a. 1 - Tidak sesuai") nor a digit 1..4.
 
     `lookup` maps `normalise_text` of each label to its score. The score comes from the label;
     a digit written with the label is returned so that the caller can reject a disagreement.
+    `skm init` recognises answers with this same function.
     """
     norm = normalise_text(text).translate(_DASHES)
     score = lookup.get(norm)
@@ -1228,16 +1232,21 @@ def answer_score(text: str, lookup: dict[str, int]) -> tuple[int | None, int | N
     digit = _DIGIT_ANSWER.fullmatch(norm)
     if digit:
         return int(digit.group(1)), None
-    match = _LETTERED.fullmatch(norm)
-    if match and match["label"].strip() in lookup:
-        return lookup[match["label"].strip()], None
-    for pattern in _NUMBERED:
-        match = pattern.fullmatch(norm)
-        if match:
+    lettered = _LETTERED.fullmatch(norm)
+    unlettered = lettered["label"].strip() if lettered else None
+    if unlettered in lookup:
+        return lookup[unlettered], None
+    for candidate in (norm, unlettered):
+        if not candidate:
+            continue
+        for pattern in _NUMBERED:
+            match = pattern.fullmatch(candidate)
+            if not match:
+                continue
             label = match["label"].strip()
-            lettered = _LETTERED.fullmatch(label)
-            if label not in lookup and lettered:
-                label = lettered["label"].strip()
+            inner = _LETTERED.fullmatch(label)
+            if label not in lookup and inner:
+                label = inner["label"].strip()
             if label in lookup:
                 return lookup[label], int(match["digit"])
     return None, None
