@@ -173,10 +173,12 @@ def forms_zip(path: Path, rows: list[dict]) -> Path:
     return path
 
 
-def ms_forms_xlsx(path: Path, rows: list[dict]) -> Path:
+def ms_forms_xlsx(path: Path, rows: list[dict],
+                  names: tuple[str, ...] = ("ID", "Start time", "Completion time", "Email",
+                                            "Name", "Last modified time")) -> Path:
     """Microsoft Forms' Excel download: ID, Start time, Completion time, Email, Name, then the
     questions; a checkbox answer ends with ';'. Times are local date-times, no offset."""
-    header = ["ID", "Start time", "Completion time", "Email", "Name", "Last modified time",
+    header = [*names,
               *(DEFAULT_HEADER[f] for f in PEOPLE), *(DEFAULT_HEADER[c] for c in UNSUR_CODES),
               DEFAULT_HEADER["saran"]]
     records: list[list] = [header]
@@ -202,11 +204,19 @@ def reworded_csv(path: Path, rows: list[dict]) -> Path:
     return path
 
 
+def ms_forms_id_xlsx(path: Path, rows: list[dict]) -> Path:
+    """The same download with an Indonesian interface (the names `skm init` and config.yaml
+    know; not confirmed in Microsoft's documentation)."""
+    return ms_forms_xlsx(path, rows, ("ID", "Waktu mulai", "Waktu penyelesaian", "Email",
+                                      "Nama", "Waktu modifikasi terakhir"))
+
+
 FIXTURES = {
     "google.csv": google_csv,
     "Tanggapan Formulir 1.xlsx": sheets_xlsx,
     "Survei Kepuasan Masyarakat.csv.zip": forms_zip,
     "SKM Dinas Uji(1-40).xlsx": ms_forms_xlsx,
+    "SKM Dinas Uji (Indonesia).xlsx": ms_forms_id_xlsx,
     "reworded.csv": reworded_csv,
 }
 
