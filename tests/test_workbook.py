@@ -140,9 +140,23 @@ SETTINGS = {"unit": "uji", "year": 2024, "name": "Unit Uji", "short_name": "Unit
             "demografi": {"jenis_kelamin": [{"label": "Laki-laki"}, {"label": "Perempuan"}]}}
 
 
+def checkbox_frame() -> pd.DataFrame:
+    """A checkbox layanan question: respondents tick A, B or both ("A; B" in the text
+    column, 1 in both flag columns); one ticks none and writes "Lainnya"."""
+    frame = responses_with(14, [14, 13, 14, 14, 12, 14, 14, 14, 14],
+                           [40, 37, 45, 38, 36, 41, 50, 44, 39], layanan=["A", "B", "A; B"])
+    frame.loc[13, "layanan"] = "Lainnya"
+    text = frame["layanan"].tolist()
+    for label in ("A", "B"):
+        frame[f"layanan[{label}]"] = [int(label in v.split("; ")) for v in text]
+    frame["layanan[C]"] = 0  # listed, never ticked
+    return frame
+
+
 def build_case(tmp: Path, name: str, frame: pd.DataFrame, unit_name: str = "Unit Uji",
-               rejected: pd.DataFrame | None = None) -> tuple[Path, dict]:
-    settings = dict(SETTINGS, name=unit_name, short_name=unit_name)
+               rejected: pd.DataFrame | None = None,
+               layanan: list[str] | None = None) -> tuple[Path, dict]:
+    settings = dict(SETTINGS, name=unit_name, short_name=unit_name, layanan=layanan or [])
     quality = {"n_raw": len(frame), "n_rejected": 0}
     ikm = json.loads(json.dumps(score(frame, quality, settings)))
     path = tmp / f"{name}.xlsx"
@@ -166,6 +180,7 @@ def cases(tmp_path_factory, pipeline) -> dict[str, tuple[Path, dict]]:
     counts = [40, 38, 40, 35, 40, 39, 40, 40, 37]
     sums = [121, 110, 135, 101, 143, 117, 150, 129, 104]
     out["blanks"] = build_case(tmp, "blanks", responses_with(40, counts, sums))
+    out["checkbox"] = build_case(tmp, "checkbox", checkbox_frame(), layanan=["A", "B", "C"])
     for target in ("76.605", "88.305"):
         c, s = exact_case(target)
         out[target] = build_case(tmp, f"exact-{target}", responses_with(1000, c, s))
@@ -255,12 +270,13 @@ def test_the_exact_cases_are_the_boundaries(cases) -> None:
 
 
 @pytest.mark.parametrize("key", ["sample-2022", "sample-2023", "blanks", "76.605", "88.305",
-                                 "hostile"])
+                                 "hostile", "checkbox"])
 def test_recalculated_values_equal_ikm_json(key, cases, recalculated) -> None:
     check(olah_data(recalculated[key]), cases[key][1], f"{key} recalculated")
 
 
-@pytest.mark.parametrize("key", ["sample-2022", "sample-2023", "blanks", "76.605", "88.305"])
+@pytest.mark.parametrize("key", ["sample-2022", "sample-2023", "blanks", "76.605", "88.305",
+                                 "checkbox"])
 def test_cached_values_equal_ikm_json(key, cases) -> None:
     check(olah_data(cases[key][0]), cases[key][1], f"{key} cached")
 
@@ -277,7 +293,7 @@ def test_the_figures_are_formulas_an_auditor_can_follow(cases) -> None:
 
 
 def test_group_sheets_recalculate_to_the_group_ikm(cases, recalculated) -> None:
-    for key in ("sample-2023", "blanks"):
+    for key in ("sample-2023", "blanks", "checkbox"):
         ikm = cases[key][1]
         for sheet, groups in (("Per layanan", ikm["by_layanan"]),
                               ("Per semester", ikm["by_semester"]),
@@ -289,9 +305,79 @@ def test_group_sheets_recalculate_to_the_group_ikm(cases, recalculated) -> None:
                 assert set(rows) == set(groups), (key, sheet)
                 for label, g in groups.items():
                     assert rows[label][1] == g["n"]
+                    if g["ikm_konversi"] is None:  # an unsur without an answer in the group
+                        assert rows[label][20:23] == ("tidak dapat dihitung",) * 2 + (None,)
+                        continue
                     assert abs(rows[label][20] - g["ikm_konversi"]) < 1e-9
                     assert str(round_half_up(rows[label][21], 2)) == g["display"]["ikm_konversi"]
                     assert rows[label][22] == g["mutu"]
+
+
+def test_checkbox_layanan_counts_a_respondent_in_every_layanan_ticked(cases,
+                                                                    recalculated) -> None:
+    path, ikm = cases["checkbox"]
+    groups = ikm["by_layanan"]
+    assert {k: g["n"] for k, g in groups.items()} == {"A": 9, "B": 8, "Lainnya": 1}
+    for book in (path, recalculated["checkbox"]):
+        ws = load_workbook(book, data_only=True)["Per layanan"]
+        assert "beberapa layanan" in ws["A2"].value
+    od = load_workbook(path)["Olah Data"]
+    header = [c.value for c in od[3]]
+    assert header[14:] == ["Layanan: A", "Layanan: B", "Layanan: C"]
+    flags = [[od.cell(row=r, column=c).value for c in (15, 16, 17)] for r in range(4, 18)]
+    assert flags[2] == [1, 1, 0] and flags[13] == [0, 0, 0]
+    formulas = {r[0]: r[1] for r in load_workbook(path)["Per layanan"].iter_rows(
+        min_row=4, values_only=True)}
+    assert "$O$4:$O$17=1" in formulas["A"] and "EXACT(" not in formulas["A"]
+
+
+def karakteristik(path: Path) -> dict[tuple[str, str], tuple]:
+    """{(field title, category): (count, percent)} of sheet 'Karakteristik'."""
+    ws = load_workbook(path, data_only=True)["Karakteristik"]
+    out, title = {}, None
+    for row in ws.iter_rows(min_row=4, values_only=True):
+        title = row[0] or title
+        if row[1] and row[1] != "Jumlah":
+            out[(title, row[1])] = (row[2], row[3])
+    return out
+
+
+@pytest.mark.parametrize("key", ["sample-2023", "blanks", "checkbox"])
+def test_karakteristik_percentages_are_of_all_respondents(key, cases, recalculated) -> None:
+    from skm.xlsx import FIELD_TITLES
+
+    path, ikm = cases[key]
+    want = {(FIELD_TITLES[f], c["label"]): (c["count"], Decimal(c["display_pct"]))
+            for f, info in ikm["demografi"].items() for c in info["categories"]}
+    assert want
+    for book in (path, recalculated[key]):
+        got = karakteristik(book)
+        assert {k: (v[0], round_half_up(v[1], 2)) for k, v in got.items()} == want, book.name
+        assert load_workbook(book, data_only=True)["Karakteristik"]["C2"].value == ikm["n_valid"]
+
+
+@pytest.mark.parametrize("key", ["sample-2023", "blanks", "checkbox"])
+def test_ringkasan_recalculates_to_its_cached_values(key, cases, recalculated) -> None:
+    path, ikm = cases[key]
+    cached = list(load_workbook(path, data_only=True)["Ringkasan"].iter_rows(
+        min_row=4, values_only=True))
+    again = list(load_workbook(recalculated[key], data_only=True)["Ringkasan"].iter_rows(
+        min_row=4, values_only=True))
+    assert len(cached) == len(again) >= 13
+    for a, b in zip(cached, again, strict=True):
+        for x, y in zip(a, b, strict=True):
+            if isinstance(x, float):
+                assert abs(x - y) < 1e-12, (a, b)
+            else:
+                assert x == y, (a, b)
+    by_code = {r[0]: r for r in cached if r[0] in UNSUR_CODES}
+    for u in ikm["unsur"]:
+        row = by_code[u["code"]]
+        assert row[2:4] == (u["sum"], u["n"]) and row[7] == u["mutu"]
+        assert str(round_half_up(row[4], 2)) == u["display"]["nrr"]
+    totals = {r[1]: r[2] for r in cached if r[1]}
+    assert str(round_half_up(totals["IKM unit pelayanan"], 2)) == ikm["display"]["ikm_konversi"]
+    assert totals["Mutu pelayanan"] == ikm["mutu"]
 
 
 def test_input_values_are_string_cells_never_formulas(cases, recalculated) -> None:
@@ -404,3 +490,71 @@ def test_recap_workbook_computes_unit_mean_and_pooled_ikm(which, cases, recalcul
         assert abs(row[22] - value) < 1e-12
         assert str(round_half_up(row[23], 2)) == want["display"]
         assert row[24] == want["mutu"]
+
+
+def test_recap_per_unsur_recalculates_to_its_cached_values(cases, recalculated) -> None:
+    rekap, ikms = cases["rekap"][1]["rekap"], cases["rekap"][1]["ikms"]
+    cached = list(load_workbook(cases["rekap"][0], data_only=True)["Per unsur"].iter_rows(
+        min_row=4, max_row=12, values_only=True))
+    again = list(load_workbook(recalculated["rekap"], data_only=True)["Per unsur"].iter_rows(
+        min_row=4, max_row=12, values_only=True))
+    for j, (a, b) in enumerate(zip(cached, again, strict=True)):
+        code = UNSUR_CODES[j]
+        nrrs = [Fraction(*next(u for u in i["unsur"] if u["code"] == code)["exact"]["nrr"])
+                for i in ikms]
+        s = sum(next(u for u in i["unsur"] if u["code"] == code)["sum"] for i in ikms)
+        n = sum(next(u for u in i["unsur"] if u["code"] == code)["n"] for i in ikms)
+        for row in (a, b):
+            assert row[0] == code
+            assert abs(row[2] - sum(nrrs, Fraction(0)) / len(nrrs)) < 1e-12
+            assert abs(row[3] - Fraction(s, n)) < 1e-12
+            assert row[4] == rekap["per_unsur"][j]["pooled_mutu"]
+            assert str(round_half_up(row[3], 2)) == rekap["per_unsur"][j]["pooled_nrr"]
+            assert str(round_half_up(row[2], 2)) == rekap["per_unsur"][j]["mean_nrr"]
+
+
+def test_recap_workbook_is_byte_identical(cases, tmp_path) -> None:
+    again = tmp_path / "rekap.xlsx"
+    write_rekap_xlsx(cases["rekap"][1]["rekap"], again, WHEN)
+    assert again.read_bytes() == cases["rekap"][0].read_bytes()
+
+
+def test_long_text_is_cut_with_a_marker(tmp_path) -> None:
+    frame = responses_with(20, [20] * 9, [60] * 9)
+    long = "Pelayanan 😀 lambat." * 2500  # 47.500 characters, 50.000 UTF-16 code units
+    frame.loc[0, "saran"] = long
+    path, _ = build_case(tmp_path, "long", frame)
+    cell = load_workbook(path)["Saran"]["C4"].value
+    m = re.search(r" … \[dipotong: ([\d.]+) karakter tidak dimuat\]$", cell)
+    assert m, cell[-80:]
+    kept = cell[: m.start()]
+    assert long.startswith(kept)
+    assert int(m.group(1).replace(".", "")) == len(long) - len(kept)
+    assert len(cell.encode("utf-16-le")) // 2 <= 32_767  # Excel's limit per cell
+
+
+def test_too_many_rows_split_the_rejected_rows_and_refuse_the_olah_data(
+        tmp_path, monkeypatch) -> None:
+    import skm.xlsx
+    from skm.errors import SkmInputError
+
+    monkeypatch.setattr(skm.xlsx, "MAX_ROWS", 40)
+    rejected = pd.DataFrame({"file": ["a.csv"] * 100, "raw_row": [str(i) for i in range(100)],
+                             "column": [""] * 100, "value": [""] * 100,
+                             "reason": ["duplicate"] * 100})
+    path, _ = build_case(tmp_path, "split", responses_with(20, [20] * 9, [60] * 9),
+                         rejected=rejected)
+    wb = load_workbook(path)
+    pages = [n for n in wb.sheetnames if n.startswith("Ditolak")]
+    assert pages == ["Ditolak", "Ditolak (2)", "Ditolak (3)"]
+    rows = [r[1] for n in pages for r in wb[n].iter_rows(min_row=4, values_only=True)]
+    assert rows == [str(i) for i in range(100)]
+    assert max(wb[n].max_row for n in wb.sheetnames) <= 40
+    guide = " ".join(str(c.value) for r in wb["Cara membaca"].iter_rows() for c in r if c.value)
+    assert "'Ditolak (2)' sampai 'Ditolak (3)'" in guide
+    with pytest.raises(SkmInputError) as err:
+        build_case(tmp_path, "refused", responses_with(30, [30] * 9, [90] * 9),
+                   unit_name="Dinas Besar")
+    message = str(err.value)
+    assert "Dinas Besar" in message and "30 responden" in message and "batas Excel 40" in message
+    assert not (tmp_path / "refused.xlsx").exists()

@@ -298,6 +298,15 @@ def layanan_ticks(responses: pd.DataFrame) -> dict[str, np.ndarray] | None:
     return ticked or None
 
 
+def checkbox_layanan(responses: pd.DataFrame) -> dict[str, np.ndarray] | None:
+    """`layanan_ticks` when the layanan question was a checkbox (some respondent ticked more
+    than one): then `by_layanan_ticked` groups them; None otherwise (grouped by the text)."""
+    ticked = layanan_ticks(responses)
+    if ticked is not None and (sum(ticked.values()) > 1).any():
+        return ticked
+    return None
+
+
 def _unticked(responses: pd.DataFrame, ticked: dict[str, np.ndarray]) -> pd.Series:
     """The layanan text of respondents who ticked no listed layanan (blank: missing)."""
     none = sum(ticked.values()) == 0
@@ -379,8 +388,8 @@ def _score(responses: pd.DataFrame, quality: dict, settings: dict, prepared: _Pr
         result[key] = groups
     result["demografi"] = demografi(responses, settings["demografi"], settings.get("layanan", []),
                                     prepared)
-    ticked = layanan_ticks(responses)
-    if ticked is not None and (sum(ticked.values()) > 1).any():
+    ticked = checkbox_layanan(responses)
+    if ticked is not None:
         # A checkbox question: a respondent counts in every layanan ticked.
         result["by_layanan"] = by_layanan_ticked(responses, ticked)
         result["demografi"]["layanan"] = layanan_counts(responses, ticked)

@@ -24,20 +24,90 @@ import math
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
 
 from skm.domain import BANDS, KONVERSI, UNSUR_CODES, UNSUR_NAMES, WEIGHT, classify, round_half_up
+from skm.errors import SkmInputError
 from skm.io import atomic_write_bytes
+from skm.tables import layanan_label
 
-__all__ = ["Book", "normalize_zip", "olah_data_cells", "save_workbook", "write_olah_data"]
+__all__ = ["Book", "WorkbookLimitError", "normalize_zip", "olah_data_cells", "save_workbook",
+           "write_olah_data"]
+
+#: Excel's limits: rows per sheet and UTF-16 code units per cell. A write past them makes
+#: XlsxWriter return -1 (the cell is dropped) or -2 (the text cut without a mark): `Sheet`
+#: checks every return code, cuts long text with a visible marker, and sheets of many rows
+#: continue on further sheets (`Book.paged`).
+MAX_ROWS = 1_048_576
+MAX_CELL_CHARS = 32_767
+
+
+class WorkbookLimitError(SkmInputError):
+    """A workbook cannot hold the data (Excel's limits): a message for the user, in Indonesian
+    (the workflow's scripts print it without a traceback)."""
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def cut_text(text: str, limit: int | None = None) -> str:
+    """`text` cut to fit one cell (`limit` UTF-16 code units, Excel's 32.767), marked as the
+    ingest marks a cut saran: ``… [dipotong: N karakter tidak dimuat]``."""
+    limit = MAX_CELL_CHARS if limit is None else limit
+    if len(text) <= limit // 2 or _utf16_len(text) <= limit:
+        return text
+    keep = len(text)
+    while True:
+        marker = f" … [dipotong: {len(text) - keep:,} karakter tidak dimuat]".replace(",", ".")
+        room = limit - _utf16_len(marker)
+        # Shrink `keep` until the kept prefix and the marker fit (the marker's number changes).
+        prefix = text[:keep]
+        over = _utf16_len(prefix) - room
+        if over <= 0:
+            return prefix + marker
+        keep -= max(1, over // 2)
+
+
+class Sheet(Worksheet):
+    """A worksheet that never drops or silently cuts a cell: text longer than a cell holds is
+    cut with a marker, and any other refused write (a row past the limit, a row written out of
+    order) raises instead of returning XlsxWriter's error code."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.xls_rowmax = MAX_ROWS
+
+    def _checked(self, rc: int, row: int, col: int) -> int:
+        if rc == -1:
+            raise WorkbookLimitError(
+                f"lembar kerja '{self.name}': sel baris {row + 1:,}, kolom {col + 1} tidak dapat "
+                f"ditulis (batas Excel {MAX_ROWS:,} baris per lembar)".replace(",", "."))
+        return rc
+
+    def write_string(self, row: int, col: int, string: str, cell_format: Any = None) -> int:
+        return self._checked(super().write_string(row, col, cut_text(string), cell_format),
+                             row, col)
+
+    def write_number(self, row: int, col: int, number: Any, cell_format: Any = None) -> int:
+        return self._checked(super().write_number(row, col, number, cell_format), row, col)
+
+    def write_formula(self, row: int, col: int, formula: str, cell_format: Any = None,
+                      value: Any = 0) -> int:
+        if isinstance(value, str):
+            value = cut_text(value)
+        return self._checked(super().write_formula(row, col, formula, cell_format, value),
+                             row, col)
 
 #: Number formats (the viewer's locale decides the separators: 85,20 in an Indonesian locale).
 #: Number formats tagged with the Indonesian locale (LCID 421): LibreOffice shows 1.234,50
@@ -128,7 +198,7 @@ class Book:
               title: str) -> Any:
         """A sheet: A4 landscape fit to the page width, header row frozen and printed on
         every page, column widths, the title in A1 (a string cell)."""
-        ws = self.wb.add_worksheet(name)
+        ws = self.wb.add_worksheet(name, worksheet_class=Sheet)
         ws.set_paper(9)
         ws.set_landscape()
         ws.fit_to_pages(1, 0)
@@ -140,6 +210,26 @@ class Book:
             ws.set_column(i, i, w)
         ws.write_string(0, 0, title, self.fmt(bold=True, size=12))
         return ws
+
+    @staticmethod
+    def pages(rows: int, header_row: int = 2) -> int:
+        """How many sheets `rows` data rows under `header_row` need (at least one)."""
+        per = MAX_ROWS - header_row - 1
+        return max(1, -(-rows // per))
+
+    def paged(self, name: str, header_row: int, widths: Sequence[float], title: str,
+              labels: Sequence[str], rows: int) -> Any:
+        """Sheets for `rows` data rows: the first named `name`, each further one
+        ``name (2)``, ... when a sheet is full (Excel holds MAX_ROWS rows per sheet). Yields
+        (sheet, row) for each data row, in order."""
+        per = MAX_ROWS - header_row - 1
+        for page in range(self.pages(rows, header_row)):
+            sheet_name = name if page == 0 else f"{name} ({page + 1})"
+            ws = self.sheet(sheet_name, header_row, widths,
+                            title if page == 0 else f"{title} (lanjutan {page + 1})")
+            self.header(ws, header_row, labels)
+            for i in range(page * per, min(rows, (page + 1) * per)):
+                yield ws, header_row + 1 + i - page * per
 
     def text(self, ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
         """A string cell (always: a value from an input never becomes a formula or number)."""
@@ -154,7 +244,7 @@ class Book:
             chars = len(str(text or ""))
             lines = max(lines, math.ceil(chars * 1.1 / max(width - 1, 1)))
         if lines > 1:
-            ws.set_row(row, 15 * lines)
+            ws.set_row(row, min(15 * lines, 409))  # 409 pt: the tallest row Excel allows
 
     def header(self, ws: Any, row: int, labels: Sequence[str]) -> None:
         """A bold, wrapped header row (two lines high)."""
@@ -245,10 +335,19 @@ def _ikm_exact(sums: Sequence[int], ns: Sequence[int]) -> Fraction | None:
     return sum((Fraction(s, n) * WEIGHT for s, n in zip(sums, ns, strict=True)), Fraction(0))
 
 
+@dataclass
+class Group:
+    """One row of a group sheet: the key shown in column A (a number or a string cell), the
+    SUMPRODUCT condition selecting the group's rows of sheet 'Olah Data' (``{key}`` stands for
+    the key's cell) and the group's responses (for the cached values)."""
+
+    key: Any
+    match: str
+    frame: pd.DataFrame
+
+
 def _group_sheet(book: Book, bands: Bands, name: str, title: str, key_title: str,
-                 groups: list[tuple[str, Any]], key_col: str, first: int, last: int,
-                 sums_of: Callable[[Any], tuple[list[int], list[int], int]],
-                 numeric_key: bool) -> None:
+                 groups: list[Group], first: int, last: int, note: str = "") -> None:
     """Per group: n, per unsur jumlah and jawaban (SUMPRODUCT over the Olah Data columns),
     the group's IKM unit pelayanan, rounded, and its mutu."""
     labels = [key_title, "Jumlah responden"]
@@ -256,22 +355,22 @@ def _group_sheet(book: Book, bands: Bands, name: str, title: str, key_title: str
         labels += [f"{c} jumlah nilai", f"{c} jawaban"]
     labels += ["IKM unit pelayanan", "Dibulatkan", "Mutu"]
     ws = book.sheet(name, 2, [28, 11] + [8] * 18 + [13, 11, 7], title)
+    if note:
+        book.text(ws, 1, 0, note)
     book.header(ws, 2, labels)
     od = "'Olah Data'!"
-    keyrange = f"{od}${key_col}${first}:${key_col}${last}"
-    for i, (label, key) in enumerate(groups):
+    for i, group in enumerate(groups):
         r = 3 + i
         kcell = xl_rowcol_to_cell(r, 0, row_abs=False, col_abs=True)
-        if numeric_key:
-            ws.write_number(r, 0, key)
-            match = f"--({keyrange}={kcell})"
+        if isinstance(group.key, str):
+            book.text(ws, r, 0, group.key)
         else:
-            book.text(ws, r, 0, label)
-            match = f"--EXACT({keyrange},{kcell})"
-        sums, ns, size = sums_of(key)
-        ws.write_formula(r, 1, f"=SUMPRODUCT({match})", book.fmt(FMT_INT), size)
+            ws.write_number(r, 0, group.key)
+        match = group.match.replace("{key}", kcell)
+        sums, ns = _exact_sums(group.frame)
+        ws.write_formula(r, 1, f"=SUMPRODUCT({match})", book.fmt(FMT_INT), len(group.frame))
         terms = []
-        for j, code in enumerate(UNSUR_CODES):
+        for j, _code in enumerate(UNSUR_CODES):
             col = xl_col_to_name(2 + j)
             values = f"{od}${col}${first}:${col}${last}"
             scell = xl_rowcol_to_cell(r, 2 + 2 * j)
@@ -326,12 +425,34 @@ def olah_data_cells(n: int) -> OlahDataCells:
                          s + 8, s + 9, s + 10, s + 11, s + 12)
 
 
+#: The first 0-based column of sheet 'Olah Data' holding a layanan's 0/1 flags (after
+#: No., ID, U1..U9, Layanan, Semester, Triwulan).
+FLAG_COL = 14
+
+
+def nf_int(value: int) -> str:
+    """An integer with the Indonesian thousands separator (1.048.576)."""
+    return f"{value:,}".replace(",", ".")
+
+
 def _responses_frame(responses: pd.DataFrame) -> pd.DataFrame:
     frame = responses.copy()
     for col in ("layanan", "semester", "triwulan", "saran"):
         if col not in frame.columns:
             frame[col] = pd.NA
     return frame
+
+
+def _flag_columns(frame: pd.DataFrame) -> list[str]:
+    """The responses.csv 0/1 columns ``layanan[<name>]``, in the unit's order."""
+    return [c for c in frame.columns if layanan_label(c) is not None]
+
+
+def _checkbox(frame: pd.DataFrame) -> bool:
+    """Whether `skm.scoring` grouped the layanan by the ticks (a checkbox question)."""
+    from skm.scoring import checkbox_layanan
+
+    return bool(_flag_columns(frame)) and checkbox_layanan(frame) is not None
 
 
 def _exact_sums(frame: pd.DataFrame) -> tuple[list[int], list[int]]:
@@ -358,7 +479,25 @@ def write_olah_data(ikm: dict, responses: pd.DataFrame, path: str | Path, when: 
     n = len(frame)
     cells = olah_data_cells(n)
     name, year = ikm["name"], ikm["year"]
+    if cells.ikm_kinerja_row >= MAX_ROWS:
+        raise WorkbookLimitError(
+            f"{name} ({ikm.get('unit', '')}) tahun {year}: {nf_int(n)} responden tidak muat di "
+            f"lembar 'Olah Data' (batas Excel {nf_int(MAX_ROWS)} baris per lembar, termasuk "
+            f"{nf_int(cells.ikm_kinerja_row + 1 - n)} baris judul dan rumus; rumus SUM dan COUNT "
+            "memerlukan semua jawaban dalam satu kolom). Lembar olah data tidak dibuat. Bagi "
+            "survei menjadi beberapa periode (survei.yaml: period) agar setiap periode di bawah "
+            "batas itu, lalu jalankan lagi")
     book = Book(when, f"Hasil olah data SKM {name} {year}")
+    checkbox = _checkbox(frame)
+    saran_rows = int((frame["saran"].astype("string").fillna("").str.strip() != "").sum())
+    rejected_rows = 0 if rejected is None else len(rejected)
+
+    def more(sheet: str, rows: int) -> str:
+        pages = Book.pages(rows)
+        if pages == 1:
+            return ""
+        return (f" Baris yang tidak muat di satu lembar (batas Excel {nf_int(MAX_ROWS)} baris) "
+                f"berlanjut di lembar '{sheet} (2)' sampai '{sheet} ({pages})'.")
     sheets = [
         ("Olah Data", ("Nilai setiap responden (1–4) untuk unsur U1–U9, lalu baris rumus: jumlah "
                       "nilai, jumlah jawaban, NRR, NRR tertimbang, konversi per unsur, IKM, IKM "
@@ -367,37 +506,67 @@ def write_olah_data(ikm: dict, responses: pd.DataFrame, path: str | Path, when: 
                       "Olah Data (untuk dicetak).")),
         ("Karakteristik", ("Jumlah dan persentase responden menurut jenis kelamin, usia, "
                           "pendidikan, pekerjaan dan jenis layanan.")),
-        ("Per layanan", ("IKM unit pelayanan per jenis layanan, dihitung dari kolom Layanan di "
-                        "lembar Olah Data (analisis tambahan).")),
+        ("Per layanan", ("IKM unit pelayanan per jenis layanan (analisis tambahan), dihitung "
+                        + ("dari kolom 'Layanan: ...' (1 = dicentang) di lembar Olah Data; "
+                           "seorang responden dapat terhitung di beberapa layanan."
+                           if checkbox else "dari kolom Layanan di lembar Olah Data."))),
         ("Per semester", "IKM unit pelayanan per semester menurut waktu pengisian."),
         ("Per triwulan", "IKM unit pelayanan per triwulan menurut waktu pengisian."),
-        ("Ditolak", "Baris ekspor yang tidak diolah beserta alasannya (berkas, baris, kolom)."),
+        ("Ditolak", "Baris ekspor yang tidak diolah beserta alasannya (berkas, baris, kolom)."
+                    + more("Ditolak", rejected_rows)),
         ("Saran", ("Saran dan masukan responden; data pribadi (nama, surel, nomor telepon) sudah "
-                  "disamarkan.")),
+                  "disamarkan." + more("Saran", saran_rows))),
         (BAND_SHEET, "Tabel kategori mutu dan kinerja unit pelayanan menurut PermenPANRB 14/2017."),
     ]
     _cara_membaca(book, name, year, sheets)
     bands = _olah_data_sheet(book, ikm, frame, cells)
     _ringkasan_sheet(book, ikm, cells, bands)
-    _karakteristik_sheet(book, ikm)
+    _karakteristik_sheet(book, ikm, cells)
     first, last = cells.first_data + 1, cells.last_data + 1
 
-    def sums_of(column: str) -> Callable[[Any], tuple[list[int], list[int], int]]:
-        def get(key: Any) -> tuple[list[int], list[int], int]:
-            sub = frame[frame[column].astype("string") == str(key)]
-            s, c = _exact_sums(sub)
-            return s, c, len(sub)
-        return get
+    od = "'Olah Data'!"
 
-    lay = sorted({str(v) for v in frame["layanan"].dropna()})
+    def rng(col: str) -> str:
+        return f"{od}${col}${first}:${col}${last}"
+
+    def text_groups(column: str, col: str) -> list[Group]:
+        keyed = frame[column].astype("string")
+        return [Group(v, f"--EXACT({rng(col)},{{key}})", frame[keyed == v])
+                for v in sorted({str(v) for v in frame[column].dropna()})]
+
+    flags = _flag_columns(frame)
+    if _checkbox(frame):
+        # As skm.scoring.by_layanan_ticked: a respondent counts in every layanan ticked
+        # (its flag column), and one who ticked none in the group of the text they gave.
+        groups: dict[str, Group] = {}
+        letters = [xl_col_to_name(FLAG_COL + k) for k in range(len(flags))]
+        for column, letter in zip(flags, letters, strict=True):
+            ticked = frame[column].to_numpy(dtype=np.int64) == 1
+            if ticked.any():
+                groups[str(layanan_label(column))] = Group(
+                    str(layanan_label(column)), f"--({rng(letter)}=1)", frame[ticked])
+        none = sum(frame[c].to_numpy(dtype=np.int64) for c in flags) == 0
+        no_tick = "(" + "+".join(rng(x) for x in letters) + ")=0"
+        rest = frame[none]
+        keyed = rest["layanan"].astype("string")
+        for v in sorted({str(v) for v in rest["layanan"].dropna()}):
+            groups.setdefault(v, Group(v, f"EXACT({rng('L')},{{key}})*({no_tick})",
+                                       rest[keyed == v]))
+        lay = [groups[k] for k in sorted(groups)]
+        note = ("Pertanyaan jenis layanan berupa kotak centang: seorang responden dapat terhitung "
+                "di beberapa layanan (kolom Layanan: ... di lembar Olah Data), sehingga jumlah "
+                "responden semua layanan dapat melebihi jumlah responden.")
+    else:
+        lay = text_groups("layanan", "L")
+        note = "Dikelompokkan menurut kolom Layanan di lembar Olah Data (analisis tambahan)."
     _group_sheet(book, bands, "Per layanan", f"IKM per jenis layanan — {name} {year}",
-                 "Jenis layanan", [(v, v) for v in lay], "L", first, last, sums_of("layanan"),
-                 numeric_key=False)
+                 "Jenis layanan", lay, first, last, note)
     for col, label, letter in (("semester", "Semester", "M"), ("triwulan", "Triwulan", "N")):
-        keys = sorted({int(v) for v in pd.to_numeric(frame[col], errors="coerce").dropna()})
+        values = pd.to_numeric(frame[col], errors="coerce")
+        keys = sorted({int(v) for v in values.dropna()})
         _group_sheet(book, bands, f"Per {col}", f"IKM per {col} — {name} {year}", label,
-                     [(str(k), k) for k in keys], letter, first, last, sums_of(col),
-                     numeric_key=True)
+                     [Group(k, f"--({rng(letter)}={{key}})", frame[values == k]) for k in keys],
+                     first, last)
     _rejected_sheet(book, rejected)
     _saran_sheet(book, frame)
     # The band table is written last: constant_memory needs each sheet's rows in order, and
@@ -409,15 +578,21 @@ def write_olah_data(ikm: dict, responses: pd.DataFrame, path: str | Path, when: 
 def _olah_data_sheet(book: Book, ikm: dict, frame: pd.DataFrame, cells: OlahDataCells) -> Bands:
     q = f"'{BAND_SHEET}'!"
     bands = Bands(f"{q}$A$4:$A$7", f"{q}$C$4:$C$7", f"{q}$D$4:$D$7")
-    ws = book.sheet("Olah Data", 2, [7, 46] + [8] * 9 + [30, 10, 10],
+    flags = _flag_columns(frame)
+    ws = book.sheet("Olah Data", 2, [7, 46] + [8] * 9 + [30, 10, 10] + [14] * len(flags),
                     f"Hasil olah data SKM {ikm['name']} tahun {ikm['year']}")
     period = ikm.get("period") or {}
     book.text(ws, 1, 0, f"Periode {period.get('start', '')} s.d. {period.get('end', '')}; "
-                        f"{len(frame)} responden")
-    book.header(ws, 2, ["No.", "ID Responden", *UNSUR_CODES, "Layanan", "Semester", "Triwulan"])
+                        f"{len(frame)} responden"
+                        + ("; kolom 'Layanan: ...' = 1 bila layanan itu dicentang" if flags else ""))
+    book.header(ws, 2, ["No.", "ID Responden", *UNSUR_CODES, "Layanan", "Semester", "Triwulan",
+                        *[f"Layanan: {layanan_label(c)}" for c in flags]])
     center = book.fmt(align="center")
+    ticks = [frame[c].to_numpy(dtype=np.int64) for c in flags]
     for i, row in enumerate(frame.itertuples(index=False)):
         r = cells.first_data + i
+        for k, values in enumerate(ticks):
+            ws.write_number(r, FLAG_COL + k, int(values[i]), center)
         ws.write_number(r, 0, i + 1)
         book.text(ws, r, 1, row.id)
         for j, c in enumerate(UNSUR_CODES):
@@ -527,9 +702,16 @@ FIELD_TITLES = {
 }
 
 
-def _karakteristik_sheet(book: Book, ikm: dict) -> None:
+def _karakteristik_sheet(book: Book, ikm: dict, cells: OlahDataCells) -> None:
     ws = book.sheet("Karakteristik", 2, [18, 40, 12, 14],
                     f"Karakteristik responden — {ikm['name']} {ikm['year']}")
+    # The percentages are of all respondents (n, counted on sheet 'Olah Data'): the
+    # categories of a checkbox question add up to more than n.
+    n = int(ikm.get("n_valid", 0))
+    book.text(ws, 1, 1, "Jumlah responden (n, dari lembar Olah Data)", book.fmt(bold=True))
+    ids = f"'Olah Data'!$B${cells.first_data + 1}:$B${cells.last_data + 1}"
+    ws.write_formula(1, 2, f"=COUNTA({ids})", book.fmt(FMT_INT, bold=True), n)
+    ncell = "$C$2"
     book.header(ws, 2, ["Karakteristik", "Kategori", "Jumlah", "Persentase (%)"])
     r = 3
     for field, title in FIELD_TITLES.items():
@@ -538,12 +720,11 @@ def _karakteristik_sheet(book: Book, ikm: dict) -> None:
             continue
         cats = info["categories"]
         first = r
-        total_row = r + len(cats)
         for cat in cats:
             book.text(ws, r, 0, title if r == first else "")
             book.text(ws, r, 1, cat["label"])
             ws.write_number(r, 2, cat["count"], book.fmt(FMT_INT))
-            ws.write_formula(r, 3, f"=IFERROR(ROUND(C{r + 1}/C${total_row + 1}*100,2),0)",
+            ws.write_formula(r, 3, f"=IFERROR(ROUND(C{r + 1}/{ncell}*100,2),0)",
                              book.fmt(FMT_2), _num(round_half_up(
                                  Fraction(100 * cat["count"], info["n"]) if info["n"] else 0, 2)))
             r += 1
@@ -557,40 +738,43 @@ def _karakteristik_sheet(book: Book, ikm: dict) -> None:
 
 
 def _rejected_sheet(book: Book, rejected: pd.DataFrame | None) -> None:
-    ws = book.sheet("Ditolak", 2, [28, 8, 24, 30, 50],
-                    "Baris yang tidak diolah dan alasannya")
-    book.header(ws, 2, ["Berkas", "Baris", "Kolom", "Nilai", "Alasan"])
+    widths, title = [28, 8, 24, 30, 50], "Baris yang tidak diolah dan alasannya"
+    labels = ["Berkas", "Baris", "Kolom", "Nilai", "Alasan"]
     if rejected is None or rejected.empty:
+        ws = book.sheet("Ditolak", 2, widths, title)
+        book.header(ws, 2, labels)
         ws.write_string(3, 0, "Tidak ada baris yang ditolak.")
         return
     wrap = book.fmt(wrap=True)
-    for i, row in enumerate(rejected.itertuples(index=False)):
-        r = 3 + i
+    places = book.paged("Ditolak", 2, widths, title, labels, len(rejected))
+    for (ws, r), row in zip(places, rejected.itertuples(index=False), strict=True):
         book.fit_row(ws, r, [(_clean(getattr(row, "value", "")), 30),
                              (_clean(getattr(row, "reason", "")), 50)])
         book.text(ws, r, 0, _clean(getattr(row, "file", "")))
-        raw_row = _clean(getattr(row, "raw_row", ""))
-        book.text(ws, r, 1, raw_row)
+        book.text(ws, r, 1, _clean(getattr(row, "raw_row", "")))
         book.text(ws, r, 2, _clean(getattr(row, "column", "")))
         book.text(ws, r, 3, _clean(getattr(row, "value", "")), wrap)
         book.text(ws, r, 4, _clean(getattr(row, "reason", "")), wrap)
 
 
 def _saran_sheet(book: Book, frame: pd.DataFrame) -> None:
-    ws = book.sheet("Saran", 2, [7, 13, 100], "Saran dan masukan responden")
-    book.header(ws, 2, ["No.", "ID Responden", "Saran"])
+    widths, title, labels = [7, 13, 100], "Saran dan masukan responden", \
+        ["No.", "ID Responden", "Saran"]
     saran = frame["saran"].astype("string").fillna("").str.strip()
     rows = frame.loc[saran != "", "id"].astype(str).tolist()
     texts = saran[saran != ""].tolist()
     if not texts:
+        ws = book.sheet("Saran", 2, widths, title)
+        book.header(ws, 2, labels)
         ws.write_string(3, 0, "Tidak ada saran yang diisi.")
         return
     wrap = book.fmt(wrap=True)
-    for i, (rid, text) in enumerate(zip(rows, texts, strict=True)):
-        book.fit_row(ws, 3 + i, [(text, 100)])
-        ws.write_number(3 + i, 0, i + 1)
-        book.text(ws, 3 + i, 1, rid)
-        book.text(ws, 3 + i, 2, text, wrap)
+    places = book.paged("Saran", 2, widths, title, labels, len(texts))
+    for i, ((ws, r), rid, text) in enumerate(zip(places, rows, texts, strict=True)):
+        book.fit_row(ws, r, [(text, 100)])
+        ws.write_number(r, 0, i + 1)
+        book.text(ws, r, 1, rid)
+        book.text(ws, r, 2, text, wrap)
 
 
 def _clean(value: Any) -> str:
