@@ -24,7 +24,17 @@ from skm.infografis import report_url, typst_string
 from skm.scoring import ikm_from_sums, lowest
 
 URL = "https://ppid.example.go.id/skm/2023/laporan-skm-biro-umum-2023.pdf?v=1&x=%C3%A9"
-HOSTILE_NAME = 'Biro #read("/etc/passwd") *Umum* $x^2$ <script>alert(1)</script> \\ "kutip"'
+#: Typst, Markdown and HTML syntax, then a right-to-left override, its pop and a BEL: the
+#: syntax is shown literally, the three controls are removed (and counted in the log).
+CONTROLS = "\u202eterbalik\u202c\x07"
+HOSTILE_NAME = ('Biro #read("/etc/passwd") *Umum* $x^2$ <script>alert(1)</script> \\ "kutip" '
+                + CONTROLS)
+HOSTILE_RTL = ('Sosialisasi #read("/etc/passwd") *narahubung* $x$ <b>x</b> ' + CONTROLS
+               + " kepada pengguna layanan")
+
+
+def without_controls(text: str) -> str:
+    return text.replace("\u202e", "").replace("\u202c", "").replace("\x07", "")
 
 
 def fragments(pdf: Path) -> tuple[list[tuple[float, float, float, str]], tuple[float, float]]:
@@ -74,8 +84,8 @@ def test_pdf_holds_every_figure_as_ikm_json_gives_it(pipeline, year) -> None:
     values = [f for f in frags if re.fullmatch(r"\d,\d\d", f[3].strip()) and f[1] > 0.8 * w]
     values.sort(key=lambda f: -f[2])
     assert [v[3].strip() for v in values] == [nf.angka(u["display"]["nrr"]) for u in ikm["unsur"]]
-    for u in ikm["unsur"]:
-        assert f"{u['code']} {u['name']}".split()[0] in text
+    for u in ikm["unsur"]:  # the regulation's names, in full
+        assert f"{u['code']} {u['name']}" in text, u["code"]
     # The lowest unsur are section 4.1's tie groups.
     for group in lowest(ikm["unsur"], 3):
         assert " dan ".join(f"{u['code']} {u['name']}" for u in group) in text
@@ -124,13 +134,20 @@ def extra(tmp_path_factory) -> Path:
     """One extra run: the sample with a logo, a report_url and a hostile unit name."""
     root = copy_project(tmp_path_factory.mktemp("infografis"))
     unit = root / "data" / "raw" / "biro-umum"
+    # A GIF logo in a file without an extension: told by its bytes, as the covers tell it.
     logo = Image.new("RGB", (120, 150), "white")
     logo.paste((31, 90, 160), (10, 10, 110, 140))
-    logo.save(unit / "logo.png")
+    logo.save(unit / "lambang", format="GIF")
     text = (unit / "unit.yaml").read_text(encoding="utf-8")
     text = re.sub(r"(?m)^name: .*$", lambda _: "name: " + json.dumps(HOSTILE_NAME), text)
-    (unit / "unit.yaml").write_text(text + "logo: logo.png\nwebsite: https://unit.example.go.id\n",
+    (unit / "unit.yaml").write_text(text + "logo: lambang\nwebsite: https://unit.example.go.id\n",
                                     encoding="utf-8")
+    rtl = unit / "2023" / "rtl.yaml"
+    text = rtl.read_text(encoding="utf-8")
+    text, count = re.subn(r"(?m)^(    program: )Peningkatan sosialisasi.*$",
+                          lambda m: m.group(1) + json.dumps(HOSTILE_RTL), text)
+    assert count == 1
+    rtl.write_text(text, encoding="utf-8")
     survei = unit / "2023" / "survei.yaml"
     survei.write_text(survei.read_text(encoding="utf-8") + f"report_url: {json.dumps(URL)}\n",
                       encoding="utf-8")
@@ -143,7 +160,7 @@ def extra(tmp_path_factory) -> Path:
            {"ikm_path": str(proc / "ikm.json"), "settings_path": str(proc / "settings.json"),
             "tren_path": str(proc / "tren.json"), "rtl_path": str(proc / "rtl.json")},
            {"sosmed_pdf": root / "sosmed.pdf"}, source_date_epoch=1_700_000_000,
-           logo=unit / "logo.png")
+           logo=unit / "lambang")
     return root
 
 
@@ -170,7 +187,10 @@ def test_qr_code_in_the_png_gives_the_report_url(extra) -> None:
 def test_name_logo_and_alt_text(extra) -> None:
     pdf = infographic(extra, "biro-umum", 2023, "pdf")
     text = page_text(pdf)
-    assert HOSTILE_NAME in text  # literal: no Typst, Markdown or HTML syntax took effect
+    # Literal: no Typst, Markdown or HTML syntax took effect; the controls are gone.
+    assert " ".join(without_controls(HOSTILE_NAME).split()) in text
+    assert f"RTL U3: {without_controls(HOSTILE_RTL)}" in text
+    assert not set(CONTROLS) - set("terbalik") & set(text)
     raw = pdf.read_bytes()
     assert b"/Alt" in raw and b"/StructTreeRoot" in raw
     reader = PdfReader(pdf)
@@ -178,6 +198,10 @@ def test_name_logo_and_alt_text(extra) -> None:
     assert images, "the logo is embedded"
     alts = re.findall(rb"/Alt\s*\((.*?)\)\s*/", raw)
     assert alts or b"/Alt <" in raw or b"/Alt<" in raw
+    log = (extra / "logs" / "biro-umum" / "2023" / "render_infografis.log").read_text("utf-8")
+    m = re.search(r"infografis-skm\.qmd: (\d+) karakter kendali/bidi", log)
+    # The name once, the programme in full and shortened: nine controls at least.
+    assert m and int(m.group(1)) >= 9, log[-2000:]
 
 
 def test_output_is_byte_identical_across_runs(pipeline, tmp_path) -> None:
@@ -204,7 +228,7 @@ def test_report_url_is_https_only() -> None:
     assert report_url({"survei": {"report_url": "https://a b"}}) is None
 
 
-@pytest.mark.parametrize("text", ['a"b', "a\\b", "é ✓ \u202e", "#x $y$ `z` \n\t", "\\u{41}"])
+@pytest.mark.parametrize("text", ['a"b', "a\\b", "é ✓ ب 😀", "#x $y$ `z` \n\t", "\\u{41}"])
 def test_typst_string_literal_round_trips(text, tmp_path) -> None:
     import typst
 
@@ -212,6 +236,59 @@ def test_typst_string_literal_round_trips(text, tmp_path) -> None:
     src.write_text(f"#let s = {typst_string(text)}\n#metadata(s) <s>\n", encoding="utf-8")
     got = json.loads(typst.query(str(src), "<s>", field="value", one=True))
     assert got == text
+
+
+def test_every_text_handed_to_typst_is_cleaned_and_counted() -> None:
+    from skm import markdown
+    from skm.infografis import typst_data
+
+    markdown.removed_controls(reset=True)
+    block = typst_data({"name": "a" + CONTROLS, "nested": [{"x": "\x85b\u2066"}], "n": 3})
+    payload = json.loads(json.loads(re.search(r"bytes\((\".*\")\)", block).group(1)))
+    assert payload == {"name": "aterbalik", "nested": [{"x": "b"}], "n": 3}
+    assert markdown.removed_controls(reset=True) == 5
+
+
+def test_a_gif_logo_without_extension_is_accepted(tmp_path) -> None:
+    from skm.errors import SkmInputError
+    from skm.infografis import logo_path
+
+    Image.new("RGB", (8, 8), "red").save(tmp_path / "lambang", format="GIF")
+    (tmp_path / "fake.png").write_text("<svg/>")
+    settings = {"unit_dir": str(tmp_path)}
+    assert logo_path(dict(settings, logo="lambang")) == (tmp_path / "lambang").resolve()
+    with pytest.raises(SkmInputError, match="logo"):
+        logo_path(dict(settings, logo="fake.png"))
+    with pytest.raises(SkmInputError):
+        logo_path(dict(settings, logo="../lambang"))
+
+
+def pdf_font_names(pdf: Path) -> set[str]:
+    """The base names of the fonts embedded in a PDF (the subset tag ABCDEF+ dropped)."""
+    names = set()
+    for page in PdfReader(pdf).pages:
+        fonts = page["/Resources"].get_object().get("/Font") or {}
+        for ref in fonts.values():
+            font = ref.get_object()
+            names.add(str(font["/BaseFont"]).lstrip("/").split("+", 1)[-1])
+            for sub in font.get("/DescendantFonts") or []:
+                desc = sub.get_object().get("/FontDescriptor")
+                assert desc is not None and ("/FontFile2" in desc.get_object()
+                                             or "/FontFile3" in desc.get_object()), font
+    return names
+
+
+def test_fonts_are_the_shipped_ones(pipeline, extra) -> None:
+    from fontTools.ttLib import TTFont
+    from skm.render import FONTS_DIR
+
+    shipped = {TTFont(f)["name"].getDebugName(6) for f in sorted(FONTS_DIR.glob("*.ttf"))}
+    pdfs = [infographic(pipeline.root, "biro-umum", y, "pdf") for y in (2022, 2023)]
+    pdfs += [infographic(extra, "biro-umum", 2023, "pdf"), extra / "sosmed.pdf",
+             pipeline.root / "reports" / "rekap" / "2024" / "infografis-rekap-2024.pdf"]
+    for pdf in pdfs:
+        used = pdf_font_names(pdf)
+        assert used and used <= shipped, (pdf.name, used - shipped)
 
 
 def test_verify_compares_the_png_by_hash(pipeline, tmp_path) -> None:
@@ -264,6 +341,13 @@ def test_recap_infographic(pipeline, tmp_path) -> None:
                  {"rekap_path": str(tmp_path / "rekap.json"), "instansi": "Pemerintah Uji"},
                  {"pdf": tmp_path / "r.pdf", "png": tmp_path / "r.png",
                   "sosmed_pdf": tmp_path / "s.pdf"}, source_date_epoch=1_700_000_000)
+    # Two runs give the same bytes.
+    render_rekap(pipeline.root / "notebooks" / "infografis-rekap.qmd",
+                 {"rekap_path": str(tmp_path / "rekap.json"), "instansi": "Pemerintah Uji"},
+                 {"pdf": tmp_path / "r2.pdf", "png": tmp_path / "r2.png"},
+                 source_date_epoch=1_700_000_000)
+    for ext in ("pdf", "png"):
+        assert (tmp_path / f"r2.{ext}").read_bytes() == (tmp_path / f"r.{ext}").read_bytes()
     text = page_text(tmp_path / "r.pdf")
     for row in rekap["sebaran"]:
         assert f"{row['n']} unit ({nf.persen(row['pct'])})" in text

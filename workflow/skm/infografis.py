@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -31,7 +32,10 @@ from skm import numfmt as nf
 from skm.domain import BANDS, KONVERSI, UNSUR_CODES, UNSUR_NAMES
 from skm.errors import SkmInputError
 from skm.io import atomic_write_bytes
+from skm.markdown import clean
 from skm.scoring import lowest
+
+log = logging.getLogger(__name__)
 
 __all__ = ["PNG_SIZE", "PPI", "content", "qr_svg", "render", "report_url", "typst_data"]
 
@@ -65,20 +69,17 @@ def report_url(settings: dict) -> str | None:
 
 
 def logo_path(settings: dict) -> Path | None:
-    """The unit's logo (unit.yaml `logo`), which must be an image file inside the unit folder."""
-    from skm.errors import SkmInputError
+    """The unit's logo (unit.yaml `logo`): a PNG, JPEG or GIF file inside the unit folder,
+    told by its first bytes, not its name (`skm.settings.confined_file`, as the documents'
+    cover checks it)."""
+    from skm.settings import confined_file
 
     name = settings.get("logo")
     if not name:
         return None
-    unit_dir = Path(settings["unit_dir"]).resolve()
-    path = (unit_dir / str(name)).resolve()
-    if not path.is_relative_to(unit_dir) or not path.is_file() \
-            or path.suffix.lower() not in {".png", ".jpg", ".jpeg", ".svg"}:
-        raise SkmInputError(
-            f"logo '{name}' harus berupa berkas gambar (.png, .jpg, .svg) di dalam folder unit "
-            f"{unit_dir}; perbaiki kunci 'logo' di unit.yaml", file=str(unit_dir / "unit.yaml"))
-    return path
+    unit_dir = Path(settings["unit_dir"])
+    return confined_file(unit_dir, name, yaml_file=unit_dir / "unit.yaml", keys=["logo"],
+                         image=True)
 
 
 def qr_svg(url: str) -> str:
@@ -107,11 +108,12 @@ def _band_edges() -> list[dict]:
 
 
 def _programmes(rtl: dict | None, code: str) -> list[str]:
+    """The RTL programmes of an unsur (rtl.yaml text: control and bidi characters removed)."""
     if not rtl:
         return []
     plans = (rtl.get("rtl") or rtl).get("rencana") or []
-    return [str(p.get("program", "")).strip() for p in plans
-            if p.get("unsur") == code and str(p.get("program", "")).strip()]
+    texts = [clean(p.get("program", "")).strip() for p in plans if p.get("unsur") == code]
+    return [t for t in texts if t]
 
 
 def shorten(text: str, limit: int = 60) -> str:
@@ -162,12 +164,15 @@ def content(ikm: dict, settings: dict, tren: dict | None = None, rtl: dict | Non
         })
     url = report_url(settings)
     n = int(ikm["n_valid"])
+    name, parent = clean(ikm["name"]), clean(settings.get("parent") or "")
     data: dict[str, Any] = {
         "title": "Hasil Survei Kepuasan Masyarakat",
-        "name": ikm["name"],
-        "parent": settings.get("parent") or "",
-        "name_short": shorten(ikm["name"], NAME_LIMIT),
-        "parent_short": shorten(settings.get("parent") or "", NAME_LIMIT),
+        # Texts from outside (unit.yaml, rtl.yaml) lose their control and bidi characters
+        # as in every document (skm.markdown.clean counts them; the render logs the count).
+        "name": name,
+        "parent": parent,
+        "name_short": shorten(name, NAME_LIMIT),
+        "parent_short": shorten(parent, NAME_LIMIT),
         "year": str(ikm["year"]),
         "period": nf.periode(period["start"], period["end"]),
         "ikm": nf.angka(ikm["display"]["ikm_konversi"]),
@@ -219,9 +224,22 @@ def typst_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+def _cleaned(value: Any) -> Any:
+    """`value` with `skm.markdown.clean` applied to every string in it."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {k: _cleaned(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_cleaned(v) for v in value]
+    return value
+
+
 def typst_data(data: dict) -> str:
-    """The raw Typst block the notebook prints: the content as one JSON value."""
-    text = json.dumps(data, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    """The raw Typst block the notebook prints: the content as one JSON value. Every string
+    goes through `skm.markdown.clean` once more: whatever text reaches the layout carries no
+    control or bidi character (those `content` already cleaned are not counted twice)."""
+    text = json.dumps(_cleaned(data), ensure_ascii=True, sort_keys=True, separators=(",", ":"))
     return f"```{{=typst}}\n#let skm-data = json(bytes({typst_string(text)}))\n```\n"
 
 
@@ -235,10 +253,21 @@ class InfografisError(SkmInputError):
     """The infographic could not be made (a message for the log, in Indonesian)."""
 
 
+#: What to shorten when a unit's infographic does not fit one page (the recap has its own).
+TOO_LONG_UNIT = ("walau program RTL sudah diringkas; persingkat nama unit (unit.yaml: name) "
+                 "atau teks program di rtl.yaml")
+TOO_LONG_REKAP = ("persingkat nama instansi (config.yaml: instansi) atau nama unit yang "
+                  "panjang (unit.yaml: name)")
+
+
 def render(qmd: Path, params: dict, outputs: dict[str, Path], *, source_date_epoch: int,
-           logo: Path | None = None) -> dict:
+           logo: Path | None = None, too_long: str = TOO_LONG_UNIT) -> dict:
     """Render the infographic notebook to ``pdf`` (A4), ``png`` (1080 x 1350) and, for tests,
-    ``sosmed_pdf`` (the PNG's layout as a PDF). Returns timings and the page checks."""
+    ``sosmed_pdf`` (the PNG's layout as a PDF). Returns timings and the page checks.
+
+    The lowest-unsur section has detail levels (RTL in full, shortened, left out): the most
+    detailed that fits one page is used, and a shortened or left-out RTL is logged.
+    `too_long` says what the user can shorten when no level fits."""
     import typst
 
     from skm.render import FONTS_DIR, render_qmd
@@ -246,7 +275,14 @@ def render(qmd: Path, params: dict, outputs: dict[str, Path], *, source_date_epo
     with tempfile.TemporaryDirectory(prefix="skm-infografis-") as tmp:
         work = Path(tmp)
         md = work / "infografis.md"
-        params = dict(params, logo_name="logo" + logo.suffix.lower() if logo else "")
+        from skm.settings import image_kind
+
+        kind = image_kind(logo) if logo is not None else None
+        if logo is not None and kind is None:
+            raise InfografisError(f"{qmd}: berkas logo {logo.name} bukan gambar PNG, JPEG atau "
+                                  "GIF; ganti dengan gambar logo yang sah (kunci 'logo' di "
+                                  "unit.yaml), lalu jalankan lagi")
+        params = dict(params, logo_name="logo" + kind if kind else "")
         timings = render_qmd(Path(qmd), {"md": md}, params, source_date_epoch=source_date_epoch)
         root = work / "root"
         root.mkdir()
@@ -264,6 +300,7 @@ def render(qmd: Path, params: dict, outputs: dict[str, Path], *, source_date_epo
             raise InfografisError(f"{qmd}: pandoc gagal: {proc.stderr.strip()[-1500:]}")
         fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False,
                             font_paths=[str(FONTS_DIR)])
+        has_rtl = bool(params.get("rtl_path"))
 
         def compile_(layout: str, fmt: str) -> bytes:
             """The most detailed variant of `layout` that fits one page."""
@@ -278,15 +315,24 @@ def render(qmd: Path, params: dict, outputs: dict[str, Path], *, source_date_epo
                     raise InfografisError(f"{qmd}: typst gagal ({layout}): {err}") from None
                 pages = _pdf_pages(pdf)
                 if pages == 1:
+                    cuts = []
+                    if detail == 1 and has_rtl:
+                        cuts.append("program RTL diringkas satu baris")
+                    elif detail >= 2 and has_rtl:
+                        cuts.append("program RTL tidak dimuat (hanya unsur terendah)")
+                    if detail >= 3:
+                        cuts.append(f"nama unit dipotong sampai {NAME_LIMIT} karakter")
+                    if cuts:
+                        log.info("%s: infografis tata letak '%s': %s agar muat satu halaman; "
+                                 "selengkapnya di Laporan SKM", qmd.name, layout,
+                                 " dan ".join(cuts))
                     if fmt == "pdf":
                         return pdf
                     return typst.compile(str(typ), root=str(root), font_paths=fonts,
                                          ignore_system_fonts=True, format="png", ppi=PPI,
                                          sys_inputs=inputs, timestamp=source_date_epoch)
-            raise InfografisError(
-                f"{qmd}: infografis tata letak '{layout}' tidak muat satu halaman "
-                f"({pages} halaman) walau program RTL sudah diringkas; persingkat nama unit "
-                "(unit.yaml: name) atau teks program di rtl.yaml")
+            raise InfografisError(f"{qmd}: infografis tata letak '{layout}' tidak muat satu "
+                                  f"halaman ({pages} halaman); {too_long}")
 
         files: dict[str, bytes] = {}
         if "pdf" in outputs:
@@ -296,7 +342,7 @@ def render(qmd: Path, params: dict, outputs: dict[str, Path], *, source_date_epo
         if "png" in outputs:
             files["png"] = compile_("sosmed", "png")
         for kind, data in files.items():
-            _check_one_page(kind, data, qmd)
+            _check_one_page(kind, data, qmd, too_long)
     for kind, data in files.items():
         atomic_write_bytes(data, outputs[kind])
     return timings
@@ -308,7 +354,7 @@ def _pdf_pages(data: bytes) -> int:
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
-def _check_one_page(kind: str, data: bytes, qmd: Path) -> None:
+def _check_one_page(kind: str, data: bytes, qmd: Path, too_long: str) -> None:
     if kind == "png":
         from PIL import Image
 
@@ -319,7 +365,7 @@ def _check_one_page(kind: str, data: bytes, qmd: Path) -> None:
     pages = _pdf_pages(data)
     if pages != 1:
         raise InfografisError(f"{qmd}: infografis ({kind}) {pages} halaman, seharusnya satu; "
-                              "persingkat teks program RTL di rtl.yaml")
+                              f"{too_long}")
 
 
 
@@ -336,7 +382,7 @@ def rekap_content(rekap: dict, instansi: str = "") -> dict:
     prov = rekap.get("province") or {}
     by_mutu = []
     for row in rekap.get("sebaran", []):
-        named = [{"name": u["name"], "ikm": nf.angka(u["display"]), "rank": u["rank"]}
+        named = [{"name": clean(u["name"]), "ikm": nf.angka(u["display"]), "rank": u["rank"]}
                  for u in units if u["mutu"] == row["mutu"]]
         by_mutu.append({"mutu": row["mutu"], "kinerja": row["kinerja"],
                         "n": nf.angka(row["n"], 0), "count": row["n"],
@@ -366,7 +412,7 @@ def rekap_content(rekap: dict, instansi: str = "") -> dict:
             })
     data: dict[str, Any] = {
         "title": "Rekapitulasi Hasil Survei Kepuasan Masyarakat",
-        "instansi": instansi or "",
+        "instansi": clean(instansi or ""),
         "year": str(rekap["year"]),
         "n_units": nf.angka(rekap.get("n_units", 0), 0),
         "n_resp": nf.angka(sum(u["n"] for u in units), 0),
@@ -398,4 +444,5 @@ def rekap_content(rekap: dict, instansi: str = "") -> dict:
 def render_rekap(qmd: Path, params: dict, outputs: dict[str, Path], *,
                  source_date_epoch: int) -> dict:
     """The recap infographic: same two layouts and checks as the unit's."""
-    return render(qmd, params, outputs, source_date_epoch=source_date_epoch)
+    return render(qmd, params, outputs, source_date_epoch=source_date_epoch,
+                  too_long=TOO_LONG_REKAP)
