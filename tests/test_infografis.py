@@ -200,8 +200,17 @@ def test_name_logo_and_alt_text(extra) -> None:
     assert alts or b"/Alt <" in raw or b"/Alt<" in raw
     log = (extra / "logs" / "biro-umum" / "2023" / "render_infografis.log").read_text("utf-8")
     m = re.search(r"infografis-skm\.qmd: (\d+) karakter kendali/bidi", log)
-    # The name once, the programme in full and shortened: nine controls at least.
-    assert m and int(m.group(1)) >= 9, log[-2000:]
+    # Three in the name, three in the programme, each counted once.
+    assert m and int(m.group(1)) == 6, log[-2000:]
+    # A shortened or left-out RTL (the page says so) is logged too.
+    sosmed = page_text(extra / "sosmed.pdf")
+    for what, says in (("diringkas satu baris", "diringkas; selengkapnya di Laporan SKM"),
+                       ("tidak dimuat", "selengkapnya di Laporan SKM")):
+        if says in sosmed:
+            assert f"tata letak 'sosmed': program RTL {what}" in log, log[-2000:]
+            break
+    else:
+        assert "tata letak 'sosmed'" not in log
 
 
 def test_output_is_byte_identical_across_runs(pipeline, tmp_path) -> None:

@@ -158,9 +158,8 @@ def content(ikm: dict, settings: dict, tren: dict | None = None, rtl: dict | Non
             "nrr": nf.angka(group[0]["display"]["nrr"]),
             "tie": len(group) > 1,
             "unsur": [{"code": u["code"], "name": UNSUR_NAMES[u["code"]],
-                       "rtl": _programmes(rtl, u["code"]),
-                       "rtl_short": [shorten(p) for p in _programmes(rtl, u["code"])]}
-                      for u in group],
+                       "rtl": plans, "rtl_short": [shorten(p) for p in plans]}
+                      for u in group for plans in [_programmes(rtl, u["code"])]],
         })
     url = report_url(settings)
     n = int(ikm["n_valid"])
