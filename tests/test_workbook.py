@@ -558,3 +558,12 @@ def test_too_many_rows_split_the_rejected_rows_and_refuse_the_olah_data(
     message = str(err.value)
     assert "Dinas Besar" in message and "30 responden" in message and "batas Excel 40" in message
     assert not (tmp_path / "refused.xlsx").exists()
+
+
+def test_a_formula_longer_than_excel_allows_is_refused(tmp_path, monkeypatch) -> None:
+    import skm.xlsx
+    from skm.errors import SkmInputError
+
+    monkeypatch.setattr(skm.xlsx, "MAX_FORMULA_CHARS", 60)
+    with pytest.raises(SkmInputError, match="batas Excel 60 karakter"):
+        build_case(tmp_path, "formula", checkbox_frame(), layanan=["A", "B", "C"])

@@ -50,6 +50,8 @@ __all__ = ["Book", "WorkbookLimitError", "normalize_zip", "olah_data_cells", "sa
 #: continue on further sheets (`Book.paged`).
 MAX_ROWS = 1_048_576
 MAX_CELL_CHARS = 32_767
+#: Excel refuses a file holding a formula longer than this (XlsxWriter writes it anyway).
+MAX_FORMULA_CHARS = 8_192
 
 
 class WorkbookLimitError(SkmInputError):
@@ -106,6 +108,12 @@ class Sheet(Worksheet):
                       value: Any = 0) -> int:
         if isinstance(value, str):
             value = cut_text(value)
+        if len(formula) > MAX_FORMULA_CHARS:
+            raise WorkbookLimitError(
+                f"lembar kerja '{self.name}': rumus sel baris {row + 1}, kolom {col + 1} "
+                f"{nf_int(len(formula))} karakter, melebihi batas Excel "
+                f"{nf_int(MAX_FORMULA_CHARS)} karakter (terlalu banyak layanan dalam daftar "
+                "layanan unit.yaml?)")
         return self._checked(super().write_formula(row, col, formula, cell_format, value),
                              row, col)
 
