@@ -212,6 +212,7 @@ def test_published_value_is_a_box_not_a_second_trend_point():
     assert "84,37" in box and "85,20" in box and "84,34" in box
     assert "bobot lama, tidak berlaku" in box and "Laporan SKM 2023" in box
     assert "tidak dapat direproduksi dari data (selisih −0,83)" in box
+    assert "Kesimpulan rekonsiliasi:" not in box and "):" not in box
     assert lap_of(ikm).rekonsiliasi_md(trn.build([prev, ikm], history[1:], 2023)) == ""
     # a later year's published value never reaches an earlier report
     assert trn.build([prev], history, 2022)["published"] == {}
@@ -396,14 +397,31 @@ def test_realisation_report_items_and_warnings(realisasi_case, tmp_path):
     assert "rencana 1 (Memberikan narahubung) hanya mengulang teks rencananya" in notes
     assert "\"Pelayanan digital\" tidak merujuk" in notes and "\"cp\"" not in notes
     assert "tahun 2023 mengulang rencana 1 tahun 2022 (Waktu Penyelesaian, U3)" in notes
-    body = tlj.body_markdown(json.loads(json.dumps(tl)), before, tmp_path / "foto")
-    shown = re.sub(r"\\(.)", r"\1", body)  # the captions as printed (escapes removed)
-    assert "![Bukti 1.1: Narahubung di loket]" in shown
-    assert "![Bukti 2.1: dokumentasi pelaksanaan rencana 2]" in shown
+    body = plain(tlj.body_markdown(json.loads(json.dumps(tl)), before, tmp_path / "foto"))
+    assert "![Bukti 1.1: Narahubung di loket]" in body
+    assert "![Bukti 2.1: dokumentasi pelaksanaan rencana 2]" in body
     assert "a.png]" not in body and "b.png]" not in body
     assert "dilaksanakan pada 15 Februari 2023" in body
     assert "tanggal pelaksanaan tidak diisi" in body
     assert "100,00%" in body and "masih dalam batas galat pengambilan sampel" in body
+    # 15 Februari lies inside the 2023 collection and the report is signed before it ended
+    timing = " ".join(tl["timing"])
+    assert ("rencana 1 (15 Februari 2023) dilaksanakan di dalam periode pengumpulan data SKM "
+            "tahun 2023 (1 Februari 2023 – 30 April 2023)") in timing
+    assert "sebelum perbaikan dilaksanakan dan sebagian sesudahnya" in timing
+    assert "ditandatangani pada 28 April 2023, sebelum pengumpulan data SKM tahun 2023 " \
+        "berakhir (30 April 2023)" in timing
+    dampak = body[body.index("{#tbl-tl-dampak}"):body.index("BAB IV")]
+    assert "di dalam periode pengumpulan data SKM" in plain(dampak)
+    assert "perlu dibaca bersama catatan pada BAB III" in body
+    # dates before the collection and a signature after it: nothing to say
+    ok = {**tl["realisasi"], "signatory": {"date": "2023-07-17"},
+          "realisasi": [{**r, "tanggal": "2023-01-12"} for r in tl["realisasi"]["realisasi"]]}
+    assert tlj.timing_notes(tl["rtl"], ok, after) == []
+    late = {**ok, "realisasi": [{**r, "tanggal": "2023-05-02"} for r in ok["realisasi"]]}
+    assert "setelah pengumpulan data SKM tahun 2023 berakhir" in tlj.timing_notes(
+        tl["rtl"], late, after)[0]
+    assert tlj.timing_notes(tl["rtl"], tl["realisasi"], None) == []
     cover = cover_metadata({"period": {"start": "2022-02-01", "end": "2022-04-30"},
                             "name": "U", "year": 2022}, "T", tl)["cover"]
     assert cover["period"] == "Periode realisasi 15 Februari 2023 – 15 Februari 2023"
@@ -413,11 +431,16 @@ def test_realisation_report_items_and_warnings(realisasi_case, tmp_path):
 def test_realisation_report_of_the_sample(docs):
     for fmt in ("pdf", "html", "docx"):
         text = docs["tl"][fmt]
-        assert "Periode realisasi 15 Februari 2023 – 20 Maret 2023" in text or fmt != "pdf"
+        cover = text[:text.index("BAB I PENDAHULUAN")]  # the cover, in every format
+        assert "Periode realisasi 12 Januari 2023 – 26 Januari 2023" in cover, (fmt, cover)
+        assert "Tindak lanjut hasil SKM tahun 2022" in cover
         assert "Bukti 1.1: Sosialisasi narahubung pengelola layanan" in text
         assert "contact-person.png" not in text
-        assert "Samarinda, 28 April 2023" in text
-        assert "dilaksanakan pada 15 Februari 2023" in text
+        assert "Samarinda, 17 Juli 2023" in text
+        assert "dilaksanakan pada 12 Januari 2023" in text
+        # the sample's dates agree with the 2023 survey: no timing warning
+        assert "di dalam periode pengumpulan data SKM" not in text
+        assert "sebelum pengumpulan data SKM tahun 2023 berakhir" not in text
         assert "hanya mengulang teks rencananya" in text
         assert "\u201cMelakukan pelayanan secara digital\u201d tidak merujuk" in text \
             or "\"Melakukan pelayanan secara digital\" tidak merujuk" in text
@@ -427,3 +450,129 @@ def test_realisation_report_of_the_sample(docs):
     start = text.rindex("4.2 Rencana Tindak Lanjut")  # the section, not its daftar isi line
     plan = text[start:text.index("4.3 Tren Nilai SKM", start)]
     assert "Rencana tindak lanjut tahun 2023 mengulang rencana 1 tahun 2022" in plan
+
+
+# --- wording of signed text, saran matching, schedule checks (audit of issue 14) ---------------
+
+#: Configuration files and keys, processed files (the exports' own names may be shown: 4.4 says
+#: how each export's dates were read).
+CONFIG_NAMES = re.compile(r"config\.yaml|unit\.yaml|survei\.yaml|realisasi\.yaml|rtl\.yaml|"
+                          r"saran_tema|date_order|accept_rejected|hari_kerja|signatory|"
+                          r"\w+\.json|(?:responses|rejected)\.csv")
+
+
+def test_signed_text_names_no_configuration_file(docs):
+    """The body a unit signs speaks of data and rules, not of configuration keys or files:
+    only Lampiran 7 (for auditors) names files."""
+    for key in ("skm", "tl"):
+        for fmt in ("pdf", "html", "docx"):
+            text = docs[key][fmt]
+            if key == "skm":
+                text = text[:text.rindex("Lampiran 7. Catatan Reprodusibilitas")]
+            found = sorted(set(CONFIG_NAMES.findall(text)))
+            assert not found, (key, fmt, found)
+
+
+def test_reconciliation_sentences_read_cleanly(docs):
+    ikm = fake_ikm()
+    tren = {"published": {"2023": {"year": 2023, "ikm_konversi": ORIGINAL_PUBLISHED,
+                                   "source": "Laporan SKM 2023"}}, "rows": []}
+    lap = lap_of(ikm)
+    box = lap.rekonsiliasi_md(tren)
+    closing = plain(box.split("\n\n")[-1])
+    assert closing.count(":") == 0, closing
+    bab5 = lap.rekonsiliasi_kesimpulan(tren)
+    assert "dibandingkan dengan data survei:" not in bab5 and ":" not in bab5
+    assert "84,37 tidak dapat direproduksi dari data (selisih −0,83 terhadap nilai resmi " \
+           "85,20)" in bab5
+    for fmt in ("pdf", "html", "docx"):
+        text = docs["skm"][fmt]
+        assert not re.search(r"\([^()]*\) \(lihat", text), fmt  # no "(…) (lihat …)"
+        assert "Kesimpulan rekonsiliasi:" not in text
+        assert "dibandingkan dengan data survei: tidak dapat" not in text
+        assert "84,37, tidak dapat direproduksi dari data (selisih −0,83 terhadap nilai resmi " \
+               "85,20); rekonsiliasi pada Tabel" in text
+
+
+def test_saran_keywords_match_the_text_as_written_and_4_1_is_bounded(monkeypatch):
+    tema = [{"tema": "Kanal pengaduan", "unsur": ["U8"],
+             "kata_kunci": ["lapor.go.id", "SP4N-LAPOR!", "[pengaduan]"]}]
+    saran = ["Sosialisasikan lapor.go.id", "Gunakan SP4N-LAPOR! juga", "Kotak [pengaduan] rusak",
+             "Parkir *sempit*", "Toilet kotor"]
+    lap = lap_of(fake_ikm(), saran=saran, tema=tema)
+    groups, rest = lap.saran_tema()
+    assert [len(g["saran"]) for g in groups] == [3]
+    assert plain(groups[0]["saran"][0]) == "Sosialisasikan lapor.go.id"
+    assert rest == [r"Parkir \*sempit\*", "Toilet kotor"]  # printed escaped
+    import skm.laporan as laporan
+
+    monkeypatch.setattr(laporan, "APPENDIX_CHARS", 15)
+    lap = lap_of(fake_ikm(), saran=saran, tema=tema)
+    text = lap.saran_lain()
+    assert "Parkir" in text and "Toilet kotor" not in text
+    assert "1 saran lainnya yang tidak termasuk tema mana pun" in text and "Lampiran 5" in text
+
+
+def test_layanan_interval_says_it_has_no_population_factor():
+    ikm = fake_ikm()
+    rows = []
+    for layanan, k in (("A", 3), ("B", 3)):
+        for i in range(k):
+            rows.append({"layanan": layanan, **{c: (4 if (i + j) % 2 else 3)
+                                                for j, c in enumerate(UNSUR_CODES)}})
+    responses = pd.DataFrame(rows)
+    responses["saran"] = pd.Series([""] * len(rows), dtype="string")
+    ikm["by_layanan"] = {
+        "A": {"n": 3, "ikm_konversi": 87.0, "mutu": "B", "display": {"ikm_konversi": "87.04"}},
+        "B": {"n": 3, "ikm_konversi": 87.0, "mutu": "B", "display": {"ikm_konversi": "87.96"}}}
+    lap = Laporan(ikm=ikm, quality={}, settings={"survei": {}, "saran_tema": []},
+                  responses=responses, rejected=pd.DataFrame(), figdir=Path("."))
+    text = lap.layanan_kalimat()
+    assert "belum pasti" in text
+    assert "tanpa faktor koreksi populasi terbatas" in text
+    assert "jumlah penerima setiap jenis layanan tidak diketahui" in text
+
+
+def _unit_with_schedule(tmp_path, schedule) -> Path:
+    unit = tmp_path / "raw" / "u"
+    (unit / "2023").mkdir(parents=True)
+    (unit / "unit.yaml").write_text(yaml.safe_dump({"name": "U", "population": 10,
+                                                    "timezone": "WIB"}), encoding="utf-8")
+    (unit / "2023" / "survei.yaml").write_text(yaml.safe_dump(
+        {"schedule": schedule}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return tmp_path / "raw"
+
+
+def test_schedule_ending_before_it_starts_is_refused_naming_file_and_row(tmp_path):
+    from skm.errors import SkmInputError
+
+    raw = _unit_with_schedule(tmp_path, [
+        {"kegiatan": "Persiapan", "mulai": "2023-01-09", "selesai": "2023-01-20"},
+        {"kegiatan": "Pengolahan", "mulai": "2023-05-15", "selesai": "2023-05-02"}])
+    with pytest.raises(SkmInputError) as err:
+        load_unit_year(raw, "u", 2023, load_config(ROOT / "config.yaml"))
+    message = str(err.value)
+    assert "survei.yaml" in message and "schedule.1.selesai" in message
+    assert "Pengolahan" in message and "baris" in message and "lebih awal" in message
+
+
+def test_schedule_in_a_year_without_cuti_bersama_says_so():
+    from skm.kalender import years_without_cuti_bersama
+
+    year = next(y for y in range(2024, 2100) if years_without_cuti_bersama(f"{y}-01-01",
+                                                                          f"{y}-12-31"))
+    assert years_without_cuti_bersama("2023-02-01", "2023-04-30") == []
+    lap = lap_of(fake_ikm(), {"schedule": [
+        {"kegiatan": "Pengumpulan Data", "mulai": f"{year}-02-01", "selesai": f"{year}-04-30"}]})
+    note = lap.jadwal_catatan()
+    assert f"belum memuat cuti bersama tahun {year}" in note
+    sample = lap_of(fake_ikm(), {"schedule": [
+        {"kegiatan": "Pengumpulan Data", "mulai": "2023-02-01", "selesai": "2023-04-30"}]})
+    assert "belum memuat cuti bersama" not in sample.jadwal_catatan()
+
+
+def test_typed_working_days_that_disagree_are_logged(pipeline):
+    log = (pipeline.root / "logs" / "uji" / "2024" / "validate_responses.log").read_text("utf-8")
+    days = hari_kerja("2024-01-02", "2024-06-28").days
+    assert (f"peringatan: survei.yaml (jadwal baris 1) mencantumkan 120 hari kerja untuk "
+            f"kegiatan Pengumpulan Data, sedangkan kalender memberikan {days} hari kerja") in log

@@ -226,3 +226,22 @@ def test_recap_document_shows_the_distribution_and_ranking(pipeline):
         assert nf.angka(rekap["province"]["pooled"]["display"]) in text
         assert "Gambar 2.1" in text and "Tabel 2.1 IKM unit pelayanan" in text
         assert "hilang" in text and "rusak" in text  # BAB III: missing and failed units
+
+
+def test_no_pdf_page_ends_with_a_line_that_introduces_what_follows(pipeline):
+    """A paragraph ending in ':' (it introduces a list) is never left alone at the bottom of a
+    page, in any PDF of the run (typst.lua keeps it with its list)."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is needed")
+    pdfs = sorted(pipeline.root.glob("reports/*/*/laporan-*.pdf"))
+    assert len(pdfs) >= 4
+    stranded = []
+    for pdf in pdfs:
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        for number, page in enumerate(text.split("\f")[:-1], 1):
+            lines = [line.strip() for line in page.splitlines()
+                     if line.strip() and not line.strip().isdigit()]
+            if lines and lines[-1].endswith(":"):
+                stranded.append(f"{pdf.name} halaman {number}: {lines[-1]}")
+    assert not stranded, stranded

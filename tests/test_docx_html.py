@@ -8,6 +8,7 @@ redrawn from the run's own ikm.json and settings.json.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -188,6 +189,91 @@ def test_no_empty_page_after_the_cover_and_cover_in_the_pdf_order(pipeline):
                          capture_output=True, text=True, check=True).stdout
     pdf_lines = [" ".join(line.split()) for line in pdf.splitlines() if line.strip()]
     assert [line for line in pdf_lines if line in lines] == lines  # same order as the PDF
+
+
+# --------------------------------------------------------------------------- DOCX in LibreOffice
+
+
+@pytest.fixture(scope="module")
+def libreoffice_pdf(pipeline, tmp_path_factory) -> dict[str, Path]:
+    """The session's two DOCX converted to PDF by headless LibreOffice Writer (as a unit's team
+    opens them), in one soffice run with its own profile."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None or not shutil.which("pdftotext"):
+        message = ("LibreOffice Writer (soffice) and poppler-utils are needed: apt-get install "
+                   "libreoffice-writer-nogui poppler-utils")
+        if os.environ.get("CI"):
+            pytest.fail(message)  # .ci/run installs them
+        pytest.skip(message)
+    out = tmp_path_factory.mktemp("libreoffice")
+    docs = {"laporan": _laporan(pipeline).with_suffix(".docx"),
+            "tindak-lanjut": _tindak_lanjut(pipeline).with_suffix(".docx")}
+    proc = subprocess.run(
+        [soffice, f"-env:UserInstallation={(out / 'profile').as_uri()}", "--headless",
+         "--norestore", "--convert-to", "pdf", "--outdir", str(out / "pdf"),
+         *[str(p) for p in docs.values()]],
+        capture_output=True, text=True, timeout=300, check=False)
+    result = {k: out / "pdf" / (p.stem + ".pdf") for k, p in docs.items()}
+    missing = [str(p) for p in result.values() if not p.exists()]
+    assert not missing, f"LibreOffice did not convert {missing}: {proc.stdout}{proc.stderr}"
+    return result
+
+
+def _pdf_pages(pdf: Path, layout: bool = False) -> list[str]:
+    text = subprocess.run(["pdftotext", *(["-layout"] if layout else []), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+
+
+def _words(pdf: Path, page: int) -> tuple[float, list[tuple[float, str]]]:
+    """(page width, [(xMin, word)]) of one page, from pdftotext -bbox."""
+    import html
+
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', out).group(1))
+    return width, [(float(x), html.unescape(w)) for x, w in
+                   re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', out)]
+
+
+def test_docx_in_libreoffice_cover_daftar_isi_and_no_empty_page(libreoffice_pdf):
+    pages = _pdf_pages(libreoffice_pdf["laporan"])
+    assert len(pages) >= 10
+    cover = " ".join(pages[0].split())
+    assert "Laporan Survei Kepuasan Masyarakat" in cover and "Tahun 2023" in cover
+    for later in ("Daftar Isi", "RINGKASAN", "BAB I", "Nomor halaman"):  # page 1: the cover only
+        assert later not in cover, later
+    toc = [" ".join(line.split()) for line in pages[1].splitlines() if line.strip()]
+    assert toc[0] == "Daftar Isi"
+    entries = [re.sub(r"\.{3,}.*$", "", line).strip() for line in toc if "..." in line]
+    for heading in ("RINGKASAN", "BAB I PENDAHULUAN", "2.4 Waktu Pelaksanaan SKM",
+                    "BAB V KESIMPULAN", "Lampiran 7. Catatan Reprodusibilitas"):
+        assert heading in entries, (heading, entries)
+    for name, pdf in libreoffice_pdf.items():
+        for number, page in enumerate(_pdf_pages(pdf), 1):
+            words = [w for w in page.split() if not w.isdigit()]
+            assert len(words) >= 5, f"{name}: page {number} is (nearly) empty: {page!r}"
+
+
+@pytest.mark.parametrize("which", ["laporan", "tindak-lanjut"])
+def test_docx_in_libreoffice_signature_right_of_centre_not_stretched(libreoffice_pdf, which):
+    pdf = libreoffice_pdf[which]
+    layout = _pdf_pages(pdf, layout=True)
+    number = next(i for i, page in enumerate(layout, 1) if "Hasliana" in page)
+    lines = [line for line in layout[number - 1].splitlines() if line.strip()]
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith("Samarinda,"))
+    end = next(i for i, line in enumerate(lines) if line.strip().startswith("NIP "))
+    block = lines[start:end + 1]
+    assert 4 <= len(block) <= 7 and any("Hasliana" in line for line in block), block
+    for line in block:  # each line as typed: one space between words, never justified
+        assert "  " not in line.strip(), f"stretched signature line: {line!r}"
+    assert re.fullmatch(r"Samarinda, \d{1,2} \w+ \d{4}", block[0].strip()), block[0]
+    width, words = _words(pdf, number)
+    firsts = {w: x for x, w in reversed(words)}  # each word's first occurrence
+    for word in ("Samarinda,", "Kepala", "Ir.", "NIP"):
+        xs = [x for x, w in words if w == word]
+        assert xs and max(xs) >= width / 2 - 1, (word, xs, width)  # starts right of centre
+    assert firsts["Samarinda,"] == pytest.approx(firsts["Ir."], abs=1)  # one left edge
 
 
 # --------------------------------------------------------------------------- figures

@@ -17,6 +17,8 @@ with step(snakemake.log[0]) as log:
         log.warning("%s: %s", inp.rtl, w)
     for w in tl["notes"]:  # the notes are markdown for the documents; the log gets plain text
         log.warning("%s: %s", inp.realisasi, re.sub(r"\\(.)", r"\1", w))
+    for w in tl["timing"]:
+        log.warning("%s: %s", inp.realisasi, w)
     write_json(tl, snakemake.output.tl)
     log.info("Realisasi tindak lanjut %s%% (%d dari %d rencana).", tl["pct"], tl["n_done"],
              tl["n_planned"])

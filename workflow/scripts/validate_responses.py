@@ -12,6 +12,7 @@ import pandas as pd
 from skm.errors import SkmInputError
 from skm.ingest import IngestResult, ingest_unit, write_outputs
 from skm.io import write_json
+from skm.kalender import schedule_warnings
 from skm.settings import load_unit_year
 from skm.shim import FILE_ONLY, step
 
@@ -37,6 +38,8 @@ with step(snakemake.log[0]) as log:
     write_json(settings, out.settings)
     q = result.quality
     for warning in q.get("warnings", []):
+        log.warning("%s/%s: peringatan: %s", unit, year, warning)
+    for warning in schedule_warnings((settings.get("survei") or {}).get("schedule")):
         log.warning("%s/%s: peringatan: %s", unit, year, warning)
     if "error" not in q:
         log.info("%s/%s: %d baris dibaca dari %d berkas, %d diolah, %d ditolak (%d masalah "

@@ -32,7 +32,7 @@ from skm.domain import (
 )
 from skm.images import photo_entry
 from skm.io import read_json
-from skm.kalender import hari_kerja
+from skm.kalender import hari_kerja, schedule_warnings, years_without_cuti_bersama
 from skm.markdown import escape, image, table
 from skm.redact import file_label
 from skm.render import MISSING_GLYPH, missing_glyphs
@@ -154,8 +154,8 @@ class Laporan:
         if entry:
             r = rekonsiliasi(self.ikm, entry)
             rows.append(["Nilai yang telah dipublikasikan",
-                         (f"{nf.angka(r['published'])}: {self.rekonsiliasi_verdict(r)} "
-                          "(lihat @tbl-rekonsiliasi)")])
+                         (f"{nf.angka(r['published'])}, {self.rekonsiliasi_uraian(r)}; "
+                          "rekonsiliasi pada @tbl-rekonsiliasi")])
         return table(rows, ["Uraian", "Hasil"], align="ll", widths=[30, 70], raw=True)
 
     @staticmethod
@@ -235,13 +235,17 @@ class Laporan:
             else:
                 text += "; tidak ada hari libur nasional atau cuti bersama pada hari kerja."
             parts.append(text)
-        for r in computed:
-            if r.get("typed") is not None and r["typed"] != r["hari_kerja"]:
+            missing = sorted({y for r in computed
+                              for y in years_without_cuti_bersama(r["computed"].start,
+                                                                  r["computed"].end)})
+            if missing:
                 parts.append(
-                    f"**Peringatan:** survei.yaml mencantumkan {nf.angka(r['typed'], 0)} hari kerja "
-                    f"untuk kegiatan {escape(r['kegiatan'])}, sedangkan kalender memberikan "
-                    f"{nf.angka(r['hari_kerja'], 0)} hari kerja; tabel memuat hasil hitungan "
-                    "kalender. Periksa tanggal mulai/selesai atau hapus isian hari_kerja.")
+                    "Kalender yang dipakai belum memuat cuti bersama tahun "
+                    + nf.daftar([str(y) for y in missing])
+                    + "; jumlah hari kerja tersebut hanya dikurangi hari libur nasional dan "
+                    "mungkin lebih besar daripada hari kerja yang sebenarnya.")
+        for w in schedule_warnings(self.survei.get("schedule"), source=None):
+            parts.append(f"**Peringatan:** {escape(w)}")
         return "\n\n".join(parts)
 
     def pelaksana_kalimat(self) -> str:
@@ -434,13 +438,17 @@ class Laporan:
         return table(body, [title, "Jumlah Responden", "IKM", "Mutu"], align="lrrc", raw=True)
 
     @staticmethod
-    def rekonsiliasi_verdict(r: dict) -> str:
-        """The reconciliation's conclusion by rule, in the words the report uses."""
+    def rekonsiliasi_uraian(r: dict) -> str:
+        """The conclusion as a clause about the published value (one pair of parentheses, no
+        colon), for the ringkasan and BAB V."""
+        official = nf.angka(r["official"])
         if r["verdict"] == "sama":
-            return "sama"
+            return f"sama dengan nilai resmi hasil perhitungan ulang dari data survei ({official})"
         if r["verdict"] == "bobot":
-            return "selisih karena bobot 0,11"
-        return f"tidak dapat direproduksi dari data (selisih {_signed(r['diff'])})"
+            return (f"menunjukkan selisih karena bobot 0,11 yang tidak berlaku lagi (nilai resmi "
+                    f"dengan bobot 1/9 adalah {official})")
+        return (f"tidak dapat direproduksi dari data (selisih {_signed(r['diff'])} terhadap "
+                f"nilai resmi {official})")
 
     def rekonsiliasi_kesimpulan(self, tren: dict) -> str:
         """BAB V: one sentence on the published value, or '' when there is none."""
@@ -448,9 +456,10 @@ class Laporan:
         if not entry:
             return ""
         r = rekonsiliasi(self.ikm, entry)
-        return (f"Nilai IKM tahun {self.tahun} yang telah dipublikasikan ({nf.angka(r['published'])}) "
-                f"dibandingkan dengan data survei: {self.rekonsiliasi_verdict(r)}. Nilai IKM yang "
-                f"berlaku adalah {self.ikm_konversi} (@tbl-rekonsiliasi).")
+        return (f"Nilai IKM tahun {self.tahun} yang telah dipublikasikan sebesar "
+                f"{nf.angka(r['published'])} {self.rekonsiliasi_uraian(r)}. Nilai IKM yang "
+                f"berlaku adalah {self.ikm_konversi}, sebagaimana direkonsiliasi pada "
+                "@tbl-rekonsiliasi.")
 
     def rekonsiliasi_md(self, tren: dict) -> str:
         """The reconciliation box of 3.2 (a captioned table and its conclusion), or '' when the
@@ -467,19 +476,20 @@ class Laporan:
             [("Dihitung ulang dengan bobot 0,11: 25 × 0,11 × jumlah NRR (bobot lama, tidak "
               "berlaku)"), nf.angka(r["legacy"]), "–"],
         ]
-        verdict = self.rekonsiliasi_verdict(r)
+        published = nf.angka(r["published"])
         if r["verdict"] == "sama":
-            kesimpulan = (f"{verdict}: nilai yang dipublikasikan sama dengan hasil perhitungan "
-                          "ulang dari data.")
+            kesimpulan = (f"nilai yang dipublikasikan ({published}) sama dengan hasil "
+                          "perhitungan ulang dari data survei.")
         elif r["verdict"] == "bobot":
-            kesimpulan = (f"{verdict}: nilai yang dipublikasikan dihitung dengan bobot 0,11, "
-                          "bukan 1/9 sebagaimana ditetapkan PermenPANRB 14/2017, sehingga nilai "
-                          f"yang berlaku adalah {nf.angka(r['official'])}.")
+            kesimpulan = (f"nilai yang dipublikasikan ({published}) menunjukkan selisih karena "
+                          "bobot 0,11: nilai tersebut dihitung dengan bobot 0,11, bukan 1/9 "
+                          "sebagaimana ditetapkan PermenPANRB 14/2017. Nilai yang berlaku adalah "
+                          f"{nf.angka(r['official'])}.")
         else:
-            kesimpulan = (f"{verdict}: nilai yang dipublikasikan tidak sama dengan hasil "
-                          "perhitungan ulang dengan bobot 1/9 maupun dengan bobot lama 0,11. "
-                          f"Nilai yang berlaku adalah {nf.angka(r['official'])}, dihitung dari "
-                          "data survei.")
+            kesimpulan = (f"nilai yang dipublikasikan ({published}) tidak dapat direproduksi "
+                          f"dari data (selisih {_signed(r['diff'])}), baik dengan bobot 1/9 "
+                          "maupun dengan bobot lama 0,11. Nilai yang berlaku adalah "
+                          f"{nf.angka(r['official'])}, dihitung dari data survei.")
         intro = (f"{self.nama} telah mempublikasikan nilai IKM tahun {self.tahun} sebesar "
                  f"{nf.angka(r['published'])}. Agar tidak ada dua nilai resmi untuk tahun yang "
                  "sama, nilai tersebut direkonsiliasi dengan data survei pada @tbl-rekonsiliasi. "
@@ -491,7 +501,7 @@ class Laporan:
                   raw=True),
             (f": Rekonsiliasi nilai IKM tahun {self.tahun} yang telah dipublikasikan "
              "{#tbl-rekonsiliasi}"),
-            f"**Kesimpulan rekonsiliasi:** {kesimpulan}",
+            f"**Kesimpulan rekonsiliasi.** Hasil rekonsiliasi menunjukkan bahwa {kesimpulan}",
         ])
 
     # -- BAB IV ----------------------------------------------------------------------------
@@ -561,7 +571,7 @@ class Laporan:
             return None
         return (f"Lampiran ini memuat {nf.angka(shown, 0)} saran pertama dari "
                 f"{nf.angka(total, 0)} saran; jumlahnya terlalu besar untuk dicetak. Seluruh "
-                "saran tersimpan dalam berkas data olahan responses.csv unit ini.")
+                "saran tersimpan dalam data olahan unit ini (data jawaban responden).")
 
     def saran_where(self) -> str:
         """Where the saran are printed, for the sentence of 4.1."""
@@ -575,15 +585,15 @@ class Laporan:
         if len(self.rejected) <= APPENDIX_ROWS:
             return None
         return (f"Tabel memuat {nf.angka(APPENDIX_ROWS, 0)} masalah pertama dari "
-                f"{nf.angka(len(self.rejected), 0)}; seluruhnya tercantum dalam berkas data "
-                "olahan rejected.csv unit ini.")
+                f"{nf.angka(len(self.rejected), 0)}; seluruhnya tercantum dalam data olahan "
+                "unit ini (daftar isian yang tidak diolah).")
 
     def rejected_where(self) -> str:
         """Where the rejected rows are listed, for the sentence of 3.1."""
         if self.rejected_note() is None:
             return "setiap isian tersebut beserta alasannya tercantum pada Lampiran 6"
         return (f"{nf.angka(APPENDIX_ROWS, 0)} masalah pertama tercantum pada Lampiran 6 dan "
-                "seluruhnya, dengan alasannya, dalam berkas data olahan rejected.csv")
+                "seluruhnya, dengan alasannya, dalam data olahan unit ini")
 
     def saran_tema(self) -> tuple[list[dict], list[str]]:
         """Suggestions grouped by the keyword dictionary (config.yaml / unit.yaml `saran_tema`):
@@ -593,18 +603,20 @@ class Laporan:
 
     @cached_property
     def _saran_groups(self) -> tuple[list[dict], list[str]]:
-        saran = self.saran_list()
+        # Keywords are matched on the saran as written (escaping would put backslashes into
+        # "lapor.go.id" or "SP4N-LAPOR!"); the groups hold the escaped text the document prints.
+        raw = self._saran_texts().tolist()
         groups, matched = [], set()
         for t in self.settings.get("saran_tema") or []:
             pattern = re.compile("|".join(
                 r"(?<!\w)" + re.escape(k.strip()) + r"(?!\w)" for k in t["kata_kunci"]),
                 re.IGNORECASE)
-            hits = [i for i, x in enumerate(saran) if pattern.search(x)]
+            hits = [i for i, x in enumerate(raw) if pattern.search(x)]
             if hits:
                 groups.append({"tema": t["tema"], "unsur": list(t.get("unsur") or []),
-                               "saran": [saran[i] for i in hits]})
+                               "saran": [escape(raw[i]) for i in hits]})
                 matched.update(hits)
-        return groups, [x for i, x in enumerate(saran) if i not in matched]
+        return groups, [escape(x) for i, x in enumerate(raw) if i not in matched]
 
     def saran_tema_table(self) -> str:
         """4.1: number of suggestions per theme and the unsur each theme points at."""
@@ -626,11 +638,11 @@ class Laporan:
                 f"{self.saran_where()} (data pribadi seperti nomor telepon dan alamat "
                 "surel telah disamarkan).")
         if not groups:
-            return text + (" Tidak ada saran yang cocok dengan kata kunci tema saran "
-                           "(saran_tema pada config.yaml atau unit.yaml).")
-        text += (" Saran dikelompokkan menurut tema dengan daftar kata kunci (saran_tema pada "
-                 "config.yaml, dapat diubah per unit pada unit.yaml); satu saran dapat masuk "
-                 "lebih dari satu tema. Hasilnya disajikan pada @tbl-saran-tema.")
+            return text + (" Tidak ada saran yang memuat kata kunci dari daftar tema saran, "
+                           "sehingga saran tidak dikelompokkan menurut tema.")
+        text += (" Saran dikelompokkan menurut tema berdasarkan daftar kata kunci setiap tema; "
+                 "satu saran dapat masuk lebih dari satu tema. Hasilnya disajikan pada "
+                 "@tbl-saran-tema.")
         perbaikan = [g for g in groups if g["unsur"]]
         if perbaikan:
             most = max(len(g["saran"]) for g in perbaikan)
@@ -644,16 +656,31 @@ class Laporan:
         return text
 
     def saran_lain(self, limit: int = 30) -> str:
-        """The suggestions that match no theme, listed (empty string when there are none)."""
+        """The suggestions that match no theme, listed (empty string when there are none): at
+        most `limit` of them and APPENDIX_CHARS characters in all, with a note on where the
+        rest are."""
         groups, rest = self.saran_tema()
         if not rest or not groups:
             return ""
+        shown, used = [], 0
+        for text in rest[:limit]:
+            used += len(text)
+            if shown and used > APPENDIX_CHARS:
+                break
+            shown.append(text)
         text = (f"Saran yang tidak termasuk tema mana pun ({nf.angka(len(rest), 0)}):\n\n"
-                + "\n".join(f"- {x}" for x in rest[:limit]))
-        if len(rest) > limit:
-            text += (f"\n\n{nf.angka(len(rest) - limit, 0)} saran lainnya yang tidak termasuk "
-                     "tema mana pun tercantum bersama seluruh saran (Lampiran 5 dan data olahan).")
+                + "\n".join(f"- {x}" for x in shown))
+        if len(rest) > len(shown):
+            text += (f"\n\n{nf.angka(len(rest) - len(shown), 0)} saran lainnya yang tidak "
+                     f"termasuk tema mana pun {self._saran_rest_where()}.")
         return text
+
+    def _saran_rest_where(self) -> str:
+        """Where saran not printed in 4.1 can be read."""
+        if self.saran_note() is None:
+            return "dimuat bersama seluruh saran pada Lampiran 5"
+        return ("dapat dibaca pada Lampiran 5 (sebagian) dan seluruhnya tersimpan dalam data "
+                "olahan unit")
 
     def pengaduan_list(self) -> list[str]:
         """Complaints from other channels (survei.yaml), with channel, count and status when given."""
@@ -700,10 +727,15 @@ class Laporan:
             text += (" Karena jumlah responden per jenis layanan kecil, mutu layanan berikut belum pasti "
                      "(interval kepercayaan 95% melintasi batas mutu; analisis tambahan): "
                      + nf.daftar(uncertain) + ".")
+            text += (" Interval per jenis layanan dihitung tanpa faktor koreksi populasi "
+                     "terbatas karena jumlah penerima setiap jenis layanan tidak diketahui "
+                     "(populasi hanya diperkirakan untuk unit pelayanan secara keseluruhan), "
+                     "sehingga interval tersebut sedikit lebih lebar daripada interval IKM unit.")
         return text
 
     def _group_ci(self, layanan: str) -> dict | None:
-        """95 % interval of one layanan's IKM konversi (no population correction)."""
+        """95 % interval of one layanan's IKM konversi, without the finite-population factor
+        (the population per layanan is unknown; layanan_kalimat says so)."""
         if "layanan" not in self.responses.columns:
             return None
         sub = self.responses[self.responses["layanan"] == layanan]
@@ -812,17 +844,17 @@ class Laporan:
         if setting.get("setting"):
             used = any(f.get("date_order_rule", "").find("pengaturan") >= 0
                        for f in self.quality.get("files", []))
-            out.append(f"Pengaturan date_order: {escape(setting['setting'])}, ditetapkan di "
-                       f"{escape(str(setting.get('source')))}"
+            out.append(f"Urutan hari/bulan ditetapkan dalam pengaturan unit "
+                       f"({escape(setting['setting'])}, pada {escape(str(setting.get('source')))})"
                        + ("" if used else "; tidak dipakai karena urutan ditentukan oleh data"))
         else:
-            out.append("Pengaturan date_order tidak ditetapkan; urutan hari/bulan ditentukan "
-                       "oleh data setiap file.")
+            out.append("Urutan hari/bulan tidak ditetapkan dalam pengaturan unit; urutannya "
+                       "ditentukan dari data setiap berkas.")
         accepted = self.quality.get("accept_rejected")
         if accepted:
             out.append(f"Sebanyak {nf.persen(accepted['display_pct'])} baris "
                        "ditolak (tidak valid atau di luar periode), lebih dari separuh; laporan "
-                       "tetap disusun atas keputusan unit (accept_rejected di survei.yaml): "
+                       "tetap disusun atas keputusan unit dengan alasan berikut. "
                        f"{escape(accepted['reason'])}")
         return out
 

@@ -252,6 +252,20 @@ def logo_file(settings: dict) -> Path | None:
                          keys=["logo"], image=True)
 
 
+def _check_schedule(survei: dict, survei_path: Path) -> None:
+    """Every schedule row's `selesai` is on or after its `mulai` (2.4 counts its working days)."""
+    for i, row in enumerate(survei.get("schedule") or []):
+        if not row.get("mulai"):
+            continue
+        mulai, selesai = _parse_date(str(row["mulai"])), _parse_date(str(row["selesai"]))
+        if selesai < mulai:
+            keys = ["schedule", i, "selesai"]
+            raise SkmInputError(
+                f"kunci 'schedule.{i}.selesai' (baris {line_of(survei_path, keys)}, kegiatan "
+                f"'{row['kegiatan']}'): tanggal selesai {selesai} lebih awal dari tanggal mulai "
+                f"{mulai}; perbaiki tanggal kegiatan ini pada survei.yaml", file=str(survei_path))
+
+
 def load_unit_year(raw_dir: Path | str, unit: str, year: int, config: dict, *,
                    check_logo: bool = True) -> dict:
     """Merge config.yaml, unit.yaml and survei.yaml into the settings of one unit-year.
@@ -272,6 +286,7 @@ def load_unit_year(raw_dir: Path | str, unit: str, year: int, config: dict, *,
         raise SkmInputError(
             f"period.end ({end}) lebih awal dari period.start ({start})", file=str(survei_path)
         )
+    _check_schedule(survei, survei_path)
     if check_logo:
         logo_file({"unit_dir": unit_dir, "logo": unit_cfg.get("logo")})
     for i, doc in enumerate(survei.get("documentation") or []):

@@ -539,16 +539,19 @@ _LOCATION = (
 
 
 def _schedule(year: int) -> list[dict]:
-    """2.4 of the original report; the data collection as a date range (the survey period), so
-    its working days are computed from the calendar (the original typed 60)."""
+    """2.4 of the original report, every activity as a date range, so its working days come
+    from the calendar (the original typed 8, 60, 10 and 15). The ranges follow the original's
+    months: preparation in January, data collection over the survey period, processing in May,
+    the report in May-June (signed in July)."""
     return [
-        {"kegiatan": "Persiapan", "waktu": f"Januari {year}", "hari_kerja": 8},
+        {"kegiatan": "Persiapan", "waktu": f"Januari {year}",
+         "mulai": f"{year}-01-09", "selesai": f"{year}-01-20"},
         {"kegiatan": "Pengumpulan Data", "waktu": f"Februari–April {year}",
          "mulai": f"{year}-02-01", "selesai": f"{year}-04-30"},
         {"kegiatan": "Pengolahan Data dan Analisis Hasil", "waktu": f"Mei {year}",
-         "hari_kerja": 10},
+         "mulai": f"{year}-05-02", "selesai": f"{year}-05-15"},
         {"kegiatan": "Penyusunan dan Pelaporan Hasil", "waktu": f"Mei–Juni {year}",
-         "hari_kerja": 15},
+         "mulai": f"{year}-05-16", "selesai": f"{year}-06-30"},
     ]
 
 

@@ -103,7 +103,7 @@ def realisasi_notes(rtl: dict, realisasi: dict) -> list[str]:
         label = f"rencana {number[r['id']]} ({escape(item['program'].rstrip('.'))})"
         if r["status"] == "sudah" and not r.get("tanggal"):
             notes.append(f"Status {label} adalah sudah dilaksanakan, tetapi tanggal "
-                         "pelaksanaannya tidak diisi (kunci tanggal pada realisasi.yaml).")
+                         "pelaksanaannya tidak diisi; lengkapi tanggal pelaksanaan rencana ini.")
         if r.get("uraian") and _norm(r["uraian"]) == _norm(item["program"]):
             notes.append(f"Uraian tindak lanjut pada {label} hanya mengulang teks rencananya; "
                          "uraikan apa yang benar-benar dilakukan, kapan, dan hasilnya.")
@@ -111,8 +111,8 @@ def realisasi_notes(rtl: dict, realisasi: dict) -> list[str]:
     for s in realisasi.get("strategi") or []:
         if s["rtl"] not in plans and _norm(s["rtl"]) not in programs:
             notes.append(f"Strategi untuk \"{escape(s['rtl'])}\" tidak merujuk pada id maupun "
-                         "program rencana tindak lanjut mana pun dalam rtl.yaml; sebutkan rencana "
-                         "yang didukungnya.")
+                         "program rencana tindak lanjut mana pun; sebutkan rencana yang "
+                         "didukungnya.")
     return notes
 
 
@@ -136,6 +136,49 @@ def repeated_plans(rtl: dict, rtl_next: dict | None, dampak: dict, year: int) ->
              f"NRR unsur tersebut pada SKM tahun {year + 1} tidak berubah melebihi galat "
              f"pengambilan sampel setelah rencana tahun {year} dilaksanakan; pertimbangkan cara "
              "perbaikan yang lain.")]
+
+
+def timing_notes(rtl: dict, realisasi: dict, ikm_next: dict | None) -> list[str]:
+    """Warnings when the dates contradict the measured effect: a realisation dated inside the
+    next survey's data collection (its respondents answered partly before, partly after the
+    change) or after it (the survey cannot show it), and a signature dated before that
+    collection ended (the report then cites results that did not exist yet)."""
+    if not ikm_next or not ikm_next.get("period"):
+        return []
+    start, end = (str(ikm_next["period"][k])[:10] for k in ("start", "end"))
+    year = ikm_next["year"]
+    periode = nf.periode(start, end)
+    number = {item["id"]: i for i, item in enumerate(rtl["rencana"], 1)}
+    during, after = [], []
+    for r in realisasi["realisasi"]:
+        when = str(r.get("tanggal") or "")[:10]
+        if not when:
+            continue
+        label = f"rencana {number[r['id']]} ({nf.tanggal(when)})"
+        if start <= when <= end:
+            during.append(label)
+        elif when > end:
+            after.append(label)
+    notes = []
+    if during:
+        notes.append(
+            f"{nf.daftar(during)} dilaksanakan di dalam periode pengumpulan data SKM tahun "
+            f"{year} ({periode}). Sebagian responden survei tersebut mengisi kuesioner sebelum "
+            "perbaikan dilaksanakan dan sebagian sesudahnya, sehingga perubahan NRR unsur "
+            "sasarannya mencampur kedua keadaan dan hanya sebagian mencerminkan dampak tindak "
+            "lanjut.")
+    if after:
+        notes.append(
+            f"{nf.daftar(after)} dilaksanakan setelah pengumpulan data SKM tahun {year} "
+            f"berakhir ({nf.tanggal(end)}), sehingga dampaknya belum dapat tercermin dalam "
+            "survei tersebut.")
+    signed = str((realisasi.get("signatory") or {}).get("date") or "")[:10]
+    if signed and signed < end:
+        notes.append(
+            f"Laporan ini ditandatangani pada {nf.tanggal(signed)}, sebelum pengumpulan data SKM "
+            f"tahun {year} berakhir ({nf.tanggal(end)}), padahal laporan ini memuat hasil survei "
+            "tersebut; periksa tanggal penandatanganan.")
+    return notes
 
 
 def realisasi_period(realisasi: dict) -> tuple[str, str] | None:
@@ -277,6 +320,7 @@ def prepare(rtl_path: str | Path, realisasi_path: str | Path, ikm: dict,
         "unit": ikm["unit"], "year": ikm["year"], "next_year": ikm_next["year"] if ikm_next else None,
         "period": list(period) if period else None,
         "notes": realisasi_notes(rtl, realisasi) + repeated_plans(rtl, rtl_next, dampak, ikm["year"]),
+        "timing": timing_notes(rtl, realisasi, ikm_next),
         "signatory": realisasi.get("signatory"),
         "rtl": rtl, "realisasi": realisasi, "rows": rows,
         "n_planned": len(rtl["rencana"]),
@@ -331,6 +375,10 @@ def dampak_kesimpulan(tl: dict) -> str:
     if flat:
         text += (" Perubahan yang masih dalam batas galat belum dapat dijadikan bukti bahwa "
                  "tindak lanjut telah meningkatkan kepuasan masyarakat pada unsur tersebut.")
+    if tl.get("timing"):
+        text += (" Tanggal pelaksanaan atau penandatanganan tidak sepenuhnya sesuai dengan "
+                 f"periode SKM tahun {tl['next_year']}, sehingga pengukuran dampak ini perlu "
+                 "dibaca bersama catatan pada BAB III.")
     return text
 
 
@@ -399,6 +447,8 @@ def body_markdown(tl: dict, ikm: dict, foto_dir: str | Path, level: int = 1) -> 
         add(dampak_table(tl))
         add(f": Perubahan NRR unsur sasaran dari SKM tahun {year} ke tahun {tl['next_year']} "
             "{#tbl-tl-dampak}\n")
+        for note in tl.get("timing", []):
+            add(f"**Catatan:** {escape(note)}\n")
     add(f"{h} BAB IV KESIMPULAN\n")
     add(f"1. {nama} telah menindaklanjuti {nf.angka(tl['n_done'], 0)} dari "
         f"{nf.angka(tl['n_planned'], 0)} rencana tindak lanjut, atau "

@@ -6,6 +6,9 @@
 --    wrap instead of running off the page, unless they already break after "/" or "-" (paths,
 --    URLs: they stay copyable).
 -- 3. Table rows of moderate height are kept on one page (keep_rows_whole).
+-- 5. A paragraph that introduces a list (it ends with ":" and a list follows) never stays alone
+--    at the bottom of a page: with a short list both go on one page together (unbreakable),
+--    otherwise the paragraph is sticky (kept with the list's first item). See keep_intros.
 -- 4. Literal text: the pandoc Typst writer leaves "...", "-?" and "-" before a digit as they
 --    are, and Typst reads them as shorthands (ellipsis, soft hyphen: "-?" would vanish, minus
 --    sign). Escape them so that the PDF shows the characters that were written. En and em
@@ -209,7 +212,47 @@ local function signature(div)
   return blocks
 end
 
+-- An introducing paragraph and its list (item 5 of the header).
+local SHORT_LIST_ITEMS, SHORT_LIST_CHARS = 6, 700
+
+local function introduces(block, nxt)
+  if block.t ~= "Para" or nxt == nil or (nxt.t ~= "BulletList" and nxt.t ~= "OrderedList") then
+    return false
+  end
+  local text = pandoc.utils.stringify(block):gsub("%s+$", "")
+  return text:sub(-1) == ":"
+end
+
+local function keep_intros(blocks)
+  local out, i, changed = {}, 1, false
+  while i <= #blocks do
+    local b, nxt = blocks[i], blocks[i + 1]
+    if introduces(b, nxt) then
+      changed = true
+      local short = #nxt.content <= SHORT_LIST_ITEMS
+        and #pandoc.utils.stringify(nxt) <= SHORT_LIST_CHARS
+      if short then
+        out[#out + 1] = pandoc.RawBlock("typst", "#block(breakable: false)[")
+        out[#out + 1] = b
+        out[#out + 1] = nxt
+        out[#out + 1] = pandoc.RawBlock("typst", "]")
+        i = i + 2
+      else
+        out[#out + 1] = pandoc.RawBlock("typst", "#block(sticky: true)[")
+        out[#out + 1] = b
+        out[#out + 1] = pandoc.RawBlock("typst", "]")
+        i = i + 1
+      end
+    else
+      out[#out + 1] = b
+      i = i + 1
+    end
+  end
+  return changed and out or nil
+end
+
 return {
+  {Blocks = keep_intros},
   {Div = signature},
   {Table = table_cells},
   {Image = image, Str = protect_shorthands},
