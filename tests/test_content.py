@@ -504,7 +504,7 @@ def test_saran_keywords_match_the_text_as_written_and_4_1_is_bounded(monkeypatch
     assert [len(g["saran"]) for g in groups] == [3]
     assert plain(groups[0]["saran"][0]) == "Sosialisasikan lapor.go.id"
     assert rest == [r"Parkir \*sempit\*", "Toilet kotor"]  # printed escaped
-    import skm.laporan as laporan
+    from skm import laporan
 
     monkeypatch.setattr(laporan, "APPENDIX_CHARS", 15)
     lap = lap_of(fake_ikm(), saran=saran, tema=tema)
