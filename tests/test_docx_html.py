@@ -191,6 +191,25 @@ def test_no_empty_page_after_the_cover_and_cover_in_the_pdf_order(pipeline):
     assert [line for line in pdf_lines if line in lines] == lines  # same order as the PDF
 
 
+def test_a_line_introducing_a_list_is_kept_with_it(pipeline):
+    """A paragraph ending in ':' followed by a list keeps with the next paragraph (its style
+    has keepNext), as typst.lua keeps it in the PDF."""
+    for which in (_laporan, _tindak_lanjut):
+        xml = _docx(which(pipeline).with_suffix(".docx"))
+        document, styles = xml["word/document.xml"], xml["word/styles.xml"]
+        paras = _paragraphs(document[document.index("<w:body>"):])
+        intros = [(p, nxt) for p, nxt in zip(paras, paras[1:], strict=False)
+                  if _text(p).strip().endswith(":") and "<w:numPr>" in nxt]
+        if which is _laporan:
+            assert len(intros) >= 3, "4.1 and 4.4 introduce lists"
+        for para, _ in intros:
+            style = _style_of(para)
+            body = re.search(r'<w:style\b[^>]*w:styleId="' + re.escape(style or "-")
+                             + r'"[^>]*>(.*?)</w:style>', styles, re.DOTALL)
+            kept = "<w:keepNext" in para or (body and "<w:keepNext" in body.group(1))
+            assert kept, (style, _text(para))
+
+
 # --------------------------------------------------------------------------- DOCX in LibreOffice
 
 

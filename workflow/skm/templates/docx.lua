@@ -178,7 +178,25 @@ local function cover(doc)
   return doc
 end
 
+-- A paragraph that introduces a list (it ends with ":" and a list follows) gets the "Pengantar
+-- Daftar" style of reference.docx (keep with next): it never stays alone at a page's bottom.
+local INTRO_STYLE = "Pengantar Daftar"
+
+local function keep_intros(blocks)
+  local changed = false
+  for i = 1, #blocks - 1 do
+    local b, nxt = blocks[i], blocks[i + 1]
+    if b.t == "Para" and (nxt.t == "BulletList" or nxt.t == "OrderedList")
+        and pandoc.utils.stringify(b):gsub("%s+$", ""):sub(-1) == ":" then
+      blocks[i] = pandoc.Div({b}, {["custom-style"] = INTRO_STYLE})
+      changed = true
+    end
+  end
+  return changed and blocks or nil
+end
+
 return {
+  {Blocks = keep_intros},
   {Table = function(tbl) return shared.fit_widths(shared.auto_widths(tbl)) end,
    Image = shared.fig_alt,
    Div = signature},

@@ -14,6 +14,8 @@ Changes to pandoc's default reference document:
   heading, which is based on it); Heading 2/3 bold;
 - body text justified; captions bold and centred (table captions stay with their table);
 - tables: thin borders on every cell and a shaded header row;
+- a "Pengantar Daftar" style (body text kept with the next paragraph) for a paragraph that
+  introduces a list;
 - a "Tanda Tangan" style for the signature block (left-aligned in the right half), cover
   styles in the PDF cover's order, TOC 1-4 entry styles with dotted page-number tabs, the
   note under "Daftar Isi";
@@ -226,6 +228,14 @@ STYLES = {
         )
         for level in (1, 2, 3, 4)
     },
+    # A paragraph that introduces a list (docx.lua): body text kept with the list's first item,
+    # so that it never stays alone at the bottom of a page.
+    "PengantarDaftar": (
+        '<w:style w:type="paragraph" w:customStyle="1" w:styleId="PengantarDaftar">'
+        '<w:name w:val="Pengantar Daftar" /><w:basedOn w:val="BodyText" /><w:qFormat />'
+        "<w:pPr><w:keepNext /></w:pPr>"
+        "</w:style>"
+    ),
     # The DOCX-only note under "Daftar Isi" on how to refresh the page numbers.
     "CatatanDaftarIsi": (
         '<w:style w:type="paragraph" w:customStyle="1" w:styleId="CatatanDaftarIsi">'
