@@ -1542,13 +1542,13 @@ _TR_OPEN = re.compile(rb"<w:tr>(<w:trPr>|<w:trPr */>)?")
 # A body paragraph right after a table (bookmarks between them are not text).
 _AFTER_TABLE = re.compile(
     rb'(</w:tbl>\s*(?:<w:bookmark(?:Start|End)\b[^>]*/>\s*)*'
-    rb'<w:p><w:pPr><w:pStyle w:val="(?:BodyText|FirstParagraph)" */>)'
+    rb'<w:p><w:pPr><w:pStyle w:val="(?:BodyText|FirstParagraph|PengantarDaftar)" */>)'
 )
 _SPACE_ABOVE = b'<w:spacing w:before="160" />'  # 8 pt, half a line of body text
 # A body paragraph right after a tight list (its items have almost no space below).
 _AFTER_LIST = re.compile(
     rb'(<w:pStyle w:val="Compact" */><w:numPr>(?:(?!</w:p>).)*</w:p>\s*'
-    rb'<w:p><w:pPr><w:pStyle w:val="(?:BodyText|FirstParagraph)" */>)',
+    rb'<w:p><w:pPr><w:pStyle w:val="(?:BodyText|FirstParagraph|PengantarDaftar)" */>)',
     re.DOTALL,
 )
 _TABLE_WIDTH = re.compile(rb"(<w:tblPr>(?:<w:tblStyle [^>]*/>)?<w:tblW [^>]*/>)(?!<w:jc )")
