@@ -607,6 +607,72 @@ def test_documentation_photo_outside_dokumentasi_is_refused(tmp_path):
     assert _load(raw)["survei"]["documentation"][0]["file"] == "nanti.png"
 
 
+@pytest.mark.parametrize("how", ["absolute", "dotdot", "symlink"])
+def test_team_decree_scan_outside_dokumentasi_is_refused(tmp_path, how):
+    """survei.yaml `team_decree.file` was never confined (the photos were)."""
+    from skm.errors import SkmInputError
+
+    outside = _png(tmp_path / "rahasia" / "sk.png")
+    raw = _unit(tmp_path, None)
+    year = raw / "u1" / "2024"
+    name = {"absolute": str(outside), "dotdot": "../../../rahasia/sk.png",
+            "symlink": "sk.png"}[how]
+    if how == "symlink":
+        (year / "dokumentasi" / "sk.png").symlink_to(outside)
+    survei = ("team: Tim dibentuk.\nteam_decree:\n  number: 800/1\n  date: 2024-01-02\n"
+              f"  file: {json.dumps(name)}\n")
+    (year / "survei.yaml").write_text(survei, encoding="utf-8")
+    with pytest.raises(SkmInputError) as err:
+        _load(raw)
+    msg = str(err.value)
+    assert "survei.yaml" in msg and "'team_decree.file'" in msg and "baris 5" in msg
+    assert "di luar folder dokumentasi/" in msg
+    # inside dokumentasi/ (or not there yet) it is accepted
+    (year / "survei.yaml").write_text(survei.replace(json.dumps(name), "sk-tim.png"),
+                                      encoding="utf-8")
+    assert _load(raw)["survei"]["team_decree"]["file"] == "sk-tim.png"
+
+
+def test_decree_scan_caption_alt_and_path_stay_literal(tmp_path):
+    """sk_lampiran built its image by hand: a backslash stayed in the alt text, a quote became
+    an apostrophe and the path was not encoded (a folder with a space broke the render)."""
+    import pandas as pd
+    import pypandoc
+    from skm.images import processed_name
+    from skm.laporan import Laporan
+
+    number = 'SK "A" 800\\12 `#x`{=typst} ** [y]{.z} \\'
+    decree = {"number": number, "date": "2024-01-09", "file": "sk tim.png"}
+    lap = Laporan(ikm={}, quality={}, settings={"survei": {"team_decree": decree}},
+                  responses=pd.DataFrame(), rejected=pd.DataFrame(), figdir=Path("."))
+    foto = tmp_path / "folder dengan spasi é"
+    foto.mkdir()
+    (foto / processed_name("sk tim.png")).write_bytes(b"")
+    md = lap.sk_lampiran(str(foto))
+    doc = json.loads(pypandoc.convert_text(md, "json", format="markdown"))
+    images = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("t") == "Image":
+                images.append(node["c"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(doc["blocks"])
+    assert len(images) == 1, md
+    (_, _, attrs), caption, (url, _) = images[0]
+    title = f"Keputusan pembentukan tim pelaksana SKM Nomor {number} tanggal 9 Januari 2024"
+    assert inline_text(caption, breaks=False) == title
+    assert dict(attrs)["fig-alt"] == "Pindaian " + title
+    assert dict(attrs)["width"] == "90%"
+    from urllib.parse import unquote
+    assert " " not in url and unquote(url) == (foto / processed_name("sk tim.png")).as_posix()
+
+
 def test_manifest_inputs_leave_out_a_logo_outside_the_unit(tmp_path):
     """write_manifest crashed (a path outside the project) on such a logo."""
     from skm.manifest import raw_inputs

@@ -277,13 +277,13 @@ class Laporan:
             return ""
         raw = self.root / (self.settings.get("year_dir") or ".") / "dokumentasi" / sk["file"]
         path, label = photo_entry(foto_dir, raw)
-        title = (f"Keputusan pembentukan tim pelaksana SKM Nomor {escape(sk['number'])} tanggal "
+        # Raw text: markdown.image() escapes caption and alt and percent-encodes the path.
+        title = (f"Keputusan pembentukan tim pelaksana SKM Nomor {sk['number']} tanggal "
                  f"{nf.tanggal(sk['date'])}")
         if not path.exists():
-            return (f"{title}: berkas {escape(label)} tidak ditemukan di folder "
+            return (f"{escape(title)}: berkas {escape(label)} tidak ditemukan di folder "
                     "dokumentasi.")
-        alt = f"Pindaian {title}".replace(chr(34), chr(39))
-        return f"![{title}]({path.as_posix()}){{fig-alt=\"{alt}\" width=90%}}"
+        return image(path, title, alt=f"Pindaian {title}", width="90%")
 
     def sampel_kalimat(self) -> str:
         """2.5: population, Krejcie-Morgan minimum, achieved n and whether it suffices."""

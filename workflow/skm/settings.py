@@ -293,6 +293,11 @@ def load_unit_year(raw_dir: Path | str, unit: str, year: int, config: dict, *,
         # A photo not (yet) in dokumentasi/ is reported in the document; one outside is refused.
         confined_file(year_dir / "dokumentasi", doc["file"], yaml_file=survei_path,
                       keys=["documentation", i, "file"], must_exist=False)
+    decree = survei.get("team_decree") or {}
+    if decree.get("file") is not None:
+        # The decree's scan is shown as a lampiran like the photos: inside dokumentasi/ only.
+        confined_file(year_dir / "dokumentasi", decree["file"], yaml_file=survei_path,
+                      keys=["team_decree", "file"], must_exist=False)
     labels = {code: list(DEFAULT_LABELS[code]) for code in UNSUR_CODES}
     labels.update(unit_cfg.get("labels", {}))
     columns = merge_columns(config["columns"], unit_cfg.get("columns") or {})
