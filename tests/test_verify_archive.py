@@ -171,3 +171,100 @@ def test_verify_checks_archive_rerun_and_processed_files(published, tmp_path):
         "data olahan di folder proyek berubah"), report
     assert "folder sementara sisa penerbitan yang terhenti" in report
     assert "chmod -R u+w" in report and ".v2.k1ll3d.tmp" in report
+
+
+# --------------------------------------------------------------------------- documents required
+
+
+def _manifest(folder: Path) -> dict:
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _rerun_documents(root: Path) -> list[str]:
+    """The documents the pipeline makes for uji/2024 (its own manifest's list): what a rerun
+    in the same environment produces (the session's run is deterministic)."""
+    live = json.loads((root / f"reports/{UNIT}/{YEAR}/manifest.json").read_text("utf-8"))
+    return [e["path"] for e in live["documents"]]
+
+
+def test_document_deleted_with_its_manifest_entries_is_found(published, tmp_path):
+    """Deleting an archived document, its `documents` entry and its `arsip.berkas` entry gave
+    'cocok': the documents required came from the (editable) archived manifest only."""
+    root = clone(published, tmp_path / "proyek")
+    folder = v1(root)
+    writable(folder)
+    (folder / f"{DOC}.docx").unlink()
+    m = _manifest(folder)
+    m["documents"] = [e for e in m["documents"] if not e["path"].endswith(".docx")]
+    write_json(m, folder / "manifest.json")
+    adjust_archive_entries(folder)
+    assert findings(root) == {}  # the archive agrees with its (edited) manifest
+    result = mf.VerifyResult(UNIT, YEAR, "v1", level=mf.LEVEL_HASH)
+    mf._compare_documents(root, root, folder, mf.load_manifest(folder / "manifest.json"),
+                          result, _rerun_documents(root))
+    by_path = {f.path: f.reason for f in result.findings}
+    docx = f"reports/{UNIT}/{YEAR}/arsip/v1/{DOC}.docx"
+    assert list(by_path) == [docx], by_path
+    assert "tidak tercantum di manifest arsip" in by_path[docx]
+    assert "tidak cocok: 1 berkas berbeda" in mf.format_report(result)
+
+
+def _pdf_changed_bytes_same_text(folder: Path) -> Path:
+    """A byte-only change to the archived PDF (a comment after %%EOF: same text, numbers)."""
+    pdf = folder / f"{DOC}.pdf"
+    before = mf.document_text(pdf)
+    pdf.write_bytes(pdf.read_bytes() + b"\n% disisipkan\n")
+    assert mf.document_text(pdf) == before
+    return pdf
+
+
+@pytest.mark.parametrize("edit", ["versions", "fonts"])
+def test_forced_text_level_still_reports_byte_only_tampering(published, tmp_path, edit):
+    """An edited `environment` forced the text level, which hid a byte-only change: the
+    manifest's own provenance.json hash and font files contradict the edit."""
+    root = clone(published, tmp_path / "proyek")
+    folder = v1(root)
+    writable(folder)
+    _pdf_changed_bytes_same_text(folder)
+    m = _manifest(folder)
+    if edit == "versions":
+        m["environment"]["versions"]["pandoc"] = "0.0.1"
+    else:
+        m["environment"]["fonts"][0]["sha256"] = "0" * 64
+    write_json(m, folder / "manifest.json")
+    adjust_archive_entries(folder, documents_too=True)
+    assert findings(root) == {}
+    manifest = mf.load_manifest(folder / "manifest.json")
+    result = mf.VerifyResult(UNIT, YEAR, "v1")
+    mf._choose_level(manifest, mf.environment(), result)
+    assert result.level == mf.LEVEL_TEXT
+    mf._compare_documents(root, root, folder, manifest, result, _rerun_documents(root))
+    by_path = {f.path: f.reason for f in result.findings}
+    base = f"reports/{UNIT}/{YEAR}/arsip/v1"
+    assert "bertentangan" in by_path[f"{base}/manifest.json"], by_path
+    assert ("versi perangkat lunak" if edit == "versions" else "daftar font") in \
+        by_path[f"{base}/manifest.json"]
+    assert by_path[f"{base}/{DOC}.pdf"].startswith("berkas arsip berbeda dari hasil"), by_path
+
+
+def test_text_level_lists_documents_that_are_not_byte_identical(published, tmp_path):
+    """With software that really differs (the manifest consistent with itself), a byte
+    difference at equal text is a visible note naming the file, not silence."""
+    root = clone(published, tmp_path / "proyek")
+    folder = v1(root)
+    writable(folder)
+    _pdf_changed_bytes_same_text(folder)
+    m = _manifest(folder)
+    m["environment"]["versions"]["pandoc"] = "0.0.1"
+    for e in m["processed"]:  # as if provenance.json had recorded that pandoc
+        if e["path"].endswith("/provenance.json"):
+            e["sha256"] = "f" * 64
+    write_json(m, folder / "manifest.json")
+    adjust_archive_entries(folder, documents_too=True)
+    manifest = mf.load_manifest(folder / "manifest.json")
+    result = mf.VerifyResult(UNIT, YEAR, "v1", level=mf.LEVEL_TEXT)
+    mf._compare_documents(root, root, folder, manifest, result, _rerun_documents(root))
+    assert result.ok, result.findings
+    report = mf.format_report(result)
+    assert f"1 dokumen arsip tidak identik byte demi byte" in report, report
+    assert f"reports/{UNIT}/{YEAR}/arsip/v1/{DOC}.pdf" in report

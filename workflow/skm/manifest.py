@@ -904,9 +904,61 @@ def _compare_processed(tmp: Path, manifest: dict, result: VerifyResult) -> None:
             result.findings.append(Finding(path, "data olahan berbeda (sha256)"))
 
 
+def environment_contradictions(manifest: dict, tmp: Path | None = None) -> list[str]:
+    """What in the manifest's own entries contradicts its ``environment`` (the claim that
+    decides between hash and text level, and that an edit could change to force text level).
+
+    The fonts are code files: each font's hash must equal the hash ``code.files`` gives for
+    ``workflow/skm/fonts/<file>``. The software versions are also recorded in provenance.json:
+    when the rerun's provenance.json (in `tmp`) has the hash the manifest lists for it, its
+    versions are the ones the manifest was made with, and must equal ``environment.versions``.
+    """
+    out = []
+    env = manifest.get("environment", {})
+    code = {e["path"]: e["sha256"] for e in manifest.get("code", {}).get("files", [])}
+    fonts_dir = FONTS_DIR.relative_to(FONTS_DIR.parents[2]).as_posix()
+    claimed = {f"{fonts_dir}/{f['file']}": f["sha256"] for f in env.get("fonts", [])}
+    in_code = {p: h for p, h in code.items() if p.startswith(fonts_dir + "/")}
+    if in_code and claimed != in_code:
+        out.append("daftar font di environment tidak sama dengan berkas font pada daftar kode "
+                   "di manifest yang sama")
+    if tmp is not None:
+        for entry in manifest.get("processed", []):
+            fresh = tmp / entry["path"]
+            if entry["path"].endswith("/provenance.json") and fresh.is_file() \
+                    and sha256(fresh) == entry["sha256"] \
+                    and read_json(fresh).get("versions") != env.get("versions"):
+                out.append(f"versi perangkat lunak di environment tidak sama dengan versi yang "
+                           f"dicatat {entry['path']} (hash-nya cocok dengan manifest)")
+    return out
+
+
 def _compare_documents(root: Path, tmp: Path, vdir: Path, manifest: dict,
-                       result: VerifyResult) -> None:
-    """The rerun's documents: by hash (hash level) or against the archived copies' text."""
+                       result: VerifyResult, rerun_documents: Iterable[str] | None = None,
+                       ) -> None:
+    """The rerun's documents: by hash (hash level) or against the archived copies' text.
+
+    The documents required are those of the rerun (`rerun_documents`, from the rerun's own
+    manifest), not only those the archived manifest lists (a document deleted together with
+    its entries would otherwise pass). At text level every archived document whose bytes
+    differ from the rerun's is still listed in a note, and is a difference when the
+    manifest's environment contradicts its own entries (`environment_contradictions`).
+    """
+    listed = [e["path"] for e in manifest["documents"]]
+    for path in sorted(set(rerun_documents or []) - set(listed)):
+        archived = vdir / Path(path).name
+        result.findings.append(Finding(
+            _rel(root, archived), "dokumen dihasilkan ulang tetapi tidak tercantum di manifest "
+            "arsip" + ("" if archived.is_file() else " dan tidak ada di arsip")
+            + " (dokumen dan entrinya dihapus?)"))
+    contradictions = environment_contradictions(manifest, tmp) if result.level == LEVEL_TEXT \
+        else []
+    if contradictions:
+        result.findings.append(Finding(
+            _rel(root, vdir / MANIFEST_NAME), "environment di manifest bertentangan dengan "
+            "isinya sendiri (diubah agar pemeriksaan turun ke tingkat teks?): "
+            + "; ".join(contradictions)))
+    not_identical = []
     for entry in manifest["documents"]:
         archived = vdir / Path(entry["path"]).name
         fresh = tmp / entry["path"]
@@ -926,6 +978,19 @@ def _compare_documents(root: Path, tmp: Path, vdir: Path, manifest: dict,
             why = compare_text(archived, fresh)
             if why:
                 result.findings.append(Finding(shown, why))
+            elif sha256(archived) != sha256(fresh):
+                if contradictions:
+                    result.findings.append(Finding(shown, "berkas arsip berbeda dari hasil "
+                                                   "jalankan ulang (sha256; teks dan angka sama)"))
+                else:
+                    not_identical.append(shown)
+    if not_identical:
+        result.notes.append(
+            f"{len(not_identical)} dokumen arsip tidak identik byte demi byte dengan hasil "
+            f"jalankan ulang (teks dan angkanya sama): {', '.join(not_identical)}. Wajar bila "
+            "versi perangkat lunak atau font memang berbeda; bila seharusnya sama, perlakukan "
+            "sebagai perbedaan dan jalankan skm verify dengan perangkat lunak yang dicatat "
+            "manifest")
 
 
 def verify(root: str | Path, unit: str, year: int, version: str | None = None,
@@ -969,7 +1034,12 @@ def verify(root: str | Path, unit: str, year: int, version: str | None = None,
                    else environment(tmp / "workflow" / "skm" / "fonts"))
         _choose_level(manifest, env_now, result)
         _compare_processed(tmp, manifest, result)
-        _compare_documents(root, tmp, vdir, manifest, result)
+        rerun_documents = ([e["path"] for e in read_json(tmp / target)["documents"]]
+                           if (tmp / target).is_file() else None)
+        if rerun_documents is None:
+            result.notes.append("hasil ulang tidak membuat manifest: hanya dokumen yang "
+                                "tercantum di manifest arsip yang diperiksa")
+        _compare_documents(root, tmp, vdir, manifest, result, rerun_documents)
         return result
     finally:
         result.seconds["total"] = round(time.perf_counter() - t0, 1)
