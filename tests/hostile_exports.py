@@ -20,7 +20,12 @@ from skm.domain import DEFAULT_LABELS, UNSUR_CODES
 OBFUSCATED: dict[str, list[str]] = {
     "email": ["budi.planted at gmail dot com", "budi.planted @ gmail . com",
               "budi.planted＠gmail．com", "BUDI.PLANTED [at] GMAIL [dot] COM",
-              "budi.planted(at)gmail(dot)co(dot)id", "budi.planted@contoh.go.id"],
+              "budi.planted(at)gmail(dot)co(dot)id", "budi.planted@contoh.go.id",
+              # Indonesian words and confusable letters (issue 13 audit)
+              "budi.planted di gmail titik com", "budi.planted(di)gmail(titik)com",
+              "budi.planted [di] gmail [titik] co [titik] id", "budi.planted di gmail.com",
+              "BUDI.PLANTED DI YAHOO TITIK CO TITIK ID", "budi.planted di kaltimprov.go.id",
+              "budi.planted@gm\u0430il.c\u03bfm", "budi.planted\uff20\uff47\uff4d\uff41\uff49\uff4c\uff0e\uff43\uff4f\uff4d"],
     "phone": ["0812/7319/4455", "0812_7319_4455", "０８１２－７３１９－４４５５", "081273194455",
               "+62 812 7319 4455", "0812\u200b7319\u200b4455", "٠٨١٢٧٣١٩٤٤٥٥",
               "(0541) 7319445", "0812 - 7319 - 4455"],

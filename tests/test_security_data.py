@@ -74,9 +74,65 @@ def test_an_ordinary_answer_is_kept(text: str) -> None:
     "atas nama pribadi saya puas", "nama baik instansi perlu dijaga", "Nama petugas ramah",
     "tanggal 08/12/2023 10:00", "nomor surat 800/123/2023", "SK 061/2023/0812/2023",
     "Rp 1.500.000/bulan", "pukul 08:12:34", "kode 0812_2023", "IKM 85,20/88,31",
-    "Pelayanan at kantor baik", "email ke kantor. com", "Bapak Kepala Dinas ramah"])
+    "Pelayanan at kantor baik", "email ke kantor. com", "Bapak Kepala Dinas ramah",
+    # "di" and "titik" are everyday words: no e-mail address without a domain that is one
+    "pelayanan di kantor titik pelayanan baik", "Petugas di loket titik antrean sudah ramah",
+    "Mohon diperbaiki titik kumpul di halaman kantor", "antre di loket 3 titik tunggu",
+    "Pelayanan di kantor.Petugas ramah", "sampaikan di lapor.go.id",
+    "pengaduan di lapor titik go titik id", "info di website kaltimprov.go.id sudah lengkap",
+    "di mana titik layanan informasi?", "Pelayanan di kantor cabang sudah baik titik",
+    "parkir di depan titik api", "daftar di aplikasi titik com",
+    "Москва и Αθήνα", "kunjungi kami di Samarinda. Terima kasih"])
 def test_ordinary_suggestions_are_kept(text: str) -> None:
     assert redact(text) == (text, 0)
+
+
+#: Latin letters and a look-alike from Cyrillic or Greek (folded back before matching).
+_LOOKALIKE = {"a": "\u0430", "e": "\u0435", "o": "\u043e", "c": "\u0441", "i": "\u0456",
+              "p": "\u0440", "x": "\u0445", "y": "\u0443"}
+_GREEK = {"o": "\u03bf", "i": "\u03b9", "a": "\u03b1", "k": "\u03ba", "t": "\u03c4"}
+
+
+@hypothesis_settings(max_examples=500, deadline=None)
+@given(local=st.from_regex(r"[a-z]{2,8}[._-]?[a-z0-9]{0,6}", fullmatch=True),
+       provider=st.sampled_from(["gmail", "yahoo", "hotmail", "outlook", "ymail", "icloud"]),
+       tld=st.sampled_from(["com", "co.id", "net", "id", "go.id"]),
+       at=st.sampled_from(["@", " @ ", "[at]", "(at)", " at ", " di ", "(di)", "[di]", "{di}",
+                           " AT ", " DI ", " (di) ", "\uff20"]),
+       dot=st.sampled_from([".", " . ", "[dot]", "(dot)", " dot ", " titik ", "(titik)",
+                            "[titik]", " TITIK ", " (titik) ", "\uff0e"]),
+       letters=st.sampled_from(["latin", "cyrillic", "greek", "full-width"]),
+       before=st.sampled_from(["", "email ", "hubungi saya di ", "Surel: ", "("]))
+def test_any_obfuscated_address_disappears(local, provider, tld, at, dot, letters, before):
+    domain = dot.join([provider, *tld.split(".")])
+    if letters == "cyrillic":
+        domain = "".join(_LOOKALIKE.get(ch, ch) for ch in domain)
+    elif letters == "greek":
+        domain = "".join(_GREEK.get(ch, ch) for ch in domain)
+    elif letters == "full-width":
+        domain = "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in domain)
+    address = local + at + domain
+    out, count = redact(f"{before}{address} terima kasih")
+    assert count >= 1, address
+    assert out == f"{before}{PLACEHOLDER} terima kasih", (address, out)
+
+
+#: Everyday words of suggestions, with "di" and "titik" often (no domain, no mail provider).
+_WORDS = ["pelayanan", "kantor", "petugas", "loket", "antrean", "ramah", "baik", "cepat",
+          "mohon", "ditingkatkan", "parkir", "ruang", "tunggu", "informasi", "layanan", "sudah",
+          "belum", "perlu", "kumpul", "lokasi", "halaman", "depan", "sistem", "aplikasi",
+          "website", "lapor", "pengaduan", "sampaikan", "kota", "desa", "Samarinda", "jalan",
+          "Budi", "Bapak", "Ibu", "pagi", "siang", "nomor", "antri", "AC", "toilet", "kursi"]
+
+
+@hypothesis_settings(max_examples=500, deadline=None)
+@given(words=st.lists(st.one_of(st.sampled_from(_WORDS), st.sampled_from(["di", "titik", "at",
+                                                                          "dot", "DI"])),
+                      min_size=2, max_size=14),
+       punct=st.sampled_from([" ", ", ", ". ", "."]))
+def test_sentences_with_di_and_titik_are_kept(words, punct):
+    text = " ".join(words[:-1]) + punct + words[-1]
+    assert redact(text) == (text, 0), text
 
 
 @hypothesis_settings(max_examples=300, deadline=None)

@@ -7,14 +7,18 @@ It replaces with `[disamarkan]`:
 - Indonesian phone numbers (mobile 08xx / +62 8xx / 62 8xx, landlines such as (0541) 123456 or
   021-1234567), written with spaces, dashes (also en/em dashes), dots, and with spaces around a
   dash ("0812 - 3456 - 7890"), or in groups joined by "/" or "_" ("0812/3456/7890");
-- e-mail addresses, also written "nama @ gmail . com", "nama[at]gmail[dot]com" or
-  "nama at gmail dot com";
+- e-mail addresses, also written "nama @ gmail . com", "nama[at]gmail[dot]com",
+  "nama(di)gmail(titik)com", "nama at gmail dot com" or "nama di gmail titik com" (the bare
+  words only before a known top-level domain, and a bare "di" only before a mail provider or
+  after a user name with a digit, dot, "_", "+" or "-", so "pelayanan di kantor titik
+  pelayanan baik" and "sampaikan di lapor.go.id" are kept);
 - the 16-digit NIK (also written in groups);
 - a name after an explicit cue ("nama saya Budi", "atas nama Budi Santoso", "a.n. Budi",
   "nama: Budi").
 
 The text is matched after folding each character to its NFKC compatibility form (full-width
-"０８１２＠" becomes "0812@") and every decimal digit of any script to its ASCII digit, with
+"０８１２＠" becomes "0812@"), Cyrillic and Greek look-alikes of Latin letters to those letters
+("gmаil" with a Cyrillic а), and every decimal digit of any script to its ASCII digit, with
 invisible format characters (zero-width space, soft hyphen) dropped; only the matched spans
 of the original text are replaced, so the rest is kept exactly as typed.
 
@@ -44,12 +48,34 @@ _DASH = "\\-\u2010-\u2015\u2212"
 #: two spaces on either side ("0812 3456", "0812-3456", "0812  3456", "0812 - 3456").
 _SEP = rf"[ \u00a0]{{0,2}}(?:[.{_DASH}][ \u00a0]{{0,2}})?"
 
-#: "@", also spaced or written out as [at]/(at) or " at "; "." also spaced, [dot]/(dot),
-#: " dot " or " titik ".
-_AT = (r"(?:[ ]?@[ ]?|[ ]?(?i:\[at\]|\(at\))[ ]?|[ ]+(?i:at)[ ]+)")
-_DOT = r"(?:\.|[ ]\.[ ]|[ ]?(?i:\[dot\]|\(dot\))[ ]?|[ ]+(?i:dot|titik)[ ]+)"
-_EMAIL = (r"[A-Za-z0-9._%+\-]+" + _AT + r"[A-Za-z0-9\-]+(?:" + _DOT + r"[A-Za-z0-9\-]+)*"
-          + _DOT + r"[A-Za-z]{2,}(?![A-Za-z0-9])")
+#: "@": the sign, also spaced, or a bracketed word ([at], (at), {at}, and the Indonesian
+#: [di], (di)); "." also spaced, or [dot]/(dot)/[titik]/(titik). Bracketed words are
+#: deliberate obfuscation, so any top-level domain counts after them.
+_AT_SIGN = r"(?:[ ]?@[ ]?|[ ]?(?i:\[(?:at|di)\]|\((?:at|di)\)|\{(?:at|di)\})[ ]?)"
+_DOT_SIGN = r"(?:\.|[ ]\.[ ]|[ ]?(?i:\[(?:dot|titik)\]|\((?:dot|titik)\)|\{(?:dot|titik)\})[ ]?)"
+#: The bare words " at "/" di " and " dot "/" titik ": "di" and "titik" are everyday Indonesian
+#: words ("pelayanan di kantor titik pelayanan baik"), so an address written with them must
+#: end in a known top-level domain ("budi at kantor dot go dot id"); after a bare " di " the
+#: domain must also be a mail provider's ("budi di gmail titik com") or the name before it
+#: look like a user name (a digit, dot, "_", "+" or "-" in it: "budi.s di kaltimprov.go.id"),
+#: so a website named in a suggestion ("sampaikan di lapor.go.id") is kept.
+_AT_WORD = r"(?:[ ]+(?i:at)[ ]+)"
+_DI_WORD = r"(?:[ ]+(?i:di)[ ]+)"
+_DOT_WORD = r"(?:[ ]+(?i:dot|titik)[ ]+)"
+_KNOWN_TLD = r"(?i:com|net|org|id|co|ac|go|sch|edu|gov|info|biz|io)"
+_PROVIDER = (r"(?i:gmail|googlemail|yahoo|ymail|rocketmail|hotmail|outlook|live|msn|icloud"
+             r"|me|aol|proton|protonmail|pm|gmx|yandex|zoho|mail|email|telkom|plasa)")
+_LOCAL = r"[A-Za-z0-9._%+\-]+"
+_LOCAL_MARKED = r"[A-Za-z0-9._%+\-]*[0-9._%+\-][A-Za-z0-9._%+\-]*"
+_LABEL = r"[A-Za-z0-9\-]+"
+_EMAIL = (_LOCAL + _AT_SIGN + _LABEL + r"(?:" + _DOT_SIGN + _LABEL + r")*"
+          + _DOT_SIGN + r"[A-Za-z]{2,}(?![A-Za-z0-9])")
+_EMAIL_WORDS = (r"(?:" + _LOCAL + r"(?:" + _AT_SIGN + "|" + _AT_WORD + r")" + _LABEL
+                + "|" + _LOCAL_MARKED + _DI_WORD + _LABEL
+                + "|" + _LOCAL + _DI_WORD + _PROVIDER + r"(?=[ .\[({]))"
+                + r"(?:(?:" + _DOT_SIGN + "|" + _DOT_WORD + r")" + _LABEL + r")*"
+                + r"(?:" + _DOT_SIGN + "|" + _DOT_WORD + r")" + _KNOWN_TLD
+                + r"(?![A-Za-z0-9])")
 #: NIK: 16 digits, possibly grouped with spaces, dots or dashes.
 _NIK = r"(?<!\d)\d(?:" + _SEP + r"\d){15}(?!\d)"
 #: Mobile: 08.., +62 8.., 62 8.., then 7..11 more digits (numbers are 10..13 digits long).
@@ -62,7 +88,8 @@ _LANDLINE = (
     + r"\s?" + _SEP + r"\d(?:" + _SEP + r"\d){4,7}(?!\d)"
 )
 
-PATTERN = re.compile("|".join(f"(?:{p})" for p in (_EMAIL, _NIK, _MOBILE, _LANDLINE)))
+PATTERN = re.compile("|".join(f"(?:{p})" for p in (_EMAIL, _EMAIL_WORDS, _NIK, _MOBILE,
+                                                     _LANDLINE)))
 
 #: Digits in groups of two or more joined by "/" or "_" ("0812/3456/7890", "0812_3456_7890"):
 #: a phone number or NIK by its digit count and start (a date "05/02/2023" has too few).
@@ -93,8 +120,19 @@ _OTHER = re.compile(r"^\s*(?i:lainnya|lain-lain|lain\s+lain|yang\s+lain|other|ot
 
 #: Cheap pre-filter: only text with an '@' (any width), [at]/(at)/" at ", a name cue, or five
 #: digits (of any script) close together can hold a match.
-_CANDIDATE = (r"[@\uff20\ufe6b]|(?i:\[at\]|\(at\)|\sat\s|nama|a\.\s?n\.)"
-              r"|\d(?:[\W_]{0,6}\d){4}")
+_CANDIDATE = (r"[@\uff20\ufe6b]|(?i:[\[({](?:at|di)[\])}]|\sat\s|\b(?:dot|titik)\b|nama|a\.\s?n\.)"
+              r"|(?i:\sdi\s\S+\.\S)|\d(?:[\W_]{0,6}\d){4}"
+              r"|[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\uff00-\uffef]")
+
+#: Cyrillic and Greek letters that look like Latin ones ("gmаil" with a Cyrillic а), folded
+#: to those Latin letters before matching (NFKC leaves them alone). Taken from the Unicode
+#: confusables list (confusables.txt), letters only: its digit-like entries (O for 0, l for 1)
+#: would break the digit patterns.
+_CONFUSABLE = str.maketrans(
+    "аАвВеЕһНіІјЈкКмМоОрРсСтТуУхХѕЅԁԛԝӏɡ"
+    "αΑβΒεΕζΖηΗιΙκΚμΜνΝοΟρΡτΤυΥχΧ",
+    "aABBeEhHiIjJkKmMoOpPcCtTyYxXsSdqwlg"
+    "aABBeEZZnHiIkKuMvNoOpPtTuYxX")
 
 #: Format characters dropped while folding (invisible, may split a number).
 _DROP = {"Cf"}
@@ -112,7 +150,8 @@ def _fold(text: str) -> tuple[str, list[int]]:
             continue
         else:
             digit = unicodedata.decimal(char, None)
-            folded = str(digit) if digit is not None else unicodedata.normalize("NFKC", char)
+            folded = (str(digit) if digit is not None
+                      else unicodedata.normalize("NFKC", char).translate(_CONFUSABLE))
         out.append(folded)
         origin.extend([i] * len(folded))
     return "".join(out), origin
