@@ -66,7 +66,21 @@ FIELDS = (
     "export.jenis_kelamin", "export.usia", "export.pendidikan", "export.pekerjaan",
     "export.saran", "export.rejected_answer", "unit.columns.saran", "unit.labels.U9.0",
     "unit.labels.U9.1", "unit.labels.U9.2", "unit.labels.U9.3",
+    "unit.saran_tema.tema", "survei.team_decree.number", "survei.team_decree.title",
+    "survei.team_decree.signed_by", "survei.complaints.1.uraian", "survei.complaints.1.kanal",
+    "survei.complaints.1.status", "survei.accept_rejected.reason", "realisasi.bukti.caption",
+    "realisasi.signatory.name", "realisasi.signatory.nip", "realisasi.signatory.position",
+    "realisasi.signatory.place",
 )
+
+#: The decree's scan: a file name with quotes, brackets, a hash sign, dollars, a space and a
+#: non-ASCII letter (it must still be embedded; the path is percent-encoded, then copied in
+#: under a plain name).
+DECREE_SCAN = 'sk tim "F" [x](y) #z $q$ é.png'
+
+#: Rows out of the period, so that more than half the rows are rejected and survei.yaml's
+#: `accept_rejected` (and its reason) is used and printed.
+N_OUT_OF_PERIOD = 14
 
 
 def hostile(tag: str, canary: Path) -> str:
@@ -134,19 +148,30 @@ def build_hostile_unit(dest: Path, canary: Path, *, extra_columns: dict[str, str
         "logo": "logo.png",
         "layanan": layanan,
         "history": [{"year": 2022, "ikm_konversi": 80.5, "source": t("unit.history.source")}],
+        # the hostile saran holds the word "klik" (in its <a> element): the theme is shown
+        "saran_tema": [{"tema": t("unit.saran_tema.tema"), "unsur": ["U9"],
+                        "kata_kunci": ["klik"]}],
     }
     photos = year_dir / "dokumentasi"
     _png(photos / "foto kegiatan.png", (200, 30, 30))
     _png(photos / "bukti satu.png", (30, 200, 30))
+    _png(photos / DECREE_SCAN, (30, 30, 200))
     survei = {
         "period": {"start": f"{YEAR}-01-01", "end": f"{YEAR}-06-30"},
         "background": t("survei.background") + CONTROLS,
         "team": t("survei.team"),
+        "team_decree": {"number": t("survei.team_decree.number"), "date": f"{YEAR}-01-15",
+                        "title": t("survei.team_decree.title"),
+                        "signed_by": t("survei.team_decree.signed_by"), "file": DECREE_SCAN},
+        "accept_rejected": {"max_share": 0.9, "reason": t("survei.accept_rejected.reason")},
         "method": t("survei.method"),
         "location": t("survei.location"),
         "schedule": [{"kegiatan": t("survei.schedule.kegiatan"),
                       "waktu": t("survei.schedule.waktu"), "hari_kerja": 5}],
-        "complaints": [t("survei.complaints.0")],
+        "complaints": [t("survei.complaints.0"),
+                       {"uraian": t("survei.complaints.1.uraian"),
+                        "kanal": t("survei.complaints.1.kanal"), "jumlah": 3,
+                        "status": t("survei.complaints.1.status")}],
         "weaknesses": [t("survei.weaknesses.0")],
         "conclusion": t("survei.conclusion"),
         "documentation": [{"file": "foto kegiatan.png",
@@ -161,7 +186,12 @@ def build_hostile_unit(dest: Path, canary: Path, *, extra_columns: dict[str, str
     realisasi = {
         "realisasi": [{"id": "R1", "status": "sudah", "tanggal": f"{YEAR}-09-01",
                        "uraian": t("realisasi.uraian"), "hambatan": t("realisasi.hambatan"),
-                       "bukti": ["dokumentasi/bukti satu.png"]}],
+                       "bukti": [{"file": "dokumentasi/bukti satu.png",
+                                  "caption": t("realisasi.bukti.caption")}]}],
+        "signatory": {"name": t("realisasi.signatory.name"),
+                      "nip": t("realisasi.signatory.nip"),
+                      "position": t("realisasi.signatory.position"),
+                      "place": t("realisasi.signatory.place"), "date": f"{YEAR}-12-20"},
         "strategi": [{"rtl": t("realisasi.strategi.rtl"),
                       "strategi": t("realisasi.strategi.strategi"),
                       "target": t("realisasi.strategi.target"),
@@ -201,6 +231,8 @@ def build_hostile_unit(dest: Path, canary: Path, *, extra_columns: dict[str, str
     rejected = dict(rows[0], timestamp=f"{YEAR}/03/01 9:00:00 AM GMT+8",
                     U1=t("export.rejected_answer"))
     rows.append(rejected)
+    for day in range(1, N_OUT_OF_PERIOD + 1):
+        rows.append(dict(rows[0], timestamp=f"{YEAR}/08/{day:02d} 9:00:00 AM GMT+8"))
     for extra in extra_rows or []:
         rows.append({**rows[0], **extra})
     buffer = io.StringIO(newline="")

@@ -406,9 +406,10 @@ def rendered(tmp_path_factory) -> Rendered:
 #: and unit.city are not printed when survei.yaml names the signing place.
 SHOWN_IN = {
     "laporan": ("unit.name", "unit.parent", "unit.layanan", "unit.history", "unit.columns",
-                "unit.labels", "survei.", "rtl.",
+                "unit.labels", "unit.saran_tema", "survei.", "rtl.",
                 "export."),
-    "tindak-lanjut": ("unit.name", "unit.parent", "survei.signatory", "rtl.", "realisasi."),
+    # realisasi.yaml names its own signatory, so survei.yaml's is not printed there
+    "tindak-lanjut": ("unit.name", "unit.parent", "rtl.", "realisasi."),
     "rekap": ("unit.name", "config.instansi"),
 }
 FORMATS = ("pdf", "docx", "html")
@@ -500,6 +501,26 @@ def test_nothing_from_the_texts_runs_or_reads_a_file(rendered, doc):
     # the photos, the logo (cover) and the evidence photo are embedded in every format
     images = [a for t, a in tags if t == "img"]
     assert len(images) >= (1 if doc == "rekap" else 2)
+
+
+@pytest.mark.workflow
+def test_decree_scan_with_a_hostile_file_name_is_embedded(rendered):
+    """The decree's scan (a name with quotes, brackets, '#', '$', a space and 'é', in a project
+    folder with a space) is embedded in every format, its alt text literal."""
+    from conftest import HtmlText
+
+    parser = HtmlText()
+    parser.feed(rendered.docs["laporan"]["html"].read_text(encoding="utf-8"))
+    number = expected(rendered.unit.texts["survei.team_decree.number"])
+    alts = [a.get("alt", "") for t, a in parser.tags if t == "img"]
+    want = f"Pindaian Keputusan pembentukan tim pelaksana SKM Nomor {number} tanggal"
+    scan = [a for a in alts if a.startswith(want)]
+    assert len(scan) == 1, alts
+    assert "Lampiran8.KeputusanPembentukanTimPelaksanaSKM" in rendered.text("laporan", "pdf")
+    with zipfile.ZipFile(rendered.docs["laporan"]["docx"]) as z:
+        docx_xml = z.read("word/document.xml").decode("utf-8")
+    assert 'descr="Pindaian Keputusan' in docx_xml
+    assert "tidak ditemukan di folder dokumentasi" not in rendered.text("laporan", "html")
 
 
 def test_unit_name_with_math_and_raw_spans_renders(rendered):

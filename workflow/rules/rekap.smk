@@ -11,7 +11,8 @@ rule collect_rekap:
     benchmark:
         "benchmarks/_rekap/{year}/collect_rekap.tsv"
     params:
-        expected=config["expected_units"],
+        # functions: Snakemake formats plain string params (braces in a text broke the run)
+        expected=lambda wildcards: config["expected_units"],
         found=units_found,
         bad_names=lambda wildcards: bad_units_of_year(wildcards.year),
     script:
