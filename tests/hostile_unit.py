@@ -248,7 +248,8 @@ def build_hostile_unit(dest: Path, canary: Path, *, extra_columns: dict[str, str
 
 def hostile_config(project: Path, unit: HostileUnit, canary: Path) -> None:
     """Make the project's config.yaml expect the hostile unit (so the recap across units is
-    rendered with its name) and give the recap's cover a hostile `instansi`."""
+    rendered with its name), give the recap's cover a hostile `instansi` and the demografi a
+    hostile category label."""
     import re
 
     cfg = project / "config.yaml"
@@ -258,4 +259,11 @@ def hostile_config(project: Path, unit: HostileUnit, canary: Path) -> None:
                               width=10_000).strip()
     text = re.sub(r"(?m)^instansi:.*$", lambda _: instansi, text)
     text = re.sub(r"(?m)^expected_units:.*$", f"expected_units: [{UNIT}]", text)
+    # A hostile category label of config.yaml's demografi (listed, with 0 respondents, in
+    # table 3.1 of the Laporan).
+    data = yaml.safe_load(text)
+    unit.texts["config.demografi.pekerjaan.label"] = hostile("F98", canary)
+    data["demografi"]["pekerjaan"].insert(
+        0, {"label": unit.texts["config.demografi.pekerjaan.label"], "alias": []})
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
     cfg.write_text(text, encoding="utf-8")

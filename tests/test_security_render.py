@@ -407,7 +407,7 @@ def rendered(tmp_path_factory) -> Rendered:
 SHOWN_IN = {
     "laporan": ("unit.name", "unit.parent", "unit.layanan", "unit.history", "unit.columns",
                 "unit.labels", "unit.saran_tema", "survei.", "rtl.",
-                "export."),
+                "export.", "config.demografi"),
     # realisasi.yaml names its own signatory, so survei.yaml's is not printed there
     "tindak-lanjut": ("unit.name", "unit.parent", "rtl.", "realisasi."),
     "rekap": ("unit.name", "config.instansi"),
@@ -446,7 +446,8 @@ def pdf_holds(lines: list[str], want: str) -> bool:
 CUT_ANSWERS = {"export.jenis_kelamin", "export.usia", "export.pendidikan", "export.pekerjaan"}
 
 CASES = [(doc, key) for doc in SHOWN_IN
-         for key in (*__import__("hostile_unit").FIELDS, "config.instansi")
+         for key in (*__import__("hostile_unit").FIELDS, "config.instansi",
+                     "config.demografi.pekerjaan.label")
          if key.startswith(SHOWN_IN[doc])]
 
 
