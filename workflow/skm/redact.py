@@ -62,7 +62,9 @@ _DOT_SIGN = r"(?:\.|[ ]\.[ ]|[ ]?(?i:\[(?:dot|titik)\]|\((?:dot|titik)\)|\{(?:do
 _AT_WORD = r"(?:[ ]+(?i:at)[ ]+)"
 _DI_WORD = r"(?:[ ]+(?i:di)[ ]+)"
 _DOT_WORD = r"(?:[ ]+(?i:dot|titik)[ ]+)"
-_KNOWN_TLD = r"(?i:com|net|org|id|co|ac|go|sch|edu|gov|info|biz|io)"
+#: Second-level labels such as co, ac, go, sch may come before it ("titik co titik id"), but
+#: never end an address written in words ("AC" is an air conditioner in a suggestion).
+_KNOWN_TLD = r"(?i:com|net|org|id|edu|gov|info|biz|io)"
 _PROVIDER = (r"(?i:gmail|googlemail|yahoo|ymail|rocketmail|hotmail|outlook|live|msn|icloud"
              r"|me|aol|proton|protonmail|pm|gmx|yandex|zoho|mail|email|telkom|plasa)")
 _LOCAL = r"[A-Za-z0-9._%+\-]+"
