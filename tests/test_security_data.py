@@ -449,9 +449,9 @@ def test_appendices_of_a_very_large_unit_are_bounded_and_say_where_the_rest_is()
     lap = laporan.Laporan(ikm={}, quality={}, settings={}, responses=responses,
                           rejected=rejected, figdir=Path("."))
     assert len(lap.saran_appendix()) == laporan.APPENDIX_ROWS
-    assert "3.000 saran" in lap.saran_note() and "responses.csv" in lap.saran_note()
+    assert "3.000 saran" in lap.saran_note() and "data olahan" in lap.saran_note()
     assert lap.rejected_table().count("a\\.csv") == laporan.APPENDIX_ROWS
-    assert "rejected.csv" in lap.rejected_note()
+    assert "data olahan" in lap.rejected_note()
     long = laporan.Laporan(ikm={}, quality={}, settings={}, rejected=rejected.head(0),
                            responses=pd.DataFrame({"saran": ["x" * 100_000] * 10}),
                            figdir=Path("."))
