@@ -8,6 +8,7 @@ and every document test reads its outputs: documents are rendered once per sessi
 from __future__ import annotations
 
 import html.parser
+import re
 import shutil
 import subprocess
 import sys
@@ -40,6 +41,41 @@ class HtmlText(html.parser.HTMLParser):
     def handle_data(self, data):
         if not self._skip:
             self.text.append(data)
+
+
+def _squash_space(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def pdf_text(path: Path) -> str:
+    """A PDF's text with white space folded (poppler's pdftotext, else pypdf)."""
+    if shutil.which("pdftotext"):
+        out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                             check=True).stdout
+    else:
+        from pypdf import PdfReader
+
+        out = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    return _squash_space(out)
+
+
+def html_text(path: Path) -> str:
+    """An HTML file's text (outside style/script) with white space folded."""
+    parser = HtmlText()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return _squash_space(" ".join(parser.text))
+
+
+def docx_text(path: Path) -> str:
+    """A DOCX's paragraphs and table cells (python-docx) with white space folded."""
+    from docx import Document
+
+    doc = Document(path)
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return _squash_space(" ".join(parts))
 
 
 def copy_project(dest: Path, units: dict[str, Path] | None = None, sample: bool = True) -> Path:

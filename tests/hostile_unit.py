@@ -42,11 +42,11 @@ UNSUR_HEADERS = [
     "Bagaimana pemahaman Saudara tentang kemudahan prosedur pelayanan di unit ini?",
     "Bagaimana pendapat Saudara tentang kecepatan waktu dalam memberikan pelayanan?",
     "Bagaimana pendapat Saudara tentang kewajaran biaya/tarif dalam pelayanan?",
-    "Bagaimana pendapat Saudara tentang kesesuaian produk pelayanan antara yang tercantum dalam "
-    "standar pelayanan dengan hasil yang diberikan?",
+    ("Bagaimana pendapat Saudara tentang kesesuaian produk pelayanan antara yang tercantum dalam "
+     "standar pelayanan dengan hasil yang diberikan?"),
     "Bagaimana pendapat Saudara tentang kompetensi/kemampuan petugas dalam pelayanan?",
-    "Bagaimana pendapat Saudara tentang perilaku petugas dalam pelayanan terkait kesopanan dan "
-    "keramahan?",
+    ("Bagaimana pendapat Saudara tentang perilaku petugas dalam pelayanan terkait kesopanan dan "
+     "keramahan?"),
     "Bagaimana pendapat Saudara tentang penanganan pengaduan pengguna layanan?",
     "Bagaimana pendapat Saudara tentang kualitas sarana dan prasarana?",
 ]

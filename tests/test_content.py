@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import re
 import shutil
-import subprocess
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import HtmlText
+from conftest import docx_text, html_text, pdf_text
 from docx import Document
 from skm import numfmt as nf
 from skm import tindak_lanjut as tlj
@@ -77,25 +76,7 @@ def lap_of(ikm: dict, survei: dict | None = None, saran: list[str] | None = None
                    responses=responses, rejected=pd.DataFrame(), figdir=Path("."))
 
 
-def pdf_text(path: Path) -> str:
-    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                         check=True).stdout
-    return re.sub(r"\s+", " ", out)
 
-
-def html_text(path: Path) -> str:
-    parser = HtmlText()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return re.sub(r"\s+", " ", " ".join(parser.text))
-
-
-def docx_text(path: Path) -> str:
-    doc = Document(path)
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    return re.sub(r"\s+", " ", " ".join(parts))
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import zipfile
 import zlib
 
 import pytest
-from conftest import HtmlText
+from conftest import docx_text, html_text, pdf_text
 from docx import Document
 from pypdf import PdfReader
 from skm import numfmt as nf
@@ -21,28 +21,7 @@ from skm import numfmt as nf
 pytestmark = pytest.mark.workflow
 
 
-def pdf_text(path) -> str:
-    if shutil.which("pdftotext"):
-        out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
-                             text=True, check=True).stdout
-    else:
-        out = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
-    return re.sub(r"\s+", " ", out)
 
-
-def html_text(path) -> str:
-    parser = HtmlText()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return re.sub(r"\s+", " ", " ".join(parser.text))
-
-
-def docx_text(path) -> str:
-    doc = Document(path)
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    return re.sub(r"\s+", " ", " ".join(parts))
 
 
 @pytest.fixture(scope="module")

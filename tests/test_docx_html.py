@@ -7,6 +7,7 @@ redrawn from the run's own ikm.json and settings.json.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -171,7 +172,7 @@ def test_no_empty_page_after_the_cover_and_cover_in_the_pdf_order(pipeline):
     body = document[document.index("<w:body>"):]
     # No explicit page break directly before a paragraph that breaks by its style.
     items = re.findall(r"<w:p\b(?:(?!</w:p>).)*?</w:p>|<w:p\b[^>]*/>", body, re.DOTALL)
-    for before, after in zip(items, items[1:]):
+    for before, after in itertools.pairwise(items):
         if re.search(r'<w:br w:type="page" */>', before) and not _text(before).strip():
             style = _style_of(after)
             assert not (style and _style_props(styles, style).get("break")), (
@@ -198,7 +199,7 @@ def test_a_line_introducing_a_list_is_kept_with_it(pipeline):
         xml = _docx(which(pipeline).with_suffix(".docx"))
         document, styles = xml["word/document.xml"], xml["word/styles.xml"]
         paras = _paragraphs(document[document.index("<w:body>"):])
-        intros = [(p, nxt) for p, nxt in zip(paras, paras[1:], strict=False)
+        intros = [(p, nxt) for p, nxt in itertools.pairwise(paras)
                   if _text(p).strip().endswith(":") and "<w:numPr>" in nxt]
         if which is _laporan:
             assert len(intros) >= 3, "4.1 and 4.4 introduce lists"

@@ -118,6 +118,26 @@ def forms_ts(day: dt.datetime) -> str:
 # --------------------------------------------------------------------------- 1. zips
 
 
+
+def run_validate_shim(tmp_path: Path, settings: dict) -> Path:
+    """Run the validate_responses rule's script as Snakemake would, on the unit of `settings`;
+    returns the folder of its outputs."""
+    out = tmp_path / "out"
+    out.mkdir()
+    snake = types.SimpleNamespace(
+        input=types.SimpleNamespace(exports=exports(settings)),
+        params=types.SimpleNamespace(raw_dir=str(tmp_path / "data" / "raw"),
+                                     unit_config=unit_config(CONFIG)),
+        wildcards=types.SimpleNamespace(unit="dinas-uji", year="2024"),
+        output=types.SimpleNamespace(responses=str(out / "responses.csv"),
+                                     rejected=str(out / "rejected.csv"),
+                                     quality=str(out / "quality.json"),
+                                     settings=str(out / "settings.json")),
+        log=[str(tmp_path / "validate.log")])
+    runpy.run_path(str(ROOT / "workflow" / "scripts" / "validate_responses.py"),
+                   init_globals={"snakemake": snake})
+    return out
+
 def test_google_forms_csv_zip_is_read_as_its_member(tmp_path) -> None:
     start = dt.datetime(2024, 3, 1, 9, 14, 31)
     rows = [row(forms_ts(start + dt.timedelta(days=i))) for i in range(5)]
@@ -424,21 +444,7 @@ def test_every_row_rejected_still_fills_rejected_csv(tmp_path) -> None:
     """On 0caa897 a unit whose rows were all rejected got an empty rejected.csv."""
     rows = [row(f"2{i}/03/2024 9:00", ["e. Salah"] * 9) for i in range(3)]
     settings = make_unit(tmp_path, {"a.csv": csv_bytes(rows)})
-    out = tmp_path / "out"
-    out.mkdir()
-    config = load_config(ROOT / "config.yaml")
-    snake = types.SimpleNamespace(
-        input=types.SimpleNamespace(exports=exports(settings)),
-        params=types.SimpleNamespace(raw_dir=str(tmp_path / "data" / "raw"),
-                                     unit_config=unit_config(config)),
-        wildcards=types.SimpleNamespace(unit="dinas-uji", year="2024"),
-        output=types.SimpleNamespace(responses=str(out / "responses.csv"),
-                                     rejected=str(out / "rejected.csv"),
-                                     quality=str(out / "quality.json"),
-                                     settings=str(out / "settings.json")),
-        log=[str(tmp_path / "validate.log")])
-    runpy.run_path(str(ROOT / "workflow" / "scripts" / "validate_responses.py"),
-                   init_globals={"snakemake": snake})
+    out = run_validate_shim(tmp_path, settings)
     rejected = pd.read_csv(out / "rejected.csv")
     assert sorted(set(rejected["raw_row"])) == [2, 3, 4]
     assert "error" in json.loads((out / "quality.json").read_text(encoding="utf-8"))
@@ -649,20 +655,7 @@ def test_validate_responses_does_not_read_the_logo_and_the_cover_checks_it(tmp_p
     unit_yaml = Path(settings["unit_dir"]) / "unit.yaml"
     unit_yaml.write_text(yaml.safe_dump({**UNIT_YAML, "logo": "logo.png"}), encoding="utf-8")
     (Path(settings["unit_dir"]) / "logo.png").write_text("bukan gambar", encoding="utf-8")
-    out = tmp_path / "out"
-    out.mkdir()
-    snake = types.SimpleNamespace(
-        input=types.SimpleNamespace(exports=exports(settings)),
-        params=types.SimpleNamespace(raw_dir=str(tmp_path / "data" / "raw"),
-                                     unit_config=unit_config(CONFIG)),
-        wildcards=types.SimpleNamespace(unit="dinas-uji", year="2024"),
-        output=types.SimpleNamespace(responses=str(out / "responses.csv"),
-                                     rejected=str(out / "rejected.csv"),
-                                     quality=str(out / "quality.json"),
-                                     settings=str(out / "settings.json")),
-        log=[str(tmp_path / "validate.log")])
-    runpy.run_path(str(ROOT / "workflow" / "scripts" / "validate_responses.py"),
-                   init_globals={"snakemake": snake})
+    out = run_validate_shim(tmp_path, settings)
     quality = json.loads((out / "quality.json").read_text(encoding="utf-8"))
     assert "error" not in quality and quality["n_valid"] == 2
     merged = json.loads((out / "settings.json").read_text(encoding="utf-8"))

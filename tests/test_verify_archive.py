@@ -266,5 +266,5 @@ def test_text_level_lists_documents_that_are_not_byte_identical(published, tmp_p
     mf._compare_documents(root, root, folder, manifest, result, _rerun_documents(root))
     assert result.ok, result.findings
     report = mf.format_report(result)
-    assert f"1 dokumen arsip tidak identik byte demi byte" in report, report
+    assert "1 dokumen arsip tidak identik byte demi byte" in report, report
     assert f"reports/{UNIT}/{YEAR}/arsip/v1/{DOC}.pdf" in report

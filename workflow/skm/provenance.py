@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import json
 import importlib.metadata as md
+import json
 import platform
 from pathlib import Path
 
