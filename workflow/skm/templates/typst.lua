@@ -8,7 +8,8 @@
 -- 3. Table rows of moderate height are kept on one page (keep_rows_whole).
 -- 5. A paragraph that introduces a list (it ends with ":" and a list follows) never stays alone
 --    at the bottom of a page: with a short list both go on one page together (unbreakable),
---    otherwise the paragraph is sticky (kept with the list's first item). See keep_intros.
+--    otherwise the paragraph is sticky (kept with the list's first item). A short paragraph
+--    right before a figure is sticky too (kept on the figure's page). See keep_intros.
 -- 4. Literal text: the pandoc Typst writer leaves "...", "-?" and "-" before a digit as they
 --    are, and Typst reads them as shorthands (ellipsis, soft hyphen: "-?" would vanish, minus
 --    sign). Escape them so that the PDF shows the characters that were written. En and em
@@ -227,7 +228,16 @@ local function keep_intros(blocks)
   local out, i, changed = {}, 1, false
   while i <= #blocks do
     local b, nxt = blocks[i], blocks[i + 1]
-    if introduces(b, nxt) then
+    if b.t == "Para" and nxt ~= nil and nxt.t == "Figure"
+        and #pandoc.utils.stringify(b) <= SHORT_LIST_CHARS then
+      -- a short line just before a figure (a status line, "... disajikan pada Gambar x")
+      -- stays on the figure's page, and so does a heading kept with that line
+      changed = true
+      out[#out + 1] = pandoc.RawBlock("typst", "#block(sticky: true)[")
+      out[#out + 1] = b
+      out[#out + 1] = pandoc.RawBlock("typst", "]")
+      i = i + 1
+    elseif introduces(b, nxt) then
       changed = true
       local short = #nxt.content <= SHORT_LIST_ITEMS
         and #pandoc.utils.stringify(nxt) <= SHORT_LIST_CHARS
