@@ -132,6 +132,16 @@ def probe(tmp_path_factory):
     p.close()
 
 
+def images_in(node) -> list:
+    """The content of every Image node in a pandoc JSON syntax tree, in document order."""
+    if isinstance(node, dict):
+        found = [node["c"]] if node.get("t") == "Image" else []
+        return found + [c for v in node.values() for c in images_in(v)]
+    if isinstance(node, list):
+        return [c for v in node for c in images_in(v)]
+    return []
+
+
 def inline_text(inlines: list[dict], breaks: bool) -> str:
     """The text of inlines that must be only Str, Space (and LineBreak when allowed)."""
     out = []
@@ -250,19 +260,7 @@ def test_image_caption_and_alt_attribute_stay_literal(probe, caption, alt):
     answer = probe.ask(source, docx=False)
     blocks = answer["ast"]["blocks"]
     assert len(blocks) == 1, blocks
-    images = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("t") == "Image":
-                images.append(node["c"])
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(blocks)
+    images = images_in(blocks)
     assert len(images) == 1, blocks
     (ident, classes, attrs), inlines, (src, _title) = images[0]
     assert src == "foto/x.png" and ident == "" and classes == []
@@ -672,19 +670,7 @@ def test_decree_scan_caption_alt_and_path_stay_literal(tmp_path):
     (foto / processed_name("sk tim.png")).write_bytes(b"")
     md = lap.sk_lampiran(str(foto))
     doc = json.loads(pypandoc.convert_text(md, "json", format="markdown"))
-    images = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("t") == "Image":
-                images.append(node["c"])
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(doc["blocks"])
+    images = images_in(doc["blocks"])
     assert len(images) == 1, md
     (_, _, attrs), caption, (url, _) = images[0]
     title = f"Keputusan pembentukan tim pelaksana SKM Nomor {number} tanggal 9 Januari 2024"

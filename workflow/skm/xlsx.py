@@ -745,13 +745,19 @@ def _karakteristik_sheet(book: Book, ikm: dict, cells: OlahDataCells) -> None:
         r += 2
 
 
+def _empty_sheet(book: Book, name: str, widths: list[int], title: str, labels: list[str],
+                 message: str) -> None:
+    """A list sheet with its header and one line saying the list is empty."""
+    ws = book.sheet(name, 2, widths, title)
+    book.header(ws, 2, labels)
+    ws.write_string(3, 0, message)
+
+
 def _rejected_sheet(book: Book, rejected: pd.DataFrame | None) -> None:
     widths, title = [28, 8, 24, 30, 50], "Baris yang tidak diolah dan alasannya"
     labels = ["Berkas", "Baris", "Kolom", "Nilai", "Alasan"]
     if rejected is None or rejected.empty:
-        ws = book.sheet("Ditolak", 2, widths, title)
-        book.header(ws, 2, labels)
-        ws.write_string(3, 0, "Tidak ada baris yang ditolak.")
+        _empty_sheet(book, "Ditolak", widths, title, labels, "Tidak ada baris yang ditolak.")
         return
     wrap = book.fmt(wrap=True)
     places = book.paged("Ditolak", 2, widths, title, labels, len(rejected))
@@ -772,9 +778,7 @@ def _saran_sheet(book: Book, frame: pd.DataFrame) -> None:
     rows = frame.loc[saran != "", "id"].astype(str).tolist()
     texts = saran[saran != ""].tolist()
     if not texts:
-        ws = book.sheet("Saran", 2, widths, title)
-        book.header(ws, 2, labels)
-        ws.write_string(3, 0, "Tidak ada saran yang diisi.")
+        _empty_sheet(book, "Saran", widths, title, labels, "Tidak ada saran yang diisi.")
         return
     wrap = book.fmt(wrap=True)
     places = book.paged("Saran", 2, widths, title, labels, len(texts))
