@@ -21,18 +21,19 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))  # synth.py: the test-data generator
 
 STAGES = {
     "read_csv_c": "import pandas as pd; pd.read_csv(P)",
     "read_csv_c_str": "import pandas as pd; pd.read_csv(P, dtype=str, keep_default_na=False)",
     "read_csv_pyarrow": "import pandas as pd; pd.read_csv(P, engine='pyarrow')",
     "ingest_validate": (
-        "from skm.ingest import ingest; from skm.settings import load_config, load_unit_year; "
+        "from skm.ingest.core import ingest; from skm.ingest.settings import load_config, load_unit_year; "
         "s = load_unit_year(RAW, 'besar', 2024, load_config(CFG)); R = ingest([Path(P)], s)"
     ),
     "ingest_validate_score": (
-        "from skm.ingest import ingest; from skm.scoring import score; "
-        "from skm.settings import load_config, load_unit_year; "
+        "from skm.ingest.core import ingest; from skm.scoring.ikm import score; "
+        "from skm.ingest.settings import load_config, load_unit_year; "
         "s = load_unit_year(RAW, 'besar', 2024, load_config(CFG)); R = ingest([Path(P)], s); "
         "score(R.responses, R.quality, s)"
     ),
@@ -61,14 +62,23 @@ def main() -> None:
         year = raw / "besar" / "2024"
         year.mkdir(parents=True)
         (raw / "besar" / "unit.yaml").write_text(
-            "name: Unit Besar\npopulation: 5000000\ntimezone: WIB\n", encoding="utf-8")
+            "name: Unit Besar\npopulation: 5000000\ntimezone: WIB\n", encoding="utf-8"
+        )
         path = year / "Form Responses 1.csv"
         # Generate in a child process: Linux keeps a process's peak RSS across exec, so a big
         # parent would inflate every stage's measured peak.
-        subprocess.run([sys.executable, "-c", (
-            "from skm import synth; "
-            f"synth.write_forms_csv(synth.make_large({args.rows}, seed=0, year=2024), "
-            f"{str(path)!r}, utc_offset=7, variation=0)")], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                (
+                    f"import sys; sys.path.insert(0, {str(ROOT / 'tools')!r}); import synth; "
+                    f"synth.write_forms_csv(synth.make_large({args.rows}, seed=0, year=2024), "
+                    f"{str(path)!r}, utc_offset=7, variation=0)"
+                ),
+            ],
+            check=True,
+        )
         print(f"{args.rows:,} rows, {path.stat().st_size / 1e6:.0f} MB")
         results = {stage: timed(stage, path, raw) for stage in STAGES}
     for stage, r in results.items():
@@ -76,10 +86,14 @@ def main() -> None:
     base = results["read_csv_c"]["seconds"]
     full = results["ingest_validate_score"]["seconds"]
     print(f"ingest+validate+score / read_csv (C, default)   = {full / base:.2f}x")
-    print(f"ingest+validate+score / read_csv (C, dtype=str) = "
-          f"{full / results['read_csv_c_str']['seconds']:.2f}x")
-    print(f"ingest+validate+score / read_csv (pyarrow)      = "
-          f"{full / results['read_csv_pyarrow']['seconds']:.2f}x")
+    print(
+        f"ingest+validate+score / read_csv (C, dtype=str) = "
+        f"{full / results['read_csv_c_str']['seconds']:.2f}x"
+    )
+    print(
+        f"ingest+validate+score / read_csv (pyarrow)      = "
+        f"{full / results['read_csv_pyarrow']['seconds']:.2f}x"
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

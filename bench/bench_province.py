@@ -37,6 +37,7 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))  # synth.py: the test-data generator
 
 #: Rules that ingest and score one unit-year / draw and render its documents.
 SCORING = ("validate_responses", "score_responses")
@@ -76,12 +77,15 @@ def read_benchmarks(work: Path) -> dict[str, list[dict]]:
         with open(tsv, encoding="utf-8") as fh:
             row = next(csv.DictReader(fh, delimiter="\t"))
         unit = tsv.parent.parent.name
-        rows[tsv.stem].append({
-            "unit": unit,
-            "s": float(row["s"]),
-            "rss": float(row["max_rss"]) if row.get("max_rss") not in (None, "", "NA", "-")
-            else 0.0,
-        })
+        rows[tsv.stem].append(
+            {
+                "unit": unit,
+                "s": float(row["s"]),
+                "rss": float(row["max_rss"])
+                if row.get("max_rss") not in (None, "", "NA", "-")
+                else 0.0,
+            }
+        )
     return rows
 
 
@@ -110,10 +114,9 @@ def main() -> None:
         shutil.copy2(ROOT / name, work / name)
     for name in ("workflow", "notebooks", "profiles"):
         shutil.copytree(ROOT / name, work / name, dirs_exist_ok=True)
-    from skm.synth import make_province
+    from synth import make_province
 
-    make_province(work / "data" / "raw", n_units=args.units, total_responses=args.responses,
-                  seed=0)
+    make_province(work / "data" / "raw", n_units=args.units, total_responses=args.responses, seed=0)
     snake = [sys.executable, "-m", "snakemake", "--cores", str(args.cores)]
     t = time.perf_counter()
     subprocess.run([*snake, "--dry-run", "-q"], cwd=work, check=True, capture_output=True)
@@ -122,23 +125,32 @@ def main() -> None:
 
     rows = read_benchmarks(work)
     units = {r["unit"] for r in rows.get("validate_responses", [])}
-    sizes = {u: sum(f.stat().st_size for f in (work / "data" / "raw" / u).rglob("*.csv"))
-             for u in units}
+    sizes = {
+        u: sum(f.stat().st_size for f in (work / "data" / "raw" / u).rglob("*.csv")) for u in units
+    }
     ranked = sorted(units, key=sizes.__getitem__)
     tenth = max(1, len(ranked) // 10)
     small, large = set(ranked[:tenth]), set(ranked[-tenth:])
     n = max(1, len(units))
     report = {
-        "units": args.units, "responses": args.responses, "cores": args.cores,
-        "dag_build_s": round(dag, 2), "wall_s": round(wall, 1), "exit": status,
+        "units": args.units,
+        "responses": args.responses,
+        "cores": args.cores,
+        "dag_build_s": round(dag, 2),
+        "wall_s": round(wall, 1),
+        "exit": status,
         "wall_per_unit_s": round(wall / n, 2),
-        "snakemake_cpu_s": round(own, 1), "jobs_cpu_s": round(job_cpu, 1),
-        "scoring_s_per_unit": round(sum(statistics.mean(r["s"] for r in rows[k])
-                                        for k in SCORING if k in rows), 2),
-        "rendering_s_per_unit": round(sum(sum(r["s"] for r in rows[k]) / n
-                                          for k in RENDERING if k in rows), 2),
-        "all_jobs_s_per_unit": round(sum(r["s"] for k, v in rows.items()
-                                         if not k.endswith("rekap") for r in v) / n, 2),
+        "snakemake_cpu_s": round(own, 1),
+        "jobs_cpu_s": round(job_cpu, 1),
+        "scoring_s_per_unit": round(
+            sum(statistics.mean(r["s"] for r in rows[k]) for k in SCORING if k in rows), 2
+        ),
+        "rendering_s_per_unit": round(
+            sum(sum(r["s"] for r in rows[k]) / n for k in RENDERING if k in rows), 2
+        ),
+        "all_jobs_s_per_unit": round(
+            sum(r["s"] for k, v in rows.items() if not k.endswith("rekap") for r in v) / n, 2
+        ),
         "render_stages_s": {k: round(v, 2) for k, v in render_stages(work).items()},
         "rules": {
             rule: {
@@ -146,10 +158,12 @@ def main() -> None:
                 "mean_s": round(statistics.mean(r["s"] for r in v), 2),
                 "max_s": round(max(r["s"] for r in v), 2),
                 "peak_rss_mb": round(max(r["rss"] for r in v)),
-                "peak_rss_mb_smallest_tenth": round(max((r["rss"] for r in v
-                                                         if r["unit"] in small), default=0)),
-                "peak_rss_mb_largest_tenth": round(max((r["rss"] for r in v
-                                                        if r["unit"] in large), default=0)),
+                "peak_rss_mb_smallest_tenth": round(
+                    max((r["rss"] for r in v if r["unit"] in small), default=0)
+                ),
+                "peak_rss_mb_largest_tenth": round(
+                    max((r["rss"] for r in v if r["unit"] in large), default=0)
+                ),
             }
             for rule, v in sorted(rows.items())
         },
@@ -158,15 +172,21 @@ def main() -> None:
     print(f"DAG build (dry run): {dag:.1f} s")
     print(f"total wall time: {wall:.0f} s = {wall / n:.2f} s per unit (exit {status})")
     print(f"CPU: Snakemake itself {own:.0f} s, its jobs {job_cpu:.0f} s")
-    print(f"per unit: scoring {report['scoring_s_per_unit']} s, rendering "
-          f"{report['rendering_s_per_unit']} s, all jobs {report['all_jobs_s_per_unit']} s")
+    print(
+        f"per unit: scoring {report['scoring_s_per_unit']} s, rendering "
+        f"{report['rendering_s_per_unit']} s, all jobs {report['all_jobs_s_per_unit']} s"
+    )
     print("render stages (mean s per document):", report["render_stages_s"])
-    print(f"{'rule':24s} {'jobs':>5s} {'mean s':>7s} {'max s':>7s} "
-          f"{'peak MB':>8s} {'small':>6s} {'large':>6s}")
+    print(
+        f"{'rule':24s} {'jobs':>5s} {'mean s':>7s} {'max s':>7s} "
+        f"{'peak MB':>8s} {'small':>6s} {'large':>6s}"
+    )
     for rule, r in report["rules"].items():
-        print(f"{rule:24s} {r['jobs']:5d} {r['mean_s']:7.2f} {r['max_s']:7.2f} "
-              f"{r['peak_rss_mb']:8d} "
-              f"{r['peak_rss_mb_smallest_tenth']:6d} {r['peak_rss_mb_largest_tenth']:6d}")
+        print(
+            f"{rule:24s} {r['jobs']:5d} {r['mean_s']:7.2f} {r['max_s']:7.2f} "
+            f"{r['peak_rss_mb']:8d} "
+            f"{r['peak_rss_mb_smallest_tenth']:6d} {r['peak_rss_mb_largest_tenth']:6d}"
+        )
     if args.json:
         args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
     if status:

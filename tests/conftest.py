@@ -50,8 +50,9 @@ def _squash_space(text: str) -> str:
 def pdf_text(path: Path) -> str:
     """A PDF's text with white space folded (poppler's pdftotext, else pypdf)."""
     if shutil.which("pdftotext"):
-        out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                             check=True).stdout
+        out = subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
     else:
         from pypdf import PdfReader
 
@@ -97,8 +98,9 @@ def copy_project(dest: Path, units: dict[str, Path] | None = None, sample: bool 
 def run_snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     """Run the real snakemake CLI of this interpreter in `workdir`."""
     cmd = [sys.executable, "-m", "snakemake", "--cores", "2", *args]
-    proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=900,
-                          check=False)
+    proc = subprocess.run(
+        cmd, cwd=workdir, capture_output=True, text=True, timeout=900, check=False
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"snakemake failed ({proc.returncode}):\n{proc.stderr[-6000:]}")
     return proc
@@ -125,16 +127,29 @@ def pipeline(tmp_path_factory) -> Run:
     as a user runs it (the default profile's `keep-going` lets the other units finish);
     `hilang` is expected but sends nothing; the folder BAD_UNIT_NAME (a copy of `uji`) has a
     name no unit may have, so it is listed, not processed."""
-    root = copy_project(tmp_path_factory.mktemp("pipeline"),
-                        units={"uji": FIXTURES / "units" / "uji",
-                               "rusak": FIXTURES / "units" / "rusak",
-                               BAD_UNIT_NAME: FIXTURES / "units" / "uji"})
+    root = copy_project(
+        tmp_path_factory.mktemp("pipeline"),
+        units={
+            "uji": FIXTURES / "units" / "uji",
+            "rusak": FIXTURES / "units" / "rusak",
+            BAD_UNIT_NAME: FIXTURES / "units" / "uji",
+        },
+    )
     cfg = root / "config.yaml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace(
-        "expected_units: []", "expected_units: [uji, rusak, hilang]"), encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace(
+            "expected_units: []", "expected_units: [uji, rusak, hilang]"
+        ),
+        encoding="utf-8",
+    )
     proc = run_snakemake(root, check=False)
     run = Run(root, proc.returncode, proc.stdout + proc.stderr)
-    failed_logs = sorted(p.parent.parent.name for p in (root / "logs").rglob("*.log")
-                         if "ERROR" in p.read_text(encoding="utf-8", errors="replace"))
-    assert set(failed_logs) <= {"rusak"}, f"unexpected failures: {failed_logs}\n{run.output[-4000:]}"
+    failed_logs = sorted(
+        p.parent.parent.name
+        for p in (root / "logs").rglob("*.log")
+        if "ERROR" in p.read_text(encoding="utf-8", errors="replace")
+    )
+    assert set(failed_logs) <= {"rusak"}, (
+        f"unexpected failures: {failed_logs}\n{run.output[-4000:]}"
+    )
     return run

@@ -18,26 +18,59 @@ from skm.domain import DEFAULT_LABELS, UNSUR_CODES
 
 #: Obfuscated forms of personal data, one per category (item 15 of issue 13 and friends).
 OBFUSCATED: dict[str, list[str]] = {
-    "email": ["budi.planted at gmail dot com", "budi.planted @ gmail . com",
-              "budi.planted＠gmail．com", "BUDI.PLANTED [at] GMAIL [dot] COM",
-              "budi.planted(at)gmail(dot)co(dot)id", "budi.planted@contoh.go.id",
-              # Indonesian words and confusable letters (issue 13 audit)
-              "budi.planted di gmail titik com", "budi.planted(di)gmail(titik)com",
-              "budi.planted [di] gmail [titik] co [titik] id", "budi.planted di gmail.com",
-              "BUDI.PLANTED DI YAHOO TITIK CO TITIK ID", "budi.planted di kaltimprov.go.id",
-              "budi.planted@gm\u0430il.c\u03bfm", "budi.planted\uff20\uff47\uff4d\uff41\uff49\uff4c\uff0e\uff43\uff4f\uff4d"],
-    "phone": ["0812/7319/4455", "0812_7319_4455", "０８１２－７３１９－４４５５", "081273194455",
-              "+62 812 7319 4455", "0812\u200b7319\u200b4455", "٠٨١٢٧٣١٩٤٤٥٥",
-              "(0541) 7319445", "0812 - 7319 - 4455"],
-    "nik": ["6472051207900003", "6472 0512 0790 0003", "6472/0512/0790/0003",
-            "6472_0512_0790_0003", "６４７２０５１２０７９００００３"],
-    "name": ["nama saya Sutiyoso Wirapranata", "atas nama Sutiyoso Wirapranata",
-             "a.n. Sutiyoso Wirapranata", "Nama: Sutiyoso Wirapranata"],
+    "email": [
+        "budi.planted at gmail dot com",
+        "budi.planted @ gmail . com",
+        "budi.planted＠gmail．com",
+        "BUDI.PLANTED [at] GMAIL [dot] COM",
+        "budi.planted(at)gmail(dot)co(dot)id",
+        "budi.planted@contoh.go.id",
+        # Indonesian words and confusable letters (issue 13 audit)
+        "budi.planted di gmail titik com",
+        "budi.planted(di)gmail(titik)com",
+        "budi.planted [di] gmail [titik] co [titik] id",
+        "budi.planted di gmail.com",
+        "BUDI.PLANTED DI YAHOO TITIK CO TITIK ID",
+        "budi.planted di kaltimprov.go.id",
+        "budi.planted@gm\u0430il.c\u03bfm",
+        "budi.planted\uff20\uff47\uff4d\uff41\uff49\uff4c\uff0e\uff43\uff4f\uff4d",
+    ],
+    "phone": [
+        "0812/7319/4455",
+        "0812_7319_4455",
+        "０８１２－７３１９－４４５５",
+        "081273194455",
+        "+62 812 7319 4455",
+        "0812\u200b7319\u200b4455",
+        "٠٨١٢٧٣١٩٤٤٥٥",
+        "(0541) 7319445",
+        "0812 - 7319 - 4455",
+    ],
+    "nik": [
+        "6472051207900003",
+        "6472 0512 0790 0003",
+        "6472/0512/0790/0003",
+        "6472_0512_0790_0003",
+        "６４７２０５１２０７９００００３",
+    ],
+    "name": [
+        "nama saya Sutiyoso Wirapranata",
+        "atas nama Sutiyoso Wirapranata",
+        "a.n. Sutiyoso Wirapranata",
+        "Nama: Sutiyoso Wirapranata",
+    ],
 }
 
 #: Fragments of the planted data that must not appear in any output (digits folded).
-PII_NEEDLES: tuple[str, ...] = ("budi.planted", "7319", "4455", "0512", "0790",
-                                "Sutiyoso", "Wirapranata")
+PII_NEEDLES: tuple[str, ...] = (
+    "budi.planted",
+    "7319",
+    "4455",
+    "0512",
+    "0790",
+    "Sutiyoso",
+    "Wirapranata",
+)
 
 #: A file name carrying personal data.
 PII_FILE_NAME = "Sutiyoso_081273194455.csv"
@@ -59,12 +92,15 @@ def pii_rows(headers: dict[str, str], ts: str = "13/02/2023 9:14:31") -> list[di
     good = [DEFAULT_LABELS[code][2] for code in UNSUR_CODES]
     rows = []
     for i, form in enumerate(forms):
-        row = {"timestamp": ts.replace("9:14:31", f"9:{14 + i // 60:02d}:{i % 60:02d}"),
-               "saran": f"Pelayanan baik, hubungi {form} ya",
-               "layanan": f"Lainnya: Sutiyoso {form}",
-               "jenis_kelamin": "Laki-laki", "usia": form if i % 3 == 0 else "34",
-               "pendidikan": f"Bapak Sutiyoso {form}" if i % 3 == 1 else "S1",
-               "pekerjaan": f"Lainnya - {form}" if i % 3 == 2 else "PNS"}
+        row = {
+            "timestamp": ts.replace("9:14:31", f"9:{14 + i // 60:02d}:{i % 60:02d}"),
+            "saran": f"Pelayanan baik, hubungi {form} ya",
+            "layanan": f"Lainnya: Sutiyoso {form}",
+            "jenis_kelamin": "Laki-laki",
+            "usia": form if i % 3 == 0 else "34",
+            "pendidikan": f"Bapak Sutiyoso {form}" if i % 3 == 1 else "S1",
+            "pekerjaan": f"Lainnya - {form}" if i % 3 == 2 else "PNS",
+        }
         row.update(dict(zip(UNSUR_CODES, good, strict=True)))
         rows.append(row)
     return rows
@@ -73,14 +109,23 @@ def pii_rows(headers: dict[str, str], ts: str = "13/02/2023 9:14:31") -> list[di
 def write_pii_export(folder: Path, headers: dict[str, str], name: str = PII_FILE_NAME) -> Path:
     """A CSV export named `name` in `folder` with `pii_rows` (headers: field -> header text;
     an unmapped 'Nama' and 'Email' column carry personal data as well)."""
-    fields = ["timestamp", "layanan", "jenis_kelamin", "usia", "pendidikan", "pekerjaan",
-              *UNSUR_CODES, "saran"]
+    fields = [
+        "timestamp",
+        "layanan",
+        "jenis_kelamin",
+        "usia",
+        "pendidikan",
+        "pekerjaan",
+        *UNSUR_CODES,
+        "saran",
+    ]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["Nama", "Email", *[headers[f] for f in fields]])
     for row in pii_rows(headers):
-        writer.writerow(["Sutiyoso Wirapranata", "budi.planted@gmail.com",
-                         *[row[f] for f in fields]])
+        writer.writerow(
+            ["Sutiyoso Wirapranata", "budi.planted@gmail.com", *[row[f] for f in fields]]
+        )
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     path.write_text(buffer.getvalue(), encoding="utf-8")
@@ -118,8 +163,7 @@ def _column_letter(number: int) -> str:
     return letters
 
 
-def styled_xlsx(path: Path, header: list[str], rows: list[list[str]],
-                width: int = 16_384) -> Path:
+def styled_xlsx(path: Path, header: list[str], rows: list[list[str]], width: int = 16_384) -> Path:
     """An XLSX whose every row carries styled empty cells up to column `width` (XFD), as
     a sheet formatted "to the end" is saved; values are inline strings."""
     letters = [_column_letter(i) for i in range(1, width + 1)]
@@ -128,18 +172,22 @@ def styled_xlsx(path: Path, header: list[str], rows: list[list[str]],
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
     def row_xml(number: int, values: list[str]) -> str:
-        cells = [f'<c r="{letters[i]}{number}" t="inlineStr"><is><t>{esc(v)}</t></is></c>'
-                 for i, v in enumerate(values)]
+        cells = [
+            f'<c r="{letters[i]}{number}" t="inlineStr"><is><t>{esc(v)}</t></is></c>'
+            for i, v in enumerate(values)
+        ]
         cells += [f'<c r="{letters[i]}{number}" s="1"/>' for i in range(len(values), width)]
         return f'<row r="{number}">{"".join(cells)}</row>'
 
     ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
-    sheet = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{ns}"><sheetData>'
-             + row_xml(1, header)
-             + "".join(row_xml(i + 2, r) for i, r in enumerate(rows))
-             + "</sheetData></worksheet>")
+    sheet = (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{ns}"><sheetData>'
+        + row_xml(1, header)
+        + "".join(row_xml(i + 2, r) for i, r in enumerate(rows))
+        + "</sheetData></worksheet>"
+    )
     ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
     files = {
         "[Content_Types].xml": (
@@ -149,18 +197,22 @@ def styled_xlsx(path: Path, header: list[str], rows: list[list[str]],
             'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
             f'ContentType="{ct}.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml"'
             f' ContentType="{ct}.worksheet+xml"/><Override PartName="/xl/styles.xml" '
-            f'ContentType="{ct}.styles+xml"/></Types>'),
+            f'ContentType="{ct}.styles+xml"/></Types>'
+        ),
         "_rels/.rels": (
             f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}"><Relationship '
-            f'Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+            f'Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
         "xl/workbook.xml": (
             f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}" xmlns:r="{rel}">'
             '<sheets><sheet name="Form Responses 1" sheetId="1" r:id="rId1"/></sheets>'
-            '</workbook>'),
+            "</workbook>"
+        ),
         "xl/_rels/workbook.xml.rels": (
             f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}"><Relationship '
             f'Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship '
-            f'Id="rId2" Type="{rel}/styles" Target="styles.xml"/></Relationships>'),
+            f'Id="rId2" Type="{rel}/styles" Target="styles.xml"/></Relationships>'
+        ),
         "xl/styles.xml": (
             f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{ns}"><fonts count="1">'
             '<font><sz val="11"/></font></fonts><fills count="3"><fill><patternFill '
@@ -169,11 +221,11 @@ def styled_xlsx(path: Path, header: list[str], rows: list[list[str]],
             '</fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/>'
             '</cellStyleXfs><cellXfs count="2"><xf/><xf fillId="2" applyFill="1"/></cellXfs>'
             '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
-            '</cellStyles></styleSheet>'),
+            "</cellStyles></styleSheet>"
+        ),
         "xl/worksheets/sheet1.xml": sheet,
     }
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in files.items():
             archive.writestr(name, text)
     return path
-

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 from PIL import Image
+
 from skm.domain import DEFAULT_LABELS
 
 #: The unit folder's name (the unit pattern) and the survey year.
@@ -42,11 +43,15 @@ UNSUR_HEADERS = [
     "Bagaimana pemahaman Saudara tentang kemudahan prosedur pelayanan di unit ini?",
     "Bagaimana pendapat Saudara tentang kecepatan waktu dalam memberikan pelayanan?",
     "Bagaimana pendapat Saudara tentang kewajaran biaya/tarif dalam pelayanan?",
-    ("Bagaimana pendapat Saudara tentang kesesuaian produk pelayanan antara yang tercantum dalam "
-     "standar pelayanan dengan hasil yang diberikan?"),
+    (
+        "Bagaimana pendapat Saudara tentang kesesuaian produk pelayanan antara yang tercantum dalam "
+        "standar pelayanan dengan hasil yang diberikan?"
+    ),
     "Bagaimana pendapat Saudara tentang kompetensi/kemampuan petugas dalam pelayanan?",
-    ("Bagaimana pendapat Saudara tentang perilaku petugas dalam pelayanan terkait kesopanan dan "
-     "keramahan?"),
+    (
+        "Bagaimana pendapat Saudara tentang perilaku petugas dalam pelayanan terkait kesopanan dan "
+        "keramahan?"
+    ),
     "Bagaimana pendapat Saudara tentang penanganan pengaduan pengguna layanan?",
     "Bagaimana pendapat Saudara tentang kualitas sarana dan prasarana?",
 ]
@@ -54,22 +59,59 @@ UNSUR_HEADERS = [
 
 #: Every field that gets a hostile text, in the order build_hostile_unit fills them.
 FIELDS = (
-    "unit.layanan.0", "unit.layanan.1", "unit.name", "unit.short_name", "unit.parent",
-    "unit.city", "unit.history.source", "survei.background", "survei.team", "survei.method",
-    "survei.location", "survei.schedule.kegiatan", "survei.schedule.waktu",
-    "survei.complaints.0", "survei.weaknesses.0", "survei.conclusion",
-    "survei.documentation.caption", "survei.signatory.name", "survei.signatory.nip",
-    "survei.signatory.position", "survei.signatory.place", "rtl.program",
-    "rtl.penanggung_jawab", "realisasi.uraian", "realisasi.hambatan", "realisasi.strategi.rtl",
-    "realisasi.strategi.strategi", "realisasi.strategi.target",
-    "realisasi.strategi.penanggung_jawab", "realisasi.strategi.pemangku_kepentingan",
-    "export.jenis_kelamin", "export.usia", "export.pendidikan", "export.pekerjaan",
-    "export.saran", "export.rejected_answer", "unit.columns.saran", "unit.labels.U9.0",
-    "unit.labels.U9.1", "unit.labels.U9.2", "unit.labels.U9.3",
-    "unit.saran_tema.tema", "survei.team_decree.number", "survei.team_decree.title",
-    "survei.team_decree.signed_by", "survei.complaints.1.uraian", "survei.complaints.1.kanal",
-    "survei.complaints.1.status", "survei.accept_rejected.reason", "realisasi.bukti.caption",
-    "realisasi.signatory.name", "realisasi.signatory.nip", "realisasi.signatory.position",
+    "unit.layanan.0",
+    "unit.layanan.1",
+    "unit.name",
+    "unit.short_name",
+    "unit.parent",
+    "unit.city",
+    "unit.history.source",
+    "survei.background",
+    "survei.team",
+    "survei.method",
+    "survei.location",
+    "survei.schedule.kegiatan",
+    "survei.schedule.waktu",
+    "survei.complaints.0",
+    "survei.weaknesses.0",
+    "survei.conclusion",
+    "survei.documentation.caption",
+    "survei.signatory.name",
+    "survei.signatory.nip",
+    "survei.signatory.position",
+    "survei.signatory.place",
+    "rtl.program",
+    "rtl.penanggung_jawab",
+    "realisasi.uraian",
+    "realisasi.hambatan",
+    "realisasi.strategi.rtl",
+    "realisasi.strategi.strategi",
+    "realisasi.strategi.target",
+    "realisasi.strategi.penanggung_jawab",
+    "realisasi.strategi.pemangku_kepentingan",
+    "export.jenis_kelamin",
+    "export.usia",
+    "export.pendidikan",
+    "export.pekerjaan",
+    "export.saran",
+    "export.rejected_answer",
+    "unit.columns.saran",
+    "unit.labels.U9.0",
+    "unit.labels.U9.1",
+    "unit.labels.U9.2",
+    "unit.labels.U9.3",
+    "unit.saran_tema.tema",
+    "survei.team_decree.number",
+    "survei.team_decree.title",
+    "survei.team_decree.signed_by",
+    "survei.complaints.1.uraian",
+    "survei.complaints.1.kanal",
+    "survei.complaints.1.status",
+    "survei.accept_rejected.reason",
+    "realisasi.bukti.caption",
+    "realisasi.signatory.name",
+    "realisasi.signatory.nip",
+    "realisasi.signatory.position",
     "realisasi.signatory.place",
 )
 
@@ -88,10 +130,10 @@ def hostile(tag: str, canary: Path) -> str:
     return (
         f"{tag} <script>alert('{tag}')</script> <a href=\"javascript:alert(1)\">klik</a> "
         f"[tautan](javascript:alert(2)) ![gambar]({canary}) <img src=x onerror=alert(3)> "
-        f"`#read(\"{canary}\")`{{=typst}} `<b>raw</b>`{{=html}} #read(\"/etc/passwd\") "
-        f"#panic(\"{tag}\") $x^2$ {{{{< include {canary} >}}}} {{{{< meta title >}}}} "
+        f'`#read("{canary}")`{{=typst}} `<b>raw</b>`{{=html}} #read("/etc/passwd") '
+        f'#panic("{tag}") $x^2$ {{{{< include {canary} >}}}} {{{{< meta title >}}}} '
         f"\\input{{{canary}}} **tebal** _miring_ [x]{{.y}} @fig-x &amp; ~~c~~ // /* "
-        "\"} akhir\\"
+        '"} akhir\\'
     )
 
 
@@ -119,8 +161,13 @@ def _png(path: Path, colour: tuple[int, int, int]) -> None:
     Image.new("RGB", (40, 30), colour).save(path, format="PNG")
 
 
-def build_hostile_unit(dest: Path, canary: Path, *, extra_columns: dict[str, str] | None = None,
-                       extra_rows: list[dict] | None = None) -> HostileUnit:
+def build_hostile_unit(
+    dest: Path,
+    canary: Path,
+    *,
+    extra_columns: dict[str, str] | None = None,
+    extra_rows: list[dict] | None = None,
+) -> HostileUnit:
     """Write the hostile unit into `dest/<UNIT>/` and return what went where.
 
     `extra_columns` ({header: value}) adds export columns (same value in every row);
@@ -149,8 +196,9 @@ def build_hostile_unit(dest: Path, canary: Path, *, extra_columns: dict[str, str
         "layanan": layanan,
         "history": [{"year": 2022, "ikm_konversi": 80.5, "source": t("unit.history.source")}],
         # the hostile saran holds the word "klik" (in its <a> element): the theme is shown
-        "saran_tema": [{"tema": t("unit.saran_tema.tema"), "unsur": ["U9"],
-                        "kata_kunci": ["klik"]}],
+        "saran_tema": [
+            {"tema": t("unit.saran_tema.tema"), "unsur": ["U9"], "kata_kunci": ["klik"]}
+        ],
     }
     photos = year_dir / "dokumentasi"
     _png(photos / "foto kegiatan.png", (200, 30, 30))
@@ -160,43 +208,87 @@ def build_hostile_unit(dest: Path, canary: Path, *, extra_columns: dict[str, str
         "period": {"start": f"{YEAR}-01-01", "end": f"{YEAR}-06-30"},
         "background": t("survei.background") + CONTROLS,
         "team": t("survei.team"),
-        "team_decree": {"number": t("survei.team_decree.number"), "date": f"{YEAR}-01-15",
-                        "title": t("survei.team_decree.title"),
-                        "signed_by": t("survei.team_decree.signed_by"), "file": DECREE_SCAN},
+        "team_decree": {
+            "number": t("survei.team_decree.number"),
+            "date": f"{YEAR}-01-15",
+            "title": t("survei.team_decree.title"),
+            "signed_by": t("survei.team_decree.signed_by"),
+            "file": DECREE_SCAN,
+        },
         "accept_rejected": {"max_share": 0.9, "reason": t("survei.accept_rejected.reason")},
         "method": t("survei.method"),
         "location": t("survei.location"),
-        "schedule": [{"kegiatan": t("survei.schedule.kegiatan"),
-                      "waktu": t("survei.schedule.waktu"), "hari_kerja": 5}],
-        "complaints": [t("survei.complaints.0"),
-                       {"uraian": t("survei.complaints.1.uraian"),
-                        "kanal": t("survei.complaints.1.kanal"), "jumlah": 3,
-                        "status": t("survei.complaints.1.status")}],
+        "schedule": [
+            {
+                "kegiatan": t("survei.schedule.kegiatan"),
+                "waktu": t("survei.schedule.waktu"),
+                "hari_kerja": 5,
+            }
+        ],
+        "complaints": [
+            t("survei.complaints.0"),
+            {
+                "uraian": t("survei.complaints.1.uraian"),
+                "kanal": t("survei.complaints.1.kanal"),
+                "jumlah": 3,
+                "status": t("survei.complaints.1.status"),
+            },
+        ],
         "weaknesses": [t("survei.weaknesses.0")],
         "conclusion": t("survei.conclusion"),
-        "documentation": [{"file": "foto kegiatan.png",
-                           "caption": t("survei.documentation.caption")}],
-        "signatory": {"name": t("survei.signatory.name"), "nip": t("survei.signatory.nip"),
-                      "position": t("survei.signatory.position"),
-                      "place": t("survei.signatory.place"), "date": f"{YEAR}-07-10"},
+        "documentation": [
+            {"file": "foto kegiatan.png", "caption": t("survei.documentation.caption")}
+        ],
+        "signatory": {
+            "name": t("survei.signatory.name"),
+            "nip": t("survei.signatory.nip"),
+            "position": t("survei.signatory.position"),
+            "place": t("survei.signatory.place"),
+            "date": f"{YEAR}-07-10",
+        },
     }
-    rtl = {"fkp": f"{YEAR}-07-01", "rencana": [
-        {"id": "R1", "unsur": "U1", "program": t("rtl.program"), "triwulan": [3],
-         "jangka": "pendek", "penanggung_jawab": t("rtl.penanggung_jawab")}]}
+    rtl = {
+        "fkp": f"{YEAR}-07-01",
+        "rencana": [
+            {
+                "id": "R1",
+                "unsur": "U1",
+                "program": t("rtl.program"),
+                "triwulan": [3],
+                "jangka": "pendek",
+                "penanggung_jawab": t("rtl.penanggung_jawab"),
+            }
+        ],
+    }
     realisasi = {
-        "realisasi": [{"id": "R1", "status": "sudah", "tanggal": f"{YEAR}-09-01",
-                       "uraian": t("realisasi.uraian"), "hambatan": t("realisasi.hambatan"),
-                       "bukti": [{"file": "dokumentasi/bukti satu.png",
-                                  "caption": t("realisasi.bukti.caption")}]}],
-        "signatory": {"name": t("realisasi.signatory.name"),
-                      "nip": t("realisasi.signatory.nip"),
-                      "position": t("realisasi.signatory.position"),
-                      "place": t("realisasi.signatory.place"), "date": f"{YEAR}-12-20"},
-        "strategi": [{"rtl": t("realisasi.strategi.rtl"),
-                      "strategi": t("realisasi.strategi.strategi"),
-                      "target": t("realisasi.strategi.target"),
-                      "penanggung_jawab": t("realisasi.strategi.penanggung_jawab"),
-                      "pemangku_kepentingan": t("realisasi.strategi.pemangku_kepentingan")}],
+        "realisasi": [
+            {
+                "id": "R1",
+                "status": "sudah",
+                "tanggal": f"{YEAR}-09-01",
+                "uraian": t("realisasi.uraian"),
+                "hambatan": t("realisasi.hambatan"),
+                "bukti": [
+                    {"file": "dokumentasi/bukti satu.png", "caption": t("realisasi.bukti.caption")}
+                ],
+            }
+        ],
+        "signatory": {
+            "name": t("realisasi.signatory.name"),
+            "nip": t("realisasi.signatory.nip"),
+            "position": t("realisasi.signatory.position"),
+            "place": t("realisasi.signatory.place"),
+            "date": f"{YEAR}-12-20",
+        },
+        "strategi": [
+            {
+                "rtl": t("realisasi.strategi.rtl"),
+                "strategi": t("realisasi.strategi.strategi"),
+                "target": t("realisasi.strategi.target"),
+                "penanggung_jawab": t("realisasi.strategi.penanggung_jawab"),
+                "pemangku_kepentingan": t("realisasi.strategi.pemangku_kepentingan"),
+            }
+        ],
     }
     # The unit's own header mapping (a hostile header for the saran question, shown in
     # Lampiran 1) and hostile answer labels for U9 (the export answers with the third).
@@ -208,28 +300,52 @@ def build_hostile_unit(dest: Path, canary: Path, *, extra_columns: dict[str, str
         saran_header: "saran",
     }
     unit_yaml["labels"] = {"U9": labels_u9}
-    for path, data in ((unit_dir / "unit.yaml", unit_yaml), (year_dir / "survei.yaml", survei),
-                       (year_dir / "rtl.yaml", rtl), (year_dir / "realisasi.yaml", realisasi)):
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000),
-                        encoding="utf-8")
+    for path, data in (
+        (unit_dir / "unit.yaml", unit_yaml),
+        (year_dir / "survei.yaml", survei),
+        (year_dir / "rtl.yaml", rtl),
+        (year_dir / "realisasi.yaml", realisasi),
+    ):
+        path.write_text(
+            yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000),
+            encoding="utf-8",
+        )
 
     # The export: every free or category column hostile; the layanan column uses the unit's
     # (hostile) layanan names so they are matched and shown.
-    columns = ["timestamp", "layanan", "jenis_kelamin", "usia", "pendidikan", "pekerjaan",
-               *[f"U{i}" for i in range(1, 10)], "saran", *(extra_columns or {})]
-    headers = {**HEADERS, "saran": saran_header,
-               **{f"U{i + 1}": UNSUR_HEADERS[i] for i in range(9)}}
+    columns = [
+        "timestamp",
+        "layanan",
+        "jenis_kelamin",
+        "usia",
+        "pendidikan",
+        "pekerjaan",
+        *[f"U{i}" for i in range(1, 10)],
+        "saran",
+        *(extra_columns or {}),
+    ]
+    headers = {
+        **HEADERS,
+        "saran": saran_header,
+        **{f"U{i + 1}": UNSUR_HEADERS[i] for i in range(9)},
+    }
     header = [headers.get(c, c) for c in columns]
-    export = {k: t(f"export.{k}") for k in ("jenis_kelamin", "usia", "pendidikan", "pekerjaan",
-                                             "saran")}
+    export = {
+        k: t(f"export.{k}") for k in ("jenis_kelamin", "usia", "pendidikan", "pekerjaan", "saran")
+    }
     rows = []
     for day in range(1, 13):
-        row = {"timestamp": f"{YEAR}/02/{day:02d} 9:00:00 AM GMT+8",
-               "layanan": layanan[day % 2], **export, **(extra_columns or {})}
+        row = {
+            "timestamp": f"{YEAR}/02/{day:02d} 9:00:00 AM GMT+8",
+            "layanan": layanan[day % 2],
+            **export,
+            **(extra_columns or {}),
+        }
         row.update({f"U{i}": ANSWERS[i - 1] for i in range(1, 9)}, U9=labels_u9[2])
         rows.append(row)
-    rejected = dict(rows[0], timestamp=f"{YEAR}/03/01 9:00:00 AM GMT+8",
-                    U1=t("export.rejected_answer"))
+    rejected = dict(
+        rows[0], timestamp=f"{YEAR}/03/01 9:00:00 AM GMT+8", U1=t("export.rejected_answer")
+    )
     rows.append(rejected)
     for day in range(1, N_OUT_OF_PERIOD + 1):
         rows.append(dict(rows[0], timestamp=f"{YEAR}/08/{day:02d} 9:00:00 AM GMT+8"))
@@ -255,8 +371,9 @@ def hostile_config(project: Path, unit: HostileUnit, canary: Path) -> None:
     cfg = project / "config.yaml"
     text = cfg.read_text(encoding="utf-8")
     unit.texts["config.instansi"] = hostile("F99", canary)
-    instansi = yaml.safe_dump({"instansi": unit.texts["config.instansi"]}, allow_unicode=True,
-                              width=10_000).strip()
+    instansi = yaml.safe_dump(
+        {"instansi": unit.texts["config.instansi"]}, allow_unicode=True, width=10_000
+    ).strip()
     text = re.sub(r"(?m)^instansi:.*$", lambda _: instansi, text)
     text = re.sub(r"(?m)^expected_units:.*$", f"expected_units: [{UNIT}]", text)
     # A hostile category label of config.yaml's demografi (listed, with 0 respondents, in
@@ -264,6 +381,7 @@ def hostile_config(project: Path, unit: HostileUnit, canary: Path) -> None:
     data = yaml.safe_load(text)
     unit.texts["config.demografi.pekerjaan.label"] = hostile("F98", canary)
     data["demografi"]["pekerjaan"].insert(
-        0, {"label": unit.texts["config.demografi.pekerjaan.label"], "alias": []})
+        0, {"label": unit.texts["config.demografi.pekerjaan.label"], "alias": []}
+    )
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
     cfg.write_text(text, encoding="utf-8")

@@ -46,8 +46,19 @@ CONF_DIR = Path("/etc/slurm")
 CONF = CONF_DIR / "slurm.conf"
 MUNGE_KEY = Path("/etc/munge/munge.key")
 PACKAGES = ("slurmctld", "slurmd", "slurm-client", "munge")
-PROGRAMS = ("slurmctld", "slurmd", "sbatch", "squeue", "scontrol", "srun", "sinfo", "scancel",
-            "munged", "munge", "unmunge")
+PROGRAMS = (
+    "slurmctld",
+    "slurmd",
+    "sbatch",
+    "squeue",
+    "scontrol",
+    "srun",
+    "sinfo",
+    "scancel",
+    "munged",
+    "munge",
+    "unmunge",
+)
 PROBE_TIMEOUT = 5  # seconds for one sinfo/squeue/munge probe
 READY_TIMEOUT = 60  # seconds for the whole cluster to come up
 STOP_TIMEOUT = 15  # seconds a daemon gets between SIGTERM and SIGKILL
@@ -78,8 +89,9 @@ def _env() -> dict[str, str]:
 def _probe(cmd: list[str], timeout: float = PROBE_TIMEOUT, **kw) -> subprocess.CompletedProcess:
     """Run a client command; a hung one counts as failed (returncode -1)."""
     try:
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=_env(),
-                              check=False, **kw)
+        return subprocess.run(
+            cmd, capture_output=True, text=True, timeout=timeout, env=_env(), check=False, **kw
+        )
     except subprocess.TimeoutExpired as exc:
         return subprocess.CompletedProcess(cmd, -1, "", f"timed out after {exc.timeout} s")
 
@@ -102,14 +114,16 @@ def install() -> str:
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if proc.returncode != 0:
         # missing or stale package lists: update them once and try again
-        upd = subprocess.run(["apt-get", "update", "-q"], capture_output=True, text=True,
-                             env=env, check=False)
+        upd = subprocess.run(
+            ["apt-get", "update", "-q"], capture_output=True, text=True, env=env, check=False
+        )
         if upd.returncode != 0:
             raise CannotRun(f"apt-get update failed: {upd.stderr.strip()[-500:]}")
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
         if proc.returncode != 0:
-            raise CannotRun(f"apt-get install {' '.join(PACKAGES)} failed: "
-                            f"{proc.stderr.strip()[-500:]}")
+            raise CannotRun(
+                f"apt-get install {' '.join(PACKAGES)} failed: {proc.stderr.strip()[-500:]}"
+            )
     missing = [p for p in PROGRAMS if not which(p)]
     if missing:
         raise CannotRun(f"installed {' '.join(PACKAGES)} but {missing} are missing")
@@ -205,12 +219,14 @@ class Cluster:
         old, owner = None, None
         for line in CONF.read_text(encoding="utf-8").splitlines():
             if line.startswith(DIR_LINE):
-                old = Path(line[len(DIR_LINE):])
+                old = Path(line[len(DIR_LINE) :])
             elif line.startswith(OWNER_LINE):
-                owner = line[len(OWNER_LINE):].strip()
+                owner = line[len(OWNER_LINE) :].strip()
         if owner and _process_id(int(owner.split()[0])) == owner:
-            raise CannotRun(f"another run of this test is using the SLURM test cluster "
-                            f"(process {owner.split()[0]}, {old})")
+            raise CannotRun(
+                f"another run of this test is using the SLURM test cluster "
+                f"(process {owner.split()[0]}, {old})"
+            )
         if old is not None and old != self.dir and old.is_dir():
             Cluster(old)._stop_recorded()
         self._record(self._created, str(CONF))
@@ -218,9 +234,15 @@ class Cluster:
     def _spawn(self, name: str, cmd: list[str], **kw) -> subprocess.Popen:
         log = open(self.dir / "log" / f"{name}.out", "ab")  # noqa: SIM115 - kept by the child
         try:
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
-                                    stderr=subprocess.STDOUT, env=_env(),
-                                    start_new_session=True, **kw)
+            proc = subprocess.Popen(
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=_env(),
+                start_new_session=True,
+                **kw,
+            )
         finally:
             log.close()
         self.procs[name] = proc
@@ -244,12 +266,16 @@ class Cluster:
             self._record(self._created, str(MUNGE_KEY))
         if self._munge_works():
             return  # a munged already answers (the system's): use it, never stop it
-        for folder, mode in (("/run/munge", 0o755), ("/var/lib/munge", 0o700),
-                             ("/var/log/munge", 0o700)):
+        for folder, mode in (
+            ("/run/munge", 0o755),
+            ("/var/lib/munge", 0o700),
+            ("/var/log/munge", 0o700),
+        ):
             Path(folder).mkdir(mode=mode, parents=True, exist_ok=True)
             shutil.chown(folder, "munge", "munge")
-        self._spawn("munged", ["munged", "--foreground"], user="munge", group="munge",
-                    extra_groups=[])
+        self._spawn(
+            "munged", ["munged", "--foreground"], user="munge", group="munge", extra_groups=[]
+        )
         deadline = time.monotonic() + 10
         while not self._munge_works():
             if time.monotonic() > deadline:
@@ -312,16 +338,18 @@ PartitionName=skmtest Nodes=localhost Default=YES MaxTime=INFINITE State=UP
         while state != "idle":
             for name in ("slurmctld", "slurmd"):
                 if self.procs[name].poll() is not None:
-                    raise ClusterError(f"{name} died ({self.procs[name].returncode}):\n"
-                                       f"{self._tail(name)}")
+                    raise ClusterError(
+                        f"{name} died ({self.procs[name].returncode}):\n{self._tail(name)}"
+                    )
             if time.monotonic() > deadline:
-                raise ClusterError(f"node not idle after {READY_TIMEOUT} s (state {state!r}):\n"
-                                   f"{self._tail('slurmctld')}\n{self._tail('slurmd')}")
+                raise ClusterError(
+                    f"node not idle after {READY_TIMEOUT} s (state {state!r}):\n"
+                    f"{self._tail('slurmctld')}\n{self._tail('slurmd')}"
+                )
             time.sleep(0.2)
             state = _probe(["sinfo", "-h", "-N", "-n", "localhost", "-o", "%T"]).stdout.strip()
         # one real job step, so that a broken cluster fails here and not inside snakemake
-        srun = _probe(["srun", "-N", "1", "-n", "1", "--mem", "10", "-t", "1", "true"],
-                      timeout=30)
+        srun = _probe(["srun", "-N", "1", "-n", "1", "--mem", "10", "-t", "1", "true"], timeout=30)
         if srun.returncode != 0:
             raise ClusterError(f"srun probe failed: {srun.stderr}\n{self._tail('slurmd')}")
 
@@ -342,8 +370,11 @@ PartitionName=skmtest Nodes=localhost Default=YES MaxTime=INFINITE State=UP
         if out.returncode != 0:
             raise ClusterError(f"squeue failed: {out.stderr}")
         keys = ("id", "state", "name", "comment")
-        return [dict(zip(keys, line.split("|", 3), strict=True))
-                for line in out.stdout.splitlines() if line.strip()]
+        return [
+            dict(zip(keys, line.split("|", 3), strict=True))
+            for line in out.stdout.splitlines()
+            if line.strip()
+        ]
 
     # -- stop ----------------------------------------------------------------------------------
 
@@ -372,9 +403,11 @@ PartitionName=skmtest Nodes=localhost Default=YES MaxTime=INFINITE State=UP
         proc = self.procs.get("slurmctld")
         if proc is not None:
             return proc.poll() is None
-        return any(_alive(int(pid), name) for pid, _, name in
-                   (line.partition(" ") for line in self._lines(self._pids))
-                   if name == "slurmctld")
+        return any(
+            _alive(int(pid), name)
+            for pid, _, name in (line.partition(" ") for line in self._lines(self._pids))
+            if name == "slurmctld"
+        )
 
     def _stop_recorded(self) -> None:
         """Stop daemons recorded in DIR/pids that are still running (another process's start)."""

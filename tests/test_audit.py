@@ -21,8 +21,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from conftest import copy_project
-from skm import manifest as mf
+from skm.audit import manifest as mf
 from skm.cli import main as skm_main
 
 pytestmark = pytest.mark.workflow
@@ -44,16 +45,22 @@ def wire_archive(root: Path) -> None:
     snakefile = root / "Snakefile"
     text = snakefile.read_text(encoding="utf-8")
     if "archive.smk" not in text:
-        snakefile.write_text(text.replace("\n\nrule all:", f"\n{ARCHIVE_INCLUDE}\n\nrule all:"),
-                             encoding="utf-8")
+        snakefile.write_text(
+            text.replace("\n\nrule all:", f"\n{ARCHIVE_INCLUDE}\n\nrule all:"), encoding="utf-8"
+        )
 
 
 def snakemake(root: Path, *args: str, cores: int = 2) -> subprocess.Popen:
     """Start the real snakemake in `root`, importing the copy's own `skm` package."""
     env = dict(os.environ, PYTHONPATH=str(root / "workflow"))
-    return subprocess.Popen([sys.executable, "-m", "snakemake", "--cores", str(cores), *args],
-                            cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "snakemake", "--cores", str(cores), *args],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def finish(proc: subprocess.Popen) -> None:
@@ -63,9 +70,12 @@ def finish(proc: subprocess.Popen) -> None:
 
 def outputs(root: Path) -> dict[str, str]:
     """sha256 of every file under data/processed/ and reports/ (Snakemake markers aside)."""
-    return {p.relative_to(root).as_posix(): mf.sha256(p)
-            for top in ("data/processed", "reports") for p in sorted((root / top).rglob("*"))
-            if p.is_file() and p.name != ".snakemake_timestamp"}
+    return {
+        p.relative_to(root).as_posix(): mf.sha256(p)
+        for top in ("data/processed", "reports")
+        for p in sorted((root / top).rglob("*"))
+        if p.is_file() and p.name != ".snakemake_timestamp"
+    }
 
 
 def clone(src: Path, dest: Path) -> Path:
@@ -87,8 +97,9 @@ def change_one_answer(root: Path) -> None:
     text = path.read_text(encoding="utf-8")
     old = "Laki-laki,46,SMA,Wiraswasta,Kurang sesuai,"
     assert old in text
-    path.write_text(text.replace(old, "Laki-laki,46,SMA,Wiraswasta,Sangat sesuai,", 1),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace(old, "Laki-laki,46,SMA,Wiraswasta,Sangat sesuai,", 1), encoding="utf-8"
+    )
 
 
 def mode(path: Path) -> int:
@@ -168,20 +179,28 @@ def test_manifest_lists_every_input_artefact_and_document(runs):
     assert {EXPORT, f"data/raw/{UNIT}/unit.yaml", f"data/raw/{UNIT}/{YEAR}/survei.yaml"} <= inputs
     assert "config.yaml" not in inputs  # the unit's part of it is in settings.json
     assert m["settings"]["path"] == f"data/processed/{UNIT}/{YEAR}/settings.json"
-    processed = {p.relative_to(root).as_posix()
-                 for p in (root / f"data/processed/{UNIT}/{YEAR}").rglob("*")
-                 if p.is_file() and not p.name.startswith(".")}
+    processed = {
+        p.relative_to(root).as_posix()
+        for p in (root / f"data/processed/{UNIT}/{YEAR}").rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    }
     assert {e["path"] for e in m["processed"]} == processed
     assert any(p.endswith(".png") and "/figures/" in p for p in processed)
-    assert {Path(e["path"]).suffix for e in m["documents"]} == {".pdf", ".docx", ".html",
-                                                                 ".xlsx", ".png"}
+    assert {Path(e["path"]).suffix for e in m["documents"]} == {
+        ".pdf",
+        ".docx",
+        ".html",
+        ".xlsx",
+        ".png",
+    }
     for section in ("inputs", "processed", "documents"):
         for e in m[section]:
             assert e["sha256"] == mf.sha256(root / e["path"]), e["path"]
-    fonts = sorted(p.name for p in (root / "workflow/skm/fonts").iterdir())
+    fonts = sorted(p.name for p in (root / "workflow/skm/render/fonts").iterdir())
     assert [f["file"] for f in m["environment"]["fonts"]] == fonts
     assert {"python", "snakemake", "pandas", "pandera", "pandoc", "typst"} <= set(
-        m["environment"]["versions"])
+        m["environment"]["versions"]
+    )
     assert m["code"]["commit"] == mf.UNKNOWN  # the copy is no git work tree
     assert m["command"].startswith("snakemake")
     assert m["document_date"] == "2023-07-14" and "diterbitkan" not in text
@@ -190,8 +209,14 @@ def test_manifest_lists_every_input_artefact_and_document(runs):
 def test_no_rule_output_covers_the_archive(runs):
     root = runs[0]
     env = dict(os.environ, PYTHONPATH=str(root / "workflow"))
-    out = subprocess.run([sys.executable, "-m", "snakemake", "--summary", *manifest_targets()],
-                         cwd=root, env=env, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--summary", *manifest_targets()],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     files = [line.split("\t")[0] for line in out.splitlines()[1:] if line.strip()]
     assert f"reports/{UNIT}/{YEAR}/manifest.json" in files
     for year in YEARS:
@@ -207,10 +232,13 @@ def test_published_version_is_read_only_and_complete(published):
     folder = published / f"reports/{UNIT}/{YEAR}/arsip/v1"
     assert mode(folder) == 0o555
     names = sorted(p.name for p in folder.iterdir())
-    assert names == sorted([*(f"laporan-skm-{UNIT}-{YEAR}.{x}" for x in
-                              ("docx", "html", "pdf", "xlsx")),
-                            *(f"infografis-skm-{UNIT}-{YEAR}.{x}" for x in ("pdf", "png")),
-                            "manifest.json"])
+    assert names == sorted(
+        [
+            *(f"laporan-skm-{UNIT}-{YEAR}.{x}" for x in ("docx", "html", "pdf", "xlsx")),
+            *(f"infografis-skm-{UNIT}-{YEAR}.{x}" for x in ("pdf", "png")),
+            "manifest.json",
+        ]
+    )
     for p in folder.iterdir():
         assert mode(p) == 0o444, p.name
         if p.name != "manifest.json":
@@ -338,8 +366,7 @@ def test_text_level_when_software_differs(runs, published, tmp_path):
     with zipfile.ZipFile(docx) as z:
         z.extractall(rerun / "x")
     xml = rerun / "x/word/document.xml"
-    ikm = json.loads((rerun / f"data/processed/{UNIT}/{YEAR}/ikm.json").read_text(
-        encoding="utf-8"))
+    ikm = json.loads((rerun / f"data/processed/{UNIT}/{YEAR}/ikm.json").read_text(encoding="utf-8"))
     shown = ikm["display"]["ikm_konversi"].replace(".", ",")
     text = xml.read_text(encoding="utf-8")
     assert shown in text
@@ -350,15 +377,17 @@ def test_text_level_when_software_differs(runs, published, tmp_path):
                 z.write(p, p.relative_to(rerun / "x").as_posix())
     mf._compare_documents(published, rerun, vdir, m, result)
     assert [f.path for f in result.findings] == [
-        f"reports/{UNIT}/{YEAR}/arsip/v1/laporan-skm-{UNIT}-{YEAR}.docx"]
+        f"reports/{UNIT}/{YEAR}/arsip/v1/laporan-skm-{UNIT}-{YEAR}.docx"
+    ]
     assert "angka berbeda" in result.findings[0].reason
 
 
 def test_provenance_differing_only_in_versions_is_accepted(runs, tmp_path):
     root = runs[0]
     m = json.loads((root / f"reports/{UNIT}/{YEAR}/manifest.json").read_text(encoding="utf-8"))
-    prov = json.loads((root / f"data/processed/{UNIT}/{YEAR}/provenance.json").read_text(
-        encoding="utf-8"))
+    prov = json.loads(
+        (root / f"data/processed/{UNIT}/{YEAR}/provenance.json").read_text(encoding="utf-8")
+    )
     prov["versions"]["pandas"] = "0.0.1"
     path = tmp_path / "provenance.json"
     path.write_text(json.dumps(prov), encoding="utf-8")
@@ -373,13 +402,26 @@ def test_provenance_differing_only_in_versions_is_accepted(runs, tmp_path):
 
 def test_raw_inputs_follow_the_documents_dependencies(tmp_path):
     raw = tmp_path / "raw"
-    for rel in ("u/unit.yaml", "u/2022/a.csv", "u/2022/realisasi.yaml", "u/2022/dokumentasi/f.png",
-                "u/2022/~$a.xlsx", "u/2022/.DS_Store", "u/2023/b.csv", "u/2024/c.csv"):
+    for rel in (
+        "u/unit.yaml",
+        "u/2022/a.csv",
+        "u/2022/realisasi.yaml",
+        "u/2022/dokumentasi/f.png",
+        "u/2022/~$a.xlsx",
+        "u/2022/.DS_Store",
+        "u/2023/b.csv",
+        "u/2024/c.csv",
+    ):
         (raw / rel).parent.mkdir(parents=True, exist_ok=True)
         (raw / rel).write_text("x", encoding="utf-8")
     names = [Path(p).relative_to(raw).as_posix() for p in mf.raw_inputs(raw, "u", 2022)]
-    assert names == ["u/2022/a.csv", "u/2022/dokumentasi/f.png", "u/2022/realisasi.yaml",
-                     "u/2023/b.csv", "u/unit.yaml"]
+    assert names == [
+        "u/2022/a.csv",
+        "u/2022/dokumentasi/f.png",
+        "u/2022/realisasi.yaml",
+        "u/2023/b.csv",
+        "u/unit.yaml",
+    ]
     names = [Path(p).relative_to(raw).as_posix() for p in mf.raw_inputs(raw, "u", 2023)]
     assert "u/2022/a.csv" in names and "u/2024/c.csv" not in names
 

@@ -13,15 +13,13 @@ import zipfile
 import zlib
 
 import pytest
-from conftest import docx_text, html_text, pdf_text
 from docx import Document
 from pypdf import PdfReader
+
+from conftest import docx_text, html_text, pdf_text
 from skm import numfmt as nf
 
 pytestmark = pytest.mark.workflow
-
-
-
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +38,13 @@ def laporan23(pipeline):
 
 
 def headline_values(ikm: dict) -> list[str]:
-    values = [nf.angka(ikm["display"]["ikm_konversi"]), f"mutu pelayanan {ikm['mutu']}",
-              nf.angka(ikm["sample"]["required"], 0)]
+    values = [
+        nf.angka(ikm["display"]["ikm_konversi"]),
+        f"mutu pelayanan {ikm['mutu']}",
+        nf.angka(ikm["sample"]["required"], 0),
+    ]
     values += [nf.angka(u["display"]["nrr"]) for u in ikm["unsur"]]
-    values += [nf.persen(c["display_pct"])
-               for c in ikm["demografi"]["jenis_kelamin"]["categories"]]
+    values += [nf.persen(c["display_pct"]) for c in ikm["demografi"]["jenis_kelamin"]["categories"]]
     return values
 
 
@@ -59,12 +59,30 @@ def test_headline_numbers_in_every_format(laporan23, fmt):
 @pytest.mark.parametrize("fmt", ["pdf", "html"])
 def test_structure_of_the_report(laporan23, fmt):
     text = laporan23[fmt]
-    for heading in ["BAB I", "PENDAHULUAN", "BAB II", "2.5 Penentuan Jumlah Responden",
-                    "BAB III", "3.1 Jumlah dan Karakteristik Responden", "BAB IV",
-                    "4.2 Rencana Tindak Lanjut", "4.3 Tren Nilai SKM", "BAB V", "KESIMPULAN",
-                    "Lampiran 1", "Lampiran 2", "Lampiran 3", "Lampiran 4", "Lampiran 5",
-                    "Lampiran 6", "Lampiran 7", "Tabel 3.2", "Gambar 3.4",
-                    "19670719 199303 2 006", "Samarinda, 14 Juli 2023"]:
+    for heading in [
+        "BAB I",
+        "PENDAHULUAN",
+        "BAB II",
+        "2.5 Penentuan Jumlah Responden",
+        "BAB III",
+        "3.1 Jumlah dan Karakteristik Responden",
+        "BAB IV",
+        "4.2 Rencana Tindak Lanjut",
+        "4.3 Tren Nilai SKM",
+        "BAB V",
+        "KESIMPULAN",
+        "Lampiran 1",
+        "Lampiran 2",
+        "Lampiran 3",
+        "Lampiran 4",
+        "Lampiran 5",
+        "Lampiran 6",
+        "Lampiran 7",
+        "Tabel 3.2",
+        "Gambar 3.4",
+        "19670719 199303 2 006",
+        "Samarinda, 14 Juli 2023",
+    ]:
         assert heading in text, (fmt, heading)
 
 
@@ -113,8 +131,10 @@ def test_images_carry_their_alt_text_in_every_format(pipeline):
     base = pipeline.reports("biro-umum", 2023) / "laporan-skm-biro-umum-2023"
     chart = "Diagram batang NRR sembilan unsur pelayanan dengan latar pita mutu A, B, C dan D"
     # fig-alt of a photo (Lampiran 4): what it shows, from its caption in realisasi.yaml
-    photo = ("Foto bukti 1 pelaksanaan rencana tindak lanjut 1: Sosialisasi narahubung pengelola "
-             "layanan kepada pengguna layanan")
+    photo = (
+        "Foto bukti 1 pelaksanaan rencana tindak lanjut 1: Sosialisasi narahubung pengelola "
+        "layanan kepada pengguna layanan"
+    )
     alts = pdf_alt_texts(base.with_suffix(".pdf"))
     assert chart in alts and photo in alts
     html = base.with_suffix(".html").read_text(encoding="utf-8")
@@ -139,24 +159,34 @@ def test_docx_opens_on_a4_with_daftar_isi(laporan23):
 def test_realisation_report(pipeline):
     base = pipeline.reports("biro-umum", 2022) / "laporan-tindak-lanjut-biro-umum-2022"
     text = pdf_text(base.with_suffix(".pdf"))
-    for needle in ["BAB III", "REALISASI RENCANA TINDAK LANJUT", "100,00%",
-                   "Membagikan informasi kanal pengaduan terpusat SP4N-LAPOR!",
-                   "Masyarakat belum banyak mengetahui media sosial Biro Umum",
-                   "Memanfaatkan digitalisasi dalam pengadaan sarana dan prasarana",
-                   "SKM tahun 2023", "dalam batas galat"]:
+    for needle in [
+        "BAB III",
+        "REALISASI RENCANA TINDAK LANJUT",
+        "100,00%",
+        "Membagikan informasi kanal pengaduan terpusat SP4N-LAPOR!",
+        "Masyarakat belum banyak mengetahui media sosial Biro Umum",
+        "Memanfaatkan digitalisasi dalam pengadaan sarana dan prasarana",
+        "SKM tahun 2023",
+        "dalam batas galat",
+    ]:
         assert needle in text, needle
     assert "100,00%" in docx_text(base.with_suffix(".docx"))
 
 
 def test_realisation_tables_are_numbered_and_referenced(pipeline, laporan23):
     base = pipeline.reports("biro-umum", 2022) / "laporan-tindak-lanjut-biro-umum-2022"
-    captions = ["Tabel 2.1 Ringkasan hasil SKM tahun 2022",
-                "Tabel 2.2 Rencana tindak lanjut hasil SKM tahun 2022",
-                "Tabel 3.1 Realisasi rencana tindak lanjut",
-                "Tabel 3.2 Perubahan NRR unsur sasaran dari SKM tahun 2022 ke tahun 2023",
-                "Tabel 4.1 Strategi pelaksanaan rencana tindak lanjut"]
-    for text in (pdf_text(base.with_suffix(".pdf")), html_text(base.with_suffix(".html")),
-                 docx_text(base.with_suffix(".docx"))):
+    captions = [
+        "Tabel 2.1 Ringkasan hasil SKM tahun 2022",
+        "Tabel 2.2 Rencana tindak lanjut hasil SKM tahun 2022",
+        "Tabel 3.1 Realisasi rencana tindak lanjut",
+        "Tabel 3.2 Perubahan NRR unsur sasaran dari SKM tahun 2022 ke tahun 2023",
+        "Tabel 4.1 Strategi pelaksanaan rencana tindak lanjut",
+    ]
+    for text in (
+        pdf_text(base.with_suffix(".pdf")),
+        html_text(base.with_suffix(".html")),
+        docx_text(base.with_suffix(".docx")),
+    ):
         for caption in captions:
             assert caption in text, caption
         assert "disajikan pada Tabel 3.1" in text and "@tbl" not in text
@@ -173,8 +203,9 @@ def test_no_pdf_page_ends_with_a_table_caption(pipeline):
     assert len(pdfs) >= 5
     for pdf in pdfs:
         if shutil.which("pdftotext"):
-            pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"],
-                                   capture_output=True, text=True, check=True).stdout.split("\f")
+            pages = subprocess.run(
+                ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+            ).stdout.split("\f")
         else:
             pages = [page.extract_text() or "" for page in PdfReader(pdf).pages]
         for number, page in enumerate(pages, 1):
@@ -191,11 +222,17 @@ def test_uji_report_lists_rejected_rows(pipeline):
 
 
 def test_recap_document_shows_the_distribution_and_ranking(pipeline):
-    rekap = json.loads((pipeline.root / "data" / "processed" / "_rekap" / "2024" / "rekap.json")
-                       .read_text(encoding="utf-8"))
+    rekap = json.loads(
+        (pipeline.root / "data" / "processed" / "_rekap" / "2024" / "rekap.json").read_text(
+            encoding="utf-8"
+        )
+    )
     base = pipeline.root / "reports" / "rekap" / "2024" / "rekap-ikm-2024"
-    for text in (pdf_text(base.with_suffix(".pdf")), html_text(base.with_suffix(".html")),
-                 docx_text(base.with_suffix(".docx"))):
+    for text in (
+        pdf_text(base.with_suffix(".pdf")),
+        html_text(base.with_suffix(".html")),
+        docx_text(base.with_suffix(".docx")),
+    ):
         assert "Tabel 1.1 Sebaran mutu unit pelayanan" in text
         for row in rekap["sebaran"]:
             if row["n"]:
@@ -216,11 +253,15 @@ def test_no_pdf_page_ends_with_a_line_that_introduces_what_follows(pipeline):
     assert len(pdfs) >= 4
     stranded = []
     for pdf in pdfs:
-        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                              text=True, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
         for number, page in enumerate(text.split("\f")[:-1], 1):
-            lines = [line.strip() for line in page.splitlines()
-                     if line.strip() and not line.strip().isdigit()]
+            lines = [
+                line.strip()
+                for line in page.splitlines()
+                if line.strip() and not line.strip().isdigit()
+            ]
             if lines and lines[-1].endswith(":"):
                 stranded.append(f"{pdf.name} halaman {number}: {lines[-1]}")
     assert not stranded, stranded

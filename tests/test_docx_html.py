@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 from matplotlib.text import Text
-from skm import figures
-from skm.render import parse_qmd
+
+from skm.render.core import parse_qmd
+from skm.report import figures
 
 pytestmark = pytest.mark.workflow
 
@@ -33,8 +34,10 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 def _docx(path: Path) -> dict[str, str]:
     with zipfile.ZipFile(path) as z:
-        return {n: z.read(n).decode("utf-8") for n in
-                ("word/document.xml", "word/styles.xml", "word/settings.xml")}
+        return {
+            n: z.read(n).decode("utf-8")
+            for n in ("word/document.xml", "word/styles.xml", "word/settings.xml")
+        }
 
 
 def _laporan(pipeline) -> Path:
@@ -64,8 +67,11 @@ def _style_props(styles: str, style_id: str) -> dict[str, str]:
     """jc, ind left and pageBreakBefore of a paragraph style, following basedOn."""
     props: dict[str, str] = {}
     while style_id:
-        m = re.search(r'<w:style\b[^>]*w:styleId="' + re.escape(style_id)
-                      + r'"[^>]*>(.*?)</w:style>', styles, re.DOTALL)
+        m = re.search(
+            r'<w:style\b[^>]*w:styleId="' + re.escape(style_id) + r'"[^>]*>(.*?)</w:style>',
+            styles,
+            re.DOTALL,
+        )
         if not m:
             break
         body = m.group(1)
@@ -115,10 +121,13 @@ def test_signature_lines_are_left_aligned_paragraphs_in_the_right_half(pipeline,
 
 def _toc_result(document: str) -> tuple[str, str]:
     """(instruction, cached result XML) of the TOC field."""
-    m = re.search(r'<w:fldChar w:fldCharType="begin"[^>]*/></w:r><w:r><w:instrText[^>]*>'
-                  r'(TOC [^<]*)</w:instrText>', document)
+    m = re.search(
+        r'<w:fldChar w:fldCharType="begin"[^>]*/></w:r><w:r><w:instrText[^>]*>'
+        r"(TOC [^<]*)</w:instrText>",
+        document,
+    )
     assert m, "the document has a TOC field"
-    rest = document[m.end():]
+    rest = document[m.end() :]
     sep = rest.index('w:fldCharType="separate"')
     depth, pos, end = 0, sep, None
     for f in re.finditer(r'w:fldCharType="(begin|end)"', rest[sep:]):
@@ -133,9 +142,12 @@ def _toc_result(document: str) -> tuple[str, str]:
 def _headings(document: str, depth: int) -> list[tuple[str, str]]:
     """(bookmark, text) of the body's headings down to `depth`, in order."""
     found = []
-    for m in re.finditer(r'<w:bookmarkStart w:id="[^"]*" w:name="([^"]+)" */>\s*'
-                         r'(<w:p><w:pPr><w:pStyle w:val="Heading(\d)" */>.*?</w:p>)',
-                         document, re.DOTALL):
+    for m in re.finditer(
+        r'<w:bookmarkStart w:id="[^"]*" w:name="([^"]+)" */>\s*'
+        r'(<w:p><w:pPr><w:pStyle w:val="Heading(\d)" */>.*?</w:p>)',
+        document,
+        re.DOTALL,
+    ):
         if int(m.group(3)) <= depth:
             found.append((m.group(1), _text(m.group(2)).strip()))
     return found
@@ -151,17 +163,19 @@ def test_daftar_isi_lists_every_heading_as_a_link_with_its_page_field(pipeline):
     import html
 
     assert f'\\o "1-{depth}"' in html.unescape(instr)
-    entries = re.findall(r'<w:hyperlink w:anchor="([^"]+)"[^>]*>(.*?)</w:hyperlink>', result,
-                         re.DOTALL)
+    entries = re.findall(
+        r'<w:hyperlink w:anchor="([^"]+)"[^>]*>(.*?)</w:hyperlink>', result, re.DOTALL
+    )
     headings = _headings(document, depth)
     assert len(headings) >= 20
     assert [(a, _text(body).strip()) for a, body in entries] == headings
     for anchor, body in entries:
-        assert re.search(r"<w:instrText[^>]*> PAGEREF " + re.escape(anchor) + r" \\h </w:instrText>",
-                         body), anchor
+        assert re.search(
+            r"<w:instrText[^>]*> PAGEREF " + re.escape(anchor) + r" \\h </w:instrText>", body
+        ), anchor
     assert '<w:updateFields w:val="true"' in xml["word/settings.xml"]
     assert 'w:fldCharType="begin" w:dirty="true"' in document
-    note = _text(document[document.index("TOCHeading"):document.index(entries[0][0])])
+    note = _text(document[document.index("TOCHeading") : document.index(entries[0][0])])
     assert "F9" in note and "Alat › Perbarui" in note
 
 
@@ -169,14 +183,15 @@ def test_no_empty_page_after_the_cover_and_cover_in_the_pdf_order(pipeline):
     base = _laporan(pipeline)
     xml = _docx(base.with_suffix(".docx"))
     document, styles = xml["word/document.xml"], xml["word/styles.xml"]
-    body = document[document.index("<w:body>"):]
+    body = document[document.index("<w:body>") :]
     # No explicit page break directly before a paragraph that breaks by its style.
     items = re.findall(r"<w:p\b(?:(?!</w:p>).)*?</w:p>|<w:p\b[^>]*/>", body, re.DOTALL)
     for before, after in itertools.pairwise(items):
         if re.search(r'<w:br w:type="page" */>', before) and not _text(before).strip():
             style = _style_of(after)
             assert not (style and _style_props(styles, style).get("break")), (
-                f"explicit page break before {style}: {_text(after)[:60]}")
+                f"explicit page break before {style}: {_text(after)[:60]}"
+            )
     # The cover comes first, then the daftar isi (which starts its own page), nothing between.
     cover_end = body.index("<w:sdt>")
     cover = [p for p in _paragraphs(body[:cover_end]) if _text(p).strip()]
@@ -186,8 +201,12 @@ def test_no_empty_page_after_the_cover_and_cover_in_the_pdf_order(pipeline):
     assert "Periode 1 Februari 2023 – 30 April 2023" in lines and "Tahun 2023" in lines
     assert not any("2023 Tahun" in line for line in lines)  # period and year: separate lines
     assert not re.search(r'<w:br w:type="page"', body[:cover_end])
-    pdf = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(base.with_suffix(".pdf")), "-"],
-                         capture_output=True, text=True, check=True).stdout
+    pdf = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(base.with_suffix(".pdf")), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     pdf_lines = [" ".join(line.split()) for line in pdf.splitlines() if line.strip()]
     assert [line for line in pdf_lines if line in lines] == lines  # same order as the PDF
 
@@ -198,15 +217,21 @@ def test_a_line_introducing_a_list_is_kept_with_it(pipeline):
     for which in (_laporan, _tindak_lanjut):
         xml = _docx(which(pipeline).with_suffix(".docx"))
         document, styles = xml["word/document.xml"], xml["word/styles.xml"]
-        paras = _paragraphs(document[document.index("<w:body>"):])
-        intros = [(p, nxt) for p, nxt in itertools.pairwise(paras)
-                  if _text(p).strip().endswith(":") and "<w:numPr>" in nxt]
+        paras = _paragraphs(document[document.index("<w:body>") :])
+        intros = [
+            (p, nxt)
+            for p, nxt in itertools.pairwise(paras)
+            if _text(p).strip().endswith(":") and "<w:numPr>" in nxt
+        ]
         if which is _laporan:
             assert len(intros) >= 3, "4.1 and 4.4 introduce lists"
         for para, _ in intros:
             style = _style_of(para)
-            body = re.search(r'<w:style\b[^>]*w:styleId="' + re.escape(style or "-")
-                             + r'"[^>]*>(.*?)</w:style>', styles, re.DOTALL)
+            body = re.search(
+                r'<w:style\b[^>]*w:styleId="' + re.escape(style or "-") + r'"[^>]*>(.*?)</w:style>',
+                styles,
+                re.DOTALL,
+            )
             kept = "<w:keepNext" in para or (body and "<w:keepNext" in body.group(1))
             assert kept, (style, _text(para))
 
@@ -220,19 +245,35 @@ def libreoffice_pdf(pipeline, tmp_path_factory) -> dict[str, Path]:
     opens them), in one soffice run with its own profile."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None or not shutil.which("pdftotext"):
-        message = ("LibreOffice Writer (soffice) and poppler-utils are needed: apt-get install "
-                   "libreoffice-writer-nogui poppler-utils")
+        message = (
+            "LibreOffice Writer (soffice) and poppler-utils are needed: apt-get install "
+            "libreoffice-writer-nogui poppler-utils"
+        )
         if os.environ.get("CI"):
             pytest.fail(message)  # .ci/run installs them
         pytest.skip(message)
     out = tmp_path_factory.mktemp("libreoffice")
-    docs = {"laporan": _laporan(pipeline).with_suffix(".docx"),
-            "tindak-lanjut": _tindak_lanjut(pipeline).with_suffix(".docx")}
+    docs = {
+        "laporan": _laporan(pipeline).with_suffix(".docx"),
+        "tindak-lanjut": _tindak_lanjut(pipeline).with_suffix(".docx"),
+    }
     proc = subprocess.run(
-        [soffice, f"-env:UserInstallation={(out / 'profile').as_uri()}", "--headless",
-         "--norestore", "--convert-to", "pdf", "--outdir", str(out / "pdf"),
-         *[str(p) for p in docs.values()]],
-        capture_output=True, text=True, timeout=300, check=False)
+        [
+            soffice,
+            f"-env:UserInstallation={(out / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out / "pdf"),
+            *[str(p) for p in docs.values()],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     result = {k: out / "pdf" / (p.stem + ".pdf") for k, p in docs.items()}
     missing = [str(p) for p in result.values() if not p.exists()]
     assert not missing, f"LibreOffice did not convert {missing}: {proc.stdout}{proc.stderr}"
@@ -240,8 +281,12 @@ def libreoffice_pdf(pipeline, tmp_path_factory) -> dict[str, Path]:
 
 
 def _pdf_pages(pdf: Path, layout: bool = False) -> list[str]:
-    text = subprocess.run(["pdftotext", *(["-layout"] if layout else []), str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", *(["-layout"] if layout else []), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
 
 
@@ -249,11 +294,17 @@ def _words(pdf: Path, page: int) -> tuple[float, list[tuple[float, str]]]:
     """(page width, [(xMin, word)]) of one page, from pdftotext -bbox."""
     import html
 
-    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     width = float(re.search(r'<page width="([\d.]+)"', out).group(1))
-    return width, [(float(x), html.unescape(w)) for x, w in
-                   re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', out)]
+    return width, [
+        (float(x), html.unescape(w))
+        for x, w in re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', out)
+    ]
 
 
 def test_docx_in_libreoffice_cover_daftar_isi_and_no_empty_page(libreoffice_pdf):
@@ -266,8 +317,13 @@ def test_docx_in_libreoffice_cover_daftar_isi_and_no_empty_page(libreoffice_pdf)
     toc = [" ".join(line.split()) for line in pages[1].splitlines() if line.strip()]
     assert toc[0] == "Daftar Isi"
     entries = [re.sub(r"\.{3,}.*$", "", line).strip() for line in toc if "..." in line]
-    for heading in ("RINGKASAN", "BAB I PENDAHULUAN", "2.4 Waktu Pelaksanaan SKM",
-                    "BAB V KESIMPULAN", "Lampiran 7. Catatan Reprodusibilitas"):
+    for heading in (
+        "RINGKASAN",
+        "BAB I PENDAHULUAN",
+        "2.4 Waktu Pelaksanaan SKM",
+        "BAB V KESIMPULAN",
+        "Lampiran 7. Catatan Reprodusibilitas",
+    ):
         assert heading in entries, (heading, entries)
     for name, pdf in libreoffice_pdf.items():
         for number, page in enumerate(_pdf_pages(pdf), 1):
@@ -283,7 +339,7 @@ def test_docx_in_libreoffice_signature_right_of_centre_not_stretched(libreoffice
     lines = [line for line in layout[number - 1].splitlines() if line.strip()]
     start = next(i for i, line in enumerate(lines) if line.strip().startswith("Samarinda,"))
     end = next(i for i, line in enumerate(lines) if line.strip().startswith("NIP "))
-    block = lines[start:end + 1]
+    block = lines[start : end + 1]
     assert 4 <= len(block) <= 7 and any("Hasliana" in line for line in block), block
     for line in block:  # each line as typed: one space between words, never justified
         assert "  " not in line.strip(), f"stretched signature line: {line!r}"
@@ -360,7 +416,7 @@ def test_svg_twins_are_deterministic_paths_without_date(run_data, tmp_path):
     pngs = sorted((folder / "figures").glob("*.png"))
     assert [p.stem for p in svgs] == [p.stem for p in pngs] and len(svgs) >= 6
     assert (folder / "tren.svg").is_file()
-    from skm.tables import read_table
+    from skm.scoring.tables import read_table
 
     responses = read_table(folder / "responses.csv", dtype={"layanan": "string"})
     figures.save_all(ikm, responses, tmp_path, settings["labels"])  # another process's salt
@@ -427,8 +483,11 @@ HOST = """<!DOCTYPE html><html><body style="margin:0">
 
 
 def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which(
-        "google-chrome")
+    return (
+        shutil.which("chromium")
+        or shutil.which("chromium-browser")
+        or shutil.which("google-chrome")
+    )
 
 
 def layout(html_path: Path, width: int, tmp: Path) -> dict:
@@ -442,10 +501,23 @@ def layout(html_path: Path, width: int, tmp: Path) -> dict:
     (tmp / "page.html").write_text(page, encoding="utf-8")
     (tmp / "host.html").write_text(HOST.format(width=width), encoding="utf-8")
     proc = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-         "--allow-file-access-from-files", "--window-size=1400,1000",
-         "--virtual-time-budget=20000", "--dump-dom", (tmp / "host.html").as_uri()],
-        capture_output=True, text=True, timeout=180, check=False)
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--allow-file-access-from-files",
+            "--window-size=1400,1000",
+            "--virtual-time-budget=20000",
+            "--dump-dom",
+            (tmp / "host.html").as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     m = re.search(r'<pre id="skm-result">(.*?)</pre>', proc.stdout, re.DOTALL)
     assert m, f"chromium gave no layout:\n{proc.stderr[-2000:]}"
     import html
@@ -489,13 +561,18 @@ def test_html_on_a_desktop_needs_no_cue(pipeline, tmp_path):
 
 def test_lampiran_7_paths_copyable_all_inputs_listed_and_the_real_typst_version(pipeline):
     base = _laporan(pipeline)
-    text = subprocess.run(["pdftotext", str(base.with_suffix(".pdf")), "-"], capture_output=True,
-                          text=True, check=True).stdout
-    lampiran = text[text.rindex("Lampiran 7. Catatan Reprodusibilitas"):]
+    text = subprocess.run(
+        ["pdftotext", str(base.with_suffix(".pdf")), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    lampiran = text[text.rindex("Lampiran 7. Catatan Reprodusibilitas") :]
     paths_shown = [line for line in lampiran.splitlines() if "/" in line]
     assert any("biro-umum/" in re.sub("[\u200b-\u200d\u2060]", "", line) for line in paths_shown)
     assert not re.search("[\u200b-\u200d\u2060]", "".join(paths_shown)), (
-        "paths carry zero-width spaces: a copied path would not open")
+        "paths carry zero-width spaces: a copied path would not open"
+    )
     prov = json.loads((pipeline.processed(UNIT, 2023) / "provenance.json").read_text("utf-8"))
     paths = [i["path"] for i in prov["inputs"]]
     raw = ROOT / "data" / "raw" / UNIT
@@ -505,8 +582,9 @@ def test_lampiran_7_paths_copyable_all_inputs_listed_and_the_real_typst_version(
         assert f"data/raw/{UNIT}/2023/dokumentasi/{photo.name}" in paths
     for photo in sorted((raw / "2022" / "dokumentasi").glob("*.png")):  # Lampiran 4's evidence
         assert f"data/raw/{UNIT}/2022/dokumentasi/{photo.name}" in paths
-    creator = subprocess.run(["pdfinfo", str(base.with_suffix(".pdf"))], capture_output=True,
-                             text=True, check=True).stdout
+    creator = subprocess.run(
+        ["pdfinfo", str(base.with_suffix(".pdf"))], capture_output=True, text=True, check=True
+    ).stdout
     made_by = re.search(r"Creator:\s+Typst (\S+)", creator).group(1)
     assert prov["versions"]["typst"] == made_by
     assert f"typst {made_by}" in " ".join(lampiran.split())

@@ -6,9 +6,10 @@ from fractions import Fraction
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from skm import numfmt as nf
 from skm.domain import classify, krejcie_morgan, round_half_up
-from skm.scoring import ikm_from_sums
+from skm.scoring.ikm import ikm_from_sums
 
 
 @pytest.mark.parametrize(

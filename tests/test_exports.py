@@ -24,11 +24,14 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
-from skm import ingest as ingest_module
-from skm.check import check
+
+from skm.audit.manifest import hash_entries
+from skm.audit.provenance import unit_config
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES
 from skm.errors import SkmInputError
-from skm.ingest import (
+from skm.ingest import core as ingest_module
+from skm.ingest.check import check
+from skm.ingest.core import (
     IngestStopped,
     answer_score,
     ingest,
@@ -36,12 +39,10 @@ from skm.ingest import (
     propose_layanan,
     zip_members,
 )
-from skm.laporan import Laporan
-from skm.manifest import hash_entries
-from skm.provenance import unit_config
-from skm.scoring import score
-from skm.settings import load_config, load_unit_year
-from skm.tables import layanan_column
+from skm.ingest.settings import load_config, load_unit_year
+from skm.report.laporan import Laporan
+from skm.scoring.ikm import score
+from skm.scoring.tables import layanan_column
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = load_config(ROOT / "config.yaml")
@@ -51,24 +52,42 @@ for _text, _field in CONFIG["columns"].items():
     HEADER.setdefault(_field, _text)
 GOOD = [DEFAULT_LABELS[code][2] for code in UNSUR_CODES]
 BEST = [DEFAULT_LABELS[code][3] for code in UNSUR_CODES]
-FIELDS = ["timestamp", "Nama", "Alamat Email", "layanan", "jenis_kelamin", "usia", "pendidikan",
-          "pekerjaan", *UNSUR_CODES, "saran"]
+FIELDS = [
+    "timestamp",
+    "Nama",
+    "Alamat Email",
+    "layanan",
+    "jenis_kelamin",
+    "usia",
+    "pendidikan",
+    "pekerjaan",
+    *UNSUR_CODES,
+    "saran",
+]
 UNIT_YAML = {"name": "Dinas Uji", "population": 500, "timezone": "WITA"}
 
 
 def row(ts: str, answers: list[str] | None = None, **fields: str) -> dict:
     """One export row by field (names and e-mail always filled)."""
-    out = {"timestamp": ts, "Nama": "Zulkarnaen Pratamaputra",
-           "Alamat Email": "zulkarnaen.planted@contoh.id", "layanan": "Perizinan",
-           "jenis_kelamin": "Laki-laki", "usia": "34", "pendidikan": "S1", "pekerjaan": "PNS",
-           "saran": ""}
+    out = {
+        "timestamp": ts,
+        "Nama": "Zulkarnaen Pratamaputra",
+        "Alamat Email": "zulkarnaen.planted@contoh.id",
+        "layanan": "Perizinan",
+        "jenis_kelamin": "Laki-laki",
+        "usia": "34",
+        "pendidikan": "S1",
+        "pekerjaan": "PNS",
+        "saran": "",
+    }
     out.update(zip(UNSUR_CODES, answers or GOOD, strict=True))
     out.update(fields)
     return out
 
 
-def csv_bytes(rows: list[dict], headers: dict[str, str] | None = None,
-              fields: list[str] | None = None) -> bytes:
+def csv_bytes(
+    rows: list[dict], headers: dict[str, str] | None = None, fields: list[str] | None = None
+) -> bytes:
     """A Google Forms CSV export of `rows` (header text per field from config.yaml)."""
     fields = fields or FIELDS
     names = {**HEADER, **(headers or {})}
@@ -80,17 +99,25 @@ def csv_bytes(rows: list[dict], headers: dict[str, str] | None = None,
     return buffer.getvalue().encode("utf-8")
 
 
-def make_unit(tmp_path: Path, files: dict[str, bytes], *, unit: dict | None = None,
-              survei: dict | None = None, year: int = 2024) -> dict:
+def make_unit(
+    tmp_path: Path,
+    files: dict[str, bytes],
+    *,
+    unit: dict | None = None,
+    survei: dict | None = None,
+    year: int = 2024,
+) -> dict:
     """data/raw/dinas-uji/<year>/ with the files, unit.yaml and survei.yaml; the settings."""
     raw = tmp_path / "data" / "raw"
     year_dir = raw / "dinas-uji" / str(year)
     year_dir.mkdir(parents=True)
     (raw / "dinas-uji" / "unit.yaml").write_text(
-        yaml.safe_dump({**UNIT_YAML, **(unit or {})}, allow_unicode=True), encoding="utf-8")
+        yaml.safe_dump({**UNIT_YAML, **(unit or {})}, allow_unicode=True), encoding="utf-8"
+    )
     if survei:
-        (year_dir / "survei.yaml").write_text(yaml.safe_dump(survei, allow_unicode=True),
-                                              encoding="utf-8")
+        (year_dir / "survei.yaml").write_text(
+            yaml.safe_dump(survei, allow_unicode=True), encoding="utf-8"
+        )
     for name, data in files.items():
         (year_dir / name).write_bytes(data)
     return load_unit_year(raw, "dinas-uji", year, CONFIG)
@@ -118,7 +145,6 @@ def forms_ts(day: dt.datetime) -> str:
 # --------------------------------------------------------------------------- 1. zips
 
 
-
 def run_validate_shim(tmp_path: Path, settings: dict) -> Path:
     """Run the validate_responses rule's script as Snakemake would, on the unit of `settings`;
     returns the folder of its outputs."""
@@ -126,17 +152,24 @@ def run_validate_shim(tmp_path: Path, settings: dict) -> Path:
     out.mkdir()
     snake = types.SimpleNamespace(
         input=types.SimpleNamespace(exports=exports(settings)),
-        params=types.SimpleNamespace(raw_dir=str(tmp_path / "data" / "raw"),
-                                     unit_config=unit_config(CONFIG)),
+        params=types.SimpleNamespace(
+            raw_dir=str(tmp_path / "data" / "raw"), unit_config=unit_config(CONFIG)
+        ),
         wildcards=types.SimpleNamespace(unit="dinas-uji", year="2024"),
-        output=types.SimpleNamespace(responses=str(out / "responses.csv"),
-                                     rejected=str(out / "rejected.csv"),
-                                     quality=str(out / "quality.json"),
-                                     settings=str(out / "settings.json")),
-        log=[str(tmp_path / "validate.log")])
-    runpy.run_path(str(ROOT / "workflow" / "scripts" / "validate_responses.py"),
-                   init_globals={"snakemake": snake})
+        output=types.SimpleNamespace(
+            responses=str(out / "responses.csv"),
+            rejected=str(out / "rejected.csv"),
+            quality=str(out / "quality.json"),
+            settings=str(out / "settings.json"),
+        ),
+        log=[str(tmp_path / "validate.log")],
+    )
+    runpy.run_path(
+        str(ROOT / "workflow" / "scripts" / "validate_responses.py"),
+        init_globals={"snakemake": snake},
+    )
     return out
+
 
 def test_google_forms_csv_zip_is_read_as_its_member(tmp_path) -> None:
     start = dt.datetime(2024, 3, 1, 9, 14, 31)
@@ -180,9 +213,19 @@ def test_unsafe_or_foreign_zip_members_are_refused(tmp_path, members, words) -> 
 def test_mac_metadata_in_a_zip_is_skipped_and_alone_is_no_export(tmp_path) -> None:
     body = csv_bytes([row(forms_ts(dt.datetime(2024, 3, 1, 9)))], {"timestamp": "Timestamp"})
     apple = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X"
-    settings = make_unit(tmp_path, {"u.zip": zip_of({
-        "Survei.csv": body, "__MACOSX/._Survei.csv": apple, "._Survei.csv": apple,
-        "__MACOSX/.DS_Store": apple})})
+    settings = make_unit(
+        tmp_path,
+        {
+            "u.zip": zip_of(
+                {
+                    "Survei.csv": body,
+                    "__MACOSX/._Survei.csv": apple,
+                    "._Survei.csv": apple,
+                    "__MACOSX/.DS_Store": apple,
+                }
+            )
+        },
+    )
     result = ingest(exports(settings), settings)
     assert set(result.responses["file"]) == {"u.zip/Survei.csv"}
     assert [m["name"] for m in zip_members(exports(settings)[0])] == ["Survei.csv"]
@@ -220,11 +263,29 @@ def microsoft_forms_xlsx(rows: list[tuple[dt.datetime, str, list[str]]]) -> byte
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Sheet1"
-    sheet.append(["ID", "Start time", "Completion time", "Email", "Name", HEADER["layanan"],
-                  *(HEADER[c] for c in UNSUR_CODES)])
+    sheet.append(
+        [
+            "ID",
+            "Start time",
+            "Completion time",
+            "Email",
+            "Name",
+            HEADER["layanan"],
+            *(HEADER[c] for c in UNSUR_CODES),
+        ]
+    )
     for i, (done, layanan, answers) in enumerate(rows, start=1):
-        sheet.append([i, done - dt.timedelta(minutes=4), done, f"orang{i}@contoh.id",
-                      f"Responden Rahasia {i}", layanan, *answers])
+        sheet.append(
+            [
+                i,
+                done - dt.timedelta(minutes=4),
+                done,
+                f"orang{i}@contoh.id",
+                f"Responden Rahasia {i}",
+                layanan,
+                *answers,
+            ]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -232,13 +293,24 @@ def microsoft_forms_xlsx(rows: list[tuple[dt.datetime, str, list[str]]]) -> byte
 
 def test_microsoft_forms_workbook_uses_completion_time_and_drops_personal_data(tmp_path) -> None:
     done = dt.datetime(2024, 3, 5, 10, 0, 0)
-    rows = [(done + dt.timedelta(hours=i), "Perizinan;Konsultasi;" if i % 2 else "Perizinan;",
-             BEST if i % 2 else GOOD) for i in range(6)]
-    settings = make_unit(tmp_path, {"SKM 2024.xlsx": microsoft_forms_xlsx(rows)},
-                         unit={"layanan": ["Perizinan", "Konsultasi"]})
+    rows = [
+        (
+            done + dt.timedelta(hours=i),
+            "Perizinan;Konsultasi;" if i % 2 else "Perizinan;",
+            BEST if i % 2 else GOOD,
+        )
+        for i in range(6)
+    ]
+    settings = make_unit(
+        tmp_path,
+        {"SKM 2024.xlsx": microsoft_forms_xlsx(rows)},
+        unit={"layanan": ["Perizinan", "Konsultasi"]},
+    )
     result = ingest(exports(settings), settings)
-    assert result.responses["timestamp"].tolist()[:2] == ["2024-03-05T10:00:00+08:00",
-                                                          "2024-03-05T11:00:00+08:00"]
+    assert result.responses["timestamp"].tolist()[:2] == [
+        "2024-03-05T10:00:00+08:00",
+        "2024-03-05T11:00:00+08:00",
+    ]
     assert result.quality["files"][0]["columns"]["timestamp"] == "Completion time"
     text = result.responses.to_csv() + json.dumps(result.quality)
     assert "Rahasia" not in text and "contoh.id" not in text
@@ -251,8 +323,7 @@ def test_microsoft_forms_workbook_uses_completion_time_and_drops_personal_data(t
 
 def month_first_rows(count: int = 60) -> list[dict]:
     """English-locale sheet rows, month first, every day <= 12, March 1 to April 12."""
-    days = [dt.date(2024, 3, d) for d in range(1, 13)] + [dt.date(2024, 4, d)
-                                                          for d in range(1, 13)]
+    days = [dt.date(2024, 3, d) for d in range(1, 13)] + [dt.date(2024, 4, d) for d in range(1, 13)]
     out, seen = [], {}
     for i in range(count):
         day = days[i * len(days) // count]
@@ -264,8 +335,11 @@ def month_first_rows(count: int = 60) -> list[dict]:
 def test_month_first_sheet_crossing_a_month_is_read_month_first(tmp_path) -> None:
     """The issue's case: 60 rows, `Timestamp`, month first, days all <= 12, period Mar-Apr."""
     data = csv_bytes(month_first_rows(), {"timestamp": "Timestamp"})
-    settings = make_unit(tmp_path, {"Form Responses 1.csv": data},
-                         survei={"period": {"start": "2024-03-01", "end": "2024-04-30"}})
+    settings = make_unit(
+        tmp_path,
+        {"Form Responses 1.csv": data},
+        survei={"period": {"start": "2024-03-01", "end": "2024-04-30"}},
+    )
     result = ingest_unit(exports(settings), settings)
     assert len(result.responses) == 60 and len(result.rejected) == 0
     assert result.responses["triwulan"].tolist() == [1] * 30 + [2] * 30
@@ -279,8 +353,11 @@ def test_one_edited_row_out_of_order_stops_with_both_readings(tmp_path) -> None:
     rows = month_first_rows()
     rows[40], rows[5] = rows[5], rows[40]  # a sheet sorted or edited by hand
     data = csv_bytes(rows, {"timestamp": "Timestamp"})
-    settings = make_unit(tmp_path, {"Form Responses 1.csv": data},
-                         survei={"period": {"start": "2024-03-01", "end": "2024-04-30"}})
+    settings = make_unit(
+        tmp_path,
+        {"Form Responses 1.csv": data},
+        survei={"period": {"start": "2024-03-01", "end": "2024-04-30"}},
+    )
     with pytest.raises(SkmInputError) as err:
         ingest(exports(settings), settings)
     message = str(err.value)
@@ -295,10 +372,15 @@ def test_a_setting_decides_and_is_named_with_its_file(tmp_path) -> None:
     rows = month_first_rows()
     rows[40], rows[5] = rows[5], rows[40]
     data = csv_bytes(rows, {"timestamp": "Timestamp"})
-    settings = make_unit(tmp_path, {"Form Responses 1.csv": data},
-                         unit={"date_order": "day_first"},
-                         survei={"period": {"start": "2024-03-01", "end": "2024-04-30"},
-                                 "date_order": "month_first"})
+    settings = make_unit(
+        tmp_path,
+        {"Form Responses 1.csv": data},
+        unit={"date_order": "day_first"},
+        survei={
+            "period": {"start": "2024-03-01", "end": "2024-04-30"},
+            "date_order": "month_first",
+        },
+    )
     assert settings["date_order"] == "month_first"
     assert settings["date_order_source"].endswith("2024/survei.yaml")
     result = ingest(exports(settings), settings)
@@ -312,11 +394,14 @@ def test_setting_precedence_survei_then_unit_then_config(tmp_path) -> None:
     data = csv_bytes([row("13/03/2024 9:00")])
     settings = make_unit(tmp_path, {"a.csv": data}, unit={"date_order": "month_first"})
     assert (settings["date_order"], Path(settings["date_order_source"]).name) == (
-        "month_first", "unit.yaml")
+        "month_first",
+        "unit.yaml",
+    )
     config = {**CONFIG, "date_order": "day_first"}
     raw = Path(settings["unit_dir"]).parent
-    (Path(settings["unit_dir"]) / "unit.yaml").write_text(yaml.safe_dump(UNIT_YAML),
-                                                          encoding="utf-8")
+    (Path(settings["unit_dir"]) / "unit.yaml").write_text(
+        yaml.safe_dump(UNIT_YAML), encoding="utf-8"
+    )
     again = load_unit_year(raw, "dinas-uji", 2024, config)
     assert (again["date_order"], again["date_order_source"]) == ("day_first", "config.yaml")
     assert load_unit_year(raw, "dinas-uji", 2024, CONFIG)["date_order"] is None
@@ -329,14 +414,16 @@ def test_ambiguous_dates_that_change_nothing_are_read_and_say_so(tmp_path) -> No
     settings = make_unit(tmp_path, {"a.csv": data})
     result = ingest(exports(settings), settings)
     assert len(result.responses) == 2
-    assert "semester, triwulan dan periode yang sama" in result.quality["files"][0][
-        "date_order_rule"]
+    assert (
+        "semester, triwulan dan periode yang sama" in result.quality["files"][0]["date_order_rule"]
+    )
 
 
 def test_out_of_period_reason_says_which_order_was_used(tmp_path) -> None:
     data = csv_bytes([row("13/02/2024 9:00"), row("13/06/2024 9:00")])
-    settings = make_unit(tmp_path, {"a.csv": data},
-                         survei={"period": {"start": "2024-01-01", "end": "2024-03-31"}})
+    settings = make_unit(
+        tmp_path, {"a.csv": data}, survei={"period": {"start": "2024-01-01", "end": "2024-03-31"}}
+    )
     result = ingest(exports(settings), settings)
     reason = result.rejected["reason"].iloc[0]
     assert "setelah akhir periode; tanggal dibaca hari/bulan, disimpulkan dari data" in reason
@@ -345,8 +432,9 @@ def test_out_of_period_reason_says_which_order_was_used(tmp_path) -> None:
 # --------------------------------------------------------------------------- 3. columns
 
 
-REWORDED = {code: f"{i}. Pertanyaan unsur {code} yang diubah" for i, code in
-            enumerate(UNSUR_CODES, 1)}
+REWORDED = {
+    code: f"{i}. Pertanyaan unsur {code} yang diubah" for i, code in enumerate(UNSUR_CODES, 1)
+}
 
 
 def test_unit_columns_add_to_the_defaults_per_field(tmp_path) -> None:
@@ -356,8 +444,11 @@ def test_unit_columns_add_to_the_defaults_per_field(tmp_path) -> None:
     result = ingest(exports(settings), settings)
     assert len(result.responses) == 1
     r = result.responses.iloc[0]
-    assert (r["layanan"], r["jenis_kelamin"], r["saran"]) == ("Perizinan", "Laki-laki",
-                                                              "Ruang tunggu sempit")
+    assert (r["layanan"], r["jenis_kelamin"], r["saran"]) == (
+        "Perizinan",
+        "Laki-laki",
+        "Ruang tunggu sempit",
+    )
     assert result.quality["files"][0]["columns"]["timestamp"] == HEADER["timestamp"]
     # The default U1 header is not used once the unit maps U1 its own way.
     assert HEADER["U1"] not in settings["columns"]
@@ -374,14 +465,17 @@ def test_header_mapped_to_null_is_ignored(tmp_path) -> None:
 def test_unit_mapping_of_a_default_header_wins_whatever_its_case_or_spacing(tmp_path) -> None:
     """A unit whose form titles its sarana question 'Saran' maps 'SARAN ' to U9: the default
     'Saran' -> saran is dropped (headers compared as the ingest compares them)."""
-    from skm.settings import merge_columns
+    from skm.ingest.settings import merge_columns
 
     merged = merge_columns(CONFIG["columns"], {"SARAN ": "U9", "\u200bUMUR": None})
     assert "Saran" not in merged and merged["SARAN "] == "U9"
     assert "Umur" not in merged and merged["Usia"] == "usia"
     fields = [f for f in FIELDS if f != "saran"]
-    data = csv_bytes([row("13/03/2024 9:00", BEST[:8] + [DEFAULT_LABELS["U9"][0]])],
-                     {"U9": "Saran"}, fields=fields)
+    data = csv_bytes(
+        [row("13/03/2024 9:00", BEST[:8] + [DEFAULT_LABELS["U9"][0]])],
+        {"U9": "Saran"},
+        fields=fields,
+    )
     settings = make_unit(tmp_path, {"a.csv": data}, unit={"columns": {"SARAN ": "U9"}})
     result = ingest(exports(settings), settings)
     assert result.responses["U9"].tolist() == [1]
@@ -397,8 +491,14 @@ def test_missing_optional_column_warns_and_not_asked_does_not(tmp_path) -> None:
     assert q["kolom_opsional"]["saran"] == "tidak_ditanyakan"
     assert len(q["warnings"]) == 1 and "jenis layanan tidak ditemukan" in q["warnings"][0]
     assert "not_asked: [layanan]" in q["warnings"][0]
-    lap = Laporan(ikm={"demografi": {}, "by_layanan": {}}, quality=q, settings={},
-                  responses=pd.DataFrame(), rejected=pd.DataFrame(), figdir=tmp_path)
+    lap = Laporan(
+        ikm={"demografi": {}, "by_layanan": {}},
+        quality=q,
+        settings={},
+        responses=pd.DataFrame(),
+        rejected=pd.DataFrame(),
+        figdir=tmp_path,
+    )
     assert "kolom tidak ditemukan" in lap.group_table("by_layanan", "Jenis Layanan")
     table = lap.karakteristik_table()
     assert "kolom tidak ditemukan" in table
@@ -408,15 +508,29 @@ def test_missing_optional_column_warns_and_not_asked_does_not(tmp_path) -> None:
 # --------------------------------------------------------------------------- 4. labels
 
 
-@pytest.mark.parametrize("style", [
-    "a. {label}", "A. {label}", "{n} - {label}", "{label} ({n})", "{label}", "{n}", "b) {label}",
-    "(a) {label}", "a. {n} - {label}", "{n} {label}"])
+@pytest.mark.parametrize(
+    "style",
+    [
+        "a. {label}",
+        "A. {label}",
+        "{n} - {label}",
+        "{label} ({n})",
+        "{label}",
+        "{n}",
+        "b) {label}",
+        "(a) {label}",
+        "a. {n} - {label}",
+        "{n} {label}",
+    ],
+)
 def test_lettered_and_numbered_options_score_by_label(tmp_path, style) -> None:
     def cell(code: str, n: int) -> str:
         return style.format(label=DEFAULT_LABELS[code][n - 1], n=n)
 
-    rows = [row("13/03/2024 9:00", [cell(c, 4) for c in UNSUR_CODES]),
-            row("14/03/2024 9:00", [cell(c, 1) for c in UNSUR_CODES])]
+    rows = [
+        row("13/03/2024 9:00", [cell(c, 4) for c in UNSUR_CODES]),
+        row("14/03/2024 9:00", [cell(c, 1) for c in UNSUR_CODES]),
+    ]
     settings = make_unit(tmp_path, {"a.csv": csv_bytes(rows)})
     result = ingest_unit(exports(settings), settings)
     assert len(result.rejected) == 0
@@ -430,8 +544,7 @@ def test_letter_is_ignored_and_a_disagreeing_digit_rejects_showing_both(tmp_path
     assert answer_score("a. 4 - Tidak sesuai", lookup) == (1, 4)  # the digit disagrees
     assert answer_score("4 Tidak sesuai", lookup) == (1, 4)
     assert answer_score("12 Sesuai", lookup) == (None, None)
-    rows = [row("13/03/2024 9:00", ["2 - Sangat sesuai", *GOOD[1:]]),
-            row("14/03/2024 9:00")]
+    rows = [row("13/03/2024 9:00", ["2 - Sangat sesuai", *GOOD[1:]]), row("14/03/2024 9:00")]
     settings = make_unit(tmp_path, {"a.csv": csv_bytes(rows)})
     result = ingest(exports(settings), settings)
     bad = result.rejected[result.rejected["reason_code"] == "answer_invalid"]
@@ -455,36 +568,53 @@ def test_every_row_rejected_still_fills_rejected_csv(tmp_path) -> None:
 
 def test_checkbox_layanan_counts_each_ticked_service(tmp_path) -> None:
     layanan = ["Perizinan", "Konsultasi, Pengaduan", "Legalisir"]
-    rows = [row("13/03/2024 9:00", BEST, layanan="Perizinan, Legalisir"),
-            row("14/03/2024 9:00", GOOD, layanan="Konsultasi, Pengaduan"),  # one label
-            row("15/03/2024 9:00", GOOD, layanan="Perizinan"),
-            row("16/03/2024 9:00", GOOD, layanan="Legalisir;Perizinan;")]
+    rows = [
+        row("13/03/2024 9:00", BEST, layanan="Perizinan, Legalisir"),
+        row("14/03/2024 9:00", GOOD, layanan="Konsultasi, Pengaduan"),  # one label
+        row("15/03/2024 9:00", GOOD, layanan="Perizinan"),
+        row("16/03/2024 9:00", GOOD, layanan="Legalisir;Perizinan;"),
+    ]
     settings = make_unit(tmp_path, {"a.csv": csv_bytes(rows)}, unit={"layanan": layanan})
     result = ingest(exports(settings), settings)
     flags = result.responses[[layanan_column(x) for x in layanan]].values.tolist()
     assert flags == [[1, 0, 1], [0, 1, 0], [1, 0, 0], [1, 0, 1]]
     ikm = score(result.responses, result.quality, settings)
     assert {k: v["n"] for k, v in ikm["by_layanan"].items()} == {
-        "Perizinan": 3, "Konsultasi, Pengaduan": 1, "Legalisir": 2}
+        "Perizinan": 3,
+        "Konsultasi, Pengaduan": 1,
+        "Legalisir": 2,
+    }
     demo = ikm["demografi"]["layanan"]
     assert demo["multiple"] is True and demo["n"] == 4
     assert [(c["label"], c["count"], c["display_pct"]) for c in demo["categories"]] == [
-        ("Perizinan", 3, "75.00"), ("Konsultasi, Pengaduan", 1, "25.00"),
-        ("Legalisir", 2, "50.00")]
-    lap = Laporan(ikm=ikm, quality=result.quality, settings=settings,
-                  responses=result.responses, rejected=result.rejected, figdir=tmp_path)
+        ("Perizinan", 3, "75.00"),
+        ("Konsultasi, Pengaduan", 1, "25.00"),
+        ("Legalisir", 2, "50.00"),
+    ]
+    lap = Laporan(
+        ikm=ikm,
+        quality=result.quality,
+        settings=settings,
+        responses=result.responses,
+        rejected=result.rejected,
+        figdir=tmp_path,
+    )
     assert "dihitung pada setiap layanan yang dipilihnya" in lap.karakteristik_catatan()
 
 
 def test_checkbox_cells_without_a_list_warn_and_a_list_is_proposed(tmp_path) -> None:
-    rows = [row("13/03/2024 9:00", layanan="Perizinan"),
-            row("14/03/2024 9:00", layanan="Legalisir"),
-            row("15/03/2024 9:00", layanan="Perizinan, Legalisir")]
+    rows = [
+        row("13/03/2024 9:00", layanan="Perizinan"),
+        row("14/03/2024 9:00", layanan="Legalisir"),
+        row("15/03/2024 9:00", layanan="Perizinan, Legalisir"),
+    ]
     settings = make_unit(tmp_path, {"a.csv": csv_bytes(rows)})
     q = ingest(exports(settings), settings).quality
     assert any("kotak centang" in w and "'Perizinan, Legalisir'" in w for w in q["warnings"])
     assert propose_layanan(["Perizinan", "Legalisir", "Perizinan, Legalisir", "A;B;"]) == (
-        ["Perizinan", "Legalisir", "A;B;"], ["Perizinan, Legalisir"])
+        ["Perizinan", "Legalisir", "A;B;"],
+        ["Perizinan, Legalisir"],
+    )
 
 
 # --------------------------------------------------------------------------- 6. share stop
@@ -493,14 +623,16 @@ def test_checkbox_cells_without_a_list_warn_and_a_list_is_proposed(tmp_path) -> 
 def mostly_out_of_period() -> list[dict]:
     """10 rows in March, 12 in July (a year-long sheet), 3 duplicates of March rows."""
     march = [row(f"{d:02d}/03/2024 9:00") for d in range(13, 23)]
-    july = [row(f"{d:02d}/07/2024 9:00", ["x"] * 9 if d < 15 else None)
-            for d in range(13, 25)]
+    july = [row(f"{d:02d}/07/2024 9:00", ["x"] * 9 if d < 15 else None) for d in range(13, 25)]
     return march + july + march[:3]
 
 
 def test_more_than_half_rejected_stops_with_the_top_reasons(tmp_path) -> None:
-    settings = make_unit(tmp_path, {"a.csv": csv_bytes(mostly_out_of_period())},
-                         survei={"period": {"start": "2024-01-01", "end": "2024-06-30"}})
+    settings = make_unit(
+        tmp_path,
+        {"a.csv": csv_bytes(mostly_out_of_period())},
+        survei={"period": {"start": "2024-01-01", "end": "2024-06-30"}},
+    )
     with pytest.raises(IngestStopped) as err:
         ingest_unit(exports(settings), settings)
     message = str(err.value)
@@ -513,18 +645,34 @@ def test_more_than_half_rejected_stops_with_the_top_reasons(tmp_path) -> None:
 
 def test_accept_rejected_lets_the_unit_through_with_its_reason(tmp_path) -> None:
     reason = "Laporan semester I dari lembar setahun"
-    settings = make_unit(tmp_path, {"a.csv": csv_bytes(mostly_out_of_period())},
-                         survei={"period": {"start": "2024-01-01", "end": "2024-06-30"},
-                                 "accept_rejected": {"max_share": 0.8, "reason": reason}})
+    settings = make_unit(
+        tmp_path,
+        {"a.csv": csv_bytes(mostly_out_of_period())},
+        survei={
+            "period": {"start": "2024-01-01", "end": "2024-06-30"},
+            "accept_rejected": {"max_share": 0.8, "reason": reason},
+        },
+    )
     result = ingest_unit(exports(settings), settings)
     assert result.quality["accept_rejected"]["reason"] == reason
     assert result.quality["accept_rejected"]["display_pct"] == "54.55"
-    lap = Laporan(ikm={}, quality=result.quality, settings=settings,
-                  responses=result.responses, rejected=result.rejected, figdir=tmp_path)
+    lap = Laporan(
+        ikm={},
+        quality=result.quality,
+        settings=settings,
+        responses=result.responses,
+        rejected=result.rejected,
+        figdir=tmp_path,
+    )
     assert any(reason in line and "54,55%" in line for line in lap.date_rules())
-    tight = make_unit(tmp_path / "b", {"a.csv": csv_bytes(mostly_out_of_period())},
-                      survei={"period": {"start": "2024-01-01", "end": "2024-06-30"},
-                              "accept_rejected": {"max_share": 0.52, "reason": reason}})
+    tight = make_unit(
+        tmp_path / "b",
+        {"a.csv": csv_bytes(mostly_out_of_period())},
+        survei={
+            "period": {"start": "2024-01-01", "end": "2024-06-30"},
+            "accept_rejected": {"max_share": 0.52, "reason": reason},
+        },
+    )
     with pytest.raises(IngestStopped, match="max_share 0.52"):
         ingest_unit(exports(tight), tight)
 
@@ -536,9 +684,14 @@ def test_skm_check_prints_the_funnel_order_and_columns_and_writes_nothing(tmp_pa
     for name in ("config.yaml",):
         (tmp_path / name).write_bytes((ROOT / name).read_bytes())
     data = csv_bytes(month_first_rows(), {"timestamp": "Timestamp"})
-    make_unit(tmp_path, {"Form Responses 1.csv": data + csv_bytes([row("x")])[
-        csv_bytes([row("x")]).index(b"\n") + 1:]},
-        survei={"period": {"start": "2024-03-01", "end": "2024-04-30"}})
+    make_unit(
+        tmp_path,
+        {
+            "Form Responses 1.csv": data
+            + csv_bytes([row("x")])[csv_bytes([row("x")]).index(b"\n") + 1 :]
+        },
+        survei={"period": {"start": "2024-03-01", "end": "2024-04-30"}},
+    )
     before = sorted(p for p in tmp_path.rglob("*"))
     lines: list[str] = []
     assert check(tmp_path, "dinas-uji", 2024, echo=lines.append) == 0
@@ -552,16 +705,23 @@ def test_skm_check_prints_the_funnel_order_and_columns_and_writes_nothing(tmp_pa
     assert not (tmp_path / "data" / "processed").exists()
 
 
-@pytest.mark.parametrize("cells", [
-    ["Perizinan, Konsultasi, Pengaduan", "Konsultasi, Pengaduan, Perizinan"],  # Google
-    ["Perizinan;Konsultasi, Pengaduan;", "Konsultasi, Pengaduan;Perizinan;"],  # Microsoft
-], ids=["google", "microsoft"])
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["Perizinan, Konsultasi, Pengaduan", "Konsultasi, Pengaduan, Perizinan"],  # Google
+        ["Perizinan;Konsultasi, Pengaduan;", "Konsultasi, Pengaduan;Perizinan;"],  # Microsoft
+    ],
+    ids=["google", "microsoft"],
+)
 def test_ticked_label_holding_a_comma_counts_in_its_layanan(tmp_path, cells) -> None:
     """A listed layanan that holds a comma is cut against the list, longest match first."""
     layanan = ["Perizinan", "Konsultasi, Pengaduan"]
-    rows = [row("13/03/2024 9:00", layanan=cells[0]), row("14/03/2024 9:00", layanan=cells[1]),
-            row("15/03/2024 9:00", layanan="Konsultasi, Pengaduan"),
-            row("16/03/2024 9:00", layanan="Perizinan;")]
+    rows = [
+        row("13/03/2024 9:00", layanan=cells[0]),
+        row("14/03/2024 9:00", layanan=cells[1]),
+        row("15/03/2024 9:00", layanan="Konsultasi, Pengaduan"),
+        row("16/03/2024 9:00", layanan="Perizinan;"),
+    ]
     settings = make_unit(tmp_path, {"a.csv": csv_bytes(rows)}, unit={"layanan": layanan})
     result = ingest(exports(settings), settings)
     flags = result.responses[[layanan_column(x) for x in layanan]].values.tolist()
@@ -571,47 +731,77 @@ def test_ticked_label_holding_a_comma_counts_in_its_layanan(tmp_path, cells) -> 
 
 
 def test_layanan_matching_no_listed_one_warns(tmp_path) -> None:
-    rows = [row("13/03/2024 9:00", layanan="Perizinan, Konsultasi"),
-            row("14/03/2024 9:00", layanan="Perizinan")]
-    settings = make_unit(tmp_path, {"a.csv": csv_bytes(rows)},
-                         unit={"layanan": ["Perizinan", "Konsultasi, Pengaduan"]})
+    rows = [
+        row("13/03/2024 9:00", layanan="Perizinan, Konsultasi"),
+        row("14/03/2024 9:00", layanan="Perizinan"),
+    ]
+    settings = make_unit(
+        tmp_path,
+        {"a.csv": csv_bytes(rows)},
+        unit={"layanan": ["Perizinan", "Konsultasi, Pengaduan"]},
+    )
     q = ingest(exports(settings), settings).quality
     assert q["demografi_unmatched"]["layanan"] == {"Perizinan, Konsultasi": 1}
-    assert any("tidak cocok dengan daftar `layanan:`" in w and "'Perizinan, Konsultasi'" in w
-               for w in q["warnings"])
+    assert any(
+        "tidak cocok dengan daftar `layanan:`" in w and "'Perizinan, Konsultasi'" in w
+        for w in q["warnings"]
+    )
 
 
 def test_init_and_ingest_cut_ticked_cells_with_one_function() -> None:
-    from skm import draft
+    from skm.ingest import draft
 
     assert draft.split_ticked is ingest_module.split_ticked
 
 
-def microsoft_forms_id_xlsx(rows: list[tuple[dt.datetime, list[str]]],
-                            u3: str | None = None) -> bytes:
+def microsoft_forms_id_xlsx(
+    rows: list[tuple[dt.datetime, list[str]]], u3: str | None = None
+) -> bytes:
     """Microsoft Forms' Excel download with an Indonesian interface (the names `skm init`
     recognises: ID, Waktu mulai, Waktu penyelesaian, Email, Nama); `u3` titles U3."""
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["ID", "Waktu mulai", "Waktu penyelesaian", "Email", "Nama",
-                  HEADER["layanan"], *(u3 if c == "U3" and u3 else HEADER[c] for c in UNSUR_CODES)])
+    sheet.append(
+        [
+            "ID",
+            "Waktu mulai",
+            "Waktu penyelesaian",
+            "Email",
+            "Nama",
+            HEADER["layanan"],
+            *(u3 if c == "U3" and u3 else HEADER[c] for c in UNSUR_CODES),
+        ]
+    )
     for i, (done, answers) in enumerate(rows, start=1):
-        sheet.append([i, done - dt.timedelta(minutes=4), done, f"orang{i}@contoh.id",
-                      f"Responden Rahasia {i}", "Perizinan", *answers])
+        sheet.append(
+            [
+                i,
+                done - dt.timedelta(minutes=4),
+                done,
+                f"orang{i}@contoh.id",
+                f"Responden Rahasia {i}",
+                "Perizinan",
+                *answers,
+            ]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-MS_ROWS = [(dt.datetime(2024, 3, 5, 10, 0) + dt.timedelta(hours=i), BEST if i % 2 else GOOD)
-           for i in range(6)]
+MS_ROWS = [
+    (dt.datetime(2024, 3, 5, 10, 0) + dt.timedelta(hours=i), BEST if i % 2 else GOOD)
+    for i in range(6)
+]
 
 
 def test_microsoft_forms_indonesian_columns_read_completion_time(tmp_path) -> None:
     settings = make_unit(tmp_path, {"SKM.xlsx": microsoft_forms_id_xlsx(MS_ROWS)})
     result = ingest(exports(settings), settings)
-    assert result.responses["timestamp"].tolist()[:2] == ["2024-03-05T10:00:00+08:00",
-                                                          "2024-03-05T11:00:00+08:00"]
+    assert result.responses["timestamp"].tolist()[:2] == [
+        "2024-03-05T10:00:00+08:00",
+        "2024-03-05T11:00:00+08:00",
+    ]
     assert result.quality["files"][0]["columns"]["timestamp"] == "Waktu penyelesaian"
     text = result.responses.to_csv() + json.dumps(result.quality)
     assert "Rahasia" not in text and "contoh.id" not in text
@@ -621,8 +811,9 @@ def test_a_question_titled_like_the_completion_time_is_told_apart_by_content(tmp
     """U3 titled "Waktu Penyelesaian" beside Microsoft Forms' own "Waktu penyelesaian": the
     column of date-times is the timestamp, the other is U3 (mapped in unit.yaml)."""
     data = microsoft_forms_id_xlsx(MS_ROWS, u3="Waktu Penyelesaian")
-    settings = make_unit(tmp_path, {"SKM.xlsx": data},
-                         unit={"columns": {"Waktu Penyelesaian": "U3"}})
+    settings = make_unit(
+        tmp_path, {"SKM.xlsx": data}, unit={"columns": {"Waktu Penyelesaian": "U3"}}
+    )
     result = ingest(exports(settings), settings)
     assert result.responses["timestamp"].iloc[0] == "2024-03-05T10:00:00+08:00"
     assert result.responses["U3"].tolist() == [3, 4, 3, 4, 3, 4]
@@ -637,8 +828,9 @@ def test_google_form_with_u3_titled_waktu_penyelesaian(tmp_path) -> None:
     with pytest.raises(SkmInputError, match=r"U3 \(.*judul yang dikenali") as err:
         ingest(exports(settings), settings)
     assert "sama-sama dipetakan" not in str(err.value)
-    (Path(settings["unit_dir"]) / "unit.yaml").write_text(yaml.safe_dump(
-        {**UNIT_YAML, "columns": {"Waktu Penyelesaian": "U3"}}), encoding="utf-8")
+    (Path(settings["unit_dir"]) / "unit.yaml").write_text(
+        yaml.safe_dump({**UNIT_YAML, "columns": {"Waktu Penyelesaian": "U3"}}), encoding="utf-8"
+    )
     settings = load_unit_year(tmp_path / "data" / "raw", "dinas-uji", 2024, CONFIG)
     result = ingest(exports(settings), settings)
     assert result.responses["U3"].tolist() == [3, 4]
@@ -648,7 +840,7 @@ def test_validate_responses_does_not_read_the_logo_and_the_cover_checks_it(tmp_p
     """The rule validate_responses does not declare the logo, so it must not read it; the
     covers (render rules, which declare it) refuse a logo that is not an image in the unit
     folder. On the old code the ingest stopped on the logo."""
-    from skm.laporan import cover_metadata
+    from skm.report.laporan import cover_metadata
 
     rows = [row("13/03/2024 9:00"), row("14/03/2024 9:00", BEST)]
     settings = make_unit(tmp_path, {"a.csv": csv_bytes(rows)})

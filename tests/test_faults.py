@@ -29,14 +29,15 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
-from conftest import FIXTURES, ROOT, copy_project, run_snakemake
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from PIL import Image
+
+from conftest import FIXTURES, ROOT, copy_project, run_snakemake
 from skm.errors import SkmInputError
-from skm.ingest import ingest
-from skm.settings import load_config, load_unit_year
-from skm.tindak_lanjut import load_realisasi, load_rtl
+from skm.ingest.core import ingest
+from skm.ingest.settings import load_config, load_unit_year
+from skm.report.tindak_lanjut import load_realisasi, load_rtl
 from test_ingest import BEST, COLUMNS, GOOD, check_invariants, header_texts, make_settings, record
 
 DOCS = [f"laporan-skm-uji-2024.{ext}" for ext in ("pdf", "docx", "html", "xlsx")]
@@ -85,8 +86,12 @@ def complete(path: Path) -> None:
 
 def final_files(root: Path) -> list[Path]:
     """Every non-hidden file under reports/ and data/processed/ (hidden: temporary files)."""
-    return [p for folder in ("reports", "data/processed") for p in (root / folder).rglob("*")
-            if p.is_file() and not p.name.startswith(".")]
+    return [
+        p
+        for folder in ("reports", "data/processed")
+        for p in (root / folder).rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    ]
 
 
 @pytest.mark.workflow
@@ -94,8 +99,13 @@ def test_killed_in_the_middle_of_a_render_then_a_plain_rerun(tmp_path, clean_run
     root = project(tmp_path / "p")
     reports = root / "reports" / "uji" / "2024"
     log = (tmp_path / "killed.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "snakemake", "--cores", "1"], cwd=root,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "snakemake", "--cores", "1"],
+        cwd=root,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 600
         # The renderer creates its temporary files next to the final paths just before pandoc
@@ -114,8 +124,14 @@ def test_killed_in_the_middle_of_a_render_then_a_plain_rerun(tmp_path, clean_run
     for path in final_files(root):
         complete(path)
 
-    rerun = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "1"], cwd=root,
-                           capture_output=True, text=True, timeout=900, check=False)
+    rerun = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "1"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     assert "Traceback" not in rerun.stdout + rerun.stderr
     for path in final_files(root):
@@ -134,8 +150,13 @@ def test_killed_in_the_middle_of_a_render_then_a_plain_rerun(tmp_path, clean_run
 def _valid_csv(sep: str = ",", encoding: str = "utf-8") -> bytes:
     """A valid export (one multi-line saran, one blank answer, one bad timestamp, one
     duplicate), as test_ingest.write_csv writes it, in memory."""
-    rows = [record(), record("14/02/2023 10:00:00", BEST, saran="Baris satu\nbaris dua"),
-            record("15/02/2023 11:00:00", [*GOOD[:8], ""]), record("x"), record()]
+    rows = [
+        record(),
+        record("14/02/2023 10:00:00", BEST, saran="Baris satu\nbaris dua"),
+        record("15/02/2023 11:00:00", [*GOOD[:8], ""]),
+        record("x"),
+        record(),
+    ]
     text = io.StringIO(newline="")
     writer = csv.writer(text, delimiter=sep, lineterminator="\r\n")
     writer.writerow(header_texts(COLUMNS))
@@ -160,10 +181,25 @@ def _valid_xlsx() -> bytes:
     return buffer.getvalue()
 
 
-VALID = {"x.csv": _valid_csv(), "y.csv": _valid_csv(";", "cp1252"),
-         "z.xlsx": _valid_xlsx()}
-SPECIAL = [b'"', b"\r", b"\n", b"\r\n", b"\x00", b";", b",", b"\t", b"\xff\xfe", b"\xef\xbb\xbf",
-           "é".encode(), b"\x81", b'""', b"<", b"&", b"]]>"]
+VALID = {"x.csv": _valid_csv(), "y.csv": _valid_csv(";", "cp1252"), "z.xlsx": _valid_xlsx()}
+SPECIAL = [
+    b'"',
+    b"\r",
+    b"\n",
+    b"\r\n",
+    b"\x00",
+    b";",
+    b",",
+    b"\t",
+    b"\xff\xfe",
+    b"\xef\xbb\xbf",
+    "é".encode(),
+    b"\x81",
+    b'""',
+    b"<",
+    b"&",
+    b"]]>",
+]
 
 
 @st.composite
@@ -176,15 +212,16 @@ def damage(draw, data: bytes) -> bytes:
         if op == "flip" and at < len(out):
             out[at] = draw(st.integers(0, 255))
         elif op == "insert":
-            out[at:at] = draw(st.one_of(st.sampled_from(SPECIAL),
-                                        st.binary(min_size=1, max_size=6)))
+            out[at:at] = draw(
+                st.one_of(st.sampled_from(SPECIAL), st.binary(min_size=1, max_size=6))
+            )
         elif op == "delete":
-            del out[at:at + draw(st.integers(1, 40))]
+            del out[at : at + draw(st.integers(1, 40))]
         elif op == "cut":
             del out[at:]
         elif op == "repeat":  # a line (or piece) twice, as a bad copy-paste leaves it
             end = out.find(b"\n", at)
-            piece = out[at:end + 1 if end >= 0 else len(out)]
+            piece = out[at : end + 1 if end >= 0 else len(out)]
             out[at:at] = piece
     return bytes(out)
 
@@ -207,8 +244,11 @@ def damaged_exports(draw) -> tuple[str, bytes]:
     return name, draw(damage(data))
 
 
-@settings(max_examples=120, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(export=damaged_exports())
 def test_damaged_export_ends_in_a_result_or_one_input_error(tmp_path, export) -> None:
     name, data = export
@@ -235,26 +275,64 @@ def test_the_undamaged_exports_are_valid(tmp_path) -> None:
 # --------------------------------------------------------------------------- random YAML
 
 VALID_YAML = {
-    "unit.yaml": {"name": "Dinas Uji", "population": 500, "timezone": "WITA",
-                  "history": [{"year": 2022, "ikm_konversi": 80.5, "source": "Laporan 2022"}]},
-    "survei.yaml": {"period": {"start": "2023-02-01", "end": "2023-04-30"}, "population": 400,
-                    "signatory": {"name": "X", "date": "2023-05-02"}},
-    "rtl.yaml": {"rencana": [{"id": "a", "unsur": "U3", "program": "x", "triwulan": [1, 2],
-                              "penanggung_jawab": "y"}]},
+    "unit.yaml": {
+        "name": "Dinas Uji",
+        "population": 500,
+        "timezone": "WITA",
+        "history": [{"year": 2022, "ikm_konversi": 80.5, "source": "Laporan 2022"}],
+    },
+    "survei.yaml": {
+        "period": {"start": "2023-02-01", "end": "2023-04-30"},
+        "population": 400,
+        "signatory": {"name": "X", "date": "2023-05-02"},
+    },
+    "rtl.yaml": {
+        "rencana": [
+            {"id": "a", "unsur": "U3", "program": "x", "triwulan": [1, 2], "penanggung_jawab": "y"}
+        ]
+    },
     "realisasi.yaml": {"realisasi": [{"id": "a", "status": "sudah", "uraian": "x"}]},
 }
 
 # Text without NUL and keys that are text: a NUL in a bukti path and a mapping mixing number
 # and text keys are known failures, tested below (random text files still hold NULs).
-_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**20),
-                     st.floats(allow_nan=True, allow_infinity=True), st.dates().map(str),
-                     st.text(st.characters(blacklist_characters="\x00"), max_size=12),
-                     st.sampled_from(["U1", "U10", "sudah", "WITA", "a"]))
-_KEYS = st.one_of(st.text(st.characters(blacklist_characters="\x00"), max_size=10), st.sampled_from(
-    ["name", "population", "timezone", "period", "start", "end", "rencana", "realisasi", "id",
-     "unsur", "triwulan", "status", "bukti", "labels", "columns", "history"]))
-_VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(
-    st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=4)), max_leaves=12)
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.dates().map(str),
+    st.text(st.characters(blacklist_characters="\x00"), max_size=12),
+    st.sampled_from(["U1", "U10", "sudah", "WITA", "a"]),
+)
+_KEYS = st.one_of(
+    st.text(st.characters(blacklist_characters="\x00"), max_size=10),
+    st.sampled_from(
+        [
+            "name",
+            "population",
+            "timezone",
+            "period",
+            "start",
+            "end",
+            "rencana",
+            "realisasi",
+            "id",
+            "unsur",
+            "triwulan",
+            "status",
+            "bukti",
+            "labels",
+            "columns",
+            "history",
+        ]
+    ),
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=4)),
+    max_leaves=12,
+)
 
 
 @st.composite
@@ -270,13 +348,14 @@ def perturbed(draw, document: object) -> object:
         return out
     if isinstance(document, list) and document and draw(st.integers(0, 2)):
         i = draw(st.integers(0, len(document) - 1))
-        return [*document[:i], draw(perturbed(document[i])), *document[i + 1:]]
+        return [*document[:i], draw(perturbed(document[i])), *document[i + 1 :]]
     return draw(_VALUES)
 
 
 #: Random text cannot form a mapping (no ':' or '?'), so mixed-type keys cannot appear here.
-_YAML_TEXT = st.text(st.characters(blacklist_characters=":?", blacklist_categories=("Cs",)),
-                     max_size=60)
+_YAML_TEXT = st.text(
+    st.characters(blacklist_characters=":?", blacklist_categories=("Cs",)), max_size=60
+)
 
 
 @st.composite
@@ -288,14 +367,22 @@ def yaml_files(draw) -> dict[str, str]:
         if kind == "text":
             files[name] = draw(_YAML_TEXT)
             continue
-        data = (document if kind == "valid" else draw(perturbed(document)) if kind == "perturbed"
-                else draw(_VALUES))
+        data = (
+            document
+            if kind == "valid"
+            else draw(perturbed(document))
+            if kind == "perturbed"
+            else draw(_VALUES)
+        )
         files[name] = yaml.safe_dump(data, allow_unicode=True)
     return files
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(files=yaml_files())
 def test_random_yaml_ends_in_settings_or_one_input_error(tmp_path, files) -> None:
     year = tmp_path / "raw" / "u" / "2023"
@@ -315,16 +402,26 @@ def test_random_yaml_ends_in_settings_or_one_input_error(tmp_path, files) -> Non
     event("valid")
 
 
-@pytest.mark.parametrize(("name", "text"), [
-    pytest.param("unit.yaml", "name: X\npopulation: 10\ntimezone: WITA\n2023: 80\nsingkat: X\n",
-                 id="number-and-text-unknown-keys"),
-    pytest.param("realisasi.yaml",
-                 'realisasi:\n  - id: a\n    status: sudah\n    bukti: ["a\\0b"]\n',
-                 id="bukti-with-nul"),
-    pytest.param("realisasi.yaml",
-                 "realisasi:\n  - id: a\n    status: sudah\n    bukti: [" + "a" * 300 + "]\n",
-                 id="bukti-name-too-long"),
-])
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        pytest.param(
+            "unit.yaml",
+            "name: X\npopulation: 10\ntimezone: WITA\n2023: 80\nsingkat: X\n",
+            id="number-and-text-unknown-keys",
+        ),
+        pytest.param(
+            "realisasi.yaml",
+            'realisasi:\n  - id: a\n    status: sudah\n    bukti: ["a\\0b"]\n',
+            id="bukti-with-nul",
+        ),
+        pytest.param(
+            "realisasi.yaml",
+            "realisasi:\n  - id: a\n    status: sudah\n    bukti: [" + "a" * 300 + "]\n",
+            id="bukti-name-too-long",
+        ),
+    ],
+)
 def test_yaml_found_by_the_property_test(tmp_path, name: str, text: str) -> None:
     year = tmp_path / "raw" / "u" / "2023"
     year.mkdir(parents=True)

@@ -16,57 +16,95 @@ import pytest
 import yaml
 from matplotlib.text import Text
 from PIL import Image
-from skm import figures, synth
+
+import synth
 from skm.domain import KONVERSI, UNSUR_CODES, UNSUR_NAMES, UNSUR_SHORT, WEIGHT, classify
 from skm.domain import round_half_up as rhu
+from skm.report import figures
 
 ROOT = Path(__file__).resolve().parents[1]
 
 #: Answer counts per unsur of the shipped 2023 sample (sums 288, 291, 281, 290, 281, 287, 297,
 #: 284, 308 over 85 complete responses, as the original report's Lampiran 2).
 COUNTS_2023 = {
-    "U1": (0, 4, 44, 37), "U2": (0, 3, 43, 39), "U3": (0, 6, 47, 32), "U4": (0, 3, 44, 38),
-    "U5": (1, 8, 40, 36), "U6": (1, 5, 40, 39), "U7": (0, 3, 37, 45), "U8": (0, 9, 38, 38),
+    "U1": (0, 4, 44, 37),
+    "U2": (0, 3, 43, 39),
+    "U3": (0, 6, 47, 32),
+    "U4": (0, 3, 44, 38),
+    "U5": (1, 8, 40, 36),
+    "U6": (1, 5, 40, 39),
+    "U7": (0, 3, 37, 45),
+    "U8": (0, 9, 38, 38),
     "U9": (1, 1, 27, 56),
 }
 
 
 def _category(label: str, count: int, n: int, matched: bool = True) -> dict:
     pct = rhu(Fraction(100 * count, n), 2)
-    return {"label": label, "count": count, "pct": float(pct), "display_pct": str(pct),
-            "matched": matched}
+    return {
+        "label": label,
+        "count": count,
+        "pct": float(pct),
+        "display_pct": str(pct),
+        "matched": matched,
+    }
 
 
 def _group(n: int, konversi: Fraction) -> dict:
     band = classify(konversi)
-    return {"n": n, "ikm_konversi": float(konversi), "mutu": band.mutu, "kinerja": band.kinerja,
-            "display": {"ikm_konversi": str(rhu(konversi, 2))}}
+    return {
+        "n": n,
+        "ikm_konversi": float(konversi),
+        "mutu": band.mutu,
+        "kinerja": band.kinerja,
+        "display": {"ikm_konversi": str(rhu(konversi, 2))},
+    }
 
 
 def make_ikm(counts: dict[str, tuple[int, int, int, int]] = COUNTS_2023) -> dict:
-    """An ikm.json dict as skm.scoring writes it, built by hand from answer counts."""
+    """An ikm.json dict as skm.scoring.ikm writes it, built by hand from answer counts."""
     unsur = []
     for code in UNSUR_CODES:
         c = counts[code]
         n, total = sum(c), sum(k * v for k, v in zip((1, 2, 3, 4), c, strict=True))
         nrr = Fraction(total, n)
         band = classify(nrr * KONVERSI)
-        unsur.append({
-            "code": code, "name": UNSUR_NAMES[code], "short": UNSUR_SHORT[code], "n": n,
-            "sum": total, "nrr": float(nrr), "nrr_tertimbang": float(nrr * WEIGHT),
-            "konversi": float(nrr * KONVERSI), "mutu": band.mutu, "kinerja": band.kinerja,
-            "counts": {str(k): v for k, v in zip((1, 2, 3, 4), c, strict=True)},
-            "display": {"nrr": str(rhu(nrr, 2)), "nrr_tertimbang": str(rhu(nrr * WEIGHT, 3)),
-                        "konversi": str(rhu(nrr * KONVERSI, 2))},
-        })
+        unsur.append(
+            {
+                "code": code,
+                "name": UNSUR_NAMES[code],
+                "short": UNSUR_SHORT[code],
+                "n": n,
+                "sum": total,
+                "nrr": float(nrr),
+                "nrr_tertimbang": float(nrr * WEIGHT),
+                "konversi": float(nrr * KONVERSI),
+                "mutu": band.mutu,
+                "kinerja": band.kinerja,
+                "counts": {str(k): v for k, v in zip((1, 2, 3, 4), c, strict=True)},
+                "display": {
+                    "nrr": str(rhu(nrr, 2)),
+                    "nrr_tertimbang": str(rhu(nrr * WEIGHT, 3)),
+                    "konversi": str(rhu(nrr * KONVERSI, 2)),
+                },
+            }
+        )
     ikm = sum(Fraction(u["sum"], u["n"]) for u in unsur) * WEIGHT
     band = classify(ikm * KONVERSI)
     n = unsur[0]["n"]
     return {
-        "unit": "biro-umum", "year": 2023, "name": synth.SAMPLE_UNIT_YAML["name"],
-        "short_name": synth.SAMPLE_UNIT_YAML["short_name"], "n_raw": n, "n_valid": n,
-        "n_rejected": 0, "unsur": unsur, "ikm": float(ikm), "ikm_konversi": float(ikm * 25),
-        "mutu": band.mutu, "kinerja": band.kinerja,
+        "unit": "biro-umum",
+        "year": 2023,
+        "name": synth.SAMPLE_UNIT_YAML["name"],
+        "short_name": synth.SAMPLE_UNIT_YAML["short_name"],
+        "n_raw": n,
+        "n_valid": n,
+        "n_rejected": 0,
+        "unsur": unsur,
+        "ikm": float(ikm),
+        "ikm_konversi": float(ikm * 25),
+        "mutu": band.mutu,
+        "kinerja": band.kinerja,
         "display": {"ikm": str(rhu(ikm, 3)), "ikm_konversi": str(rhu(ikm * 25, 2))},
         "sample": {"population": 550, "required": 226, "achieved": n, "adequate": False},
         "by_semester": {"1": _group(n, ikm * 25)},
@@ -77,20 +115,54 @@ def make_ikm(counts: dict[str, tuple[int, int, int, int]] = COUNTS_2023) -> dict
             "Peminjaman Kendaraan Dinas": _group(24, Fraction(8704, 100)),
         },
         "demografi": {
-            "jenis_kelamin": {"n": n, "categories": [
-                _category("Laki-laki", 61, n), _category("Perempuan", 24, n)]},
-            "pendidikan": {"n": n, "categories": [
-                _category(label, count, n) for label, count in (
-                    ("SD ke bawah", 0), ("SLTP", 1), ("SLTA", 45), ("D-I/D-II/D-III", 0),
-                    ("D-IV", 0), ("S1", 35), ("S2", 3), ("S3", 1))]},
-            "pekerjaan": {"n": n, "categories": [
-                _category(label, count, n) for label, count in (
-                    ("PNS", 24), ("TNI", 1), ("POLRI", 0), ("Swasta", 2), ("Wirausaha", 47),
-                    ("Lainnya", 11))]},
-            "usia": {"n": n, "categories": [
-                _category(label, count, n) for label, count in (
-                    ("< 20 tahun", 2), ("20–29 tahun", 8), ("30–39 tahun", 30),
-                    ("40–49 tahun", 35), ("50–59 tahun", 8), ("≥ 60 tahun", 2))]},
+            "jenis_kelamin": {
+                "n": n,
+                "categories": [_category("Laki-laki", 61, n), _category("Perempuan", 24, n)],
+            },
+            "pendidikan": {
+                "n": n,
+                "categories": [
+                    _category(label, count, n)
+                    for label, count in (
+                        ("SD ke bawah", 0),
+                        ("SLTP", 1),
+                        ("SLTA", 45),
+                        ("D-I/D-II/D-III", 0),
+                        ("D-IV", 0),
+                        ("S1", 35),
+                        ("S2", 3),
+                        ("S3", 1),
+                    )
+                ],
+            },
+            "pekerjaan": {
+                "n": n,
+                "categories": [
+                    _category(label, count, n)
+                    for label, count in (
+                        ("PNS", 24),
+                        ("TNI", 1),
+                        ("POLRI", 0),
+                        ("Swasta", 2),
+                        ("Wirausaha", 47),
+                        ("Lainnya", 11),
+                    )
+                ],
+            },
+            "usia": {
+                "n": n,
+                "categories": [
+                    _category(label, count, n)
+                    for label, count in (
+                        ("< 20 tahun", 2),
+                        ("20–29 tahun", 8),
+                        ("30–39 tahun", 30),
+                        ("40–49 tahun", 35),
+                        ("50–59 tahun", 8),
+                        ("≥ 60 tahun", 2),
+                    )
+                ],
+            },
         },
         "analisis_tambahan": {},
     }
@@ -115,19 +187,34 @@ def test_fixture_matches_the_published_sums(ikm):
 # --- number formatting ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("3.39", "3,39"), ("85.20", "85,20"), ("0.376", "0,376"), ("100.00", "100,00"),
-    ("85", "85"), ("1234", "1.234"), ("12345.5", "12.345,5"), ("-3.5", "-3,5"),
-    (Decimal("76.61"), "76,61"),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("3.39", "3,39"),
+        ("85.20", "85,20"),
+        ("0.376", "0,376"),
+        ("100.00", "100,00"),
+        ("85", "85"),
+        ("1234", "1.234"),
+        ("12345.5", "12.345,5"),
+        ("-3.5", "-3,5"),
+        (Decimal("76.61"), "76,61"),
+    ],
+)
 def test_koma(value, expected):
     assert figures.koma(value) == expected
 
 
-@pytest.mark.parametrize("value,places,expected", [
-    (Fraction(4 * 100, 85), 0, "5%"), (Fraction(25, 2), 0, "13%"),  # half-up, not to even
-    (Fraction(61 * 100, 85), 2, "71,76%"), (Fraction(76605, 1000), 2, "76,61%"), (0, 0, "0%"),
-])
+@pytest.mark.parametrize(
+    "value,places,expected",
+    [
+        (Fraction(4 * 100, 85), 0, "5%"),
+        (Fraction(25, 2), 0, "13%"),  # half-up, not to even
+        (Fraction(61 * 100, 85), 2, "71,76%"),
+        (Fraction(76605, 1000), 2, "76,61%"),
+        (0, 0, "0%"),
+    ],
+)
 def test_persen_rounds_half_up_once(value, places, expected):
     assert figures.persen(value, places) == expected
 
@@ -159,10 +246,14 @@ def test_jawaban_falls_back_to_responses(ikm):
     no_counts = copy.deepcopy(ikm)
     for row in no_counts["unsur"]:
         del row["counts"]
-    responses = pd.DataFrame({
-        code: [s for s, c in zip((1, 2, 3, 4), COUNTS_2023[code], strict=True) for _ in range(c)]
-        for code in UNSUR_CODES
-    })
+    responses = pd.DataFrame(
+        {
+            code: [
+                s for s, c in zip((1, 2, 3, 4), COUNTS_2023[code], strict=True) for _ in range(c)
+            ]
+            for code in UNSUR_CODES
+        }
+    )
     with_counts = texts(figures.fig_jawaban_unsur(ikm))
     assert texts(figures.fig_jawaban_unsur(no_counts, responses)) == with_counts
 
@@ -199,8 +290,9 @@ def test_missing_data_gives_a_note_not_an_error(ikm):
 
 def test_unsur_without_answers_is_drawn_as_such(ikm):
     gap = copy.deepcopy(ikm)
-    gap["unsur"][3].update(n=0, nrr=None, mutu=None, display={},
-                           counts={"1": 0, "2": 0, "3": 0, "4": 0})
+    gap["unsur"][3].update(
+        n=0, nrr=None, mutu=None, display={}, counts={"1": 0, "2": 0, "3": 0, "4": 0}
+    )
     assert "tidak ada jawaban" in texts(figures.fig_nrr_unsur(gap))
     assert "tidak ada jawaban" in texts(figures.fig_jawaban_unsur(gap))
 
@@ -208,8 +300,7 @@ def test_unsur_without_answers_is_drawn_as_such(ikm):
 def test_full_bar_label_moves_inside(ikm):
     top = copy.deepcopy(ikm)
     top["unsur"][8].update(nrr=4.0, mutu="A", display={"nrr": "4.00"})
-    label = next(t for t in figures.fig_nrr_unsur(top).findobj(Text)
-                 if t.get_text() == "4,00 (A)")
+    label = next(t for t in figures.fig_nrr_unsur(top).findobj(Text) if t.get_text() == "4,00 (A)")
     assert label.get_ha() == "right" and label.get_position()[0] < 4
 
 
@@ -217,8 +308,13 @@ def test_full_bar_label_moves_inside(ikm):
 
 
 EXPECTED = {
-    "nrr_unsur.png", "jawaban_unsur.png", "ikm_layanan.png", "responden_jenis_kelamin.png",
-    "responden_pendidikan.png", "responden_pekerjaan.png", "responden_usia.png",
+    "nrr_unsur.png",
+    "jawaban_unsur.png",
+    "ikm_layanan.png",
+    "responden_jenis_kelamin.png",
+    "responden_pendidikan.png",
+    "responden_pekerjaan.png",
+    "responden_usia.png",
 }
 
 
@@ -258,13 +354,15 @@ def test_house_style_is_the_repo_matplotlibrc(ikm):
 
 def _scored_sample() -> tuple[dict, pd.DataFrame]:
     """ikm.json of the 2023 sample from the real scoring code (demographics mapped by config)."""
-    scoring = pytest.importorskip("skm.scoring")
+    scoring = pytest.importorskip("skm.scoring.ikm")
     config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
 
     def label(field: str, value: str) -> str:
         for cat in config["demografi"][field]:
-            if value.casefold() in {cat["label"].casefold(),
-                                    *(a.casefold() for a in cat.get("alias", []))}:
+            if value.casefold() in {
+                cat["label"].casefold(),
+                *(a.casefold() for a in cat.get("alias", [])),
+            }:
                 return cat["label"]
         return value
 
@@ -273,10 +371,15 @@ def _scored_sample() -> tuple[dict, pd.DataFrame]:
     for field in ("jenis_kelamin", "pendidikan", "pekerjaan"):
         responses[field] = df[field].map(lambda v, f=field: label(f, v))
     settings = {
-        "unit": "biro-umum", "year": 2023, "name": synth.SAMPLE_UNIT_YAML["name"],
-        "short_name": synth.SAMPLE_UNIT_YAML["short_name"], "timezone": "WITA",
-        "period": {"start": "2023-02-01", "end": "2023-04-30"}, "population": 550,
-        "demografi": config["demografi"], "layanan": synth.SAMPLE_UNIT_YAML["layanan"],
+        "unit": "biro-umum",
+        "year": 2023,
+        "name": synth.SAMPLE_UNIT_YAML["name"],
+        "short_name": synth.SAMPLE_UNIT_YAML["short_name"],
+        "timezone": "WITA",
+        "period": {"start": "2023-02-01", "end": "2023-04-30"},
+        "population": 550,
+        "demografi": config["demografi"],
+        "layanan": synth.SAMPLE_UNIT_YAML["layanan"],
     }
     result = scoring.score(responses, {"n_raw": 85, "n_rejected": 0}, settings)
     return result, responses
@@ -296,19 +399,25 @@ def test_snakemake_shim(tmp_path):
     (tmp_path / "settings.json").write_text(json.dumps({"labels": {}}), encoding="utf-8")
     responses.to_csv(tmp_path / "responses.csv", index=False)
     smk = SimpleNamespace(
-        input=SimpleNamespace(ikm=str(tmp_path / "ikm.json"),
-                              responses=str(tmp_path / "responses.csv"),
-                              settings=str(tmp_path / "settings.json"),
-                              ikms=[str(tmp_path / "ikm.json")], unit_yaml=[]),
-        output=SimpleNamespace(figdir=str(tmp_path / "figures"),
-                               tren=str(tmp_path / "tren.json"),
-                               tren_png=str(tmp_path / "tren.png"),
-                               tren_svg=str(tmp_path / "tren.svg")),
+        input=SimpleNamespace(
+            ikm=str(tmp_path / "ikm.json"),
+            responses=str(tmp_path / "responses.csv"),
+            settings=str(tmp_path / "settings.json"),
+            ikms=[str(tmp_path / "ikm.json")],
+            unit_yaml=[],
+        ),
+        output=SimpleNamespace(
+            figdir=str(tmp_path / "figures"),
+            tren=str(tmp_path / "tren.json"),
+            tren_png=str(tmp_path / "tren.png"),
+            tren_svg=str(tmp_path / "tren.svg"),
+        ),
         log=[str(tmp_path / "plot.log")],
         wildcards=SimpleNamespace(unit=ikm["unit"], year=str(ikm["year"])),
     )
-    runpy.run_path(str(ROOT / "workflow" / "scripts" / "plot_figures.py"),
-                   init_globals={"snakemake": smk})
+    runpy.run_path(
+        str(ROOT / "workflow" / "scripts" / "plot_figures.py"), init_globals={"snakemake": smk}
+    )
     assert (tmp_path / "figures" / "nrr_unsur.png").exists()
     assert (tmp_path / "tren.png").exists() and (tmp_path / "tren.svg").exists()
     tren = json.loads((tmp_path / "tren.json").read_text(encoding="utf-8"))
@@ -317,33 +426,45 @@ def test_snakemake_shim(tmp_path):
 
 
 def _rekap(n_units: int, name: str) -> dict:
-    from skm.rekap import build
-    from skm.scoring import score
+    from skm.report.rekap import build
+    from skm.scoring.ikm import score
 
     units = []
     for i in range(n_units):
         rows = [[4] * 9] * (i % 5 + 1) + [[3] * 9] * 4
-        settings = {"unit": f"u{i}", "year": 2024, "name": f"{name} {i}", "short_name": f"u{i}",
-                    "timezone": "WITA", "period": {"start": "2024-01-01", "end": "2024-12-31"},
-                    "population": 1000, "demografi": {}, "layanan": []}
+        settings = {
+            "unit": f"u{i}",
+            "year": 2024,
+            "name": f"{name} {i}",
+            "short_name": f"u{i}",
+            "timezone": "WITA",
+            "period": {"start": "2024-01-01", "end": "2024-12-31"},
+            "population": 1000,
+            "demografi": {},
+            "layanan": [],
+        }
         df = pd.DataFrame(rows, columns=list(UNSUR_CODES), dtype="Int64")
         units.append(score(df, {"n_raw": len(rows), "n_rejected": 0}, settings))
     return build(2024, units, {}, [], [u["unit"] for u in units])
 
 
-@pytest.mark.parametrize("n_units,name", [
-    (3, "Dinas Sosial"),
-    (12, "Dinas Kependudukan dan Pencatatan Sipil Kota Samarinda"),
-    (26, "Dinas Kependudukan dan Pencatatan Sipil Kota Samarinda"),
-    (40, "Dinas Kependudukan dan Pencatatan Sipil Kota Samarinda"),
-    (40, "Dinas Sosial"),
-])
+@pytest.mark.parametrize(
+    "n_units,name",
+    [
+        (3, "Dinas Sosial"),
+        (12, "Dinas Kependudukan dan Pencatatan Sipil Kota Samarinda"),
+        (26, "Dinas Kependudukan dan Pencatatan Sipil Kota Samarinda"),
+        (40, "Dinas Kependudukan dan Pencatatan Sipil Kota Samarinda"),
+        (40, "Dinas Sosial"),
+    ],
+)
 def test_recap_chart_names_units_without_overlap(n_units, name):
     fig = figures.fig_rekap(_rekap(n_units, name))
     fig.draw_without_rendering()
     ax = fig.axes[0]
-    boxes = sorted((t.get_window_extent() for t in ax.get_yticklabels() if t.get_text()),
-                   key=lambda b: b.y0)
+    boxes = sorted(
+        (t.get_window_extent() for t in ax.get_yticklabels() if t.get_text()), key=lambda b: b.y0
+    )
     assert len(boxes) in (0, n_units)
     for lower, upper in pairwise(boxes):
         assert lower.y1 <= upper.y0, "unit names on the recap chart overlap"

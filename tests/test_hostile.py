@@ -21,9 +21,10 @@ from functools import cached_property
 from pathlib import Path
 
 import pytest
+
 from conftest import HtmlText, copy_project, run_snakemake
-from skm.render import MISSING_GLYPH, missing_glyphs, replace_missing_glyphs
-from skm.tables import read_table
+from skm.render.core import MISSING_GLYPH, missing_glyphs, replace_missing_glyphs
+from skm.scoring.tables import read_table
 from test_ingest import GOOD, record, write_csv
 
 pytestmark = pytest.mark.workflow
@@ -33,34 +34,35 @@ CANARY_TEXT = "KANARI-RAHASIA-tidak-boleh-muncul"
 #: One sentence repeated to 100 KB: every copy must arrive in every format.
 SENTENCE = "Pelayanan perlu ditingkatkan agar antrean tidak panjang lagi. "
 N_SENTENCES = 100_000 // len(SENTENCE) + 1
-SCRIPTS = ("Terima kasih 😀👍🏽 👨‍👩‍👧 مرحبا بكم 你好世界 สวัสดีครับ नमस्ते Привет "
-           "Καλημέρα ☐ ✓ café naïve")
+SCRIPTS = (
+    "Terima kasih 😀👍🏽 👨‍👩‍👧 مرحبا بكم 你好世界 สวัสดีครับ नमस्ते Привет Καλημέρα ☐ ✓ café naïve"
+)
 
 
 def hostile_saran(canary: Path, pwned: Path) -> dict[str, str]:
     """name -> suggestion. `canary` must never be read, `pwned` never be written."""
     return {
         "script": '<script>alert("xss")</script><script src="https://contoh.invalid/x.js">'
-                  "</script>",
+        "</script>",
         "html": f'<img src=x onerror=alert(1)> <iframe src="file://{canary}"></iframe> '
-                "<b>tebal</b> <a href=\"javascript:alert(1)\">klik</a> &amp; &lt; "
-                "<!-- komentar -->",
+        '<b>tebal</b> <a href="javascript:alert(1)">klik</a> &amp; &lt; '
+        "<!-- komentar -->",
         "markdown": "**tebal** _miring_ ~~coret~~ `kode` [tautan](javascript:alert(1)) "
-                    f"![gambar]({canary}) <https://contoh.invalid> | a | b |\n"
-                    "# bukan judul\n- bukan butir\n1. bukan nomor\n> bukan kutipan\n"
-                    "    bukan blok kode\n---\n[^1]: bukan catatan kaki",
+        f"![gambar]({canary}) <https://contoh.invalid> | a | b |\n"
+        "# bukan judul\n- bukan butir\n1. bukan nomor\n> bukan kutipan\n"
+        "    bukan blok kode\n---\n[^1]: bukan catatan kaki",
         "quarto": f"{{{{< include {canary} >}}}} {{{{< include /etc/passwd >}}}} "
-                  "{{< meta title >}} {{< pagebreak >}} {{</* pagebreak */>}}",
+        "{{< meta title >}} {{< pagebreak >}} {{</* pagebreak */>}}",
         "inline-code": f'`{{python}} open("{canary}").read()` '
-                       f'`{{python}} __import__("pathlib").Path("{pwned}").write_text("x")`',
+        f'`{{python}} __import__("pathlib").Path("{pwned}").write_text("x")`',
         "typst": f'#panic("boom") #read("{canary}") #read("/etc/passwd") '
-                 f'#include "{canary}" #image("/etc/passwd") #set page(width: 1cm) '
-                 "#{ 1 / 0 } $x^2$ <label> @ref #pagebreak()",
-        "typst-raw-block": "```{=typst}\n#panic(\"raw\")\n```\n`#panic(\"inline\")`{=typst}",
+        f'#include "{canary}" #image("/etc/passwd") #set page(width: 1cm) '
+        "#{ 1 / 0 } $x^2$ <label> @ref #pagebreak()",
+        "typst-raw-block": '```{=typst}\n#panic("raw")\n```\n`#panic("inline")`{=typst}',
         "latex": f"\\input{{{canary}}} \\include{{/etc/passwd}} \\documentclass{{article}} "
-                 "$\\alpha$ \\newpage \\verb|x| %komentar",
+        "$\\alpha$ \\newpage \\verb|x| %komentar",
         "pandoc": '[teks]{.merah custom-style="Heading 1"} `<b>x</b>`{=html} ::: {.ttd}\n'
-                  "{#id .kelas} ^[catatan] @fig-nrr [@tbl-unsur] \\@ \\\\ \\",
+        "{#id .kelas} ^[catatan] @fig-nrr [@tbl-unsur] \\@ \\\\ \\",
         "long": "AWAL-TEKS-PANJANG " + SENTENCE * N_SENTENCES + "AKHIR-TEKS-PANJANG",
         "scripts": SCRIPTS,
     }
@@ -107,10 +109,15 @@ class Docs:
         """Plain text of each format, white space removed (line breaks fall anywhere)."""
         docx = html.unescape("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", self.docx_xml)))
         # Each page's text ends with its number (the footer): not part of the body text.
-        pdf = "".join(re.sub(r"\n\s*(?:\d+|[ivxlcdm]+)\s*$", "\n", page.extract_text())
-                      for page in self.pdf_pages)
-        return {"html": squash("".join(self.html_parsed.text)), "docx": squash(docx),
-                "pdf": squash(pdf)}
+        pdf = "".join(
+            re.sub(r"\n\s*(?:\d+|[ivxlcdm]+)\s*$", "\n", page.extract_text())
+            for page in self.pdf_pages
+        )
+        return {
+            "html": squash("".join(self.html_parsed.text)),
+            "docx": squash(docx),
+            "pdf": squash(pdf),
+        }
 
 
 def squash(text: str) -> str:
@@ -135,12 +142,16 @@ def docs(tmp_path_factory) -> Docs:
     saran = hostile_saran(canary, pwned)
     unit = tmp / "unit"
     (unit / str(YEAR)).mkdir(parents=True)
-    (unit / "unit.yaml").write_text("name: Dinas Uji Teks\npopulation: 40\ntimezone: WITA\n",
-                                    encoding="utf-8")
+    (unit / "unit.yaml").write_text(
+        "name: Dinas Uji Teks\npopulation: 40\ntimezone: WITA\n", encoding="utf-8"
+    )
     (unit / str(YEAR) / "survei.yaml").write_text(
-        "period:\n  start: 2024-01-01\n  end: 2024-06-30\n", encoding="utf-8")
-    rows = [record(f"{day:02d}/02/2024 9:00:00", saran=text)
-            for day, text in enumerate(saran.values(), start=1)]
+        "period:\n  start: 2024-01-01\n  end: 2024-06-30\n", encoding="utf-8"
+    )
+    rows = [
+        record(f"{day:02d}/02/2024 9:00:00", saran=text)
+        for day, text in enumerate(saran.values(), start=1)
+    ]
     rows.append(record("20/02/2024 9:00:00", [REJECTED_ANSWER, *GOOD[1:]]))
     write_csv(unit / str(YEAR) / "Form Responses 1.csv", rows)
     root = copy_project(tmp / "p", units={UNIT: unit}, sample=False)
@@ -213,15 +224,19 @@ def test_html_has_no_injected_markup(docs) -> None:
 
 def test_docx_has_no_injected_structure(docs) -> None:
     xml = docs.docx_xml
-    paragraphs = [p for p in re.findall(r"<w:p[ >].*?</w:p>", xml, re.DOTALL)
-                  if "bukan judul" in p or "[teks]{.merah" in p]
+    paragraphs = [
+        p
+        for p in re.findall(r"<w:p[ >].*?</w:p>", xml, re.DOTALL)
+        if "bukan judul" in p or "[teks]{.merah" in p
+    ]
     # two hostile saran, each printed in 4.1 (matching no theme) and in Lampiran 5
     assert len(paragraphs) == 4
     for para in paragraphs:
         style = re.search(r'<w:pStyle w:val="([^"]+)"', para)
         assert style is None or not style.group(1).startswith("Heading"), para[:300]
     assert "javascript:" not in zipfile.ZipFile(docs.path("docx")).read(
-        "word/_rels/document.xml.rels").decode("utf-8")
+        "word/_rels/document.xml.rels"
+    ).decode("utf-8")
 
 
 def test_pdf_page_setup_is_untouched(docs) -> None:
@@ -242,23 +257,23 @@ def test_missing_glyphs_are_visible_in_the_pdf_and_counted_in_4_4(docs) -> None:
     for text in (html_text, docx):
         assert squash(SCRIPTS) in text  # HTML and DOCX keep every character
     total = sum(missing.values())
-    sentence = (f"Sebanyak {total} karakter dalam isian responden tidak tersedia pada huruf "
-                f"(font) dokumen PDF dan di sana ditampilkan sebagai {MISSING_GLYPH}")
+    sentence = (
+        f"Sebanyak {total} karakter dalam isian responden tidak tersedia pada huruf "
+        f"(font) dokumen PDF dan di sana ditampilkan sebagai {MISSING_GLYPH}"
+    )
     first = next(iter(missing))
     for fmt, text in docs.text.items():
         assert squash(sentence) in text, fmt
         assert squash(f"(U+{ord(first):04X}, {missing[first]} kali)") in text, fmt
         start = text.rindex("4.4AnalisisTambahan")  # the heading, after the table of contents
-        section = text[start:text.index("BABV", start)]
+        section = text[start : text.index("BABV", start)]
         assert squash(sentence) in section, fmt
-    log = (docs.root / "logs" / UNIT / str(YEAR) / "render_laporan.log").read_text(
-        encoding="utf-8")
+    log = (docs.root / "logs" / UNIT / str(YEAR) / "render_laporan.log").read_text(encoding="utf-8")
     assert "Karakter yang tidak ada di font" in log
 
 
 def test_render_log_has_no_error(docs) -> None:
-    log = (docs.root / "logs" / UNIT / str(YEAR) / "render_laporan.log").read_text(
-        encoding="utf-8")
+    log = (docs.root / "logs" / UNIT / str(YEAR) / "render_laporan.log").read_text(encoding="utf-8")
     assert "Traceback" not in log and "RenderError" not in log
 
 
@@ -266,12 +281,24 @@ def test_render_log_has_no_error(docs) -> None:
 
 
 def test_figure_labels_from_data_are_literal(tmp_path) -> None:
-    from skm.figures import fig_responden, save
+    from skm.report.figures import fig_responden, save
 
-    ikm = {"demografi": {"pekerjaan": {"n": 2, "categories": [
-        {"label": "PNS", "count": 1, "display_pct": "50", "matched": True},
-        {"label": "Lainnya: $\\foo$ honor", "count": 1, "display_pct": "50",
-         "matched": False}]}}}
+    ikm = {
+        "demografi": {
+            "pekerjaan": {
+                "n": 2,
+                "categories": [
+                    {"label": "PNS", "count": 1, "display_pct": "50", "matched": True},
+                    {
+                        "label": "Lainnya: $\\foo$ honor",
+                        "count": 1,
+                        "display_pct": "50",
+                        "matched": False,
+                    },
+                ],
+            }
+        }
+    }
     save(fig_responden(ikm, "pekerjaan"), tmp_path / "f.png")
     assert (tmp_path / "f.png").stat().st_size > 0
 
@@ -279,10 +306,12 @@ def test_figure_labels_from_data_are_literal(tmp_path) -> None:
 def test_ingest_keeps_every_suggestion_as_written(docs) -> None:
     import json
 
-
     processed = docs.root / "data" / "processed" / UNIT / str(YEAR)
     quality = json.loads((processed / "quality.json").read_text(encoding="utf-8"))
     assert (quality["n_valid"], quality["n_rejected"], quality["saran_redacted"]) == (
-        len(docs.saran), 1, 0)
+        len(docs.saran),
+        1,
+        0,
+    )
     saran = read_table(processed / "responses.csv", dtype=str, keep_default_na=False)["saran"]
     assert saran.tolist() == list(docs.saran.values())

@@ -15,22 +15,27 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import copy_project, run_snakemake
 from PIL import Image
 from pypdf import PdfReader
+
+from conftest import copy_project, run_snakemake
 from skm import numfmt as nf
 from skm.domain import classify, round_half_up
-from skm.infografis import report_url, typst_string
-from skm.scoring import ikm_from_sums, lowest
+from skm.report.infografis import report_url, typst_string
+from skm.scoring.ikm import ikm_from_sums, lowest
 
 URL = "https://ppid.example.go.id/skm/2023/laporan-skm-biro-umum-2023.pdf?v=1&x=%C3%A9"
 #: Typst, Markdown and HTML syntax, then a right-to-left override, its pop and a BEL: the
 #: syntax is shown literally, the three controls are removed (and counted in the log).
 CONTROLS = "\u202eterbalik\u202c\x07"
-HOSTILE_NAME = ('Biro #read("/etc/passwd") *Umum* $x^2$ <script>alert(1)</script> \\ "kutip" '
-                + CONTROLS)
-HOSTILE_RTL = ('Sosialisasi #read("/etc/passwd") *narahubung* $x$ <b>x</b> ' + CONTROLS
-               + " kepada pengguna layanan")
+HOSTILE_NAME = (
+    'Biro #read("/etc/passwd") *Umum* $x^2$ <script>alert(1)</script> \\ "kutip" ' + CONTROLS
+)
+HOSTILE_RTL = (
+    'Sosialisasi #read("/etc/passwd") *narahubung* $x$ <b>x</b> '
+    + CONTROLS
+    + " kepada pengguna layanan"
+)
 
 
 def without_controls(text: str) -> str:
@@ -140,27 +145,40 @@ def extra(tmp_path_factory) -> Path:
     logo.save(unit / "lambang", format="GIF")
     text = (unit / "unit.yaml").read_text(encoding="utf-8")
     text = re.sub(r"(?m)^name: .*$", lambda _: "name: " + json.dumps(HOSTILE_NAME), text)
-    (unit / "unit.yaml").write_text(text + "logo: lambang\nwebsite: https://unit.example.go.id\n",
-                                    encoding="utf-8")
+    (unit / "unit.yaml").write_text(
+        text + "logo: lambang\nwebsite: https://unit.example.go.id\n", encoding="utf-8"
+    )
     rtl = unit / "2023" / "rtl.yaml"
     text = rtl.read_text(encoding="utf-8")
-    text, count = re.subn(r"(?m)^(    program: )Peningkatan sosialisasi.*$",
-                          lambda m: m.group(1) + json.dumps(HOSTILE_RTL), text)
+    text, count = re.subn(
+        r"(?m)^(    program: )Peningkatan sosialisasi.*$",
+        lambda m: m.group(1) + json.dumps(HOSTILE_RTL),
+        text,
+    )
     assert count == 1
     rtl.write_text(text, encoding="utf-8")
     survei = unit / "2023" / "survei.yaml"
-    survei.write_text(survei.read_text(encoding="utf-8") + f"report_url: {json.dumps(URL)}\n",
-                      encoding="utf-8")
+    survei.write_text(
+        survei.read_text(encoding="utf-8") + f"report_url: {json.dumps(URL)}\n", encoding="utf-8"
+    )
     target = "reports/biro-umum/2023/infografis-skm-biro-umum-2023.pdf"
     run_snakemake(root, target)
     # The PNG's layout as a PDF, to read its glyph sizes (same notebook, same inputs).
-    from skm.infografis import render
+    from skm.report.infografis import render
+
     proc = root / "data" / "processed" / "biro-umum" / "2023"
-    render(root / "notebooks" / "infografis-skm.qmd",
-           {"ikm_path": str(proc / "ikm.json"), "settings_path": str(proc / "settings.json"),
-            "tren_path": str(proc / "tren.json"), "rtl_path": str(proc / "rtl.json")},
-           {"sosmed_pdf": root / "sosmed.pdf"}, source_date_epoch=1_700_000_000,
-           logo=unit / "lambang")
+    render(
+        root / "notebooks" / "infografis-skm.qmd",
+        {
+            "ikm_path": str(proc / "ikm.json"),
+            "settings_path": str(proc / "settings.json"),
+            "tren_path": str(proc / "tren.json"),
+            "rtl_path": str(proc / "rtl.json"),
+        },
+        {"sosmed_pdf": root / "sosmed.pdf"},
+        source_date_epoch=1_700_000_000,
+        logo=unit / "lambang",
+    )
     return root
 
 
@@ -176,10 +194,12 @@ def test_qr_code_in_the_png_gives_the_report_url(extra) -> None:
     import subprocess
 
     from pypdf import PdfReader as _R  # noqa: F401 - the PDF is checked as an image below
+
     pdf = infographic(extra, "biro-umum", 2023, "pdf")
     if shutil.which("pdftoppm"):
-        raster = subprocess.run(["pdftoppm", "-png", "-r", "150", str(pdf)], capture_output=True,
-                                check=True).stdout
+        raster = subprocess.run(
+            ["pdftoppm", "-png", "-r", "150", str(pdf)], capture_output=True, check=True
+        ).stdout
         codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(raster)))
         assert [b.text for b in codes] == [URL]
 
@@ -204,8 +224,10 @@ def test_name_logo_and_alt_text(extra) -> None:
     assert m and int(m.group(1)) == 6, log[-2000:]
     # A shortened or left-out RTL (the page says so) is logged too.
     sosmed = page_text(extra / "sosmed.pdf")
-    for what, says in (("diringkas satu baris", "diringkas; selengkapnya di Laporan SKM"),
-                       ("tidak dimuat", "selengkapnya di Laporan SKM")):
+    for what, says in (
+        ("diringkas satu baris", "diringkas; selengkapnya di Laporan SKM"),
+        ("tidak dimuat", "selengkapnya di Laporan SKM"),
+    ):
         if says in sosmed:
             assert f"tata letak 'sosmed': program RTL {what}" in log, log[-2000:]
             break
@@ -214,25 +236,36 @@ def test_name_logo_and_alt_text(extra) -> None:
 
 
 def test_output_is_byte_identical_across_runs(pipeline, tmp_path) -> None:
-    from skm.infografis import render
+    from skm.report.infografis import render
 
     proc = pipeline.processed("biro-umum", 2023)
-    params = {"ikm_path": str(proc / "ikm.json"), "settings_path": str(proc / "settings.json"),
-              "tren_path": str(proc / "tren.json"), "rtl_path": str(proc / "rtl.json")}
+    params = {
+        "ikm_path": str(proc / "ikm.json"),
+        "settings_path": str(proc / "settings.json"),
+        "tren_path": str(proc / "tren.json"),
+        "rtl_path": str(proc / "rtl.json"),
+    }
     settings = json.loads((proc / "settings.json").read_text())
-    from skm.provenance import document_epoch
-    render(pipeline.root / "notebooks" / "infografis-skm.qmd", params,
-           {"pdf": tmp_path / "a.pdf", "png": tmp_path / "a.png"},
-           source_date_epoch=document_epoch(settings))
+    from skm.audit.provenance import document_epoch
+
+    render(
+        pipeline.root / "notebooks" / "infografis-skm.qmd",
+        params,
+        {"pdf": tmp_path / "a.pdf", "png": tmp_path / "a.png"},
+        source_date_epoch=document_epoch(settings),
+    )
     for ext in ("pdf", "png"):
-        assert (tmp_path / f"a.{ext}").read_bytes() == \
-            infographic(pipeline.root, "biro-umum", 2023, ext).read_bytes()
+        assert (tmp_path / f"a.{ext}").read_bytes() == infographic(
+            pipeline.root, "biro-umum", 2023, ext
+        ).read_bytes()
 
 
 def test_report_url_is_https_only() -> None:
     assert report_url({"survei": {"report_url": "https://a.go.id/x"}}) == "https://a.go.id/x"
-    assert report_url({"survei": {"report_url": "http://a.go.id/x"},
-                       "website": "https://b.go.id"}) == "https://b.go.id"
+    assert (
+        report_url({"survei": {"report_url": "http://a.go.id/x"}, "website": "https://b.go.id"})
+        == "https://b.go.id"
+    )
     assert report_url({"survei": {}, "website": "javascript:alert(1)"}) is None
     assert report_url({"survei": {"report_url": "https://a b"}}) is None
 
@@ -248,8 +281,8 @@ def test_typst_string_literal_round_trips(text, tmp_path) -> None:
 
 
 def test_every_text_handed_to_typst_is_cleaned_and_counted() -> None:
-    from skm import markdown
-    from skm.infografis import typst_data
+    from skm.report import markdown
+    from skm.report.infografis import typst_data
 
     markdown.removed_controls(reset=True)
     block = typst_data({"name": "a" + CONTROLS, "nested": [{"x": "\x85b\u2066"}], "n": 3})
@@ -260,7 +293,7 @@ def test_every_text_handed_to_typst_is_cleaned_and_counted() -> None:
 
 def test_a_gif_logo_without_extension_is_accepted(tmp_path) -> None:
     from skm.errors import SkmInputError
-    from skm.infografis import logo_path
+    from skm.report.infografis import logo_path
 
     Image.new("RGB", (8, 8), "red").save(tmp_path / "lambang", format="GIF")
     (tmp_path / "fake.png").write_text("<svg/>")
@@ -282,26 +315,31 @@ def pdf_font_names(pdf: Path) -> set[str]:
             names.add(str(font["/BaseFont"]).lstrip("/").split("+", 1)[-1])
             for sub in font.get("/DescendantFonts") or []:
                 desc = sub.get_object().get("/FontDescriptor")
-                assert desc is not None and ("/FontFile2" in desc.get_object()
-                                             or "/FontFile3" in desc.get_object()), font
+                assert desc is not None and (
+                    "/FontFile2" in desc.get_object() or "/FontFile3" in desc.get_object()
+                ), font
     return names
 
 
 def test_fonts_are_the_shipped_ones(pipeline, extra) -> None:
     from fontTools.ttLib import TTFont
-    from skm.render import FONTS_DIR
+
+    from skm.render.core import FONTS_DIR
 
     shipped = {TTFont(f)["name"].getDebugName(6) for f in sorted(FONTS_DIR.glob("*.ttf"))}
     pdfs = [infographic(pipeline.root, "biro-umum", y, "pdf") for y in (2022, 2023)]
-    pdfs += [infographic(extra, "biro-umum", 2023, "pdf"), extra / "sosmed.pdf",
-             pipeline.root / "reports" / "rekap" / "2024" / "infografis-rekap-2024.pdf"]
+    pdfs += [
+        infographic(extra, "biro-umum", 2023, "pdf"),
+        extra / "sosmed.pdf",
+        pipeline.root / "reports" / "rekap" / "2024" / "infografis-rekap-2024.pdf",
+    ]
     for pdf in pdfs:
         used = pdf_font_names(pdf)
         assert used and used <= shipped, (pdf.name, used - shipped)
 
 
 def test_verify_compares_the_png_by_hash(pipeline, tmp_path) -> None:
-    from skm.manifest import compare_text
+    from skm.audit.manifest import compare_text
 
     png = infographic(pipeline.root, "biro-umum", 2023, "png")
     same_pixels = tmp_path / png.name
@@ -315,14 +353,16 @@ def test_verify_compares_the_png_by_hash(pipeline, tmp_path) -> None:
 def test_recap_infographic(pipeline, tmp_path) -> None:
     import copy
 
-    from skm.infografis import render_rekap
-    from skm.rekap import build
+    from skm.report.infografis import render_rekap
+    from skm.report.rekap import build
 
     # The pipeline's recap (one unit read, one broken, one badly named, one missing) ...
     rekap_dir = pipeline.root / "reports" / "rekap" / "2024"
     rekap = json.loads((pipeline.root / "data/processed/_rekap/2024/rekap.json").read_text())
     text = page_text(rekap_dir / "infografis-rekap-2024.pdf")
-    not_read = len(rekap["failed"]) + len(rekap["missing"])  # a broken, a badly named, a missing unit
+    not_read = len(rekap["failed"]) + len(
+        rekap["missing"]
+    )  # a broken, a badly named, a missing unit
     assert f"{not_read} unit tidak diolah" in text
     assert nf.angka(rekap["province"]["pooled"]["display"]) in text
     with Image.open(rekap_dir / "infografis-rekap-2024.png") as im:
@@ -330,8 +370,7 @@ def test_recap_infographic(pipeline, tmp_path) -> None:
     # ... and a province of five units in four mutu.
     base = json.loads((pipeline.processed("biro-umum", 2023) / "ikm.json").read_text())
     ikms = []
-    for i, (total, mutu) in enumerate([(310, "A"), (290, "B"), (285, "B"), (250, "C"),
-                                       (200, "D")]):
+    for i, (total, mutu) in enumerate([(310, "A"), (290, "B"), (285, "B"), (250, "C"), (200, "D")]):
         ikm = copy.deepcopy(base)
         ikm.update(unit=f"u{i}", name=f"Dinas Nomor {i + 1}")
         for u in ikm["unsur"]:
@@ -346,15 +385,19 @@ def test_recap_infographic(pipeline, tmp_path) -> None:
         ikms.append(ikm)
     rekap = build(2023, ikms, {}, [], [i["unit"] for i in ikms])
     (tmp_path / "rekap.json").write_text(json.dumps(dict(rekap, epoch_date="2023-12-31")))
-    render_rekap(pipeline.root / "notebooks" / "infografis-rekap.qmd",
-                 {"rekap_path": str(tmp_path / "rekap.json"), "instansi": "Pemerintah Uji"},
-                 {"pdf": tmp_path / "r.pdf", "png": tmp_path / "r.png",
-                  "sosmed_pdf": tmp_path / "s.pdf"}, source_date_epoch=1_700_000_000)
+    render_rekap(
+        pipeline.root / "notebooks" / "infografis-rekap.qmd",
+        {"rekap_path": str(tmp_path / "rekap.json"), "instansi": "Pemerintah Uji"},
+        {"pdf": tmp_path / "r.pdf", "png": tmp_path / "r.png", "sosmed_pdf": tmp_path / "s.pdf"},
+        source_date_epoch=1_700_000_000,
+    )
     # Two runs give the same bytes.
-    render_rekap(pipeline.root / "notebooks" / "infografis-rekap.qmd",
-                 {"rekap_path": str(tmp_path / "rekap.json"), "instansi": "Pemerintah Uji"},
-                 {"pdf": tmp_path / "r2.pdf", "png": tmp_path / "r2.png"},
-                 source_date_epoch=1_700_000_000)
+    render_rekap(
+        pipeline.root / "notebooks" / "infografis-rekap.qmd",
+        {"rekap_path": str(tmp_path / "rekap.json"), "instansi": "Pemerintah Uji"},
+        {"pdf": tmp_path / "r2.pdf", "png": tmp_path / "r2.png"},
+        source_date_epoch=1_700_000_000,
+    )
     for ext in ("pdf", "png"):
         assert (tmp_path / f"r2.{ext}").read_bytes() == (tmp_path / f"r.{ext}").read_bytes()
     text = page_text(tmp_path / "r.pdf")

@@ -21,13 +21,14 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from skm.audit.provenance import unit_config
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES
 from skm.errors import SkmInputError
-from skm.ingest import DUPLICATE_RULE, IngestResult, ingest, sniff_delimiter, write_outputs
-from skm.provenance import unit_config
-from skm.redact import PLACEHOLDER
-from skm.settings import load_config, load_unit_year
-from skm.tables import REASON_CODES, REJECTED_COLUMNS, RESPONSE_COLUMNS, Responses
+from skm.ingest.core import DUPLICATE_RULE, IngestResult, ingest, sniff_delimiter, write_outputs
+from skm.ingest.redact import PLACEHOLDER
+from skm.ingest.settings import load_config, load_unit_year
+from skm.scoring.tables import REASON_CODES, REJECTED_COLUMNS, RESPONSE_COLUMNS, Responses
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
@@ -37,10 +38,22 @@ for _text, _field in CONFIG["columns"].items():
 HEADER["timestamp"] = "Stempel waktu"
 
 #: Distinctive personal data planted in columns the mapping does not know.
-PII = {"Alamat Email": "zulkarnaen.planted@contoh.id", "Nama": "Zulkarnaen Pratamaputra",
-       "Nomor HP": "0813-9999-8877"}
-COLUMNS = ["timestamp", *PII, "layanan", "jenis_kelamin", "usia", "pendidikan", "pekerjaan",
-           *UNSUR_CODES, "saran"]
+PII = {
+    "Alamat Email": "zulkarnaen.planted@contoh.id",
+    "Nama": "Zulkarnaen Pratamaputra",
+    "Nomor HP": "0813-9999-8877",
+}
+COLUMNS = [
+    "timestamp",
+    *PII,
+    "layanan",
+    "jenis_kelamin",
+    "usia",
+    "pendidikan",
+    "pekerjaan",
+    *UNSUR_CODES,
+    "saran",
+]
 BEST = [DEFAULT_LABELS[code][3] for code in UNSUR_CODES]
 GOOD = [DEFAULT_LABELS[code][2] for code in UNSUR_CODES]
 
@@ -48,14 +61,26 @@ GOOD = [DEFAULT_LABELS[code][2] for code in UNSUR_CODES]
 def make_settings(**overrides) -> dict:
     """The dict `load_unit_year` returns, for a WITA unit surveyed February-April 2023."""
     base = {
-        "unit": "dinas-uji", "year": 2023, "unit_dir": "raw/dinas-uji",
-        "year_dir": "raw/dinas-uji/2023", "name": "Dinas Uji", "short_name": "Dinas Uji",
-        "parent": "", "city": "Samarinda", "logo": None, "timezone": "WITA",
-        "utc_offset_hours": 8, "population": 500,
-        "period": {"start": "2023-02-01", "end": "2023-04-30"}, "period_is_default": False,
-        "date_order": "day_first", "columns": dict(CONFIG["columns"]),
+        "unit": "dinas-uji",
+        "year": 2023,
+        "unit_dir": "raw/dinas-uji",
+        "year_dir": "raw/dinas-uji/2023",
+        "name": "Dinas Uji",
+        "short_name": "Dinas Uji",
+        "parent": "",
+        "city": "Samarinda",
+        "logo": None,
+        "timezone": "WITA",
+        "utc_offset_hours": 8,
+        "population": 500,
+        "period": {"start": "2023-02-01", "end": "2023-04-30"},
+        "period_is_default": False,
+        "date_order": "day_first",
+        "columns": dict(CONFIG["columns"]),
         "labels": {code: list(DEFAULT_LABELS[code]) for code in UNSUR_CODES},
-        "layanan": [], "history": [], "demografi": copy.deepcopy(CONFIG["demografi"]),
+        "layanan": [],
+        "history": [],
+        "demografi": copy.deepcopy(CONFIG["demografi"]),
         "survei": {},
     }
     base.update(overrides)
@@ -64,8 +89,16 @@ def make_settings(**overrides) -> dict:
 
 def record(ts: str = "13/02/2023 9:14:31", answers: list[str] | None = None, **fields) -> dict:
     """One export row as {column key: cell}; PII columns always filled."""
-    row = {"timestamp": ts, **PII, "layanan": "Perizinan", "jenis_kelamin": "Laki-laki",
-           "usia": "34", "pendidikan": "S1", "pekerjaan": "PNS", "saran": ""}
+    row = {
+        "timestamp": ts,
+        **PII,
+        "layanan": "Perizinan",
+        "jenis_kelamin": "Laki-laki",
+        "usia": "34",
+        "pendidikan": "S1",
+        "pekerjaan": "PNS",
+        "saran": "",
+    }
     row.update(dict(zip(UNSUR_CODES, answers or GOOD, strict=True)))
     row.update(fields)
     return row
@@ -76,9 +109,17 @@ def header_texts(columns: list[str]) -> list[str]:
     return [HEADER.get(key, key) for key in columns]
 
 
-def write_csv(path: Path, rows: list[dict], *, columns: list[str] | None = None,
-              headers: list[str] | None = None, sep: str = ",", eol: str = "\n",
-              encoding: str = "utf-8", bom: bool = False) -> Path:
+def write_csv(
+    path: Path,
+    rows: list[dict],
+    *,
+    columns: list[str] | None = None,
+    headers: list[str] | None = None,
+    sep: str = ",",
+    eol: str = "\n",
+    encoding: str = "utf-8",
+    bom: bool = False,
+) -> Path:
     """Write an export as Google Forms/Sheets/Excel would."""
     columns = columns or COLUMNS
     buffer = io.StringIO(newline="")
@@ -113,8 +154,9 @@ def check_invariants(result: IngestResult) -> None:
     assert set(q["reason_counts"]) == set(REASON_CODES)
     rejected_rows = result.rejected[["file", "raw_row"]].drop_duplicates()
     assert len(rejected_rows) == q["n_rejected"]
-    assert [c for c in result.responses.columns
-            if not c.startswith("layanan[")] == list(RESPONSE_COLUMNS)
+    assert [c for c in result.responses.columns if not c.startswith("layanan[")] == list(
+        RESPONSE_COLUMNS
+    )
     assert list(result.rejected.columns) == list(REJECTED_COLUMNS)
     Responses.validate(result.responses, lazy=True)
     assert sum(f["rows"] for f in q["files"]) == q["n_raw"]
@@ -125,10 +167,23 @@ def check_invariants(result: IngestResult) -> None:
 
 def test_clean_export_is_scored_sorted_and_normalised(tmp_path) -> None:
     rows = [
-        record("14/02/2023 10:00:00", BEST, jenis_kelamin="p", usia="19", pendidikan="sma",
-               pekerjaan="Wiraswasta", saran="Mantap"),
-        record("13/02/2023 9:14:31", GOOD, jenis_kelamin=" L ", usia="60 tahun",
-               pendidikan="D3", pekerjaan="ASN"),
+        record(
+            "14/02/2023 10:00:00",
+            BEST,
+            jenis_kelamin="p",
+            usia="19",
+            pendidikan="sma",
+            pekerjaan="Wiraswasta",
+            saran="Mantap",
+        ),
+        record(
+            "13/02/2023 9:14:31",
+            GOOD,
+            jenis_kelamin=" L ",
+            usia="60 tahun",
+            pendidikan="D3",
+            pekerjaan="ASN",
+        ),
         record("01/04/2023 8:00:00", [*GOOD[:8], ""], jenis_kelamin="", usia="20-29 tahun"),
     ]
     result = run([write_csv(tmp_path / "ekspor.csv", rows)])
@@ -137,9 +192,11 @@ def test_clean_export_is_scored_sorted_and_normalised(tmp_path) -> None:
     assert out["id"].tolist() == ["R00001", "R00002", "R00003"]
     assert out["raw_row"].tolist() == [3, 2, 4]
     assert out["file"].tolist() == ["ekspor.csv"] * 3
-    assert out["timestamp"].tolist() == ["2023-02-13T09:14:31+08:00",
-                                         "2023-02-14T10:00:00+08:00",
-                                         "2023-04-01T08:00:00+08:00"]
+    assert out["timestamp"].tolist() == [
+        "2023-02-13T09:14:31+08:00",
+        "2023-02-14T10:00:00+08:00",
+        "2023-04-01T08:00:00+08:00",
+    ]
     assert out["semester"].tolist() == [1, 1, 1]
     assert out["triwulan"].tolist() == [1, 1, 2]
     assert out["jenis_kelamin"].tolist()[:2] == ["Laki-laki", "Perempuan"]
@@ -158,16 +215,25 @@ def test_clean_export_is_scored_sorted_and_normalised(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("field", "raw", "label"),
     [
-        ("usia", "34", "30–39 tahun"), ("usia", "34 tahun", "30–39 tahun"),
-        ("usia", "34.0", "30–39 tahun"), ("usia", "20 - 29 Tahun", "20–29 tahun"),
-        ("usia", "≥60 tahun", "≥ 60 tahun"), ("usia", "> 60", "≥ 60 tahun"),
-        ("usia", "60 tahun ke atas", "≥ 60 tahun"), ("usia", "<20 tahun", "< 20 tahun"),
-        ("usia", "17", "< 20 tahun"), ("usia", "20-35", "20-35"), ("usia", "< 30", "< 30"),
-        ("usia", "150", "150"), ("jenis_kelamin", "LAKI - LAKI", "Laki-laki"),
-        ("jenis_kelamin", "wanita", "Perempuan"), ("pendidikan", "SMA / SMK", "SLTA"),
-        ("pendidikan", "d-iii", "D-I/D-II/D-III"), ("pendidikan", "Diploma", "D-I/D-II/D-III"),
-        ("pekerjaan", "pelajar/mahasiswa", "Lainnya"), ("pekerjaan", " Karyawan  Swasta ",
-                                                       "Swasta"),
+        ("usia", "34", "30–39 tahun"),
+        ("usia", "34 tahun", "30–39 tahun"),
+        ("usia", "34.0", "30–39 tahun"),
+        ("usia", "20 - 29 Tahun", "20–29 tahun"),
+        ("usia", "≥60 tahun", "≥ 60 tahun"),
+        ("usia", "> 60", "≥ 60 tahun"),
+        ("usia", "60 tahun ke atas", "≥ 60 tahun"),
+        ("usia", "<20 tahun", "< 20 tahun"),
+        ("usia", "17", "< 20 tahun"),
+        ("usia", "20-35", "20-35"),
+        ("usia", "< 30", "< 30"),
+        ("usia", "150", "150"),
+        ("jenis_kelamin", "LAKI - LAKI", "Laki-laki"),
+        ("jenis_kelamin", "wanita", "Perempuan"),
+        ("pendidikan", "SMA / SMK", "SLTA"),
+        ("pendidikan", "d-iii", "D-I/D-II/D-III"),
+        ("pendidikan", "Diploma", "D-I/D-II/D-III"),
+        ("pekerjaan", "pelajar/mahasiswa", "Lainnya"),
+        ("pekerjaan", " Karyawan  Swasta ", "Swasta"),
         ("pekerjaan", "  Nelayan ", "Nelayan"),
     ],
 )
@@ -184,15 +250,26 @@ def test_field_the_form_does_not_ask_is_an_empty_column(tmp_path) -> None:
 
 
 def test_headers_match_ignoring_case_and_spacing(tmp_path) -> None:
-    headers = [f"  {h.upper()}  " if i % 2 else h.lower().replace(" ", "  ")
-               for i, h in enumerate(header_texts(COLUMNS))]
+    headers = [
+        f"  {h.upper()}  " if i % 2 else h.lower().replace(" ", "  ")
+        for i, h in enumerate(header_texts(COLUMNS))
+    ]
     result = run([write_csv(tmp_path / "a.csv", [record()], headers=headers)])
     assert len(result.responses) == 1
 
 
 def test_labels_with_odd_case_spacing_and_digits_are_scored(tmp_path) -> None:
-    answers = [" sangat  SESUAI ", "kurang MUDAH", "4", "1.0", " 3 ", "Sangat\u00a0kompeten",
-               "SOPAN DAN RAMAH", "ada tetapi tidak berfungsi", "Cukup"]
+    answers = [
+        " sangat  SESUAI ",
+        "kurang MUDAH",
+        "4",
+        "1.0",
+        " 3 ",
+        "Sangat\u00a0kompeten",
+        "SOPAN DAN RAMAH",
+        "ada tetapi tidak berfungsi",
+        "Cukup",
+    ]
     result = run([write_csv(tmp_path / "a.csv", [record(answers=answers)])])
     assert [int(result.responses[c].iloc[0]) for c in UNSUR_CODES] == [4, 2, 4, 1, 3, 4, 3, 2, 2]
 
@@ -201,8 +278,9 @@ def test_unit_specific_labels(tmp_path) -> None:
     labels = {code: list(DEFAULT_LABELS[code]) for code in UNSUR_CODES}
     labels["U4"] = ["Sangat mahal", "Mahal", "Murah", "Tidak dipungut biaya"]
     answers = [*GOOD[:3], "tidak dipungut  biaya", *GOOD[4:]]
-    result = ingest([write_csv(tmp_path / "a.csv", [record(answers=answers)])],
-                    make_settings(labels=labels))
+    result = ingest(
+        [write_csv(tmp_path / "a.csv", [record(answers=answers)])], make_settings(labels=labels)
+    )
     assert int(result.responses["U4"].iloc[0]) == 4
 
 
@@ -210,8 +288,13 @@ def test_unit_specific_labels(tmp_path) -> None:
 
 
 def test_semicolon_bom_and_windows_line_ends(tmp_path) -> None:
-    path = write_csv(tmp_path / "Tanggapan.csv", [record(), record("14/02/2023 9:00:00")],
-                     sep=";", eol="\r\n", bom=True)
+    path = write_csv(
+        tmp_path / "Tanggapan.csv",
+        [record(), record("14/02/2023 9:00:00")],
+        sep=";",
+        eol="\r\n",
+        bom=True,
+    )
     result = run([path])
     info = result.quality["files"][0]
     assert (info["encoding"], info["delimiter"]) == ("utf-8-sig", ";")
@@ -250,6 +333,7 @@ def test_multiline_saran_counts_as_one_record(tmp_path) -> None:
 
 def test_irregular_rows_keep_spreadsheet_row_numbers(tmp_path) -> None:
     """Blank lines, short rows and long rows: numbering is what a spreadsheet shows."""
+
     def line(row: dict) -> str:
         return ",".join(f'"{row[key]}"' for key in COLUMNS)
 
@@ -295,14 +379,53 @@ def test_xlsx_responses_on_a_later_sheet_below_merged_titles(tmp_path) -> None:
     for col, text in enumerate(headers, start=1):
         sheet.cell(row=4, column=col, value=text)
     data = [
-        [dt.datetime(2023, 2, 13, 9, 14, 31), *PII.values(), "Perizinan", "Perempuan", 34,
-         "S1", "PNS", 4, 3.0, *GOOD[2:], None],
-        [dt.datetime(2023, 5, 2, 8, 0, 0), *PII.values(), None, "L", 25.0, "SMA", "Swasta",
-         *BEST, "hubungi 0812 3456 7890"],
-        [dt.datetime(2023, 3, 1, 10, 0, 0), *PII.values(), None, "P", 45, "S2", "TNI",
-         "Sangat Puas", *BEST[1:], None],
-        [dt.datetime(2023, 3, 2, 10, 0, 0, 999_999), *PII.values(), None, "P", 45, "S2", "TNI",
-         *BEST, None],
+        [
+            dt.datetime(2023, 2, 13, 9, 14, 31),
+            *PII.values(),
+            "Perizinan",
+            "Perempuan",
+            34,
+            "S1",
+            "PNS",
+            4,
+            3.0,
+            *GOOD[2:],
+            None,
+        ],
+        [
+            dt.datetime(2023, 5, 2, 8, 0, 0),
+            *PII.values(),
+            None,
+            "L",
+            25.0,
+            "SMA",
+            "Swasta",
+            *BEST,
+            "hubungi 0812 3456 7890",
+        ],
+        [
+            dt.datetime(2023, 3, 1, 10, 0, 0),
+            *PII.values(),
+            None,
+            "P",
+            45,
+            "S2",
+            "TNI",
+            "Sangat Puas",
+            *BEST[1:],
+            None,
+        ],
+        [
+            dt.datetime(2023, 3, 2, 10, 0, 0, 999_999),
+            *PII.values(),
+            None,
+            "P",
+            45,
+            "S2",
+            "TNI",
+            *BEST,
+            None,
+        ],
     ]
     for offset, values in enumerate(data):
         for col, value in enumerate(values, start=1):
@@ -314,12 +437,17 @@ def test_xlsx_responses_on_a_later_sheet_below_merged_titles(tmp_path) -> None:
     check_invariants(result)
     info = result.quality["files"][0]
     assert (info["sheet"], info["header_row"], info["timestamp_style"]) == (
-        "Form Responses 1", 4, "excel-datetime")
+        "Form Responses 1",
+        4,
+        "excel-datetime",
+    )
     assert info["encoding"] is None and info["delimiter"] is None
     assert info["date_order"] is None and "Excel" in info["date_order_rule"]
     assert result.responses["raw_row"].tolist() == [5, 8]
-    assert result.responses["timestamp"].tolist() == ["2023-02-13T09:14:31+08:00",
-                                                      "2023-03-02T10:00:01+08:00"]
+    assert result.responses["timestamp"].tolist() == [
+        "2023-02-13T09:14:31+08:00",
+        "2023-03-02T10:00:01+08:00",
+    ]
     first = result.responses.iloc[0]
     assert (int(first["U1"]), int(first["U2"])) == (4, 3)
     assert first["usia"] == "30–39 tahun"
@@ -366,9 +494,13 @@ def header_only_xlsx(path: Path) -> None:
         ("judul.csv", header_only, ["hanya berisi baris judul"]),
         ("judul-kosong.csv", lambda p: write_csv(p, [{}, {}]), ["hanya berisi baris judul"]),
         ("judul.xlsx", lambda p: header_only_xlsx(p), ["hanya berisi baris judul"]),
-        ("rusak.csv", lambda p: p.write_bytes(
-            ",".join(header_texts(COLUMNS)).encode() + b'\n13/02/2023 9:00,"tidak ditutup\n'),
-         ["tidak dapat dibaca"]),
+        (
+            "rusak.csv",
+            lambda p: p.write_bytes(
+                ",".join(header_texts(COLUMNS)).encode() + b'\n13/02/2023 9:00,"tidak ditutup\n'
+            ),
+            ["tidak dapat dibaca"],
+        ),
         ("lama.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, [".xls", ".xlsx"]),
         ("rusak.xlsx", b"PK\x03\x04bukan zip", ["Excel"]),
         ("palsu.xlsx", b"Timestamp,Nama\n", [".xlsx", "bukan berkas Excel"]),
@@ -424,9 +556,13 @@ def test_missing_mapped_column_lists_found_and_expected_headers(tmp_path) -> Non
     assert "columns" in message
 
 
-@pytest.mark.parametrize("second", [("Bagaimana pendapat Saudara tentang kewajaran biaya/tarif "
-                                    "dalam pelayanan?"), ("  bagaimana PENDAPAT saudara tentang "
-                                    "kewajaran biaya/tarif dalam pelayanan? ")])
+@pytest.mark.parametrize(
+    "second",
+    [
+        ("Bagaimana pendapat Saudara tentang kewajaran biaya/tarif dalam pelayanan?"),
+        ("  bagaimana PENDAPAT saudara tentang kewajaran biaya/tarif dalam pelayanan? "),
+    ],
+)
 def test_two_columns_with_the_same_header(tmp_path, second: str) -> None:
     columns = [*COLUMNS, "U4bis"]
     headers = [*header_texts(COLUMNS), second]
@@ -466,8 +602,13 @@ def test_contradictory_day_month_order_is_structural(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("answer", "reason"),
     [
-        ("Sangat Puas", ("Jawaban 'Sangat Puas' tidak termasuk pilihan unsur U3 (Waktu "
-                        "Penyelesaian): Tidak cepat, Kurang cepat, Cepat, Sangat cepat")),
+        (
+            "Sangat Puas",
+            (
+                "Jawaban 'Sangat Puas' tidak termasuk pilihan unsur U3 (Waktu "
+                "Penyelesaian): Tidak cepat, Kurang cepat, Cepat, Sangat cepat"
+            ),
+        ),
         ("5", "Jawaban '5' di luar skala 1–4 untuk unsur U3 (Waktu Penyelesaian)"),
         ("0", "Jawaban '0' di luar skala 1–4 untuk unsur U3 (Waktu Penyelesaian)"),
         ("4.5", "Jawaban '4.5' di luar skala 1–4 untuk unsur U3 (Waktu Penyelesaian)"),
@@ -482,22 +623,30 @@ def test_invalid_answers(tmp_path, answer: str, reason: str) -> None:
     assert len(bad) == 1
     line = bad.iloc[0]
     assert (line["file"], line["raw_row"], line["column"], line["value"]) == (
-        "a.csv", 2, HEADER["U3"], answer)
+        "a.csv",
+        2,
+        HEADER["U3"],
+        answer,
+    )
     assert line["reason"].startswith(reason)
     assert result.quality["funnel"]["tidak_valid"] == 1
 
 
 def test_blank_answers_are_not_errors_but_a_row_without_any_is(tmp_path) -> None:
-    rows = [record(answers=[""] * 4 + GOOD[4:]), record("14/02/2023 9:00", [""] * 9),
-            record("15/02/2023 9:00", ["  "] * 9, saran="hanya saran")]
+    rows = [
+        record(answers=[""] * 4 + GOOD[4:]),
+        record("14/02/2023 9:00", [""] * 9),
+        record("15/02/2023 9:00", ["  "] * 9, saran="hanya saran"),
+    ]
     result = run([write_csv(tmp_path / "a.csv", rows)])
     check_invariants(result)
     assert result.responses["raw_row"].tolist() == [2]
     none = problems(result, "no_answers")
     assert none["raw_row"].tolist() == [3, 4]
     assert (none["column"] == "").all() and (none["value"] == "").all()
-    assert result.quality["item_nonresponse"] == {c: int(c in {"U1", "U2", "U3", "U4"})
-                                                  for c in UNSUR_CODES}
+    assert result.quality["item_nonresponse"] == {
+        c: int(c in {"U1", "U2", "U3", "U4"}) for c in UNSUR_CODES
+    }
 
 
 def test_unparseable_timestamps(tmp_path) -> None:
@@ -526,12 +675,18 @@ def test_period_is_inclusive_and_checked_on_local_dates(tmp_path) -> None:
     out = problems(result, "timestamp_out_of_period")
     assert out["raw_row"].tolist() == [4, 5, 6]
     assert out["reason"].tolist() == [
-        ("Stempel waktu 2023-01-31 di luar periode survei 1 Februari 2023 – 30 April 2023 "
-        "(sebelum awal periode; tanggal dibaca hari/bulan, disimpulkan dari data)"),
-        ("Stempel waktu 2023-05-01 di luar periode survei 1 Februari 2023 – 30 April 2023 "
-        "(setelah akhir periode; tanggal dibaca hari/bulan, disimpulkan dari data)"),
-        ("Stempel waktu 2024-05-02 di luar periode survei 1 Februari 2023 – 30 April 2023 "
-        "(setelah akhir periode; tanggal dibaca hari/bulan, disimpulkan dari data)"),
+        (
+            "Stempel waktu 2023-01-31 di luar periode survei 1 Februari 2023 – 30 April 2023 "
+            "(sebelum awal periode; tanggal dibaca hari/bulan, disimpulkan dari data)"
+        ),
+        (
+            "Stempel waktu 2023-05-01 di luar periode survei 1 Februari 2023 – 30 April 2023 "
+            "(setelah akhir periode; tanggal dibaca hari/bulan, disimpulkan dari data)"
+        ),
+        (
+            "Stempel waktu 2024-05-02 di luar periode survei 1 Februari 2023 – 30 April 2023 "
+            "(setelah akhir periode; tanggal dibaca hari/bulan, disimpulkan dari data)"
+        ),
     ]
     assert result.quality["funnel"]["di_luar_periode"] == 3
 
@@ -546,10 +701,12 @@ def test_period_is_inclusive_and_checked_on_local_dates(tmp_path) -> None:
         ("2023/03/31 11:30:00 PM GMT+7", "WITA", 8, True, "2023-04-01T00:30:00+08:00"),
     ],
 )
-def test_forms_offsets_are_converted_to_the_unit_zone(tmp_path, raw, zone, offset, kept,
-                                                      stamp) -> None:
-    result = run([write_csv(tmp_path / "forms.csv", [record(raw)])], timezone=zone,
-                 utc_offset_hours=offset)
+def test_forms_offsets_are_converted_to_the_unit_zone(
+    tmp_path, raw, zone, offset, kept, stamp
+) -> None:
+    result = run(
+        [write_csv(tmp_path / "forms.csv", [record(raw)])], timezone=zone, utc_offset_hours=offset
+    )
     assert result.quality["files"][0]["timestamp_style"] == "forms"
     assert result.quality["files"][0]["date_order"] is None
     if kept:
@@ -560,10 +717,16 @@ def test_forms_offsets_are_converted_to_the_unit_zone(tmp_path, raw, zone, offse
 
 def test_semester_and_triwulan_come_from_the_local_time(tmp_path) -> None:
     rows = [record("2023/06/30 11:30:00 PM GMT+8"), record("2023/09/30 11:30:00 PM GMT+8")]
-    result = run([write_csv(tmp_path / "a.csv", rows)], timezone="WIT", utc_offset_hours=9,
-                 period={"start": "2023-01-01", "end": "2023-12-31"})
-    assert result.responses["timestamp"].tolist() == ["2023-07-01T00:30:00+09:00",
-                                                      "2023-10-01T00:30:00+09:00"]
+    result = run(
+        [write_csv(tmp_path / "a.csv", rows)],
+        timezone="WIT",
+        utc_offset_hours=9,
+        period={"start": "2023-01-01", "end": "2023-12-31"},
+    )
+    assert result.responses["timestamp"].tolist() == [
+        "2023-07-01T00:30:00+09:00",
+        "2023-10-01T00:30:00+09:00",
+    ]
     assert result.responses["semester"].tolist() == [2, 2]
     assert result.responses["triwulan"].tolist() == [3, 4]
 
@@ -571,20 +734,40 @@ def test_semester_and_triwulan_come_from_the_local_time(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("values", "setting", "order", "first", "rule"),
     [
-        (["03/02/2023 9:00", "04/02/2023 9:00"], "day_first", "day_first", "2023-02-03",
-         "mengikuti pengaturan date_order: day_first"),
-        (["03/02/2023 9:00", "04/02/2023 9:00"], "month_first", "month_first", "2023-03-02",
-         "mengikuti pengaturan date_order: month_first"),
-        (["02/03/2023 9:00", "02/13/2023 9:00"], "day_first", "month_first", "2023-02-03",
-         "disimpulkan dari data"),
-        (["02/03/2023 9:00", "13/02/2023 9:00"], "month_first", "day_first", "2023-03-02",
-         "disimpulkan dari data"),
+        (
+            ["03/02/2023 9:00", "04/02/2023 9:00"],
+            "day_first",
+            "day_first",
+            "2023-02-03",
+            "mengikuti pengaturan date_order: day_first",
+        ),
+        (
+            ["03/02/2023 9:00", "04/02/2023 9:00"],
+            "month_first",
+            "month_first",
+            "2023-03-02",
+            "mengikuti pengaturan date_order: month_first",
+        ),
+        (
+            ["02/03/2023 9:00", "02/13/2023 9:00"],
+            "day_first",
+            "month_first",
+            "2023-02-03",
+            "disimpulkan dari data",
+        ),
+        (
+            ["02/03/2023 9:00", "13/02/2023 9:00"],
+            "month_first",
+            "day_first",
+            "2023-03-02",
+            "disimpulkan dari data",
+        ),
     ],
 )
-def test_day_month_order_is_decided_per_file_column(tmp_path, values, setting, order, first,
-                                                    rule) -> None:
-    result = run([write_csv(tmp_path / "a.csv", [record(v) for v in values])],
-                 date_order=setting)
+def test_day_month_order_is_decided_per_file_column(
+    tmp_path, values, setting, order, first, rule
+) -> None:
+    result = run([write_csv(tmp_path / "a.csv", [record(v) for v in values])], date_order=setting)
     info = result.quality["files"][0]
     assert (info["date_order"], info["timestamp_style"]) == (order, "sheets")
     assert rule in info["date_order_rule"]
@@ -600,19 +783,26 @@ def test_exact_duplicates_within_and_across_files(tmp_path) -> None:
     check_invariants(result)
     dup = problems(result, "duplicate")
     assert dup[["file", "raw_row"]].values.tolist() == [["a.csv", 4], ["b.csv", 3]]
-    assert dup["reason"].unique().tolist() == ["Duplikat persis dari baris 2 (file a.csv)" + DUPLICATE_RULE]
+    assert dup["reason"].unique().tolist() == [
+        "Duplikat persis dari baris 2 (file a.csv)" + DUPLICATE_RULE
+    ]
     assert result.quality["funnel"]["duplikat"] == 2
     assert sorted(zip(result.responses["file"], result.responses["raw_row"], strict=False)) == [
-        ("a.csv", 2), ("a.csv", 3), ("b.csv", 2)]
+        ("a.csv", 2),
+        ("a.csv", 3),
+        ("b.csv", 2),
+    ]
 
 
 def test_same_response_in_two_formats_is_a_duplicate(tmp_path) -> None:
     forms = write_csv(tmp_path / "forms.csv", [record("2023/02/13 9:14:31 AM GMT+8")])
-    sheets = write_csv(tmp_path / "sheets.csv", [record("13/02/2023 9:14:31", [
-        a.upper() for a in GOOD])])
+    sheets = write_csv(
+        tmp_path / "sheets.csv", [record("13/02/2023 9:14:31", [a.upper() for a in GOOD])]
+    )
     result = run([forms, sheets])
     assert problems(result, "duplicate")["reason"].tolist() == [
-        "Duplikat persis dari baris 2 (file forms.csv)" + DUPLICATE_RULE]
+        "Duplikat persis dari baris 2 (file forms.csv)" + DUPLICATE_RULE
+    ]
 
 
 def test_funnel_counts_each_row_once_by_priority(tmp_path) -> None:
@@ -621,18 +811,30 @@ def test_funnel_counts_each_row_once_by_priority(tmp_path) -> None:
     rows = [late_bad, late_bad, late, late, record("14/02/2023")]
     result = run([write_csv(tmp_path / "a.csv", rows)])
     check_invariants(result)
-    assert result.quality["funnel"] == {"diterima": 5, "duplikat": 0, "di_luar_periode": 2,
-                                        "tidak_valid": 2, "diolah": 1}
+    assert result.quality["funnel"] == {
+        "diterima": 5,
+        "duplikat": 0,
+        "di_luar_periode": 2,
+        "tidak_valid": 2,
+        "diolah": 1,
+    }
     assert result.quality["reason_counts"] == {
-        "timestamp_unparseable": 0, "timestamp_out_of_period": 4, "answer_invalid": 2,
-        "no_answers": 0, "duplicate": 2}
+        "timestamp_unparseable": 0,
+        "timestamp_out_of_period": 4,
+        "answer_invalid": 2,
+        "no_answers": 0,
+        "duplicate": 2,
+    }
 
 
 def test_unknown_demographic_values_never_reject(tmp_path) -> None:
-    rows = [record(jenis_kelamin="Tidak ingin menyebutkan", usia="  dirahasiakan ",
-                   pendidikan="Pesantren"),
-            record("14/02/2023 9:00", jenis_kelamin="Tidak ingin menyebutkan", usia="150"),
-            record("15/02/2023 9:00", layanan="Layanan Baru")]
+    rows = [
+        record(
+            jenis_kelamin="Tidak ingin menyebutkan", usia="  dirahasiakan ", pendidikan="Pesantren"
+        ),
+        record("14/02/2023 9:00", jenis_kelamin="Tidak ingin menyebutkan", usia="150"),
+        record("15/02/2023 9:00", layanan="Layanan Baru"),
+    ]
     result = run([write_csv(tmp_path / "a.csv", rows)], layanan=["Perizinan"])
     check_invariants(result)
     assert len(result.responses) == 3
@@ -647,12 +849,16 @@ def test_unknown_demographic_values_never_reject(tmp_path) -> None:
 
 
 def test_saran_is_redacted_and_counted(tmp_path) -> None:
-    rows = [record(saran="Hubungi saya di 0812 3456 7890 atau budi@contoh.id"),
-            record("14/02/2023", saran="NIK saya 6472 0512 3456 0001")]
+    rows = [
+        record(saran="Hubungi saya di 0812 3456 7890 atau budi@contoh.id"),
+        record("14/02/2023", saran="NIK saya 6472 0512 3456 0001"),
+    ]
     result = run([write_csv(tmp_path / "a.csv", rows)])
     assert result.quality["saran_redacted"] == 3
     assert result.responses["saran"].tolist() == [
-        f"Hubungi saya di {PLACEHOLDER} atau {PLACEHOLDER}", f"NIK saya {PLACEHOLDER}"]
+        f"Hubungi saya di {PLACEHOLDER} atau {PLACEHOLDER}",
+        f"NIK saya {PLACEHOLDER}",
+    ]
 
 
 # --------------------------------------------------------------------------- outputs
@@ -660,18 +866,22 @@ def test_saran_is_redacted_and_counted(tmp_path) -> None:
 
 def planted_everywhere(tmp_path: Path) -> list[Path]:
     """Exports whose unmapped columns (and some free text) carry distinctive PII."""
-    rows = [record(), record("14/02/2023", ["Sangat Puas", *GOOD[1:]]), record("x"),
-            record("02/05/2023"), record(), record("15/02/2023", [""] * 9),
-            record("16/02/2023", [PII["Nomor HP"], *GOOD[1:]], saran=PII["Alamat Email"])]
+    rows = [
+        record(),
+        record("14/02/2023", ["Sangat Puas", *GOOD[1:]]),
+        record("x"),
+        record("02/05/2023"),
+        record(),
+        record("15/02/2023", [""] * 9),
+        record("16/02/2023", [PII["Nomor HP"], *GOOD[1:]], saran=PII["Alamat Email"]),
+    ]
     csv_path = write_csv(tmp_path / "raw" / "a.csv", rows)
     book = openpyxl.Workbook()
     sheet = book.active
     headers = header_texts(COLUMNS)
     sheet.append(headers)
-    sheet.append([dt.datetime(2023, 3, 1, 9), *PII.values(), "", "P", 30, "S1", "PNS", *GOOD,
-                  ""])
-    sheet.append([dt.datetime(2023, 3, 1, 9), *PII.values(), "", "P", 30, "S1", "PNS", *GOOD,
-                  ""])
+    sheet.append([dt.datetime(2023, 3, 1, 9), *PII.values(), "", "P", 30, "S1", "PNS", *GOOD, ""])
+    sheet.append([dt.datetime(2023, 3, 1, 9), *PII.values(), "", "P", 30, "S1", "PNS", *GOOD, ""])
     xlsx_path = tmp_path / "raw" / "b.xlsx"
     book.save(xlsx_path)
     return [csv_path, xlsx_path]
@@ -685,8 +895,10 @@ def test_pii_in_unmapped_columns_never_reaches_any_output(tmp_path) -> None:
     assert set(result.rejected["reason_code"]) == set(REASON_CODES)
     out = tmp_path / "out"
     write_outputs(result, out / "responses.csv", out / "rejected.csv", out / "quality.json")
-    text = "".join((out / name).read_text(encoding="utf-8")
-                   for name in ("responses.csv", "rejected.csv", "quality.json"))
+    text = "".join(
+        (out / name).read_text(encoding="utf-8")
+        for name in ("responses.csv", "rejected.csv", "quality.json")
+    )
     for planted in [*PII.values(), "zulkarnaen", "Pratamaputra", "9999", "8877", "contoh.id"]:
         assert planted.lower() not in text.lower()
     assert PLACEHOLDER in text
@@ -698,15 +910,20 @@ def test_outputs_are_atomic_and_deterministic(tmp_path) -> None:
     first, second = tmp_path / "one", tmp_path / "two"
     for folder in (first, second):
         result = run(paths)
-        write_outputs(result, folder / "responses.csv", folder / "rejected.csv",
-                      folder / "quality.json")
+        write_outputs(
+            result, folder / "responses.csv", folder / "rejected.csv", folder / "quality.json"
+        )
     for name in ("responses.csv", "rejected.csv", "quality.json"):
         assert (first / name).read_bytes() == (second / name).read_bytes()
-    assert sorted(p.name for p in first.iterdir()) == ["quality.json", "rejected.csv",
-                                                       "responses.csv"]
+    assert sorted(p.name for p in first.iterdir()) == [
+        "quality.json",
+        "rejected.csv",
+        "responses.csv",
+    ]
     quality = json.loads((first / "quality.json").read_text(encoding="utf-8"))
     assert (first / "quality.json").read_text(encoding="utf-8") == json.dumps(
-        quality, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        quality, ensure_ascii=False, indent=2, sort_keys=True
+    ) + "\n"
     back = pd.read_csv(first / "rejected.csv", dtype=str, keep_default_na=False)
     assert list(back.columns) == list(REJECTED_COLUMNS)
 
@@ -716,8 +933,10 @@ def test_raw_folder_is_never_modified(tmp_path) -> None:
     paths = planted_everywhere(tmp_path)
 
     def snapshot() -> dict[str, tuple[str, int]]:
-        return {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-                for p in sorted((tmp_path / "raw").iterdir())}
+        return {
+            p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+            for p in sorted((tmp_path / "raw").iterdir())
+        }
 
     before = snapshot()
     run(paths)
@@ -727,14 +946,35 @@ def test_raw_folder_is_never_modified(tmp_path) -> None:
 def test_quality_figures_shape(tmp_path) -> None:
     result = run([write_csv(tmp_path / "a.csv", [record(), record("x")])])
     q = result.quality
-    assert set(q) == {"n_raw", "n_valid", "n_rejected", "funnel", "reason_counts",
-                      "item_nonresponse", "demografi_unmatched", "saran_redacted",
-                      "answers_redacted", "truncated", "files",
-                      "date_order", "kolom_opsional", "layanan_ganda", "warnings"}
+    assert set(q) == {
+        "n_raw",
+        "n_valid",
+        "n_rejected",
+        "funnel",
+        "reason_counts",
+        "item_nonresponse",
+        "demografi_unmatched",
+        "saran_redacted",
+        "answers_redacted",
+        "truncated",
+        "files",
+        "date_order",
+        "kolom_opsional",
+        "layanan_ganda",
+        "warnings",
+    }
     assert set(q["item_nonresponse"]) == set(UNSUR_CODES)
-    assert set(q["files"][0]) >= {"file", "rows", "encoding", "delimiter", "sheet",
-                                  "header_row", "timestamp_style", "date_order",
-                                  "date_order_rule"}
+    assert set(q["files"][0]) >= {
+        "file",
+        "rows",
+        "encoding",
+        "delimiter",
+        "sheet",
+        "header_row",
+        "timestamp_style",
+        "date_order",
+        "date_order_rule",
+    }
     json.dumps(q, allow_nan=False)
 
 
@@ -761,21 +1001,27 @@ def fake_snakemake(tmp_path: Path, exports: list[Path]) -> types.SimpleNamespace
     raw = tmp_path / "raw"
     (raw / "dinas-uji").mkdir(parents=True, exist_ok=True)
     (raw / "dinas-uji" / "unit.yaml").write_text(
-        "name: Dinas Uji\npopulation: 500\ntimezone: WITA\n", encoding="utf-8")
+        "name: Dinas Uji\npopulation: 500\ntimezone: WITA\n", encoding="utf-8"
+    )
     (raw / "dinas-uji" / "2023").mkdir(exist_ok=True)
     (raw / "dinas-uji" / "2023" / "survei.yaml").write_text(
-        "period:\n  start: '2023-02-01'\n  end: '2023-04-30'\n", encoding="utf-8")
+        "period:\n  start: '2023-02-01'\n  end: '2023-04-30'\n", encoding="utf-8"
+    )
     out = tmp_path / "processed"
     return types.SimpleNamespace(
-        input=types.SimpleNamespace(exports=[str(p) for p in exports],
-                                    config=str(ROOT / "config.yaml")),
-        params=types.SimpleNamespace(raw_dir=str(raw),
-                                     unit_config=unit_config(load_config(ROOT / "config.yaml"))),
+        input=types.SimpleNamespace(
+            exports=[str(p) for p in exports], config=str(ROOT / "config.yaml")
+        ),
+        params=types.SimpleNamespace(
+            raw_dir=str(raw), unit_config=unit_config(load_config(ROOT / "config.yaml"))
+        ),
         wildcards=types.SimpleNamespace(unit="dinas-uji", year="2023"),
-        output=types.SimpleNamespace(responses=str(out / "responses.csv"),
-                                     rejected=str(out / "rejected.csv"),
-                                     quality=str(out / "quality.json"),
-                                     settings=str(out / "settings.json")),
+        output=types.SimpleNamespace(
+            responses=str(out / "responses.csv"),
+            rejected=str(out / "rejected.csv"),
+            quality=str(out / "quality.json"),
+            settings=str(out / "settings.json"),
+        ),
         log=[str(tmp_path / "validate.log")],
     )
 
@@ -813,9 +1059,31 @@ def test_shim_records_bad_input_without_traceback(tmp_path, capsys) -> None:
 # --------------------------------------------------------------------------- property test
 
 _CELLS = st.one_of(
-    st.sampled_from([*BEST, *GOOD, "1", "4", "4.0", "5", "", " ", "sangat  baik", "L", "P",
-                     "25", "13/02/2023 9:14:31", "2023/02/13 9:14:31 AM GMT+8", "02/13/2023",
-                     "2023-02-13 09:14:31", "x\ny", '"', ";", ",", "0812 3456 7890"]),
+    st.sampled_from(
+        [
+            *BEST,
+            *GOOD,
+            "1",
+            "4",
+            "4.0",
+            "5",
+            "",
+            " ",
+            "sangat  baik",
+            "L",
+            "P",
+            "25",
+            "13/02/2023 9:14:31",
+            "2023/02/13 9:14:31 AM GMT+8",
+            "02/13/2023",
+            "2023-02-13 09:14:31",
+            "x\ny",
+            '"',
+            ";",
+            ",",
+            "0812 3456 7890",
+        ]
+    ),
     st.text(alphabet=string.printable + "éü–\u00a0", max_size=12),
 )
 
@@ -833,13 +1101,17 @@ def exports(draw) -> tuple[bytes, str]:
         for _ in range(draw(st.integers(0, 2))):
             sheet.append([draw(st.text(alphabet=string.ascii_letters, max_size=6))])
         sheet.append(header_texts(COLUMNS))
-        cell = st.one_of(_CELLS, st.integers(-5, 50_000), st.floats(allow_nan=False,
-                                                                     allow_infinity=False),
-                         st.datetimes(min_value=dt.datetime(2022, 12, 1),
-                                      max_value=dt.datetime(2023, 6, 1)), st.none())
+        cell = st.one_of(
+            _CELLS,
+            st.integers(-5, 50_000),
+            st.floats(allow_nan=False, allow_infinity=False),
+            st.datetimes(min_value=dt.datetime(2022, 12, 1), max_value=dt.datetime(2023, 6, 1)),
+            st.none(),
+        )
         for row in draw(st.lists(st.lists(cell, max_size=len(COLUMNS)), max_size=5)):
-            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
-                          for v in row])
+            sheet.append(
+                [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
+            )
         buffer = io.BytesIO()
         book.save(buffer)
         return buffer.getvalue(), "x.xlsx"
@@ -850,12 +1122,22 @@ def exports(draw) -> tuple[bytes, str]:
         keys = draw(st.lists(st.sampled_from(COLUMNS), min_size=1, max_size=len(COLUMNS) + 3))
         headers = [draw(st.one_of(st.just(HEADER.get(k, k)), st.text(max_size=8))) for k in keys]
     width = len(keys)
-    rows = draw(st.lists(st.lists(_CELLS, min_size=width - 1, max_size=width + 1),
-                         min_size=int(kind == "mapped"), max_size=6))
+    rows = draw(
+        st.lists(
+            st.lists(_CELLS, min_size=width - 1, max_size=width + 1),
+            min_size=int(kind == "mapped"),
+            max_size=6,
+        )
+    )
     if kind == "mapped" and draw(st.booleans()):  # mostly valid rows with a few odd cells
         valid = record()
-        rows = [[cell if draw(st.integers(0, 9)) == 0 else valid.get(key, "")
-                 for key, cell in zip(keys, row, strict=False)] for row in rows]
+        rows = [
+            [
+                cell if draw(st.integers(0, 9)) == 0 else valid.get(key, "")
+                for key, cell in zip(keys, row, strict=False)
+            ]
+            for row in rows
+        ]
     sep = draw(st.sampled_from([",", ";"]))
     buffer = io.StringIO(newline="")
     eol = draw(st.sampled_from(["\n", "\r\n"]))
@@ -866,8 +1148,11 @@ def exports(draw) -> tuple[bytes, str]:
     return buffer.getvalue().encode(encoding, errors="replace"), "x.csv"
 
 
-@settings(max_examples=50, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(export=exports(), date_order=st.sampled_from(["day_first", "month_first"]))
 def test_any_input_ends_in_a_result_or_one_input_error(tmp_path, export, date_order) -> None:
     data, name = export
@@ -879,8 +1164,11 @@ def test_any_input_ends_in_a_result_or_one_input_error(tmp_path, export, date_or
         assert str(exc)
         event("SkmInputError")
         return
-    event(f"result with {result.quality['n_valid']} scored rows" if result.quality["n_valid"]
-          else "result without scored rows")
+    event(
+        f"result with {result.quality['n_valid']} scored rows"
+        if result.quality["n_valid"]
+        else "result without scored rows"
+    )
     check_invariants(result)
 
 
@@ -888,12 +1176,14 @@ def test_any_input_ends_in_a_result_or_one_input_error(tmp_path, export, date_or
 
 
 def test_duplicates_found_among_shared_timestamps_equal_full_hashing() -> None:
-    from skm.ingest import _first_occurrence, _first_occurrence_exact
+    from skm.ingest.core import _first_occurrence, _first_occurrence_exact
 
     rng = np.random.default_rng(3)
     n = 5000
-    keys = {"ts_key": rng.integers(0, 400, n).astype(np.int64),
-            **{f"k{i}": rng.integers(0, 2, n).astype(np.int32) for i in range(4)}}
+    keys = {
+        "ts_key": rng.integers(0, 400, n).astype(np.int64),
+        **{f"k{i}": rng.integers(0, 2, n).astype(np.int32) for i in range(4)},
+    }
     keys["ts_key"][:100] = np.arange(10_000, 10_100)  # unique timestamps
     got = _first_occurrence(keys)
     expected = _first_occurrence_exact(keys)
@@ -901,15 +1191,16 @@ def test_duplicates_found_among_shared_timestamps_equal_full_hashing() -> None:
     assert got[0].any() and not got[0][:100].any()
     unique = {"ts_key": np.arange(n, dtype=np.int64), "k": np.zeros(n, dtype=np.int32)}
     assert not _first_occurrence(unique)[0].any()
-    in_order = {key: values[np.argsort(keys["ts_key"], kind="stable")]
-                for key, values in keys.items()}
+    in_order = {
+        key: values[np.argsort(keys["ts_key"], kind="stable")] for key, values in keys.items()
+    }
     got = _first_occurrence(in_order)
     expected = _first_occurrence_exact(in_order)
     assert (got[0] == expected[0]).all() and (got[1] == expected[1]).all()
 
 
 def test_time_order_equals_a_full_sort() -> None:
-    from skm.ingest import _time_order
+    from skm.ingest.core import _time_order
 
     rng = np.random.default_rng(4)
     file_no = np.repeat(np.arange(3, dtype=np.int32), 400)
@@ -920,18 +1211,24 @@ def test_time_order_equals_a_full_sort() -> None:
 
 
 def test_suggestions_are_redacted_once_per_distinct_text_and_counted_per_row() -> None:
-    from skm.ingest import _redact_distinct
-    from skm.redact import redact_series
+    from skm.ingest.core import _redact_distinct
+    from skm.ingest.redact import redact_series
 
-    texts = ["hubungi 0812 3456 7890", "bagus", "email a.b@contoh.id atau 0813-1111-2222",
-             "NIK 3201 2345 6789 0123", "tidak dipakai 0812 3456 7890"]
+    texts = [
+        "hubungi 0812 3456 7890",
+        "bagus",
+        "email a.b@contoh.id atau 0813-1111-2222",
+        "NIK 3201 2345 6789 0123",
+        "tidak dipakai 0812 3456 7890",
+    ]
     ids = np.asarray([0, 1, 2, 0, -1, 2, 2, 3, 1, -1, 0], dtype=np.int32)
     out, count = _redact_distinct(texts, ids)
     rows = pd.Series(pd.array([texts[i] if i >= 0 else None for i in ids], dtype="str"))
     expected, expected_count = redact_series(rows)
     assert count == expected_count
     assert [out[i] if i >= 0 else None for i in ids] == [
-        None if pd.isna(v) else v for v in expected.tolist()]
+        None if pd.isna(v) else v for v in expected.tolist()
+    ]
     assert out[4] == texts[4]  # held by no row: left as it was
 
 
@@ -966,12 +1263,19 @@ def test_speed_against_read_csv(tmp_path, benchmark) -> None:
     start = np.datetime64("2023-02-01T00:00:00")
     stamps = pd.Series(np.sort(start + rng.integers(0, 89 * 86400, n).astype("timedelta64[s]")))
     hour = stamps.dt.hour
-    table = {HEADER["timestamp"]: stamps.dt.strftime("%d/%m/%Y ") + hour.astype(str)
-             + stamps.dt.strftime(":%M:%S")}
+    table = {
+        HEADER["timestamp"]: stamps.dt.strftime("%d/%m/%Y ")
+        + hour.astype(str)
+        + stamps.dt.strftime(":%M:%S")
+    }
     table.update({k: v for k, v in PII.items()})
-    for key, choices in [("layanan", ["A", "B"]), ("jenis_kelamin", ["L", "P"]),
-                         ("usia", ["25", "41"]), ("pendidikan", ["SMA", "S1"]),
-                         ("pekerjaan", ["PNS", "Swasta"])]:
+    for key, choices in [
+        ("layanan", ["A", "B"]),
+        ("jenis_kelamin", ["L", "P"]),
+        ("usia", ["25", "41"]),
+        ("pendidikan", ["SMA", "S1"]),
+        ("pekerjaan", ["PNS", "Swasta"]),
+    ]:
         table[HEADER[key]] = np.asarray(choices)[rng.integers(0, 2, n)]
     for code in UNSUR_CODES:
         table[HEADER[code]] = np.asarray(DEFAULT_LABELS[code])[rng.integers(0, 4, n)]

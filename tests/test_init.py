@@ -24,13 +24,14 @@ import numpy as np
 import openpyxl
 import pytest
 import yaml
+
 from skm.cli import main as skm_main
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES
-from skm.draft import check_unit_name, draft_unit, header_key, report
 from skm.errors import SkmInputError
-from skm.ingest import ingest
-from skm.scoring import ikm_from_sums, score
-from skm.settings import load_config, load_unit_year
+from skm.ingest.core import ingest
+from skm.ingest.draft import check_unit_name, draft_unit, header_key, report
+from skm.ingest.settings import load_config, load_unit_year
+from skm.scoring.ikm import ikm_from_sums, score
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
@@ -67,15 +68,21 @@ def survey(n: int = 40, seed: int = 12) -> list[dict]:
         picked = [SERVICES[int(rng.integers(0, 3))]]
         if i % 7 == 3:
             picked = [SERVICES[0], SERVICES[1]]  # a ticked pair (checkbox question)
-        rows.append({
-            "when": when, "scores": scores, "layanan": picked,
-            "jenis_kelamin": ["Laki-laki", "Perempuan"][i % 2],
-            "usia": str(20 + (i * 7) % 40), "pendidikan": ["SMA", "S1", "D3", "S2"][i % 4],
-            "pekerjaan": ["PNS", "Swasta", "Wiraswasta", "Mahasiswa"][i % 4],
-            "saran": "" if i % 3 else f"Pelayanan sudah baik, antrean nomor {i} cepat",
-            "nama": f"Responden Uji {i}", "email": f"responden{i}@contoh.id",
-            "hp": f"0812-5555-{1000 + i}",
-        })
+        rows.append(
+            {
+                "when": when,
+                "scores": scores,
+                "layanan": picked,
+                "jenis_kelamin": ["Laki-laki", "Perempuan"][i % 2],
+                "usia": str(20 + (i * 7) % 40),
+                "pendidikan": ["SMA", "S1", "D3", "S2"][i % 4],
+                "pekerjaan": ["PNS", "Swasta", "Wiraswasta", "Mahasiswa"][i % 4],
+                "saran": "" if i % 3 else f"Pelayanan sudah baik, antrean nomor {i} cepat",
+                "nama": f"Responden Uji {i}",
+                "email": f"responden{i}@contoh.id",
+                "hp": f"0812-5555-{1000 + i}",
+            }
+        )
     return rows
 
 
@@ -108,16 +115,27 @@ def styled(code: str, value: int | None) -> str:
 
 
 def people(row: dict) -> list[str]:
-    return [row["layanan_cell"], row["jenis_kelamin"], row["usia"], row["pendidikan"],
-            row["pekerjaan"]]
+    return [
+        row["layanan_cell"],
+        row["jenis_kelamin"],
+        row["usia"],
+        row["pendidikan"],
+        row["pekerjaan"],
+    ]
 
 
 PEOPLE = ["layanan", "jenis_kelamin", "usia", "pendidikan", "pekerjaan"]
 
 
-def google_records(rows: list[dict], *, headers: dict[str, str] | None = None,
-                   answer=plain, stamp=None, tick=", ",
-                   unsur_order: tuple[str, ...] = UNSUR_CODES) -> list[list[str]]:
+def google_records(
+    rows: list[dict],
+    *,
+    headers: dict[str, str] | None = None,
+    answer=plain,
+    stamp=None,
+    tick=", ",
+    unsur_order: tuple[str, ...] = UNSUR_CODES,
+) -> list[list[str]]:
     """Header and records in Google Forms' column order (e-mail first, as Forms writes it)."""
     headers = headers or {}
     order = ["timestamp", "email", "nama", "hp", *PEOPLE, *unsur_order, "saran"]
@@ -126,10 +144,16 @@ def google_records(rows: list[dict], *, headers: dict[str, str] | None = None,
     stamp = stamp or (lambda when: when.strftime("%Y/%m/%d %-I:%M:%S %p") + " GMT+8")
     out = [header]
     for row in rows:
-        cells = {"timestamp": stamp(row["when"]), "email": row["email"], "nama": row["nama"],
-                 "hp": row["hp"], "layanan": tick.join(row["layanan"]),
-                 **{f: row[f] for f in PEOPLE[1:]}, "saran": row["saran"],
-                 **{code: answer(code, row["scores"][code]) for code in UNSUR_CODES}}
+        cells = {
+            "timestamp": stamp(row["when"]),
+            "email": row["email"],
+            "nama": row["nama"],
+            "hp": row["hp"],
+            "layanan": tick.join(row["layanan"]),
+            **{f: row[f] for f in PEOPLE[1:]},
+            "saran": row["saran"],
+            **{code: answer(code, row["scores"][code]) for code in UNSUR_CODES},
+        }
         out.append([cells[f] for f in order])
     return out
 
@@ -173,21 +197,44 @@ def forms_zip(path: Path, rows: list[dict]) -> Path:
     return path
 
 
-def ms_forms_xlsx(path: Path, rows: list[dict],
-                  names: tuple[str, ...] = ("ID", "Start time", "Completion time", "Email",
-                                            "Name", "Last modified time")) -> Path:
+def ms_forms_xlsx(
+    path: Path,
+    rows: list[dict],
+    names: tuple[str, ...] = (
+        "ID",
+        "Start time",
+        "Completion time",
+        "Email",
+        "Name",
+        "Last modified time",
+    ),
+) -> Path:
     """Microsoft Forms' Excel download: ID, Start time, Completion time, Email, Name, then the
     questions; a checkbox answer ends with ';'. Times are local date-times, no offset."""
-    header = [*names,
-              *(DEFAULT_HEADER[f] for f in PEOPLE), *(DEFAULT_HEADER[c] for c in UNSUR_CODES),
-              DEFAULT_HEADER["saran"]]
+    header = [
+        *names,
+        *(DEFAULT_HEADER[f] for f in PEOPLE),
+        *(DEFAULT_HEADER[c] for c in UNSUR_CODES),
+        DEFAULT_HEADER["saran"],
+    ]
     records: list[list] = [header]
     for i, row in enumerate(rows, start=1):
         done = row["when"].replace(tzinfo=None)
         ticks = "".join(f"{s};" for s in row["layanan"])
-        records.append([i, done - dt.timedelta(minutes=4), done, "anonymous", "", None,
-                        ticks, *(row[f] for f in PEOPLE[1:]),
-                        *(plain(c, row["scores"][c]) for c in UNSUR_CODES), row["saran"]])
+        records.append(
+            [
+                i,
+                done - dt.timedelta(minutes=4),
+                done,
+                "anonymous",
+                "",
+                None,
+                ticks,
+                *(row[f] for f in PEOPLE[1:]),
+                *(plain(c, row["scores"][c]) for c in UNSUR_CODES),
+                row["saran"],
+            ]
+        )
     path.write_bytes(xlsx_bytes(records, "Sheet1"))
     return path
 
@@ -196,10 +243,17 @@ def reworded_csv(path: Path, rows: list[dict]) -> Path:
     """Numbered, reworded questions in the sample questionnaire's order (sarana before
     pengaduan), lettered and numbered options; a Sheets export read day first."""
     records = google_records(
-        rows, headers={"timestamp": "Timestamp", "layanan": "1. Jenis layanan yang Anda urus",
-                       "saran": "Saran dan masukan untuk kami", **REWORDED},
-        answer=styled, stamp=lambda when: when.strftime("%d/%m/%Y %H:%M:%S"),
-        unsur_order=("U1", "U2", "U3", "U4", "U5", "U6", "U7", "U9", "U8"))
+        rows,
+        headers={
+            "timestamp": "Timestamp",
+            "layanan": "1. Jenis layanan yang Anda urus",
+            "saran": "Saran dan masukan untuk kami",
+            **REWORDED,
+        },
+        answer=styled,
+        stamp=lambda when: when.strftime("%d/%m/%Y %H:%M:%S"),
+        unsur_order=("U1", "U2", "U3", "U4", "U5", "U6", "U7", "U9", "U8"),
+    )
     path.write_bytes(csv_bytes(records))
     return path
 
@@ -207,8 +261,11 @@ def reworded_csv(path: Path, rows: list[dict]) -> Path:
 def ms_forms_id_xlsx(path: Path, rows: list[dict]) -> Path:
     """The same download with an Indonesian interface (the names `skm init` and config.yaml
     know; not confirmed in Microsoft's documentation)."""
-    return ms_forms_xlsx(path, rows, ("ID", "Waktu mulai", "Waktu penyelesaian", "Email",
-                                      "Nama", "Waktu modifikasi terakhir"))
+    return ms_forms_xlsx(
+        path,
+        rows,
+        ("ID", "Waktu mulai", "Waktu penyelesaian", "Email", "Nama", "Waktu modifikasi terakhir"),
+    )
 
 
 FIXTURES = {
@@ -256,8 +313,11 @@ def test_init_writes_a_unit_yaml_under_which_the_export_scores_right(tmp_path, n
     assert "# population:" in text
     # Personal data is named as dropped and never mapped.
     mapped = data.get("columns") or {}
-    assert not {h for h in mapped if h in ("Alamat email", "Nama Lengkap", "No. HP/WhatsApp",
-                                           "ID", "Email", "Name")}
+    assert not {
+        h
+        for h in mapped
+        if h in ("Alamat email", "Nama Lengkap", "No. HP/WhatsApp", "ID", "Email", "Name")
+    }
     if name == "reworded.csv":
         assert {mapped[REWORDED[c]] for c in UNSUR_CODES} == set(UNSUR_CODES)
         assert all(mapped[REWORDED[c]] == c for c in UNSUR_CODES)
@@ -319,7 +379,7 @@ def test_optional_field_not_in_the_form_is_proposed_as_not_asked(tmp_path) -> No
     records = google_records(survey())
     drop = records[0].index(DEFAULT_HEADER["pendidikan"])
     export = tmp_path / "ekspor.csv"
-    export.write_bytes(csv_bytes([r[:drop] + r[drop + 1:] for r in records]))
+    export.write_bytes(csv_bytes([r[:drop] + r[drop + 1 :] for r in records]))
     draft = draft_unit(export, root=root, unit="dinas-uji")
     assert "# not_asked: [pendidikan]" in draft.unit_yaml
     assert "not_asked: [pendidikan]" in report(draft)
@@ -363,8 +423,20 @@ def test_never_overwrites_a_file(tmp_path) -> None:
     assert not again.written
 
 
-@pytest.mark.parametrize("name", ["rekap", "Rekap", "dinas uji", "../luar", "-dinas", "dinas/uji",
-                                  "", ".tersembunyi", "dinas\u00e9"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "rekap",
+        "Rekap",
+        "dinas uji",
+        "../luar",
+        "-dinas",
+        "dinas/uji",
+        "",
+        ".tersembunyi",
+        "dinas\u00e9",
+    ],
+)
 def test_invalid_unit_names_are_refused(tmp_path, name) -> None:
     root = project(tmp_path)
     export = google_csv(tmp_path / "google.csv", survey(n=5))
@@ -394,40 +466,60 @@ def test_cli_copies_and_leaves_the_source_untouched(tmp_path, capsys) -> None:
     assert "nama unit 'rekap'" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(("header", "key"), [
-    ("1. Usia", "usia"), ("8) Jenis Kelamin *", "jenis kelamin"), ("a. Pekerjaan", "pekerjaan"),
-    ("  PENDIDIKAN   Terakhir ", "pendidikan terakhir"), ("Pertanyaan 3: Biaya", "biaya"),
-])
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        ("1. Usia", "usia"),
+        ("8) Jenis Kelamin *", "jenis kelamin"),
+        ("a. Pekerjaan", "pekerjaan"),
+        ("  PENDIDIKAN   Terakhir ", "pendidikan terakhir"),
+        ("Pertanyaan 3: Biaya", "biaya"),
+    ],
+)
 def test_header_numbering_case_and_spacing_are_ignored(header, key) -> None:
     assert header_key(header) == key
 
 
-@pytest.mark.parametrize(("cell", "code", "score"), [
-    ("a. Tidak sesuai", "U1", 1), ("A. Tidak sesuai", "U1", 1), ("(a) Tidak sesuai", "U1", 1),
-    ("4 - Sangat sesuai", "U1", 4), ("4 Sangat sesuai", "U1", 4), ("a. 1 - Tidak sesuai", "U1", 1),
-    ("Sangat sesuai (4)", "U1", 4), ("  Sesuai ", "U1", 3), ("d) Buruk", "U9", 1),
-])
+@pytest.mark.parametrize(
+    ("cell", "code", "score"),
+    [
+        ("a. Tidak sesuai", "U1", 1),
+        ("A. Tidak sesuai", "U1", 1),
+        ("(a) Tidak sesuai", "U1", 1),
+        ("4 - Sangat sesuai", "U1", 4),
+        ("4 Sangat sesuai", "U1", 4),
+        ("a. 1 - Tidak sesuai", "U1", 1),
+        ("Sangat sesuai (4)", "U1", 4),
+        ("  Sesuai ", "U1", 3),
+        ("d) Buruk", "U9", 1),
+    ],
+)
 def test_init_recognises_answers_with_the_ingests_reader(tmp_path, cell, code, score) -> None:
     """A column of such answers is an unsur's for `skm init` exactly when the ingest scores
-    them (one reader: `skm.ingest.answer_score`)."""
-    from skm.draft import _content
-    from skm.ingest import answer_score, normalise_text
+    them (one reader: `skm.ingest.core.answer_score`)."""
+    from skm.ingest.core import answer_score, normalise_text
+    from skm.ingest.draft import _content
 
     lookup = {normalise_text(t): i for i, t in enumerate(DEFAULT_LABELS[code], start=1)}
     assert answer_score(cell, lookup)[0] == score
     assert code in _content([cell] * 5, CONFIG["demografi"], 8).unsur
 
 
-@pytest.mark.parametrize(("cell", "options"), [
-    ("Perizinan Usaha, Konsultasi, Informasi dan Pengaduan",
-     ["Perizinan Usaha", "Konsultasi, Informasi dan Pengaduan"]),
-    ("Perizinan Usaha;Legalisir Dokumen;", ["Perizinan Usaha", "Legalisir Dokumen"]),
-    ("Konsultasi, Informasi dan Pengaduan", None),  # one option holding a comma
-    ("Perizinan Usaha, Lainnya", None),  # 'Lainnya' never occurs alone
-])
+@pytest.mark.parametrize(
+    ("cell", "options"),
+    [
+        (
+            "Perizinan Usaha, Konsultasi, Informasi dan Pengaduan",
+            ["Perizinan Usaha", "Konsultasi, Informasi dan Pengaduan"],
+        ),
+        ("Perizinan Usaha;Legalisir Dokumen;", ["Perizinan Usaha", "Legalisir Dokumen"]),
+        ("Konsultasi, Informasi dan Pengaduan", None),  # one option holding a comma
+        ("Perizinan Usaha, Lainnya", None),  # 'Lainnya' never occurs alone
+    ],
+)
 def test_checkbox_cells_split_only_into_options_that_occur_alone(cell, options) -> None:
-    from skm.draft import split_ticked
-    from skm.ingest import category_key
+    from skm.ingest.core import category_key
+    from skm.ingest.draft import split_ticked
 
     alone = {category_key(s) for s in SERVICES}
     assert split_ticked(cell, alone - {category_key(cell)}) == options
@@ -438,8 +530,9 @@ def test_own_answer_wording_is_mapped_by_header_and_asks_for_labels(tmp_path) ->
     `labels:` line with the options found, to be put in score order."""
     root = project(tmp_path)
     own = {1: "Sangat tidak puas", 2: "Tidak puas", 3: "Puas", 4: "Sangat puas"}
-    records = google_records(survey(), answer=lambda c, v: own[v] if c == "U3" and v
-                             else plain(c, v))
+    records = google_records(
+        survey(), answer=lambda c, v: own[v] if c == "U3" and v else plain(c, v)
+    )
     export = tmp_path / "ekspor.csv"
     export.write_bytes(csv_bytes(records))
     draft = draft_unit(export, root=root, unit="dinas-uji")
@@ -455,8 +548,11 @@ def month_first_records(edited: bool) -> list[list[str]]:
     rows = survey(n=30)
     for i, row in enumerate(rows):
         row["when"] = dt.datetime(2024, 2 + i // 15, 1 + (i % 15) * 11 // 15, 9, i, tzinfo=WITA)
-    records = google_records(rows, headers={"timestamp": "Timestamp"},
-                             stamp=lambda w: f"{w.month}/{w.day}/{w.year} {w.hour}:{w.minute:02d}:00")
+    records = google_records(
+        rows,
+        headers={"timestamp": "Timestamp"},
+        stamp=lambda w: f"{w.month}/{w.day}/{w.year} {w.hour}:{w.minute:02d}:00",
+    )
     if edited:
         records = [*records[:3], records[20], *records[3:20], *records[21:]]
     return records
@@ -479,17 +575,26 @@ def test_day_month_order_decided_by_row_order_or_asked_for(tmp_path) -> None:
     assert "date_order: day_first" in report(draft).split("Belum dapat")[1]
 
 
-@pytest.mark.parametrize(("header", "field"), [
-    # close wording of config.yaml's questions: another pronoun, a typo, words reordered
-    (("Bagaimana pendapat Anda tentang kesesuaian persyaratan pelayanan dengan jenis "
-      "pelayanannya?"), "U1"),
-    ("Bagaimana pendapat saudara tentang kecepatan waktu dlm memberikan pelayanan", "U3"),
-    ("10. Bagaimana pendapat Saudara tentang kualitas prasarana dan sarana?", "U9"),
-    ("Stempel Waktu", "timestamp"), ("JENIS KELAMIN", "jenis_kelamin"),
-    ("Kritik & Saran", "saran"),
-])
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        # close wording of config.yaml's questions: another pronoun, a typo, words reordered
+        (
+            (
+                "Bagaimana pendapat Anda tentang kesesuaian persyaratan pelayanan dengan jenis "
+                "pelayanannya?"
+            ),
+            "U1",
+        ),
+        ("Bagaimana pendapat saudara tentang kecepatan waktu dlm memberikan pelayanan", "U3"),
+        ("10. Bagaimana pendapat Saudara tentang kualitas prasarana dan sarana?", "U9"),
+        ("Stempel Waktu", "timestamp"),
+        ("JENIS KELAMIN", "jenis_kelamin"),
+        ("Kritik & Saran", "saran"),
+    ],
+)
 def test_close_wording_is_recognised(header, field) -> None:
-    from skm.draft import header_scores, known_headers
+    from skm.ingest.draft import header_scores, known_headers
 
     scores = header_scores(header, known_headers(CONFIG))
     assert max(scores, key=lambda name: scores[name][0]) == field
@@ -521,11 +626,15 @@ def test_init_and_ingest_both_skip_mac_metadata_in_a_zip(tmp_path) -> None:
     assert set(result.responses["file"]) == {"Survei.zip/Survei.csv"}
 
 
-@pytest.mark.parametrize(("extra", "words"), [
-    ({"catatan.txt": b"x"}, ("catatan.txt", "bukan file ekspor")),
-    ({"lama/dalam.zip": b"PK\x05\x06" + b"\x00" * 18}, ("zip lain",)),
-    ({"../luar.csv": b"x"}, ("tidak aman",)),
-], ids=["not-an-export", "nested-zip", "dot-dot"])
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        ({"catatan.txt": b"x"}, ("catatan.txt", "bukan file ekspor")),
+        ({"lama/dalam.zip": b"PK\x05\x06" + b"\x00" * 18}, ("zip lain",)),
+        ({"../luar.csv": b"x"}, ("tidak aman",)),
+    ],
+    ids=["not-an-export", "nested-zip", "dot-dot"],
+)
 def test_init_refuses_the_zip_members_the_ingest_refuses(tmp_path, extra, words) -> None:
     root = project(tmp_path)
     export = mac_zip(tmp_path / "Survei.zip", survey(n=5), extra)
@@ -537,11 +646,14 @@ def test_init_refuses_the_zip_members_the_ingest_refuses(tmp_path, extra, words)
 
 
 def test_init_keeps_the_ingest_zip_limits(tmp_path, monkeypatch) -> None:
-    from skm import ingest as ingest_module
+    from skm.ingest import core as ingest_module
 
     root = project(tmp_path)
-    export = mac_zip(tmp_path / "Survei.zip", survey(n=5),
-                     {"Survei 2.csv": csv_bytes(google_records(survey(n=5)))})
+    export = mac_zip(
+        tmp_path / "Survei.zip",
+        survey(n=5),
+        {"Survei 2.csv": csv_bytes(google_records(survey(n=5)))},
+    )
     monkeypatch.setattr(ingest_module, "ZIP_MAX_MEMBERS", 1)
     with pytest.raises(SkmInputError, match="lebih dari batas 1"):
         draft_unit(export, root=root, unit="dinas-uji")

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import ExifTags, Image, PngImagePlugin
+
 from skm.errors import SkmInputError
-from skm.images import clean_image
-from skm.redact import PLACEHOLDER, redact, redact_series
+from skm.ingest.images import clean_image
+from skm.ingest.redact import PLACEHOLDER, redact, redact_series
 
 
 @pytest.mark.parametrize(
@@ -110,8 +111,9 @@ def test_counts_every_replacement() -> None:
 
 
 def test_series_keeps_missing_and_counts_per_cell() -> None:
-    series = pd.Series(["bagus", None, "hub 0812 3456 7890", "hub 0812 3456 7890", "x@y.co.id"],
-                       dtype="str")
+    series = pd.Series(
+        ["bagus", None, "hub 0812 3456 7890", "hub 0812 3456 7890", "x@y.co.id"], dtype="str"
+    )
     out, total = redact_series(series)
     assert total == 3
     assert out.isna().tolist() == [False, True, False, False, False]
@@ -135,7 +137,7 @@ def test_series_without_candidates_is_untouched() -> None:
     before=st.text(alphabet="abc ,.", max_size=10),
 )
 def test_any_mobile_number_disappears(prefix: str, digits: str, sep: str, before: str) -> None:
-    grouped = sep.join(digits[i:i + 4] for i in range(0, len(digits), 4))
+    grouped = sep.join(digits[i : i + 4] for i in range(0, len(digits), 4))
     number = f"{prefix}{grouped}"
     out, count = redact(f"{before} {number} terima kasih")
     assert count >= 1
@@ -143,12 +145,16 @@ def test_any_mobile_number_disappears(prefix: str, digits: str, sep: str, before
 
 
 def test_a_realistic_suggestion_keeps_its_words() -> None:
-    text = ("Mohon dihubungi ke WA 0812 - 3456 - 7890 a.n. Budi (NIK 6472.0512.0890.0001), "
-            "atau surel budi.s @ gmail.com; kantor (0541) 765432 tutup jam 15.30.")
+    text = (
+        "Mohon dihubungi ke WA 0812 - 3456 - 7890 a.n. Budi (NIK 6472.0512.0890.0001), "
+        "atau surel budi.s @ gmail.com; kantor (0541) 765432 tutup jam 15.30."
+    )
     out, count = redact(text)
     assert count == 5  # the name after "a.n." is a cued name
-    assert out == (f"Mohon dihubungi ke WA {PLACEHOLDER} a.n. {PLACEHOLDER} (NIK {PLACEHOLDER}), atau "
-                   f"surel {PLACEHOLDER}; kantor {PLACEHOLDER} tutup jam 15.30.")
+    assert out == (
+        f"Mohon dihubungi ke WA {PLACEHOLDER} a.n. {PLACEHOLDER} (NIK {PLACEHOLDER}), atau "
+        f"surel {PLACEHOLDER}; kantor {PLACEHOLDER} tutup jam 15.30."
+    )
 
 
 # --------------------------------------------------------------------------- photos
@@ -167,8 +173,11 @@ def _photo_with_metadata(path, fmt: str) -> None:
     exif[ExifTags.Base.DateTime] = "2023:02:13 09:14:31"
     exif[ExifTags.Base.Orientation] = 6
     exif[ExifTags.IFD.GPSInfo] = {
-        ExifTags.GPS.GPSLatitudeRef: "S", ExifTags.GPS.GPSLatitude: (0.0, 30.0, 12.5),
-        ExifTags.GPS.GPSLongitudeRef: "E", ExifTags.GPS.GPSLongitude: (117.0, 9.0, 1.25)}
+        ExifTags.GPS.GPSLatitudeRef: "S",
+        ExifTags.GPS.GPSLatitude: (0.0, 30.0, 12.5),
+        ExifTags.GPS.GPSLongitudeRef: "E",
+        ExifTags.GPS.GPSLongitude: (117.0, 9.0, 1.25),
+    }
     if fmt == "jpeg":
         image.save(path, "JPEG", exif=exif, quality=95)
     else:
@@ -186,8 +195,18 @@ def test_photo_loses_metadata_and_is_upright(tmp_path, fmt: str) -> None:
     _photo_with_metadata(src, fmt)
     clean_image(src, dst)
     data = dst.read_bytes()
-    for marker in (b"Exif", b"eXIf", b"tEXt", b"iTXt", b"zTXt", b"XML:com.adobe.xmp",
-                   CAMERA.encode(), b"Rahasia", b"2023:02:13", b"117"):
+    for marker in (
+        b"Exif",
+        b"eXIf",
+        b"tEXt",
+        b"iTXt",
+        b"zTXt",
+        b"XML:com.adobe.xmp",
+        CAMERA.encode(),
+        b"Rahasia",
+        b"2023:02:13",
+        b"117",
+    ):
         assert marker not in data, marker
     with Image.open(dst) as out:
         assert out.format == "PNG"

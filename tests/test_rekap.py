@@ -3,16 +3,25 @@
 from fractions import Fraction
 
 import pandas as pd
+
 from skm.domain import UNSUR_CODES, round_half_up
-from skm.rekap import build, ranking_table, sebaran_catatan, sebaran_table
-from skm.scoring import score
+from skm.report.rekap import build, ranking_table, sebaran_catatan, sebaran_table
+from skm.scoring.ikm import score
 
 
 def unit_ikm(unit: str, rows: list[list[int]]) -> dict:
     df = pd.DataFrame(rows, columns=list(UNSUR_CODES), dtype="Int64")
-    settings = {"unit": unit, "year": 2024, "name": f"Unit {unit}", "short_name": unit,
-                "timezone": "WIB", "period": {"start": "2024-01-01", "end": "2024-12-31"},
-                "population": 1000, "demografi": {}, "layanan": []}
+    settings = {
+        "unit": unit,
+        "year": 2024,
+        "name": f"Unit {unit}",
+        "short_name": unit,
+        "timezone": "WIB",
+        "period": {"start": "2024-01-01", "end": "2024-12-31"},
+        "population": 1000,
+        "demografi": {},
+        "layanan": [],
+    }
     quality = {"n_raw": len(rows), "n_rejected": 0}
     return score(df, quality, settings)
 
@@ -20,8 +29,13 @@ def unit_ikm(unit: str, rows: list[list[int]]) -> dict:
 def test_mean_of_units_and_pooled_differ_by_weighting():
     small = unit_ikm("kecil", [[4] * 9] * 2)  # 100.00 from 2 respondents
     large = unit_ikm("besar", [[3] * 9] * 8)  # 75.00 from 8 respondents
-    rekap = build(2024, [large, small], {"rusak": "file X: kolom hilang"}, ["kecil", "lain"],
-                  ["kecil", "besar", "rusak"])
+    rekap = build(
+        2024,
+        [large, small],
+        {"rusak": "file X: kolom hilang"},
+        ["kecil", "lain"],
+        ["kecil", "besar", "rusak"],
+    )
     assert [u["unit"] for u in rekap["units"]] == ["kecil", "besar"]
     assert rekap["province"]["mean_of_units"]["display"] == "87.50"
     pooled = Fraction(2 * 4 + 8 * 3, 10) * 25
@@ -32,12 +46,17 @@ def test_mean_of_units_and_pooled_differ_by_weighting():
 
 
 def test_sebaran_counts_every_unit_once_and_marks_uncertain_ones():
-    units = [unit_ikm(f"u{i}", rows) for i, rows in enumerate([
-        [[4] * 9] * 30,                           # 100,00: A
-        [[4] * 9] * 10,                           # 100,00: A
-        [[3] * 9] * 30,                           # 75,00: C
-        [[4] * 9] * 2 + [[3] * 9] * 2,            # 87,50: B, 4 respondents: uncertain
-    ])]
+    units = [
+        unit_ikm(f"u{i}", rows)
+        for i, rows in enumerate(
+            [
+                [[4] * 9] * 30,  # 100,00: A
+                [[4] * 9] * 10,  # 100,00: A
+                [[3] * 9] * 30,  # 75,00: C
+                [[4] * 9] * 2 + [[3] * 9] * 2,  # 87,50: B, 4 respondents: uncertain
+            ]
+        )
+    ]
     rekap = build(2024, units, {}, [], [u["unit"] for u in units])
     by_mutu = {r["mutu"]: r for r in rekap["sebaran"]}
     assert [r["mutu"] for r in rekap["sebaran"]] == ["A", "B", "C", "D"]
@@ -51,8 +70,11 @@ def test_sebaran_counts_every_unit_once_and_marks_uncertain_ones():
 
 
 def test_sebaran_notes_rounding_when_shares_do_not_add_up():
-    units = [unit_ikm("a", [[4] * 9] * 5), unit_ikm("b", [[4] * 9, [3] * 9]),
-             unit_ikm("c", [[3] * 9] * 5)]
+    units = [
+        unit_ikm("a", [[4] * 9] * 5),
+        unit_ikm("b", [[4] * 9, [3] * 9]),
+        unit_ikm("c", [[3] * 9] * 5),
+    ]
     rekap = build(2024, units, {}, [], ["a", "b", "c"])
     assert [r["pct"] for r in rekap["sebaran"]] == ["33.33", "33.33", "33.33", "0.00"]
     assert sebaran_catatan(rekap).endswith("jumlahnya 99,99%.")

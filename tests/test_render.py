@@ -1,4 +1,4 @@
-"""Tests for skm.render (qmd -> HTML/DOCX/PDF) and skm.markdown (safe markdown helpers).
+"""Tests for skm.render.core (qmd -> HTML/DOCX/PDF) and skm.report.markdown (safe markdown helpers).
 
 The fixture report is rendered once per session to all formats; the other render tests start
 their own (small) kernels. Run: ``pytest tests/test_render.py -q``.
@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pypandoc
 import pytest
+
 from conftest import HtmlText
-from skm.markdown import Raw, escape, pagebreak, table
-from skm.render import RenderError, parse_qmd, render_qmd, resolve_crossrefs
+from skm.render.core import RenderError, parse_qmd, render_qmd, resolve_crossrefs
+from skm.report.markdown import Raw, escape, pagebreak, table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
 EPOCH = 1_719_792_000  # 2024-07-01T00:00:00Z
@@ -437,7 +438,7 @@ Table: Rencana   {#tbl-y}
 
 
 def test_unsupported_shortcode_is_an_error(tmp_path):
-    from skm.render import _prepare_markdown
+    from skm.render.core import _prepare_markdown
 
     doc = parse_qmd(tmp_path / "x.qmd", "---\ntitle: x\n---\n\nA {{< include y.md >}}\n")
     with pytest.raises(RenderError, match="unsupported shortcode"):
@@ -453,7 +454,7 @@ def test_unsupported_shortcode_is_an_error(tmp_path):
 
 
 def test_font_coverage_reports_missing_glyphs():
-    from skm.render import replace_missing_glyphs
+    from skm.render.core import replace_missing_glyphs
 
     source, missing = replace_missing_glyphs("Pelayanan ☐ ✓ مرحبا 你 😀\u200d x")
     assert missing == {"你": 1, "😀": 1}
@@ -462,7 +463,8 @@ def test_font_coverage_reports_missing_glyphs():
 
 def test_docx_table_rows_are_kept_whole(tmp_path):
     from docx import Document
-    from skm.render import fix_docx_tables
+
+    from skm.render.core import fix_docx_tables
 
     doc = Document()
     table = doc.add_table(rows=3, cols=2)
@@ -474,23 +476,35 @@ def test_docx_table_rows_are_kept_whole(tmp_path):
     with zipfile.ZipFile(path) as z:
         assert [(i.filename, i.date_time, i.compress_type) for i in z.infolist()] == before
     rows = Document(path).tables[0].rows
-    assert all(r._tr.trPr is not None and r._tr.trPr.find(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cantSplit") is not None
-        for r in rows)
+    assert all(
+        r._tr.trPr is not None
+        and r._tr.trPr.find(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cantSplit"
+        )
+        is not None
+        for r in rows
+    )
 
 
 def test_typst_keeps_short_table_rows_whole_and_lets_tall_ones_break():
-    from skm.render import TEMPLATES_DIR
+    from skm.render.core import TEMPLATES_DIR
 
     tall = " ".join(["kata"] * 1500)  # far taller than a page in a half-width column
-    md = (
-        "| No | Isi |\n|---|---|\n| 1 | pendek |\n"
-        f"| 2 | {tall} |\n\n: Judul {{#tbl-x}}\n"
-    )
+    md = f"| No | Isi |\n|---|---|\n| 1 | pendek |\n| 2 | {tall} |\n\n: Judul {{#tbl-x}}\n"
     out = subprocess.run(
-        [pypandoc.get_pandoc_path(), "-f", "markdown-citations", "-t", "typst",
-         "--lua-filter", str(TEMPLATES_DIR / "typst.lua")],
-        input=md, capture_output=True, text=True, check=True,
+        [
+            pypandoc.get_pandoc_path(),
+            "-f",
+            "markdown-citations",
+            "-t",
+            "typst",
+            "--lua-filter",
+            str(TEMPLATES_DIR / "typst.lua"),
+        ],
+        input=md,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     rows = [line for line in out.splitlines() if "[1]" in line or "[2]" in line]
     assert "table.cell(breakable: false)[1]" in rows[0]
@@ -500,15 +514,29 @@ def test_typst_keeps_short_table_rows_whole_and_lets_tall_ones_break():
 
 def test_docx_tables_are_centred_and_followed_by_space(tmp_path):
     from docx import Document
-    from skm.render import TEMPLATES_DIR, fix_docx_tables
 
-    md = ("Sebelum tabel.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n: Judul {#tbl-x}\n\n"
-          "Sesudah tabel.\n\n1. satu\n2. dua\n\nSesudah daftar.\n")
+    from skm.render.core import TEMPLATES_DIR, fix_docx_tables
+
+    md = (
+        "Sebelum tabel.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n: Judul {#tbl-x}\n\n"
+        "Sesudah tabel.\n\n1. satu\n2. dua\n\nSesudah daftar.\n"
+    )
     path = tmp_path / "t.docx"
     subprocess.run(
-        [pypandoc.get_pandoc_path(), "-f", "markdown-citations", "-t", "docx", "-o", str(path),
-         "--reference-doc", str(TEMPLATES_DIR / "reference.docx")],
-        input=md, text=True, check=True,
+        [
+            pypandoc.get_pandoc_path(),
+            "-f",
+            "markdown-citations",
+            "-t",
+            "docx",
+            "-o",
+            str(path),
+            "--reference-doc",
+            str(TEMPLATES_DIR / "reference.docx"),
+        ],
+        input=md,
+        text=True,
+        check=True,
     )
     fix_docx_tables(path)
     paragraphs = {p.text: p for p in Document(path).paragraphs}

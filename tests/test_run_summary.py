@@ -20,8 +20,9 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import BAD_UNIT_NAME
-from skm import manifest as mf
+from skm.audit import manifest as mf
 from skm.cli import main as skm_main
 from skm.summary import UnitYearStatus, format_summary, unit_year_status
 from skm.units import name_problem, rename_hint, suggest_name
@@ -32,7 +33,7 @@ RUSAK_ERROR_LINE = "file data/raw/rusak/2024/Form Responses 1.csv: kolom wajib t
 def summary_of(output: str) -> str:
     """The summary block at the end of a run's output."""
     assert "Ringkasan run SKM:" in output, output[-3000:]
-    return output[output.rindex("Ringkasan run SKM:"):]
+    return output[output.rindex("Ringkasan run SKM:") :]
 
 
 def clone(src: Path, dest: Path) -> Path:
@@ -44,14 +45,20 @@ def clone(src: Path, dest: Path) -> Path:
 def planned_jobs(root: Path) -> dict[str, int]:
     """Rule -> job count of a dry run in `root`."""
     env = dict(os.environ, PYTHONPATH=str(root / "workflow"))
-    proc = subprocess.run([sys.executable, "-m", "snakemake", "--dry-run", "--cores", "1"],
-                          cwd=root, env=env, capture_output=True, text=True, timeout=600,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--dry-run", "--cores", "1"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-3000:]
     if "Nothing to be done" in out:
         return {}
-    table = out[out.index("Job stats:"):]
+    table = out[out.index("Job stats:") :]
     jobs = {}
     for line in table.splitlines()[3:]:
         parts = line.split()
@@ -74,8 +81,9 @@ def edit_config(root: Path, old: str, new: str) -> None:
 def test_run_ends_with_a_summary_of_every_unit_year(pipeline):
     summary = summary_of(pipeline.output)
     for unit, year in (("biro-umum", 2022), ("biro-umum", 2023), ("uji", 2024)):
-        written = sorted(p for p in (pipeline.root / "reports" / unit / str(year)).iterdir()
-                         if p.is_file())
+        written = sorted(
+            p for p in (pipeline.root / "reports" / unit / str(year)).iterdir() if p.is_file()
+        )
         assert f"  {unit}/{year}: selesai, {len(written)} berkas ditulis:" in summary
         for p in written:  # every document of the unit-year is listed by its path
             assert f"      {p.relative_to(pipeline.root).as_posix()}\n" in summary
@@ -83,8 +91,10 @@ def test_run_ends_with_a_summary_of_every_unit_year(pipeline):
             path = f"reports/{unit}/{year}/laporan-skm-{unit}-{year}.{ext}"
             assert f"      {path}\n" in summary and (pipeline.root / path).is_file()
     assert "      reports/biro-umum/2022/laporan-tindak-lanjut-biro-umum-2022.pdf" in summary
-    assert f"  rusak/2024: GAGAL. {RUSAK_ERROR_LINE} (pesan lengkap: " \
-           "logs/rusak/2024/validate_responses.log)" in summary
+    assert (
+        f"  rusak/2024: GAGAL. {RUSAK_ERROR_LINE} (pesan lengkap: "
+        "logs/rusak/2024/validate_responses.log)" in summary
+    )
     rekap = [p for p in (pipeline.root / "reports/rekap/2024").iterdir() if p.is_file()]
     assert f"  Rekap 2024: selesai, {len(rekap)} berkas ditulis:" in summary
     assert {"pdf", "docx", "html", "xlsx", "png"} <= {p.suffix[1:] for p in rekap}
@@ -103,8 +113,11 @@ def test_a_unit_error_is_printed_once_without_a_traceback(pipeline):
 
 
 def test_log_lines_read_as_sentences(pipeline):
-    lines = [line for line in pipeline.output.splitlines()
-             if line.startswith(("INFO ", "WARNING ", "ERROR "))]
+    lines = [
+        line
+        for line in pipeline.output.splitlines()
+        if line.startswith(("INFO ", "WARNING ", "ERROR "))
+    ]
     for log in (pipeline.root / "logs").rglob("*.log"):
         lines += log.read_text(encoding="utf-8").splitlines()
     assert lines
@@ -120,16 +133,26 @@ def test_summary_of_a_failed_job_names_its_log(tmp_path):
     logs.mkdir(parents=True)
     (logs / "render_laporan.log").write_text(
         "INFO mulai\nERROR file data/raw/u/unit.yaml: logo tidak ditemukan\n  baris dua\n",
-        encoding="utf-8")
-    status = unit_year_status("u", 2024, [str(tmp_path / "reports/u/2024/a.pdf")],
-                              processed_dir=tmp_path / "data/processed", logs_dir=tmp_path / "logs")
+        encoding="utf-8",
+    )
+    status = unit_year_status(
+        "u",
+        2024,
+        [str(tmp_path / "reports/u/2024/a.pdf")],
+        processed_dir=tmp_path / "data/processed",
+        logs_dir=tmp_path / "logs",
+    )
     assert status.error == "file data/raw/u/unit.yaml: logo tidak ditemukan"
     assert status.detail.endswith("logs/u/2024/render_laporan.log")
     text = format_summary([status, UnitYearStatus("v", 2024, ["reports/v/2024/b.pdf"])], {}, {})
-    assert "  u/2024: GAGAL. file data/raw/u/unit.yaml: logo tidak ditemukan (pesan lengkap:" in text
+    assert (
+        "  u/2024: GAGAL. file data/raw/u/unit.yaml: logo tidak ditemukan (pesan lengkap:" in text
+    )
     assert "  v/2024: selesai, 1 berkas ditulis:\n      reports/v/2024/b.pdf" in text
-    assert text.endswith("Selesai 1 dari 2 unit-tahun; 1 gagal. Perbaiki yang GAGAL di atas, "
-                         "lalu jalankan lagi snakemake.")
+    assert text.endswith(
+        "Selesai 1 dari 2 unit-tahun; 1 gagal. Perbaiki yang GAGAL di atas, "
+        "lalu jalankan lagi snakemake."
+    )
 
 
 def test_a_rerun_prints_the_failure_again_and_fails(pipeline):
@@ -143,8 +166,19 @@ def test_a_rerun_prints_the_failure_again_and_fails(pipeline):
 # --------------------------------------------------------------------------- unit folder names
 
 
-@pytest.mark.parametrize("name", ["unit baru", "Bína Marga", "dinas\u00a0kesehatan", "-awal",
-                                  ".tersembunyi", "rekap", "=SUM(A1)", "unit/lain"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "unit baru",
+        "Bína Marga",
+        "dinas\u00a0kesehatan",
+        "-awal",
+        ".tersembunyi",
+        "rekap",
+        "=SUM(A1)",
+        "unit/lain",
+    ],
+)
 def test_unusable_unit_names_get_a_usable_suggestion(name):
     assert name_problem(name)
     suggestion = suggest_name(name)
@@ -165,8 +199,9 @@ def test_a_badly_named_unit_fails_alone(pipeline):
     assert "'unit-baru-olah'" in hint and "spasi" in hint and "'Ö'" in hint
     summary = summary_of(pipeline.output)
     assert f"  {BAD_UNIT_NAME}: GAGAL. {hint}" in summary
-    rekap = json.loads((pipeline.root / "data/processed/_rekap/2024/rekap.json")
-                       .read_text(encoding="utf-8"))
+    rekap = json.loads(
+        (pipeline.root / "data/processed/_rekap/2024/rekap.json").read_text(encoding="utf-8")
+    )
     failed = {f["unit"]: f["reason"] for f in rekap["failed"]}
     assert failed[BAD_UNIT_NAME] == hint and "rusak" in failed
     assert BAD_UNIT_NAME not in rekap["missing"]
@@ -186,25 +221,38 @@ def test_provenance_and_manifest_record_the_effective_settings(pipeline):
     prov = json.loads((processed / "provenance.json").read_text(encoding="utf-8"))
     paths = [e["path"] for e in prov["inputs"]]
     assert "data/processed/uji/2024/settings.json" in paths and "config.yaml" not in paths
-    manifest = json.loads((pipeline.reports("uji", 2024) / "manifest.json")
-                          .read_text(encoding="utf-8"))
+    manifest = json.loads(
+        (pipeline.reports("uji", 2024) / "manifest.json").read_text(encoding="utf-8")
+    )
     assert "config.yaml" not in [e["path"] for e in manifest["inputs"]]
     assert manifest["settings"]["values"] == settings
     assert manifest["settings"]["sha256"] == mf.sha256(processed / "settings.json")
     html = (pipeline.reports("uji", 2024) / "laporan-skm-uji-2024.html").read_text(encoding="utf-8")
-    lampiran = html[html.index("Lampiran 7"):]
+    lampiran = html[html.index("Lampiran 7") :]
     assert re.search(r"<td[^>]*>\s*data/processed/uji/2024/settings\.json\s*</td>", lampiran)
     assert not re.search(r"<td[^>]*>\s*config\.yaml\s*</td>", lampiran)  # no table row for it
 
 
-@pytest.mark.parametrize("old,new,expected", [
-    ('instansi: ""', 'instansi: "Pemerintah Provinsi Uji Coba"',
-     {"render_rekap", "render_infografis_rekap"}),
-    ("expected_units: [uji, rusak, hilang]", "expected_units: [uji, rusak]",
-     {"collect_rekap", "render_rekap", "render_infografis_rekap"}),
-    ("units: []", "units: [biro-umum, uji, rusak]",
-     {"collect_rekap", "render_rekap", "render_infografis_rekap"}),
-])
+@pytest.mark.parametrize(
+    "old,new,expected",
+    [
+        (
+            'instansi: ""',
+            'instansi: "Pemerintah Provinsi Uji Coba"',
+            {"render_rekap", "render_infografis_rekap"},
+        ),
+        (
+            "expected_units: [uji, rusak, hilang]",
+            "expected_units: [uji, rusak]",
+            {"collect_rekap", "render_rekap", "render_infografis_rekap"},
+        ),
+        (
+            "units: []",
+            "units: [biro-umum, uji, rusak]",
+            {"collect_rekap", "render_rekap", "render_infografis_rekap"},
+        ),
+    ],
+)
 def test_editing_recap_keys_plans_only_recap_jobs(pipeline, tmp_path, old, new, expected):
     root = clone(pipeline.root, tmp_path / "proyek")
     before = planned_jobs(root)
@@ -217,7 +265,9 @@ def test_editing_recap_keys_plans_only_recap_jobs(pipeline, tmp_path, old, new, 
 def test_editing_a_unit_key_reruns_the_units(pipeline, tmp_path):
     """The other side: a key the units use (a demographic alias) reruns their ingest."""
     root = clone(pipeline.root, tmp_path / "proyek")
-    edit_config(root, "alias: [L, Laki, Laki laki, Pria]", "alias: [L, Laki, Laki laki, Pria, Cowok]")
+    edit_config(
+        root, "alias: [L, Laki, Laki laki, Pria]", "alias: [L, Laki, Laki laki, Pria, Cowok]"
+    )
     assert planned_jobs(root).get("validate_responses", 0) >= 4
 
 

@@ -6,8 +6,9 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 import pytest
+
 from skm.domain import UNSUR_CODES
-from skm.scoring import confidence_interval, lowest, score, unsur_table
+from skm.scoring.ikm import confidence_interval, lowest, score, unsur_table
 
 DEMOGRAFI = {
     "jenis_kelamin": [{"label": "Laki-laki"}, {"label": "Perempuan"}],
@@ -16,9 +17,17 @@ DEMOGRAFI = {
 
 
 def settings(population=550):
-    return {"unit": "u", "year": 2023, "name": "Unit", "short_name": "Unit",
-            "timezone": "WITA", "period": {"start": "2023-01-01", "end": "2023-12-31"},
-            "population": population, "demografi": DEMOGRAFI, "layanan": []}
+    return {
+        "unit": "u",
+        "year": 2023,
+        "name": "Unit",
+        "short_name": "Unit",
+        "timezone": "WITA",
+        "period": {"start": "2023-01-01", "end": "2023-12-31"},
+        "population": population,
+        "demografi": DEMOGRAFI,
+        "layanan": [],
+    }
 
 
 def frame(rows, **extra):
@@ -41,9 +50,12 @@ def test_blank_is_excluded_not_zero():
 
 
 def test_score_keys_and_values():
-    df = frame([[4, 3, 3, 4, 3, 3, 4, 3, 4], [3] * 9, [4] * 9, [2, 3, 3, 3, 3, 3, 3, 3, 3]],
-               jenis_kelamin=["Laki-laki", "Laki-laki", "Perempuan", "Lainnya"],
-               semester=[1, 1, 2, 2], triwulan=[1, 2, 3, 4])
+    df = frame(
+        [[4, 3, 3, 4, 3, 3, 4, 3, 4], [3] * 9, [4] * 9, [2, 3, 3, 3, 3, 3, 3, 3, 3]],
+        jenis_kelamin=["Laki-laki", "Laki-laki", "Perempuan", "Lainnya"],
+        semester=[1, 1, 2, 2],
+        triwulan=[1, 2, 3, 4],
+    )
     res = score(df, quality(4), settings(population=10))
     sums = df[list(UNSUR_CODES)].sum()
     expected = sum(Fraction(int(s), 4) for s in sums) / 9 * 25
@@ -96,7 +108,7 @@ def test_fast_path_equals_the_general_pandas_path(monkeypatch, in_time_order):
     """The numpy fast path of `score` (Int64 answers 1..4) gives exactly what the general
     pandas path gives: same groups, counts, sums and the same floating-point interval.
     In time order the semester and triwulan groups are runs, added up run by run."""
-    from skm import scoring
+    from skm.scoring import ikm as scoring
 
     rng = np.random.default_rng(7)
     n = 3000
@@ -109,19 +121,30 @@ def test_fast_path_equals_the_general_pandas_path(monkeypatch, in_time_order):
     df["semester"] = np.where(triwulan <= 2, 1, 2)
     df["triwulan"] = triwulan
     layanan = np.asarray(["Perizinan", "Informasi", "Zebra", "Äpfel"], dtype=object)[
-        rng.integers(0, 4, n)]
+        rng.integers(0, 4, n)
+    ]
     layanan[rng.random(n) < 0.05] = None
     df["layanan"] = pd.array(layanan, dtype="str")
     gender = np.asarray(["Laki-laki", "Perempuan", "Tidak diisi", "X"], dtype=object)[
-        rng.integers(0, 4, n)]
+        rng.integers(0, 4, n)
+    ]
     gender[rng.random(n) < 0.1] = None
     df["jenis_kelamin"] = pd.array(gender, dtype="str")
     df["pendidikan"] = pd.array(["S1"] * n, dtype="str")
     fast = score(df, quality(n), settings(population=100_000))
     monkeypatch.setattr(scoring._Prepared, "_compute_scores", lambda self: None)
-    monkeypatch.setattr(scoring, "_value_counts", lambda responses, field, prepared: {
-        str(k): int(v) for k, v in
-        responses[field].fillna(scoring.NOT_FILLED).astype(str).value_counts().items()})
+    monkeypatch.setattr(
+        scoring,
+        "_value_counts",
+        lambda responses, field, prepared: {
+            str(k): int(v)
+            for k, v in responses[field]
+            .fillna(scoring.NOT_FILLED)
+            .astype(str)
+            .value_counts()
+            .items()
+        },
+    )
     slow = score(df, quality(n), settings(population=100_000))
     assert fast == slow
     assert set(fast["by_layanan"]) == {"Perizinan", "Informasi", "Zebra", "Äpfel"}

@@ -1,7 +1,7 @@
 """Text from outside the code is inert in every document (issue 13: escaping, Typst root,
 confined paths, project paths with spaces).
 
-Property tests drive :mod:`skm.markdown` (the one escaping path) with random strings from a
+Property tests drive :mod:`skm.report.markdown` (the one escaping path) with random strings from a
 hostile alphabet (Markdown, HTML, Typst, LaTeX, Quarto shortcodes, raw-format spans, full-width
 forms, controls and bidi characters) and check the result through pandoc's own syntax tree and
 each writer: the escaped text must parse as one paragraph of plain text (Str and Space nodes)
@@ -23,8 +23,9 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from skm import markdown as md
-from skm.render import PANDOC_FROM, TEMPLATES_DIR, _pandoc_path
+
+from skm.render.core import PANDOC_FROM, TEMPLATES_DIR, _pandoc_path
+from skm.report import markdown as md
 
 HERE = Path(__file__).resolve().parent
 
@@ -32,55 +33,186 @@ HERE = Path(__file__).resolve().parent
 
 #: Characters every escaping rule must survive (single characters).
 HOSTILE_CHARS = list("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ \t\n\r") + [
-    "\u00a0", "\u3000", "\u2028", "\u2029",  # no-break, ideographic space, separators
-    "＃", "＊", "＜", "＞", "＄", "＠", "［", "］", "｛", "｝", "＼", "｀", "＿", "＝",  # full width
-    "😀", "👨‍👩‍👧", "\u0301", "م", "你", "é", "ß", "Ω", "…", "–", "—", "’", "“",
-    "\x00", "\x07", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x85", "\x9b",  # C0, DEL, C1
-    "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
-    "\ud800", "\udfff", "\ufffe", "\uffff",  # lone surrogates, non-characters
-    "a", "Z", "0", "9", "x", "i", "v",
+    "\u00a0",
+    "\u3000",
+    "\u2028",
+    "\u2029",  # no-break, ideographic space, separators
+    "＃",
+    "＊",
+    "＜",
+    "＞",
+    "＄",
+    "＠",
+    "［",
+    "］",
+    "｛",
+    "｝",
+    "＼",
+    "｀",
+    "＿",
+    "＝",  # full width
+    "😀",
+    "👨‍👩‍👧",
+    "\u0301",
+    "م",
+    "你",
+    "é",
+    "ß",
+    "Ω",
+    "…",
+    "–",
+    "—",
+    "’",
+    "“",
+    "\x00",
+    "\x07",
+    "\x0b",
+    "\x0c",
+    "\x1b",
+    "\x1f",
+    "\x7f",
+    "\x85",
+    "\x9b",  # C0, DEL, C1
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\ud800",
+    "\udfff",
+    "\ufffe",
+    "\uffff",  # lone surrogates, non-characters
+    "a",
+    "Z",
+    "0",
+    "9",
+    "x",
+    "i",
+    "v",
 ]
 
 #: Multi-character tokens from each syntax the documents' formats know.
 HOSTILE_TOKENS = [
     # Markdown / pandoc
-    "**", "__", "~~", "```", "`x`", "[a](b)", "![i](/etc/passwd)", "<http://x>", "[^1]",
-    "# ", "## ", "- ", "* ", "+ ", "1. ", "1) ", "i. ", "A. ", "(@) ", "> ", "    ", ": ",
-    "| a | b |", "---", "===", "...", "--", "-?", "-1", "Mr. ", "'s", "\"q\"", "\\\n", "  \n",
-    "[x]{.y}", "{#id .cls key=\"v\"}", "`#panic()`{=typst}", "`<b>`{=html}", "{=openxml}",
-    "```{=typst}\n", "::: {.x}\n", "\\", "\\\\", "&amp;", "&#x41;", "&lt;", "@fig-x", "@ref",
+    "**",
+    "__",
+    "~~",
+    "```",
+    "`x`",
+    "[a](b)",
+    "![i](/etc/passwd)",
+    "<http://x>",
+    "[^1]",
+    "# ",
+    "## ",
+    "- ",
+    "* ",
+    "+ ",
+    "1. ",
+    "1) ",
+    "i. ",
+    "A. ",
+    "(@) ",
+    "> ",
+    "    ",
+    ": ",
+    "| a | b |",
+    "---",
+    "===",
+    "...",
+    "--",
+    "-?",
+    "-1",
+    "Mr. ",
+    "'s",
+    '"q"',
+    "\\\n",
+    "  \n",
+    "[x]{.y}",
+    '{#id .cls key="v"}',
+    "`#panic()`{=typst}",
+    "`<b>`{=html}",
+    "{=openxml}",
+    "```{=typst}\n",
+    "::: {.x}\n",
+    "\\",
+    "\\\\",
+    "&amp;",
+    "&#x41;",
+    "&lt;",
+    "@fig-x",
+    "@ref",
     # HTML
-    "<script>alert(1)</script>", "<a href=\"javascript:alert(1)\">", "<img src=x onerror=y>",
-    "<!--", "-->", "</p>", "<br>", "javascript:",
+    "<script>alert(1)</script>",
+    '<a href="javascript:alert(1)">',
+    "<img src=x onerror=y>",
+    "<!--",
+    "-->",
+    "</p>",
+    "<br>",
+    "javascript:",
     # Typst
-    "#read(\"/etc/passwd\")", "#panic(\"x\")", "#set page(width: 1cm)", "$x^2$", "$", "//",
-    "/*", "*/", "<lbl>", "#{1/0}", "#let x = 1", "= ", "+ ", "~", "\\u{41}",
+    '#read("/etc/passwd")',
+    '#panic("x")',
+    "#set page(width: 1cm)",
+    "$x^2$",
+    "$",
+    "//",
+    "/*",
+    "*/",
+    "<lbl>",
+    "#{1/0}",
+    "#let x = 1",
+    "= ",
+    "+ ",
+    "~",
+    "\\u{41}",
     # LaTeX
-    "\\input{/etc/passwd}", "\\newpage", "\\verb|x|", "%", "$\\alpha$", "\\(", "\\[",
+    "\\input{/etc/passwd}",
+    "\\newpage",
+    "\\verb|x|",
+    "%",
+    "$\\alpha$",
+    "\\(",
+    "\\[",
     # Quarto shortcodes
-    "{{< include /etc/passwd >}}", "{{< meta title >}}", "{{< pagebreak >}}", "{{</* x */>}}",
+    "{{< include /etc/passwd >}}",
+    "{{< meta title >}}",
+    "{{< pagebreak >}}",
+    "{{</* x */>}}",
     "`{python} 1`",
 ]
 
 hostile_text = st.lists(
-    st.one_of(st.sampled_from(HOSTILE_CHARS), st.sampled_from(HOSTILE_TOKENS),
-              st.text(max_size=3)),
+    st.one_of(st.sampled_from(HOSTILE_CHARS), st.sampled_from(HOSTILE_TOKENS), st.text(max_size=3)),
     max_size=24,
 ).map("".join)
 
 # What escaping removes: C0 controls but tab and line breaks, DEL, C1, bidi controls, lone
 # surrogates, U+FFFE/U+FFFF (independent of the module's own pattern).
-_GONE = {*map(chr, range(0x09)), *map(chr, range(0x0B, 0x0D)),
-         *map(chr, range(0x0E, 0x20)), *map(chr, range(0x7F, 0xA0)),
-         *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A)),
-         *map(chr, range(0xD800, 0xE000)), "\ufffe", "\uffff"}
+_GONE = {
+    *map(chr, range(0x09)),
+    *map(chr, range(0x0B, 0x0D)),
+    *map(chr, range(0x0E, 0x20)),
+    *map(chr, range(0x7F, 0xA0)),
+    *map(chr, range(0x202A, 0x202F)),
+    *map(chr, range(0x2066, 0x206A)),
+    *map(chr, range(0xD800, 0xE000)),
+    "\ufffe",
+    "\uffff",
+}
 
 
 def expected_lines(text: str) -> list[str]:
     """The lines a reader must see: removed characters gone, runs of spaces as one space."""
     kept = "".join(ch for ch in text if ch not in _GONE).replace("\t", " ")
-    lines = [re.sub(" +", " ", line).strip(" ")
-             for line in re.split(r"\r\n|[\n\r\u2028\u2029]", kept)]
+    lines = [
+        re.sub(" +", " ", line).strip(" ") for line in re.split(r"\r\n|[\n\r\u2028\u2029]", kept)
+    ]
     while len(lines) > 1 and not lines[-1]:
         lines.pop()
     while len(lines) > 1 and not lines[0]:
@@ -105,7 +237,11 @@ class Probe:
         self.tmp = tmp
         self.proc = subprocess.Popen(
             [_pandoc_path(), "lua", str(HERE / "pandoc_probe.lua"), str(TEMPLATES_DIR)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
 
     def ask(self, markdown: str, docx: bool = True) -> dict:
         req = {"markdown": markdown, "from": PANDOC_FROM}
@@ -203,14 +339,22 @@ def loose(text: str) -> str:
 def docx_text(xml: str) -> str:
     """Text of the body paragraphs of a DOCX's document.xml (w:br as a line break)."""
     body = xml.split("<w:body>", 1)[1]
-    for forbidden in ("<w:hyperlink", "<w:drawing", "<w:instrText", "<w:fldSimple", "<w:object",
-                      "<w:altChunk", "r:id="):
+    for forbidden in (
+        "<w:hyperlink",
+        "<w:drawing",
+        "<w:instrText",
+        "<w:fldSimple",
+        "<w:object",
+        "<w:altChunk",
+        "r:id=",
+    ):
         assert forbidden not in body, forbidden
     paras = re.findall(r"<w:p>.*?</w:p>|<w:p [^>]*>.*?</w:p>", body, re.DOTALL)
     texts = []
     for para in paras:
-        tokens = re.findall(r"<w:t(?: [^>]*)?>(.*?)</w:t>|<w:(br|softHyphen|noBreakHyphen|tab) ?/>",
-                            para, re.DOTALL)
+        tokens = re.findall(
+            r"<w:t(?: [^>]*)?>(.*?)</w:t>|<w:(br|softHyphen|noBreakHyphen|tab) ?/>", para, re.DOTALL
+        )
         special = {"br": "\n", "softHyphen": "\u00ad", "noBreakHyphen": "\u2011", "tab": "\t"}
         texts.append("".join(special[el] if el else t for t, el in tokens))
     import html as _html
@@ -220,8 +364,11 @@ def docx_text(xml: str) -> str:
 
 # --------------------------------------------------------------------------- properties
 
-PROPERTY = settings(max_examples=500, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY = settings(
+    max_examples=500,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @PROPERTY
@@ -327,12 +474,17 @@ class Rendered:
 
         folder = root / "reports" / UNIT / str(YEAR)
         self.docs = {
-            "laporan": {ext: folder / f"laporan-skm-{UNIT}-{YEAR}.{ext}"
-                        for ext in ("pdf", "docx", "html")},
-            "tindak-lanjut": {ext: folder / f"laporan-tindak-lanjut-{UNIT}-{YEAR}.{ext}"
-                              for ext in ("pdf", "docx", "html")},
-            "rekap": {ext: root / "reports" / "rekap" / str(YEAR) / f"rekap-ikm-{YEAR}.{ext}"
-                      for ext in ("pdf", "docx", "html")},
+            "laporan": {
+                ext: folder / f"laporan-skm-{UNIT}-{YEAR}.{ext}" for ext in ("pdf", "docx", "html")
+            },
+            "tindak-lanjut": {
+                ext: folder / f"laporan-tindak-lanjut-{UNIT}-{YEAR}.{ext}"
+                for ext in ("pdf", "docx", "html")
+            },
+            "rekap": {
+                ext: root / "reports" / "rekap" / str(YEAR) / f"rekap-ikm-{YEAR}.{ext}"
+                for ext in ("pdf", "docx", "html")
+            },
         }
         self._text: dict[tuple[str, str], str] = {}
         self._lines: dict[tuple[str, str], list[str]] = {}
@@ -392,8 +544,9 @@ def rendered(tmp_path_factory) -> Rendered:
     # A logo outside the unit folder is refused (tested below); this one is inside it.
     units = tmp / "units"
     unit = build_hostile_unit(units, canary)
-    root = copy_project(tmp / "proyek uji é ünï", units={unit.folder.name: unit.folder},
-                        sample=False)
+    root = copy_project(
+        tmp / "proyek uji é ünï", units={unit.folder.name: unit.folder}, sample=False
+    )
     hostile_config(root, unit, canary)
     proc = run_snakemake(root, check=False)
     assert proc.returncode == 0, proc.stderr[-6000:]
@@ -403,9 +556,19 @@ def rendered(tmp_path_factory) -> Rendered:
 #: Where each YAML/export text must appear (document -> fields by prefix). unit.short_name
 #: and unit.city are not printed when survei.yaml names the signing place.
 SHOWN_IN = {
-    "laporan": ("unit.name", "unit.parent", "unit.layanan", "unit.history", "unit.columns",
-                "unit.labels", "unit.saran_tema", "survei.", "rtl.",
-                "export.", "config.demografi"),
+    "laporan": (
+        "unit.name",
+        "unit.parent",
+        "unit.layanan",
+        "unit.history",
+        "unit.columns",
+        "unit.labels",
+        "unit.saran_tema",
+        "survei.",
+        "rtl.",
+        "export.",
+        "config.demografi",
+    ),
     # realisasi.yaml names its own signatory, so survei.yaml's is not printed there
     "tindak-lanjut": ("unit.name", "unit.parent", "rtl.", "realisasi."),
     "rekap": ("unit.name", "config.instansi"),
@@ -431,8 +594,9 @@ def pdf_holds(lines: list[str], want: str) -> bool:
         elif line.startswith(rest):
             return True
         else:
-            k = next((k for k in range(min(len(line), len(rest)), 2, -1)
-                      if line.endswith(rest[:k])), 0)
+            k = next(
+                (k for k in range(min(len(line), len(rest)), 2, -1) if line.endswith(rest[:k])), 0
+            )
             pos += k
         if pos == len(want):
             return True
@@ -443,10 +607,16 @@ def pdf_holds(lines: list[str], want: str) -> bool:
 #: marker): their categories are labels, not free text.
 CUT_ANSWERS = {"export.jenis_kelamin", "export.usia", "export.pendidikan", "export.pekerjaan"}
 
-CASES = [(doc, key) for doc in SHOWN_IN
-         for key in (*__import__("hostile_unit").FIELDS, "config.instansi",
-                     "config.demografi.pekerjaan.label")
-         if key.startswith(SHOWN_IN[doc])]
+CASES = [
+    (doc, key)
+    for doc in SHOWN_IN
+    for key in (
+        *__import__("hostile_unit").FIELDS,
+        "config.instansi",
+        "config.demografi.pekerjaan.label",
+    )
+    if key.startswith(SHOWN_IN[doc])
+]
 
 
 @pytest.mark.workflow
@@ -456,15 +626,16 @@ def test_every_yaml_and_export_text_is_printed_verbatim(rendered, doc, key, fmt)
     """Each field's hostile text reads back literally (after white space is removed). An
     answer cell is cut with a marker (a demographic answer after MAX_ANSWER_CHARS characters,
     a rejected row's value in Lampiran 6 after REJECTED_VALUE_CHARS): its start reads back."""
-    from skm.ingest import MAX_ANSWER_CHARS
-    from skm.laporan import REJECTED_VALUE_CHARS
+    from skm.ingest.core import MAX_ANSWER_CHARS
+    from skm.report.laporan import REJECTED_VALUE_CHARS
 
     text = expected(rendered.unit.texts[key])
     cut = {"export.rejected_answer": REJECTED_VALUE_CHARS}.get(
-        key, MAX_ANSWER_CHARS if key in CUT_ANSWERS else None)
+        key, MAX_ANSWER_CHARS if key in CUT_ANSWERS else None
+    )
     if cut is not None:
         assert len(text) > cut  # the corpus is longer than the cap: the cut itself is tested
-        text = text[:cut - 20]  # well inside the cut, whatever white space the reader folds
+        text = text[: cut - 20]  # well inside the cut, whatever white space the reader folds
     want = squash(text)
     if fmt == "pdf":
         assert pdf_holds(rendered.pdf_lines(doc), want), key
@@ -557,7 +728,8 @@ def _unit(tmp_path: Path, logo: str | None, documentation: str | None = None) ->
     if documentation is not None:
         (unit / "2024" / "survei.yaml").write_text(
             f"documentation:\n  - file: {json.dumps(documentation)}\n    caption: Foto\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     return raw
 
 
@@ -570,7 +742,7 @@ def _png(path: Path) -> Path:
 
 
 def _load(raw: Path):
-    from skm.settings import load_config, load_unit_year
+    from skm.ingest.settings import load_config, load_unit_year
 
     return load_unit_year(raw, "u1", 2024, load_config(ROOT / "config.yaml"))
 
@@ -594,7 +766,8 @@ def test_logo_outside_the_unit_folder_is_refused(tmp_path, how):
         logo = "gambar/logo-lain.png"
     (unit / "unit.yaml").write_text(
         f"name: Unit Satu\npopulation: 100\ntimezone: WIT\nlogo: {json.dumps(logo)}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     with pytest.raises(SkmInputError) as err:
         _load(raw)
     msg = str(err.value)
@@ -623,7 +796,8 @@ def test_documentation_photo_outside_dokumentasi_is_refused(tmp_path):
     assert "documentation.0.file" in str(err.value) and "survei.yaml" in str(err.value)
     # a photo not (yet) in dokumentasi/ is not an error: the document says it is missing
     (raw / "u1" / "2024" / "survei.yaml").write_text(
-        "documentation:\n  - file: nanti.png\n    caption: Foto\n", encoding="utf-8")
+        "documentation:\n  - file: nanti.png\n    caption: Foto\n", encoding="utf-8"
+    )
     assert _load(raw)["survei"]["documentation"][0]["file"] == "nanti.png"
 
 
@@ -635,12 +809,13 @@ def test_team_decree_scan_outside_dokumentasi_is_refused(tmp_path, how):
     outside = _png(tmp_path / "rahasia" / "sk.png")
     raw = _unit(tmp_path, None)
     year = raw / "u1" / "2024"
-    name = {"absolute": str(outside), "dotdot": "../../../rahasia/sk.png",
-            "symlink": "sk.png"}[how]
+    name = {"absolute": str(outside), "dotdot": "../../../rahasia/sk.png", "symlink": "sk.png"}[how]
     if how == "symlink":
         (year / "dokumentasi" / "sk.png").symlink_to(outside)
-    survei = ("team: Tim dibentuk.\nteam_decree:\n  number: 800/1\n  date: 2024-01-02\n"
-              f"  file: {json.dumps(name)}\n")
+    survei = (
+        "team: Tim dibentuk.\nteam_decree:\n  number: 800/1\n  date: 2024-01-02\n"
+        f"  file: {json.dumps(name)}\n"
+    )
     (year / "survei.yaml").write_text(survei, encoding="utf-8")
     with pytest.raises(SkmInputError) as err:
         _load(raw)
@@ -648,8 +823,9 @@ def test_team_decree_scan_outside_dokumentasi_is_refused(tmp_path, how):
     assert "survei.yaml" in msg and "'team_decree.file'" in msg and "baris 5" in msg
     assert "di luar folder dokumentasi/" in msg
     # inside dokumentasi/ (or not there yet) it is accepted
-    (year / "survei.yaml").write_text(survei.replace(json.dumps(name), "sk-tim.png"),
-                                      encoding="utf-8")
+    (year / "survei.yaml").write_text(
+        survei.replace(json.dumps(name), "sk-tim.png"), encoding="utf-8"
+    )
     assert _load(raw)["survei"]["team_decree"]["file"] == "sk-tim.png"
 
 
@@ -658,13 +834,20 @@ def test_decree_scan_caption_alt_and_path_stay_literal(tmp_path):
     an apostrophe and the path was not encoded (a folder with a space broke the render)."""
     import pandas as pd
     import pypandoc
-    from skm.images import processed_name
-    from skm.laporan import Laporan
+
+    from skm.ingest.images import processed_name
+    from skm.report.laporan import Laporan
 
     number = 'SK "A" 800\\12 `#x`{=typst} ** [y]{.z} \\'
     decree = {"number": number, "date": "2024-01-09", "file": "sk tim.png"}
-    lap = Laporan(ikm={}, quality={}, settings={"survei": {"team_decree": decree}},
-                  responses=pd.DataFrame(), rejected=pd.DataFrame(), figdir=Path("."))
+    lap = Laporan(
+        ikm={},
+        quality={},
+        settings={"survei": {"team_decree": decree}},
+        responses=pd.DataFrame(),
+        rejected=pd.DataFrame(),
+        figdir=Path("."),
+    )
     foto = tmp_path / "folder dengan spasi é"
     foto.mkdir()
     (foto / processed_name("sk tim.png")).write_bytes(b"")
@@ -678,12 +861,13 @@ def test_decree_scan_caption_alt_and_path_stay_literal(tmp_path):
     assert dict(attrs)["fig-alt"] == "Pindaian " + title
     assert dict(attrs)["width"] == "90%"
     from urllib.parse import unquote
+
     assert " " not in url and unquote(url) == (foto / processed_name("sk tim.png")).as_posix()
 
 
 def test_manifest_inputs_leave_out_a_logo_outside_the_unit(tmp_path):
     """write_manifest crashed (a path outside the project) on such a logo."""
-    from skm.manifest import raw_inputs
+    from skm.audit.manifest import raw_inputs
 
     _png(tmp_path / "luar.png")
     raw = _unit(tmp_path, "../../luar.png")
@@ -692,7 +876,7 @@ def test_manifest_inputs_leave_out_a_logo_outside_the_unit(tmp_path):
 
 
 def test_render_refuses_a_non_image_logo_with_a_clear_message(tmp_path):
-    from skm.render import RenderError, _logo_path
+    from skm.render.core import RenderError, _logo_path
 
     (tmp_path / "logo.png").write_text("bukan gambar", encoding="utf-8")
     work = tmp_path / "work"
@@ -708,18 +892,27 @@ def test_render_refuses_a_non_image_logo_with_a_clear_message(tmp_path):
 # --------------------------------------------------------------------------- Typst root
 
 
-@pytest.mark.parametrize("call", ['#read("{outside}")', '#image("{outside_png}")',
-                                  '#read("../geheim.txt")', '#read("/etc/passwd")'])
+@pytest.mark.parametrize(
+    "call",
+    [
+        '#read("{outside}")',
+        '#image("{outside_png}")',
+        '#read("../geheim.txt")',
+        '#read("/etc/passwd")',
+    ],
+)
 def test_typst_reads_no_file_outside_the_render_folder(tmp_path, call):
-    from skm.render import RenderError, _compile_typst
+    from skm.render.core import RenderError, _compile_typst
 
     (tmp_path / "geheim.txt").write_text(CANARY_TEXT, encoding="utf-8")
     outside_png = _png(tmp_path / "luar.png")
     work = tmp_path / "render"
     work.mkdir()
     typ = work / "document.typ"
-    typ.write_text(call.format(outside=tmp_path / "geheim.txt", outside_png=outside_png) + "\n",
-                   encoding="utf-8")
+    typ.write_text(
+        call.format(outside=tmp_path / "geheim.txt", outside_png=outside_png) + "\n",
+        encoding="utf-8",
+    )
     with pytest.raises(RenderError):
         _compile_typst(typ, None, 0, Path("x.qmd"))
     # a file inside the folder (the copied images and logo) is read
@@ -730,7 +923,7 @@ def test_typst_reads_no_file_outside_the_render_folder(tmp_path, call):
 
 def test_images_are_copied_in_under_plain_names(tmp_path):
     """A folder with spaces or non-ASCII letters: pandoc's Typst writer looked for %20."""
-    from skm.render import _localize_images
+    from skm.render.core import _localize_images
 
     photo = _png(tmp_path / "proyek saya é" / "foto (1) ü.png")
     work = tmp_path / "work"
@@ -740,21 +933,28 @@ def test_images_are_copied_in_under_plain_names(tmp_path):
     assert out.count("](images/001.png){") == 2
     assert (work / "images" / "001.png").read_bytes() == photo.read_bytes()
     # a relative path outside the resource folder is not copied
-    assert _localize_images("![x](../etc/passwd)", work, tmp_path / "proyek saya é") == \
-        "![x](../etc/passwd)"
+    assert (
+        _localize_images("![x](../etc/passwd)", work, tmp_path / "proyek saya é")
+        == "![x](../etc/passwd)"
+    )
 
 
 def test_caller_front_matter_is_escaped_once(tmp_path):
     """The cover's name reaches pandoc escaped; a {{< meta >}} shortcode escapes the raw value
     (not the escaped one a second time); controls removed in this process are counted."""
-    from skm.render import render_qmd
+    from skm.render.core import render_qmd
 
     qmd = tmp_path / "doc.qmd"
     qmd.write_text("---\ntitle: Judul\n---\n\nUnit: {{< meta cover.unit >}}\n", encoding="utf-8")
     out = tmp_path / "doc.md"
-    name = "Dinas $x$ `#read(\"/etc/passwd\")`{=typst}\u202e"
-    result = render_qmd(qmd, {"md": out}, {}, source_date_epoch=0,
-                        metadata={"title": "T", "cover": {"unit": name, "logo": None}})
+    name = 'Dinas $x$ `#read("/etc/passwd")`{=typst}\u202e'
+    result = render_qmd(
+        qmd,
+        {"md": out},
+        {},
+        source_date_epoch=0,
+        metadata={"title": "T", "cover": {"unit": name, "logo": None}},
+    )
     text = out.read_text(encoding="utf-8")
     front = yaml.safe_load(text.split("---\n")[1])
     assert front["cover"]["unit"] == md.escape(name, newlines="space")
@@ -765,25 +965,68 @@ def test_caller_front_matter_is_escaped_once(tmp_path):
 #: Texts the pandoc Typst writer turns into Typst shorthands or smart quotes (two en dashes
 #: became an em dash and a hyphen, U+2019 before a quote became U+2018) or that Typst markup
 #: reads as syntax.
-TYPST_TRICKY = ["––", "—–", "–—", "’\"", "it's", "\"kutip\"", "‘a’", "x...y", "a -? b", "-1",
-                "a -- b --- c", "***", "a ~ b", "a//b", "a/*b*/c", "$5$", "@ref", "<lbl>",
-                "#read(\"/etc/passwd\")", "= judul", "+ butir", "- butir", "/ istilah: x",
-                "1. nomor", "\\u{41}", "\\", "`kode`", "_miring_", "*tebal*", "[x]", "{y}"]
+TYPST_TRICKY = [
+    "––",
+    "—–",
+    "–—",
+    '’"',
+    "it's",
+    '"kutip"',
+    "‘a’",
+    "x...y",
+    "a -? b",
+    "-1",
+    "a -- b --- c",
+    "***",
+    "a ~ b",
+    "a//b",
+    "a/*b*/c",
+    "$5$",
+    "@ref",
+    "<lbl>",
+    '#read("/etc/passwd")',
+    "= judul",
+    "+ butir",
+    "- butir",
+    "/ istilah: x",
+    "1. nomor",
+    "\\u{41}",
+    "\\",
+    "`kode`",
+    "_miring_",
+    "*tebal*",
+    "[x]",
+    "{y}",
+]
 
 
 def test_typst_pdf_shows_tricky_text_as_written(tmp_path):
     """Through the real writer, typst.lua and Typst: each text reads back from the PDF."""
     from pypdf import PdfReader
-    from skm.render import _compile_typst
+
+    from skm.render.core import _compile_typst
 
     body = "\n\n".join(f"MULAI{i} {md.escape(t)} SELESAI{i}" for i, t in enumerate(TYPST_TRICKY))
     (tmp_path / "in.md").write_text(body + "\n", encoding="utf-8")
     typ = tmp_path / "document.typ"
-    subprocess.run([_pandoc_path(), str(tmp_path / "in.md"), "--from", PANDOC_FROM, "--to",
-                    "typst", "--lua-filter", str(TEMPLATES_DIR / "typst.lua"), "--output",
-                    str(typ)], check=True)
-    typ.write_text('#set text(font: "Noto Sans")\n' + typ.read_text(encoding="utf-8"),
-                   encoding="utf-8")
+    subprocess.run(
+        [
+            _pandoc_path(),
+            str(tmp_path / "in.md"),
+            "--from",
+            PANDOC_FROM,
+            "--to",
+            "typst",
+            "--lua-filter",
+            str(TEMPLATES_DIR / "typst.lua"),
+            "--output",
+            str(typ),
+        ],
+        check=True,
+    )
+    typ.write_text(
+        '#set text(font: "Noto Sans")\n' + typ.read_text(encoding="utf-8"), encoding="utf-8"
+    )
     pdf = tmp_path / "out.pdf"
     pdf.write_bytes(_compile_typst(typ, None, 0, Path("x.qmd")))
     text = "".join(page.extract_text() for page in PdfReader(pdf).pages)

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from skm.errors import SkmInputError
-from skm.settings import load_config, load_unit_year, validate_yaml
+from skm.ingest.settings import load_config, load_unit_year, validate_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,8 +53,9 @@ def test_survei_yaml_bad_date(tmp_path):
 def test_load_unit_year_defaults(tmp_path):
     unit = tmp_path / "raw" / "u1"
     (unit / "2024").mkdir(parents=True)
-    (unit / "unit.yaml").write_text("name: Unit Satu\npopulation: 100\ntimezone: WIT\n",
-                                    encoding="utf-8")
+    (unit / "unit.yaml").write_text(
+        "name: Unit Satu\npopulation: 100\ntimezone: WIT\n", encoding="utf-8"
+    )
     s = load_unit_year(tmp_path / "raw", "u1", 2024, load_config(ROOT / "config.yaml"))
     assert s["period"] == {"start": "2024-01-01", "end": "2024-12-31"}
     assert s["utc_offset_hours"] == 9 and s["population"] == 100

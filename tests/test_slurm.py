@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import ROOT, copy_project
 from slurm_cluster import CannotRun, Cluster, install
 
@@ -33,20 +34,38 @@ PROFILE = ROOT / "workflow" / "profiles" / "slurm" / "config.yaml"
 SECOND_UNIT = "biro-hukum"
 # Test-only settings on top of the profile: this cluster has no accounting database (job
 # states from squeue, kept by MinJobAge=600), and the jobs take seconds, so poll every 5 s.
-SLURM_ARGS = ("--profile", "workflow/profiles/slurm", "--slurm-status-command", "squeue",
-              "--slurm-init-seconds-before-status-checks", "5")
+SLURM_ARGS = (
+    "--profile",
+    "workflow/profiles/slurm",
+    "--slurm-status-command",
+    "squeue",
+    "--slurm-init-seconds-before-status-checks",
+    "5",
+)
 # Rules this DAG must run as SLURM jobs (at least; `all` is local).
-SLURM_RULES = {"validate_responses", "score_responses", "plot_figures", "record_provenance",
-               "write_olah_data", "clean_photos", "validate_rtl", "prepare_tindak_lanjut",
-               "render_laporan", "render_tindak_lanjut", "collect_rekap",
-               "render_rekap"}
+SLURM_RULES = {
+    "validate_responses",
+    "score_responses",
+    "plot_figures",
+    "record_provenance",
+    "write_olah_data",
+    "clean_photos",
+    "validate_rtl",
+    "prepare_tindak_lanjut",
+    "render_laporan",
+    "render_tindak_lanjut",
+    "collect_rekap",
+    "render_rekap",
+}
 JOB_LINE = re.compile(r"^(?:local)?(?:rule|checkpoint) (\w+):$", re.MULTILINE)
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    pytest.importorskip("snakemake_executor_plugin_slurm",
-                        reason="the `slurm` extra is not installed: pip install -e '.[slurm]'")
+    pytest.importorskip(
+        "snakemake_executor_plugin_slurm",
+        reason="the `slurm` extra is not installed: pip install -e '.[slurm]'",
+    )
     try:
         print(install())
         with Cluster(tmp_path_factory.mktemp("slurm-cluster")) as c:
@@ -75,9 +94,15 @@ def snakemake(root: Path, *args: str) -> subprocess.Popen:
     environment: sbatch --export=ALL)."""
     env = dict(os.environ, PYTHONPATH=str(root / "workflow"))
     env.pop("SLURM_CONF", None)
-    return subprocess.Popen([sys.executable, "-m", "snakemake", *args], cwd=root, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "snakemake", *args],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def finish(proc: subprocess.Popen, timeout: float) -> str:
@@ -93,9 +118,12 @@ def finish(proc: subprocess.Popen, timeout: float) -> str:
 
 def outputs(root: Path) -> dict[str, str]:
     """sha256 of every file under data/processed/ and reports/ (Snakemake markers aside)."""
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for top in ("data/processed", "reports") for p in sorted((root / top).rglob("*"))
-            if p.is_file() and p.name != ".snakemake_timestamp"}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for top in ("data/processed", "reports")
+        for p in sorted((root / top).rglob("*"))
+        if p.is_file() and p.name != ".snakemake_timestamp"
+    }
 
 
 @pytest.fixture(scope="module")
@@ -111,10 +139,18 @@ def runs(cluster, tmp_path_factory) -> dict:
     slurm_seconds = time.monotonic() - t0
     local_out = finish(local_proc, timeout=600)
     jobs = cluster.jobs()
-    print(f"workflow through SLURM: {len(jobs) - 1} SLURM jobs in {slurm_seconds:.0f} s "
-          f"(local run alongside: {time.monotonic() - t0:.0f} s in all)")
-    return {"local": local, "slurm": slurm, "output": slurm_out, "jobs": jobs,
-            "local_jobs": JOB_LINE.findall(local_out), "seconds": slurm_seconds}
+    print(
+        f"workflow through SLURM: {len(jobs) - 1} SLURM jobs in {slurm_seconds:.0f} s "
+        f"(local run alongside: {time.monotonic() - t0:.0f} s in all)"
+    )
+    return {
+        "local": local,
+        "slurm": slurm,
+        "output": slurm_out,
+        "jobs": jobs,
+        "local_jobs": JOB_LINE.findall(local_out),
+        "seconds": slurm_seconds,
+    }
 
 
 @pytest.mark.slurm
@@ -125,27 +161,31 @@ def test_every_job_ran_as_a_completed_slurm_job(runs):
     workflow_jobs = [j for j in jobs if j["comment"].startswith("rule_")]
     assert len(workflow_jobs) == submitted
     assert {j["state"] for j in workflow_jobs} == {"COMPLETED"}, workflow_jobs
-    ran = sorted(j["comment"].removeprefix("rule_").split("_wildcards_")[0]
-                 for j in workflow_jobs)
+    ran = sorted(j["comment"].removeprefix("rule_").split("_wildcards_")[0] for j in workflow_jobs)
     # the same jobs as the local run, every one of them a SLURM job
     assert ran == sorted(r for r in runs["local_jobs"] if r != "all")
     assert SLURM_RULES <= set(ran)
     # one job per unit-year for validation: both units, both years of the sample
-    validated = sorted(j["comment"] for j in workflow_jobs
-                       if j["comment"].startswith("rule_validate_responses_"))
-    assert validated == ["rule_validate_responses_wildcards_biro-hukum_2023",
-                         "rule_validate_responses_wildcards_biro-umum_2022",
-                         "rule_validate_responses_wildcards_biro-umum_2023"]
+    validated = sorted(
+        j["comment"] for j in workflow_jobs if j["comment"].startswith("rule_validate_responses_")
+    )
+    assert validated == [
+        "rule_validate_responses_wildcards_biro-hukum_2023",
+        "rule_validate_responses_wildcards_biro-umum_2022",
+        "rule_validate_responses_wildcards_biro-umum_2023",
+    ]
 
 
 @pytest.mark.slurm
 def test_slurm_run_is_byte_identical_to_local_run(runs):
     local, slurm = outputs(runs["local"]), outputs(runs["slurm"])
     assert local.keys() == slurm.keys()
-    assert {"reports/rekap/2023/rekap-ikm-2023.pdf",
-            f"reports/{SECOND_UNIT}/2023/laporan-skm-{SECOND_UNIT}-2023.pdf",
-            "reports/biro-umum/2022/laporan-tindak-lanjut-biro-umum-2022.pdf",
-            f"data/processed/{SECOND_UNIT}/2023/ikm.json"} <= local.keys()
+    assert {
+        "reports/rekap/2023/rekap-ikm-2023.pdf",
+        f"reports/{SECOND_UNIT}/2023/laporan-skm-{SECOND_UNIT}-2023.pdf",
+        "reports/biro-umum/2022/laporan-tindak-lanjut-biro-umum-2022.pdf",
+        f"data/processed/{SECOND_UNIT}/2023/ikm.json",
+    } <= local.keys()
     differing = sorted(p for p in local if local[p] != slurm[p])
     assert not differing, f"differ between the local and the SLURM run: {differing}"
 
@@ -157,7 +197,13 @@ def test_profile_sizes_every_rule_and_only_real_rules(tmp_path):
     assert profile["executor"] == "slurm"
     assert {"mem_mb", "runtime"} <= set(profile["default-resources"])
     root = copy_project(tmp_path / "proyek", sample=False)
-    out = subprocess.run([sys.executable, "-m", "snakemake", "--list-rules"], cwd=root,
-                         capture_output=True, text=True, check=True, timeout=300).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--list-rules"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    ).stdout
     rules = {line.strip() for line in out.splitlines() if line.strip()} - {"all"}
     assert set(profile["set-resources"]) == rules

@@ -13,9 +13,10 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from skm import synth
+
+import synth
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES, classify
-from skm.settings import validate_yaml
+from skm.ingest.settings import validate_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw" / "biro-umum"
@@ -63,8 +64,9 @@ def year_frame(year: int) -> pd.DataFrame:
 def parse_timestamps(values: pd.Series) -> pd.Series:
     """Naive local times from either export style."""
     if values.str.contains("GMT").all():
-        return pd.to_datetime(values.str.replace(r" GMT\+8$", "", regex=True),
-                              format="%Y/%m/%d %I:%M:%S %p")
+        return pd.to_datetime(
+            values.str.replace(r" GMT\+8$", "", regex=True), format="%Y/%m/%d %I:%M:%S %p"
+        )
     return pd.to_datetime(values, format="%d/%m/%Y %H:%M:%S")
 
 
@@ -85,7 +87,7 @@ def test_shipped_sample_reproduces_byte_for_byte(tmp_path):
     for path in written:
         rel = path.relative_to(tmp_path)
         shipped = ROOT / "data" / "raw" / rel
-        assert shipped.exists(), f"{rel} is not shipped: run workflow/scripts/make_sample_data.py"
+        assert shipped.exists(), f"{rel} is not shipped: run tools/make_sample_data.py"
         assert shipped.read_bytes() == path.read_bytes(), f"{rel} differs from the generator"
 
 
@@ -187,11 +189,15 @@ def test_sample_2023_survei_matches_the_report():
     # every activity is a date range (working days from the calendar), none typed by hand
     assert [r.get("hari_kerja") for r in data["schedule"]] == [None] * 4
     assert all(r["mulai"] <= r["selesai"] for r in data["schedule"])
-    assert (data["schedule"][1]["mulai"], data["schedule"][1]["selesai"]) == ("2023-02-01",
-                                                                             "2023-04-30")
+    assert (data["schedule"][1]["mulai"], data["schedule"][1]["selesai"]) == (
+        "2023-02-01",
+        "2023-04-30",
+    )
     assert data["signatory"]["nip"] == "19670719 199303 2 006"
-    assert data["complaints"] == ["Penyediaan air minum di ruang tunggu",
-                                  "Ruangan yang kurang sejuk"]
+    assert data["complaints"] == [
+        "Penyediaan air minum di ruang tunggu",
+        "Ruangan yang kurang sejuk",
+    ]
     assert len(data["weaknesses"]) == 2
 
 

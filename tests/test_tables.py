@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pytest
+
 from skm.domain import UNSUR_CODES
-from skm.ingest import IngestResult, write_outputs
-from skm.tables import (
+from skm.ingest.core import IngestResult, write_outputs
+from skm.scoring.tables import (
     ID_PATTERN,
     ISO_LOCAL,
     ISO_LOCAL_LAYOUT,
@@ -39,8 +40,10 @@ def responses(n: int = 3) -> pd.DataFrame:
         "usia": ["20–29 tahun"] * n,
         "pendidikan": ["S1"] * n,
         "pekerjaan": [None] * n,
-        **{code: pd.array([4] + [None] * (n - 1) if code == "U9" else [3] * n, dtype="Int64")
-           for code in UNSUR_CODES},
+        **{
+            code: pd.array([4] + [None] * (n - 1) if code == "U9" else [3] * n, dtype="Int64")
+            for code in UNSUR_CODES
+        },
         "saran": ["bagus"] + [None] * (n - 1),
     }
     return pd.DataFrame(data)[list(RESPONSE_COLUMNS)]
@@ -130,10 +133,16 @@ def test_strict_columns(model: type[pa.DataFrameModel]) -> None:
 
 
 def test_rejected_model() -> None:
-    frame = pd.DataFrame({
-        "file": ["a.csv"], "raw_row": [3], "column": [""], "value": [""],
-        "reason_code": ["no_answers"], "reason": ["Tidak ada satu pun unsur"],
-    })[list(REJECTED_COLUMNS)]
+    frame = pd.DataFrame(
+        {
+            "file": ["a.csv"],
+            "raw_row": [3],
+            "column": [""],
+            "value": [""],
+            "reason_code": ["no_answers"],
+            "reason": ["Tidak ada satu pun unsur"],
+        }
+    )[list(REJECTED_COLUMNS)]
     Rejected.validate(frame, lazy=True)
     assert "reason_code" in failing_columns(Rejected, frame.assign(reason_code="lainnya"))
     assert "reason" in failing_columns(Rejected, frame.assign(reason=""))
@@ -153,28 +162,52 @@ def test_responses_csv_round_trip(tmp_path) -> None:
 
 
 _TIMESTAMPS = [
-    "2023-02-13T09:14:31+08:00", "2023-02-13T09:14:31-03:00", "2023-02-13T09:14:31+08:00\n",
-    "\uff12023-02-13T09:14:31+08:00", "2023-02-13 09:14:31+08:00", None, "",
-    "2023-02-13T09:14:31+0800", "2023-02-13T09:14:31*08:00", "2023-0a-13T09:14:31+08:00",
-    "\u0662023-02-13T09:14:31+08:00", "2023-02-13T09:14:31+08:001",
-    "2023-02-13T09:14:31,08:00", "2023-02-13T09:14:31.08:00", "2023/02/13T09:14:31+08:00",
+    "2023-02-13T09:14:31+08:00",
+    "2023-02-13T09:14:31-03:00",
+    "2023-02-13T09:14:31+08:00\n",
+    "\uff12023-02-13T09:14:31+08:00",
+    "2023-02-13 09:14:31+08:00",
+    None,
+    "",
+    "2023-02-13T09:14:31+0800",
+    "2023-02-13T09:14:31*08:00",
+    "2023-0a-13T09:14:31+08:00",
+    "\u0662023-02-13T09:14:31+08:00",
+    "2023-02-13T09:14:31+08:001",
+    "2023-02-13T09:14:31,08:00",
+    "2023-02-13T09:14:31.08:00",
+    "2023/02/13T09:14:31+08:00",
 ]
-_IDS = ["R00001", "R00002", "R000003", "R\u0660\u0660\u0660\u0660\u0661", "X00001", "R0001",
-        "R00004\n", None, "R12345678901234567890", "r00005", "R0000\u00e9"]
+_IDS = [
+    "R00001",
+    "R00002",
+    "R000003",
+    "R\u0660\u0660\u0660\u0660\u0661",
+    "X00001",
+    "R0001",
+    "R00004\n",
+    None,
+    "R12345678901234567890",
+    "r00005",
+    "R0000\u00e9",
+]
 
 
 @pytest.mark.parametrize("dtype", ["str", object, "string[python]"])
 def test_layout_matching_equals_the_regular_expression(dtype) -> None:
     """The byte-by-byte fast path gives exactly what `str.match` gives, on any storage."""
-    for values, pattern, layout in ((_TIMESTAMPS, ISO_LOCAL, ISO_LOCAL_LAYOUT),
-                                    (_IDS, ID_PATTERN, "R99999"),
-                                    (_TIMESTAMPS[:2] * 3, ISO_LOCAL, ISO_LOCAL_LAYOUT)):
+    for values, pattern, layout in (
+        (_TIMESTAMPS, ISO_LOCAL, ISO_LOCAL_LAYOUT),
+        (_IDS, ID_PATTERN, "R99999"),
+        (_TIMESTAMPS[:2] * 3, ISO_LOCAL, ISO_LOCAL_LAYOUT),
+    ):
         series = pd.Series(values, dtype=dtype, index=range(10, 10 + len(values)))
         expected = series.str.match(pattern, na=False).astype(bool)
         got = matches_layout(series, pattern, layout)
         pd.testing.assert_series_equal(got, expected, check_names=False)
-        pd.testing.assert_series_equal(matches_layout(series, pattern, ""), expected,
-                                       check_names=False)
+        pd.testing.assert_series_equal(
+            matches_layout(series, pattern, ""), expected, check_names=False
+        )
 
 
 def test_all_distinct() -> None:
@@ -184,8 +217,7 @@ def test_all_distinct() -> None:
     assert all_distinct(shuffled).tolist() == [True, True, True]
     repeated = pd.Series(["R00001", "R00002", "R00001", None, None], dtype="str")
     assert all_distinct(repeated).tolist() == [False, True, False, False, False]
-    assert all_distinct(pd.Series(["b", "a", "b"], dtype=object)).tolist() == [False, True,
-                                                                                False]
+    assert all_distinct(pd.Series(["b", "a", "b"], dtype=object)).tolist() == [False, True, False]
 
 
 def test_large_valid_table_passes_and_one_bad_cell_is_caught() -> None:

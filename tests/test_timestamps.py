@@ -6,8 +6,9 @@ import datetime as dt
 
 import numpy as np
 import pytest
+
 from skm.errors import SkmInputError
-from skm.timestamps import (
+from skm.ingest.timestamps import (
     format_date_id,
     format_local,
     offset_text,
@@ -55,10 +56,23 @@ def test_styles_and_offsets(raw: str, offset: int, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    [None, "", "   ", "kemarin", "31/02/2023 10:00:00", "2023/02/13 13:14:31 PM GMT+8",
-     "2023/02/13 0:14:31 AM GMT+8", "2023-02-13 24:00:00", "2023-02-13 09:60:00",
-     "2023/02/13 9:14:31 AM GMT+15", "2023-13-01 09:00:00", "13/13/2023 09:00", "1899-01-01",
-     "2023-02-13 PM", "13/02/23 9:14"],
+    [
+        None,
+        "",
+        "   ",
+        "kemarin",
+        "31/02/2023 10:00:00",
+        "2023/02/13 13:14:31 PM GMT+8",
+        "2023/02/13 0:14:31 AM GMT+8",
+        "2023-02-13 24:00:00",
+        "2023-02-13 09:60:00",
+        "2023/02/13 9:14:31 AM GMT+15",
+        "2023-13-01 09:00:00",
+        "13/13/2023 09:00",
+        "1899-01-01",
+        "2023-02-13 PM",
+        "13/02/23 9:14",
+    ],
 )
 def test_unreadable_values_are_nat(raw: str | None) -> None:
     column = parse_timestamps([raw], utc_offset_hours=8)
@@ -69,14 +83,34 @@ def test_unreadable_values_are_nat(raw: str | None) -> None:
 @pytest.mark.parametrize(
     ("values", "setting", "order", "rule_word", "first"),
     [
-        (["13/02/2023 9:00", "03/02/2023 9:00"], "month_first", "day_first", "disimpulkan",
-         "2023-02-13"),
-        (["02/13/2023 9:00", "03/02/2023 9:00"], "day_first", "month_first", "disimpulkan",
-         "2023-02-13"),
-        (["03/02/2023 9:00", "04/02/2023 9:00"], "day_first", "day_first", "pengaturan",
-         "2023-02-03"),
-        (["03/02/2023 9:00", "04/02/2023 9:00"], "month_first", "month_first", "pengaturan",
-         "2023-03-02"),
+        (
+            ["13/02/2023 9:00", "03/02/2023 9:00"],
+            "month_first",
+            "day_first",
+            "disimpulkan",
+            "2023-02-13",
+        ),
+        (
+            ["02/13/2023 9:00", "03/02/2023 9:00"],
+            "day_first",
+            "month_first",
+            "disimpulkan",
+            "2023-02-13",
+        ),
+        (
+            ["03/02/2023 9:00", "04/02/2023 9:00"],
+            "day_first",
+            "day_first",
+            "pengaturan",
+            "2023-02-03",
+        ),
+        (
+            ["03/02/2023 9:00", "04/02/2023 9:00"],
+            "month_first",
+            "month_first",
+            "pengaturan",
+            "2023-03-02",
+        ),
         (["2023/02/03 9:00:00 AM GMT+8"], "month_first", None, "tidak ambigu", "2023-02-03"),
     ],
 )
@@ -89,16 +123,21 @@ def test_day_month_order(values, setting, order, rule_word, first) -> None:
 
 def test_second_value_decides_the_whole_column() -> None:
     """One value over 12 fixes the order for the ambiguous values of the same column."""
-    column = parse_timestamps(["03/02/2023 9:00", "25/02/2023 9:00"], utc_offset_hours=8,
-                              date_order="month_first")
+    column = parse_timestamps(
+        ["03/02/2023 9:00", "25/02/2023 9:00"], utc_offset_hours=8, date_order="month_first"
+    )
     assert [str(v)[:10] for v in column.local] == ["2023-02-03", "2023-02-25"]
 
 
 def test_contradictory_order_names_file_column_and_rows() -> None:
     with pytest.raises(SkmInputError) as info:
-        parse_timestamps(["01/02/2023 9:00", "13/02/2023 9:00", "02/14/2023 9:00"],
-                         utc_offset_hours=8, rows=[2, 3, 4], file="ekspor.csv",
-                         column="Stempel waktu")
+        parse_timestamps(
+            ["01/02/2023 9:00", "13/02/2023 9:00", "02/14/2023 9:00"],
+            utc_offset_hours=8,
+            rows=[2, 3, 4],
+            file="ekspor.csv",
+            column="Stempel waktu",
+        )
     message = str(info.value)
     assert "ekspor.csv" in message
     assert "Stempel waktu" in message
@@ -108,8 +147,9 @@ def test_contradictory_order_names_file_column_and_rows() -> None:
 
 
 def test_style_is_the_dominant_one() -> None:
-    column = parse_timestamps(["13/02/2023 9:00", "14/02/2023 9:00", "2023-02-15 09:00:00"],
-                              utc_offset_hours=8)
+    column = parse_timestamps(
+        ["13/02/2023 9:00", "14/02/2023 9:00", "2023-02-15 09:00:00"], utc_offset_hours=8
+    )
     assert column.style == "sheets"
     forms = parse_timestamps(["2023/02/13 9:14:31 AM GMT+8"], utc_offset_hours=8)
     assert forms.style == "forms"
@@ -120,8 +160,11 @@ def test_style_is_the_dominant_one() -> None:
 
 
 def test_excel_datetime_cells_are_reported_as_such() -> None:
-    column = parse_timestamps(["2023-02-13 09:14:31", "kemarin"], utc_offset_hours=8,
-                              excel_datetime=np.array([True, False]))
+    column = parse_timestamps(
+        ["2023-02-13 09:14:31", "kemarin"],
+        utc_offset_hours=8,
+        excel_datetime=np.array([True, False]),
+    )
     assert column.style == "excel-datetime"
     assert column.ok.tolist() == [True, False]
 
@@ -170,16 +213,35 @@ def test_values_split_at_different_places_stay_aligned() -> None:
     arrow input: each row still gets its own reading."""
     import pyarrow as pa
 
-    raw = [None, "2023-02-13 09:14:31", "2023-2-3 9:14", "2023-02-13T09:14:31",
-           "  2023-02-14 10:00:00 ", "kemarin sore", "", "2023-02-15", "2023-02-16\t08:00",
-           "2023-02-13 09:14:31"]
-    expected = ["", "2023-02-13T09:14:31+08:00", "2023-02-03T09:14:00+08:00",
-                "2023-02-13T09:14:31+08:00", "2023-02-14T10:00:00+08:00", "", "",
-                "2023-02-15T00:00:00+08:00", "2023-02-16T08:00:00+08:00",
-                "2023-02-13T09:14:31+08:00"]
+    raw = [
+        None,
+        "2023-02-13 09:14:31",
+        "2023-2-3 9:14",
+        "2023-02-13T09:14:31",
+        "  2023-02-14 10:00:00 ",
+        "kemarin sore",
+        "",
+        "2023-02-15",
+        "2023-02-16\t08:00",
+        "2023-02-13 09:14:31",
+    ]
+    expected = [
+        "",
+        "2023-02-13T09:14:31+08:00",
+        "2023-02-03T09:14:00+08:00",
+        "2023-02-13T09:14:31+08:00",
+        "2023-02-14T10:00:00+08:00",
+        "",
+        "",
+        "2023-02-15T00:00:00+08:00",
+        "2023-02-16T08:00:00+08:00",
+        "2023-02-13T09:14:31+08:00",
+    ]
     assert local_text(raw) == expected
-    for arrow in (pa.array(raw, pa.string()), pa.chunked_array([raw[:4], raw[4:]],
-                                                               pa.large_string())):
+    for arrow in (
+        pa.array(raw, pa.string()),
+        pa.chunked_array([raw[:4], raw[4:]], pa.large_string()),
+    ):
         column = parse_timestamps(arrow, utc_offset_hours=8)
         assert list(format_local(column.local, 8)) == expected
         assert column.style == "iso"
@@ -188,8 +250,15 @@ def test_values_split_at_different_places_stay_aligned() -> None:
 def test_arrow_and_python_input_agree_on_a_mixed_column() -> None:
     import pyarrow as pa
 
-    raw = ["13/02/2023 9:14:31", "1/3/2023 10:00", None, "2023/02/13 9:14:31 AM GMT+8",
-           "14/02/2023, 9:00", "2023-02-13 09:14:31 WIB", "   "]
+    raw = [
+        "13/02/2023 9:14:31",
+        "1/3/2023 10:00",
+        None,
+        "2023/02/13 9:14:31 AM GMT+8",
+        "14/02/2023, 9:00",
+        "2023-02-13 09:14:31 WIB",
+        "   ",
+    ]
     python = parse_timestamps(raw, utc_offset_hours=8)
     arrow = parse_timestamps(pa.array(raw), utc_offset_hours=8)
     assert (python.local.view("i8") == arrow.local.view("i8")).all()
@@ -208,4 +277,5 @@ def test_formatting_is_the_same_with_and_without_missing_values() -> None:
         assert grid == list(format_local(with_nat, offset))[:-1]
         assert grid[0] == str(local[0]).replace(" ", "T") + offset_text(offset)
     assert list(format_local(np.array(["0999-01-01T00:00:00"], "datetime64[s]"), 8)) == [
-        "0999-01-01T00:00:00+08:00"]
+        "0999-01-01T00:00:00+08:00"
+    ]

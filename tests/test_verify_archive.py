@@ -14,7 +14,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from skm import manifest as mf
+
+from skm.audit import manifest as mf
 from skm.io import write_json
 
 UNIT, YEAR = "uji", 2024
@@ -51,8 +52,11 @@ def adjust_archive_entries(folder: Path, documents_too: bool = False) -> None:
     it matches the archive's files as they now are."""
     path = folder / "manifest.json"
     m = json.loads(path.read_text(encoding="utf-8"))
-    m["arsip"]["berkas"] = [{"path": p.name, "sha256": mf.sha256(p), "bytes": p.stat().st_size}
-                            for p in sorted(folder.iterdir()) if p.name != "manifest.json"]
+    m["arsip"]["berkas"] = [
+        {"path": p.name, "sha256": mf.sha256(p), "bytes": p.stat().st_size}
+        for p in sorted(folder.iterdir())
+        if p.name != "manifest.json"
+    ]
     if documents_too:
         for e in m["documents"]:
             p = folder / Path(e["path"]).name
@@ -146,16 +150,18 @@ def test_verify_checks_archive_rerun_and_processed_files(published, tmp_path):
     adjust_archive_entries(folder)
     # the document hashes adjusted too: only the rerun can tell
     html = folder / f"{DOC}.html"
-    html.write_text(html.read_text(encoding="utf-8").replace("Unit Uji", "Unit Lain"),
-                    encoding="utf-8")
+    html.write_text(
+        html.read_text(encoding="utf-8").replace("Unit Uji", "Unit Lain"), encoding="utf-8"
+    )
     adjust_archive_entries(folder, documents_too=True)
     for p in folder.iterdir():
         os.chmod(p, 0o444)
     os.chmod(folder, 0o555)
     # a processed file changed on disk after publishing (issue 13 item 14)
     quality = root / f"data/processed/{UNIT}/{YEAR}/quality.json"
-    quality.write_text(quality.read_text(encoding="utf-8").replace('"n_raw": 9', '"n_raw": 10'),
-                       encoding="utf-8")
+    quality.write_text(
+        quality.read_text(encoding="utf-8").replace('"n_raw": 9', '"n_raw": 10'), encoding="utf-8"
+    )
     stale_tmp(root)
 
     result = mf.verify(root, UNIT, YEAR, cores=2)
@@ -168,7 +174,8 @@ def test_verify_checks_archive_rerun_and_processed_files(published, tmp_path):
     assert by_path[f"{base}/{DOC}.html"].startswith("dokumen hasil ulang berbeda"), report
     assert "teks berbeda" in by_path[f"{base}/{DOC}.html"]
     assert by_path[f"data/processed/{UNIT}/{YEAR}/quality.json"].startswith(
-        "data olahan di folder proyek berubah"), report
+        "data olahan di folder proyek berubah"
+    ), report
     assert "folder sementara sisa penerbitan yang terhenti" in report
     assert "chmod -R u+w" in report and ".v2.k1ll3d.tmp" in report
 
@@ -200,8 +207,14 @@ def test_document_deleted_with_its_manifest_entries_is_found(published, tmp_path
     adjust_archive_entries(folder)
     assert findings(root) == {}  # the archive agrees with its (edited) manifest
     result = mf.VerifyResult(UNIT, YEAR, "v1", level=mf.LEVEL_HASH)
-    mf._compare_documents(root, root, folder, mf.load_manifest(folder / "manifest.json"),
-                          result, _rerun_documents(root))
+    mf._compare_documents(
+        root,
+        root,
+        folder,
+        mf.load_manifest(folder / "manifest.json"),
+        result,
+        _rerun_documents(root),
+    )
     by_path = {f.path: f.reason for f in result.findings}
     docx = f"reports/{UNIT}/{YEAR}/arsip/v1/{DOC}.docx"
     assert list(by_path) == [docx], by_path
@@ -242,8 +255,9 @@ def test_forced_text_level_still_reports_byte_only_tampering(published, tmp_path
     by_path = {f.path: f.reason for f in result.findings}
     base = f"reports/{UNIT}/{YEAR}/arsip/v1"
     assert "bertentangan" in by_path[f"{base}/manifest.json"], by_path
-    assert ("versi perangkat lunak" if edit == "versions" else "daftar font") in \
-        by_path[f"{base}/manifest.json"]
+    assert ("versi perangkat lunak" if edit == "versions" else "daftar font") in by_path[
+        f"{base}/manifest.json"
+    ]
     assert by_path[f"{base}/{DOC}.pdf"].startswith("berkas arsip berbeda dari hasil"), by_path
 
 

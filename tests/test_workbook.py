@@ -26,11 +26,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+
 from skm.domain import KONVERSI, UNSUR_CODES, WEIGHT, round_half_up
-from skm.rekap import build as build_rekap
-from skm.rekap import write_xlsx as write_rekap_xlsx
-from skm.scoring import ikm_from_sums, score
-from skm.xlsx import write_olah_data
+from skm.report.rekap import build as build_rekap
+from skm.report.rekap import write_xlsx as write_rekap_xlsx
+from skm.report.xlsx import write_olah_data
+from skm.scoring.ikm import ikm_from_sums, score
 
 WHEN = dt.datetime(2024, 7, 1, tzinfo=dt.UTC)
 
@@ -41,8 +42,10 @@ RECALC_XCU = """<?xml version="1.0" encoding="UTF-8"?>
 </oor:items>
 """
 
-_CACHED = re.compile(rb"(<c\b[^>]*?)(?: t=\"(?:str|b|e|n)\")?([^>]*>)(<f>.*?</f>|<f [^>]*?/>|<f [^>]*>.*?</f>)<v>[^<]*</v>(</c>)",
-                     re.DOTALL)
+_CACHED = re.compile(
+    rb"(<c\b[^>]*?)(?: t=\"(?:str|b|e|n)\")?([^>]*>)(<f>.*?</f>|<f [^>]*?/>|<f [^>]*>.*?</f>)<v>[^<]*</v>(</c>)",
+    re.DOTALL,
+)
 
 
 def strip_cached_values(src: Path, dst: Path) -> int:
@@ -72,10 +75,22 @@ def recalculate(files: list[Path], outdir: Path) -> dict[Path, Path]:
     (profile / "user" / "registrymodifications.xcu").write_text(RECALC_XCU, encoding="utf-8")
     out = outdir / "recalculated"
     proc = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out),
-         *[str(f) for f in files]],
-        capture_output=True, text=True, timeout=300, check=False)
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(out),
+            *[str(f) for f in files],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     result = {f: out / f.name for f in files}
     missing = [f for f, o in result.items() if not o.exists()]
     assert not missing, f"LibreOffice did not convert {missing}: {proc.stdout}{proc.stderr}"
@@ -83,6 +98,7 @@ def recalculate(files: list[Path], outdir: Path) -> dict[Path, Path]:
 
 
 # ---------------------------------------------------------------------------- fixtures
+
 
 def _column(n_rows: int, count: int, total: int) -> list:
     """`count` answers 1..4 summing to `total`, then blanks."""
@@ -92,11 +108,14 @@ def _column(n_rows: int, count: int, total: int) -> list:
     return values + [None] * (n_rows - count)
 
 
-def responses_with(n_rows: int, counts: list[int], sums: list[int],
-                   layanan: list[str] | None = None) -> pd.DataFrame:
+def responses_with(
+    n_rows: int, counts: list[int], sums: list[int], layanan: list[str] | None = None
+) -> pd.DataFrame:
     """A scored-responses table with the given per-unsur answer counts and sums."""
-    data = {c: pd.array(_column(n_rows, k, s), dtype="Int64")
-            for c, k, s in zip(UNSUR_CODES, counts, sums, strict=True)}
+    data = {
+        c: pd.array(_column(n_rows, k, s), dtype="Int64")
+        for c, k, s in zip(UNSUR_CODES, counts, sums, strict=True)
+    }
     frame = pd.DataFrame(data)
     frame.insert(0, "id", pd.array([f"R{i:05d}" for i in range(1, n_rows + 1)], dtype="string"))
     names = layanan or ["Layanan A", "Layanan B"]
@@ -104,16 +123,23 @@ def responses_with(n_rows: int, counts: list[int], sums: list[int],
     frame["semester"] = pd.array([1 + (i * 2) // n_rows for i in range(n_rows)], dtype="Int64")
     frame["triwulan"] = pd.array([1 + (i * 4) // n_rows for i in range(n_rows)], dtype="Int64")
     for f in ("jenis_kelamin", "usia", "pendidikan", "pekerjaan"):
-        frame[f] = pd.array(["Laki-laki" if i % 3 else "Perempuan" for i in range(n_rows)]
-                            if f == "jenis_kelamin" else [pd.NA] * n_rows, dtype="string")
-    frame["saran"] = pd.array(["" if i % 7 else f"saran {i}" for i in range(n_rows)],
-                              dtype="string")
+        frame[f] = pd.array(
+            ["Laki-laki" if i % 3 else "Perempuan" for i in range(n_rows)]
+            if f == "jenis_kelamin"
+            else [pd.NA] * n_rows,
+            dtype="string",
+        )
+    frame["saran"] = pd.array(
+        ["" if i % 7 else f"saran {i}" for i in range(n_rows)], dtype="string"
+    )
     return frame
 
 
 def konversi_of(counts: list[int], sums: list[int]) -> Fraction:
-    return sum((Fraction(s, k) * WEIGHT for s, k in zip(sums, counts, strict=True)),
-               Fraction(0)) * KONVERSI
+    return (
+        sum((Fraction(s, k) * WEIGHT for s, k in zip(sums, counts, strict=True)), Fraction(0))
+        * KONVERSI
+    )
 
 
 def exact_case(target: str) -> tuple[list[int], list[int]]:
@@ -134,17 +160,28 @@ def exact_case(target: str) -> tuple[list[int], list[int]]:
     raise AssertionError(target)
 
 
-SETTINGS = {"unit": "uji", "year": 2024, "name": "Unit Uji", "short_name": "Unit Uji",
-            "timezone": "WIB", "period": {"start": "2024-01-01", "end": "2024-12-31"},
-            "population": 5000, "layanan": [],
-            "demografi": {"jenis_kelamin": [{"label": "Laki-laki"}, {"label": "Perempuan"}]}}
+SETTINGS = {
+    "unit": "uji",
+    "year": 2024,
+    "name": "Unit Uji",
+    "short_name": "Unit Uji",
+    "timezone": "WIB",
+    "period": {"start": "2024-01-01", "end": "2024-12-31"},
+    "population": 5000,
+    "layanan": [],
+    "demografi": {"jenis_kelamin": [{"label": "Laki-laki"}, {"label": "Perempuan"}]},
+}
 
 
 def checkbox_frame() -> pd.DataFrame:
     """A checkbox layanan question: respondents tick A, B or both ("A; B" in the text
     column, 1 in both flag columns); one ticks none and writes "Lainnya"."""
-    frame = responses_with(14, [14, 13, 14, 14, 12, 14, 14, 14, 14],
-                           [40, 37, 45, 38, 36, 41, 50, 44, 39], layanan=["A", "B", "A; B"])
+    frame = responses_with(
+        14,
+        [14, 13, 14, 14, 12, 14, 14, 14, 14],
+        [40, 37, 45, 38, 36, 41, 50, 44, 39],
+        layanan=["A", "B", "A; B"],
+    )
     frame.loc[13, "layanan"] = "Lainnya"
     text = frame["layanan"].tolist()
     for label in ("A", "B"):
@@ -153,9 +190,14 @@ def checkbox_frame() -> pd.DataFrame:
     return frame
 
 
-def build_case(tmp: Path, name: str, frame: pd.DataFrame, unit_name: str = "Unit Uji",
-               rejected: pd.DataFrame | None = None,
-               layanan: list[str] | None = None) -> tuple[Path, dict]:
+def build_case(
+    tmp: Path,
+    name: str,
+    frame: pd.DataFrame,
+    unit_name: str = "Unit Uji",
+    rejected: pd.DataFrame | None = None,
+    layanan: list[str] | None = None,
+) -> tuple[Path, dict]:
     settings = dict(SETTINGS, name=unit_name, short_name=unit_name, layanan=layanan or [])
     quality = {"n_raw": len(frame), "n_rejected": 0}
     ikm = json.loads(json.dumps(score(frame, quality, settings)))
@@ -164,7 +206,7 @@ def build_case(tmp: Path, name: str, frame: pd.DataFrame, unit_name: str = "Unit
     return path, ikm
 
 
-HOSTILE = "=HYPERLINK(\"http://x.invalid\",\"klik\")"
+HOSTILE = '=HYPERLINK("http://x.invalid","klik")'
 
 
 @pytest.fixture(scope="module")
@@ -184,16 +226,33 @@ def cases(tmp_path_factory, pipeline) -> dict[str, tuple[Path, dict]]:
     for target in ("76.605", "88.305"):
         c, s = exact_case(target)
         out[target] = build_case(tmp, f"exact-{target}", responses_with(1000, c, s))
-    rejected = pd.DataFrame({"file": ["=cmd|' /C calc'!A0.csv"], "raw_row": ["7"],
-                             "column": ["@SUM(1)"], "value": ["+1+1"], "reason": ["-2+3"]})
-    out["hostile"] = build_case(tmp, "hostile", responses_with(
-        12, [12] * 9, [36] * 9, layanan=[HOSTILE, "=1+1", "layanan a", "Layanan A"]),
-        unit_name="=1+2 Unit", rejected=rejected)
-    ikms = [dict(cases_ikm, unit=f"u{i}", name=n)
-            for i, (n, cases_ikm) in enumerate([("=SUM(A1) Dinas", out["blanks"][1]),
-                                                ("Dinas B", out["76.605"][1]),
-                                                ("Dinas C", out["88.305"][1]),
-                                                ("Biro Umum", out["sample-2023"][1])])]
+    rejected = pd.DataFrame(
+        {
+            "file": ["=cmd|' /C calc'!A0.csv"],
+            "raw_row": ["7"],
+            "column": ["@SUM(1)"],
+            "value": ["+1+1"],
+            "reason": ["-2+3"],
+        }
+    )
+    out["hostile"] = build_case(
+        tmp,
+        "hostile",
+        responses_with(12, [12] * 9, [36] * 9, layanan=[HOSTILE, "=1+1", "layanan a", "Layanan A"]),
+        unit_name="=1+2 Unit",
+        rejected=rejected,
+    )
+    ikms = [
+        dict(cases_ikm, unit=f"u{i}", name=n)
+        for i, (n, cases_ikm) in enumerate(
+            [
+                ("=SUM(A1) Dinas", out["blanks"][1]),
+                ("Dinas B", out["76.605"][1]),
+                ("Dinas C", out["88.305"][1]),
+                ("Biro Umum", out["sample-2023"][1]),
+            ]
+        )
+    ]
     rekap = build_rekap(2024, ikms, {"rusak": "=cmd"}, ["hilang"], [i["unit"] for i in ikms])
     rekap_path = tmp / "rekap.xlsx"
     write_rekap_xlsx(rekap, rekap_path, WHEN)
@@ -216,10 +275,17 @@ def recalculated(cases, tmp_path_factory) -> dict[str, Path]:
 # ---------------------------------------------------------------------------- reading
 
 ROWS = {
-    "sum": "Jumlah nilai", "count": "Jumlah jawaban", "nrr": "NRR =",
-    "nrrt": "NRR tertimbang", "konv": "Konversi unsur =", "konv_round": "Konversi unsur dibulatkan",
-    "mutu": "Mutu unsur", "ikm": "IKM =", "ikm_konv": "IKM unit pelayanan =",
-    "ikm_round": "IKM unit pelayanan dibulatkan", "ikm_mutu": "Mutu pelayanan",
+    "sum": "Jumlah nilai",
+    "count": "Jumlah jawaban",
+    "nrr": "NRR =",
+    "nrrt": "NRR tertimbang",
+    "konv": "Konversi unsur =",
+    "konv_round": "Konversi unsur dibulatkan",
+    "mutu": "Mutu unsur",
+    "ikm": "IKM =",
+    "ikm_konv": "IKM unit pelayanan =",
+    "ikm_round": "IKM unit pelayanan dibulatkan",
+    "ikm_mutu": "Mutu pelayanan",
     "ikm_kinerja": "Kinerja unit pelayanan",
 }
 
@@ -261,6 +327,7 @@ def check(values: dict[str, list], ikm: dict, where: str) -> None:
 
 # ---------------------------------------------------------------------------- tests
 
+
 def test_the_exact_cases_are_the_boundaries(cases) -> None:
     assert cases["76.605"][1]["display"]["ikm_konversi"] == "76.61"
     assert cases["76.605"][1]["mutu"] == "B"
@@ -269,14 +336,16 @@ def test_the_exact_cases_are_the_boundaries(cases) -> None:
     assert cases["blanks"][1]["unsur"][1]["n"] == 38
 
 
-@pytest.mark.parametrize("key", ["sample-2022", "sample-2023", "blanks", "76.605", "88.305",
-                                 "hostile", "checkbox"])
+@pytest.mark.parametrize(
+    "key", ["sample-2022", "sample-2023", "blanks", "76.605", "88.305", "hostile", "checkbox"]
+)
 def test_recalculated_values_equal_ikm_json(key, cases, recalculated) -> None:
     check(olah_data(recalculated[key]), cases[key][1], f"{key} recalculated")
 
 
-@pytest.mark.parametrize("key", ["sample-2022", "sample-2023", "blanks", "76.605", "88.305",
-                                 "checkbox"])
+@pytest.mark.parametrize(
+    "key", ["sample-2022", "sample-2023", "blanks", "76.605", "88.305", "checkbox"]
+)
 def test_cached_values_equal_ikm_json(key, cases) -> None:
     check(olah_data(cases[key][0]), cases[key][1], f"{key} cached")
 
@@ -295,13 +364,18 @@ def test_the_figures_are_formulas_an_auditor_can_follow(cases) -> None:
 def test_group_sheets_recalculate_to_the_group_ikm(cases, recalculated) -> None:
     for key in ("sample-2023", "blanks", "checkbox"):
         ikm = cases[key][1]
-        for sheet, groups in (("Per layanan", ikm["by_layanan"]),
-                              ("Per semester", ikm["by_semester"]),
-                              ("Per triwulan", ikm["by_triwulan"])):
+        for sheet, groups in (
+            ("Per layanan", ikm["by_layanan"]),
+            ("Per semester", ikm["by_semester"]),
+            ("Per triwulan", ikm["by_triwulan"]),
+        ):
             for path in (recalculated[key], cases[key][0]):
                 ws = load_workbook(path, data_only=True)[sheet]
-                rows = {str(r[0]): r for r in ws.iter_rows(min_row=4, values_only=True)
-                        if r[0] is not None}
+                rows = {
+                    str(r[0]): r
+                    for r in ws.iter_rows(min_row=4, values_only=True)
+                    if r[0] is not None
+                }
                 assert set(rows) == set(groups), (key, sheet)
                 for label, g in groups.items():
                     assert rows[label][1] == g["n"]
@@ -313,8 +387,7 @@ def test_group_sheets_recalculate_to_the_group_ikm(cases, recalculated) -> None:
                     assert rows[label][22] == g["mutu"]
 
 
-def test_checkbox_layanan_counts_a_respondent_in_every_layanan_ticked(cases,
-                                                                    recalculated) -> None:
+def test_checkbox_layanan_counts_a_respondent_in_every_layanan_ticked(cases, recalculated) -> None:
     path, ikm = cases["checkbox"]
     groups = ikm["by_layanan"]
     assert {k: g["n"] for k, g in groups.items()} == {"A": 9, "B": 8, "Lainnya": 1}
@@ -326,8 +399,10 @@ def test_checkbox_layanan_counts_a_respondent_in_every_layanan_ticked(cases,
     assert header[14:] == ["Layanan: A", "Layanan: B", "Layanan: C"]
     flags = [[od.cell(row=r, column=c).value for c in (15, 16, 17)] for r in range(4, 18)]
     assert flags[2] == [1, 1, 0] and flags[13] == [0, 0, 0]
-    formulas = {r[0]: r[1] for r in load_workbook(path)["Per layanan"].iter_rows(
-        min_row=4, values_only=True)}
+    formulas = {
+        r[0]: r[1]
+        for r in load_workbook(path)["Per layanan"].iter_rows(min_row=4, values_only=True)
+    }
     assert "$O$4:$O$17=1" in formulas["A"] and "EXACT(" not in formulas["A"]
 
 
@@ -344,11 +419,14 @@ def karakteristik(path: Path) -> dict[tuple[str, str], tuple]:
 
 @pytest.mark.parametrize("key", ["sample-2023", "blanks", "checkbox"])
 def test_karakteristik_percentages_are_of_all_respondents(key, cases, recalculated) -> None:
-    from skm.xlsx import FIELD_TITLES
+    from skm.report.xlsx import FIELD_TITLES
 
     path, ikm = cases[key]
-    want = {(FIELD_TITLES[f], c["label"]): (c["count"], Decimal(c["display_pct"]))
-            for f, info in ikm["demografi"].items() for c in info["categories"]}
+    want = {
+        (FIELD_TITLES[f], c["label"]): (c["count"], Decimal(c["display_pct"]))
+        for f, info in ikm["demografi"].items()
+        for c in info["categories"]
+    }
     assert want
     for book in (path, recalculated[key]):
         got = karakteristik(book)
@@ -359,10 +437,14 @@ def test_karakteristik_percentages_are_of_all_respondents(key, cases, recalculat
 @pytest.mark.parametrize("key", ["sample-2023", "blanks", "checkbox"])
 def test_ringkasan_recalculates_to_its_cached_values(key, cases, recalculated) -> None:
     path, ikm = cases[key]
-    cached = list(load_workbook(path, data_only=True)["Ringkasan"].iter_rows(
-        min_row=4, values_only=True))
-    again = list(load_workbook(recalculated[key], data_only=True)["Ringkasan"].iter_rows(
-        min_row=4, values_only=True))
+    cached = list(
+        load_workbook(path, data_only=True)["Ringkasan"].iter_rows(min_row=4, values_only=True)
+    )
+    again = list(
+        load_workbook(recalculated[key], data_only=True)["Ringkasan"].iter_rows(
+            min_row=4, values_only=True
+        )
+    )
     assert len(cached) == len(again) >= 13
     for a, b in zip(cached, again, strict=True):
         for x, y in zip(a, b, strict=True):
@@ -420,8 +502,17 @@ def test_sheets_print_on_a4_landscape_with_frozen_headers(cases) -> None:
     wb = load_workbook(cases["sample-2023"][0])
     names = wb.sheetnames
     assert names[0] == "Cara membaca"
-    for want in ("Olah Data", "Ringkasan", "Karakteristik", "Per layanan", "Per semester",
-                 "Per triwulan", "Ditolak", "Saran", "Kategori mutu"):
+    for want in (
+        "Olah Data",
+        "Ringkasan",
+        "Karakteristik",
+        "Per layanan",
+        "Per semester",
+        "Per triwulan",
+        "Ditolak",
+        "Saran",
+        "Kategori mutu",
+    ):
         assert want in names
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
@@ -435,7 +526,7 @@ def test_sheets_print_on_a4_landscape_with_frozen_headers(cases) -> None:
 
 
 def test_verify_compares_formulas_as_well_as_cached_values(tmp_path) -> None:
-    from skm.manifest import compare_text
+    from skm.audit.manifest import compare_text
 
     frame = responses_with(40, [40] * 9, [120] * 9)
     a, _ = build_case(tmp_path, "a", frame)
@@ -484,8 +575,10 @@ def test_recap_workbook_computes_unit_mean_and_pooled_ikm(which, cases, recalcul
     ns = [sum(u["n"] for i in ikms for u in i["unsur"] if u["code"] == c) for c in UNSUR_CODES]
     pooled = ikm_from_sums(sums, ns) * KONVERSI
     prov = rekap["province"]
-    for label, value, want in (("Rata-rata IKM unit", mean, prov["mean_of_units"]),
-                               ("IKM gabungan", pooled, prov["pooled"])):
+    for label, value, want in (
+        ("Rata-rata IKM unit", mean, prov["mean_of_units"]),
+        ("IKM gabungan", pooled, prov["pooled"]),
+    ):
         row = next(r for k, r in rows.items() if k.startswith(label))
         assert abs(row[22] - value) < 1e-12
         assert str(round_half_up(row[23], 2)) == want["display"]
@@ -494,14 +587,22 @@ def test_recap_workbook_computes_unit_mean_and_pooled_ikm(which, cases, recalcul
 
 def test_recap_per_unsur_recalculates_to_its_cached_values(cases, recalculated) -> None:
     rekap, ikms = cases["rekap"][1]["rekap"], cases["rekap"][1]["ikms"]
-    cached = list(load_workbook(cases["rekap"][0], data_only=True)["Per unsur"].iter_rows(
-        min_row=4, max_row=12, values_only=True))
-    again = list(load_workbook(recalculated["rekap"], data_only=True)["Per unsur"].iter_rows(
-        min_row=4, max_row=12, values_only=True))
+    cached = list(
+        load_workbook(cases["rekap"][0], data_only=True)["Per unsur"].iter_rows(
+            min_row=4, max_row=12, values_only=True
+        )
+    )
+    again = list(
+        load_workbook(recalculated["rekap"], data_only=True)["Per unsur"].iter_rows(
+            min_row=4, max_row=12, values_only=True
+        )
+    )
     for j, (a, b) in enumerate(zip(cached, again, strict=True)):
         code = UNSUR_CODES[j]
-        nrrs = [Fraction(*next(u for u in i["unsur"] if u["code"] == code)["exact"]["nrr"])
-                for i in ikms]
+        nrrs = [
+            Fraction(*next(u for u in i["unsur"] if u["code"] == code)["exact"]["nrr"])
+            for i in ikms
+        ]
         s = sum(next(u for u in i["unsur"] if u["code"] == code)["sum"] for i in ikms)
         n = sum(next(u for u in i["unsur"] if u["code"] == code)["n"] for i in ikms)
         for row in (a, b):
@@ -534,16 +635,24 @@ def test_long_text_is_cut_with_a_marker(tmp_path) -> None:
 
 
 def test_too_many_rows_split_the_rejected_rows_and_refuse_the_olah_data(
-        tmp_path, monkeypatch) -> None:
-    import skm.xlsx
+    tmp_path, monkeypatch
+) -> None:
+    import skm.report.xlsx
     from skm.errors import SkmInputError
 
-    monkeypatch.setattr(skm.xlsx, "MAX_ROWS", 40)
-    rejected = pd.DataFrame({"file": ["a.csv"] * 100, "raw_row": [str(i) for i in range(100)],
-                             "column": [""] * 100, "value": [""] * 100,
-                             "reason": ["duplicate"] * 100})
-    path, _ = build_case(tmp_path, "split", responses_with(20, [20] * 9, [60] * 9),
-                         rejected=rejected)
+    monkeypatch.setattr(skm.report.xlsx, "MAX_ROWS", 40)
+    rejected = pd.DataFrame(
+        {
+            "file": ["a.csv"] * 100,
+            "raw_row": [str(i) for i in range(100)],
+            "column": [""] * 100,
+            "value": [""] * 100,
+            "reason": ["duplicate"] * 100,
+        }
+    )
+    path, _ = build_case(
+        tmp_path, "split", responses_with(20, [20] * 9, [60] * 9), rejected=rejected
+    )
     wb = load_workbook(path)
     pages = [n for n in wb.sheetnames if n.startswith("Ditolak")]
     assert pages == ["Ditolak", "Ditolak (2)", "Ditolak (3)"]
@@ -553,17 +662,18 @@ def test_too_many_rows_split_the_rejected_rows_and_refuse_the_olah_data(
     guide = " ".join(str(c.value) for r in wb["Cara membaca"].iter_rows() for c in r if c.value)
     assert "'Ditolak (2)' sampai 'Ditolak (3)'" in guide
     with pytest.raises(SkmInputError) as err:
-        build_case(tmp_path, "refused", responses_with(30, [30] * 9, [90] * 9),
-                   unit_name="Dinas Besar")
+        build_case(
+            tmp_path, "refused", responses_with(30, [30] * 9, [90] * 9), unit_name="Dinas Besar"
+        )
     message = str(err.value)
     assert "Dinas Besar" in message and "30 responden" in message and "batas Excel 40" in message
     assert not (tmp_path / "refused.xlsx").exists()
 
 
 def test_a_formula_longer_than_excel_allows_is_refused(tmp_path, monkeypatch) -> None:
-    import skm.xlsx
+    import skm.report.xlsx
     from skm.errors import SkmInputError
 
-    monkeypatch.setattr(skm.xlsx, "MAX_FORMULA_CHARS", 60)
+    monkeypatch.setattr(skm.report.xlsx, "MAX_FORMULA_CHARS", 60)
     with pytest.raises(SkmInputError, match="batas Excel 60 karakter"):
         build_case(tmp_path, "formula", checkbox_frame(), layanan=["A", "B", "C"])

@@ -8,6 +8,7 @@ import re
 from fractions import Fraction
 
 import pytest
+
 from conftest import copy_project, run_snakemake
 from skm.domain import krejcie_morgan, round_half_up
 
@@ -16,10 +17,24 @@ pytestmark = pytest.mark.workflow
 # The `uji` fixture's valid rows (raw rows 2, 3, 4 and 10), read off the CSV by hand:
 #   row 2: all 4; row 3: all 3; row 4: U1 = 2, U2 blank, U3..U9 = 3;
 #   row 10: U1..U8 = 4, U9 = 3 ("Baik").
-HAND_SUMS = {"U1": (13, 4), "U2": (11, 3), "U3": (14, 4), "U4": (14, 4), "U5": (14, 4),
-             "U6": (14, 4), "U7": (14, 4), "U8": (14, 4), "U9": (13, 4)}
-HAND_REJECTED = {5: "duplicate", 6: "timestamp_out_of_period", 7: "answer_invalid",
-                 8: "no_answers", 9: "timestamp_unparseable"}
+HAND_SUMS = {
+    "U1": (13, 4),
+    "U2": (11, 3),
+    "U3": (14, 4),
+    "U4": (14, 4),
+    "U5": (14, 4),
+    "U6": (14, 4),
+    "U7": (14, 4),
+    "U8": (14, 4),
+    "U9": (13, 4),
+}
+HAND_REJECTED = {
+    5: "duplicate",
+    6: "timestamp_out_of_period",
+    7: "answer_invalid",
+    8: "no_answers",
+    9: "timestamp_unparseable",
+}
 
 
 def load(path):
@@ -38,8 +53,12 @@ def test_uji_ikm_by_hand(pipeline):
     assert ikm["display"]["ikm_konversi"] == str(round_half_up(konv, 2))
     assert ikm["ikm_konversi"] == pytest.approx(float(konv))
     assert ikm["display"]["ikm_konversi"] == "86.57" and ikm["mutu"] == "B"
-    assert ikm["sample"] == {"population": 20, "required": krejcie_morgan(20), "achieved": 4,
-                             "adequate": False}
+    assert ikm["sample"] == {
+        "population": 20,
+        "required": krejcie_morgan(20),
+        "achieved": 4,
+        "adequate": False,
+    }
     cats = {c["label"]: c for c in ikm["demografi"]["jenis_kelamin"]["categories"]}
     assert cats["Laki-laki"]["count"] == 2  # "laki-laki" and the alias "Pria"
     assert cats["Rahasia"]["matched"] is False
@@ -59,7 +78,16 @@ def test_sample_matches_the_published_tables(pipeline):
     assert [u["sum"] for u in ikm23["unsur"]] == [288, 291, 281, 290, 281, 287, 297, 284, 308]
     assert ikm23["display"]["ikm_konversi"] == "85.20" and ikm23["mutu"] == "B"
     assert [u["display"]["nrr"] for u in ikm23["unsur"]] == [
-        "3.39", "3.42", "3.31", "3.41", "3.31", "3.38", "3.49", "3.34", "3.62"]
+        "3.39",
+        "3.42",
+        "3.31",
+        "3.41",
+        "3.31",
+        "3.38",
+        "3.49",
+        "3.34",
+        "3.62",
+    ]
     assert ikm23["sample"]["required"] == 226 and ikm23["sample"]["adequate"] is False
     gender = ikm23["demografi"]["jenis_kelamin"]["categories"]
     assert [(c["count"], c["display_pct"]) for c in gender] == [(61, "71.76"), (24, "28.24")]
@@ -68,9 +96,16 @@ def test_sample_matches_the_published_tables(pipeline):
 
 
 def test_personal_data_never_leaves_ingest(pipeline):
-    planted = ["Budi Santosa Uji", "Siti Aminah", "0812-3456-7890", "081298765432",
-               "0812 3456 7890", "budi.uji@contoh.go.id", "Responden Sintetis",
-               "responden001@example.com"]
+    planted = [
+        "Budi Santosa Uji",
+        "Siti Aminah",
+        "0812-3456-7890",
+        "081298765432",
+        "0812 3456 7890",
+        "budi.uji@contoh.go.id",
+        "Responden Sintetis",
+        "responden001@example.com",
+    ]
     for folder in (pipeline.root / "data" / "processed", pipeline.root / "reports"):
         for path in folder.rglob("*"):
             if path.is_file() and path.suffix in {".csv", ".json", ".html", ".md"}:
@@ -88,8 +123,9 @@ def test_noop_rerun_only_retries_the_broken_unit(pipeline):
 def test_misspelt_config_key_fails_at_dag_load(tmp_path):
     root = copy_project(tmp_path / "p", sample=False)
     cfg = root / "config.yaml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace("instansi:", "instansy:"),
-                   encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace("instansi:", "instansy:"), encoding="utf-8"
+    )
     proc = run_snakemake(root, "--dry-run", check=False)
     assert proc.returncode != 0
     assert "instansy" in proc.stdout + proc.stderr
@@ -99,10 +135,12 @@ def test_broken_unit_fails_clearly_and_again(tmp_path):
     root = copy_project(tmp_path / "p", sample=False)
     year = root / "data" / "raw" / "rusak" / "2024"
     year.mkdir(parents=True)
-    (year.parent / "unit.yaml").write_text("name: Unit Rusak\npopulation: 10\ntimezone: WIT\n",
-                                           encoding="utf-8")
-    (year / "Form Responses 1.csv").write_text("Timestamp,Nama\n2024/01/01 9:00:00 AM GMT+9,X\n",
-                                               encoding="utf-8")
+    (year.parent / "unit.yaml").write_text(
+        "name: Unit Rusak\npopulation: 10\ntimezone: WIT\n", encoding="utf-8"
+    )
+    (year / "Form Responses 1.csv").write_text(
+        "Timestamp,Nama\n2024/01/01 9:00:00 AM GMT+9,X\n", encoding="utf-8"
+    )
     for _ in range(2):
         proc = run_snakemake(root, check=False)
         assert proc.returncode != 0

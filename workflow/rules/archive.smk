@@ -1,6 +1,6 @@
 # Audit trail: the manifest of each unit-year. Publishing (reports/<unit>/<year>/arsip/) is the
 # `skm publish` command, never a rule output: no rule may write or delete under arsip/.
-from skm.manifest import raw_inputs, unit_years
+from skm.audit.manifest import raw_inputs, unit_years
 
 
 def manifest_inputs(wildcards):

@@ -9,10 +9,9 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 from skm.errors import SkmInputError
-from skm.provenance import unit_config
-from skm.settings import load_config, unit_year_dirs
+from skm.audit.provenance import unit_config
+from skm.ingest.settings import load_config, unit_year_dirs
 from skm.units import WILDCARD_PATTERN, rename_hint
-
 
 # config.yaml first through our own check (one line per problem, with its line number), then
 # the merged config (with any --config overrides) against the same schema, filling defaults.
@@ -43,7 +42,9 @@ def selected_unit_years():
 # reserved `rekap`) fails that unit only: it gets no jobs, and the recap and the run summary
 # list it with a rename hint (skm.units).
 UNIT_YEARS = [(u, y) for u, y in selected_unit_years() if rename_hint(u) is None]
-BAD_UNIT_YEARS = [(u, y) for u, y in selected_unit_years() if rename_hint(u) is not None]
+BAD_UNIT_YEARS = [
+    (u, y) for u, y in selected_unit_years() if rename_hint(u) is not None
+]
 BAD_UNITS = {u: rename_hint(u) for u, _ in BAD_UNIT_YEARS}
 
 # The config.yaml keys a unit-year's processing reads (the rest, e.g. instansi, expected_units,
@@ -70,7 +71,8 @@ def exports_of(wildcards):
     return sorted(
         str(p)
         for p in files
-        if p.suffix.lower() in {".csv", ".xlsx", ".zip"} and not p.name.startswith(("~$", "."))
+        if p.suffix.lower() in {".csv", ".xlsx", ".zip"}
+        and not p.name.startswith(("~$", "."))
     )
 
 
@@ -102,7 +104,9 @@ def photos_of(wildcards):
     folder = Path(RAW, wildcards.unit, wildcards.year, "dokumentasi")
     if not folder.is_dir():
         return []
-    return sorted(str(p) for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    return sorted(
+        str(p) for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES
+    )
 
 
 def years_with_data(unit):
@@ -152,7 +156,9 @@ def laporan_inputs(wildcards):
             if Path(RAW, unit, str(year), "rtl.yaml").exists()
             else []
         ),
-        "tl_prev": [f"{PROCESSED}/{unit}/{prev}/tindak_lanjut.json"] if has_prev else [],
+        "tl_prev": (
+            [f"{PROCESSED}/{unit}/{prev}/tindak_lanjut.json"] if has_prev else []
+        ),
         "ikm_prev": [f"{PROCESSED}/{unit}/{prev}/ikm.json"] if has_prev else [],
         "foto_prev": [f"{PROCESSED}/{unit}/{prev}/foto"] if has_prev else [],
     }
@@ -237,7 +243,8 @@ def rekap_years():
     return [
         y
         for y in years
-        if len(units_of_year(y)) + len(bad_units_of_year(y)) >= 2 or config["expected_units"]
+        if len(units_of_year(y)) + len(bad_units_of_year(y)) >= 2
+        or config["expected_units"]
     ]
 
 
@@ -246,7 +253,9 @@ def rekap_inputs(wildcards):
     checkpoint: a unit whose exports failed is listed by the recap, not waited for)."""
     qualities, ikms = [], []
     for unit in units_of_year(wildcards.year):
-        quality = checkpoints.validate_responses.get(unit=unit, year=wildcards.year).output.quality
+        quality = checkpoints.validate_responses.get(
+            unit=unit, year=wildcards.year
+        ).output.quality
         qualities.append(quality)
         with open(quality, encoding="utf-8") as fh:
             if "error" not in json.load(fh):
@@ -276,7 +285,9 @@ def years_needed(unit, year):
     """The unit-year itself and the years its documents read: every earlier year (the trend,
     last year's follow-up) and the next one when this year has a realisasi.yaml."""
     years = [y for y in years_with_data(unit) if y < year]
-    if Path(RAW, unit, str(year), "realisasi.yaml").exists() and year + 1 in years_with_data(unit):
+    if Path(
+        RAW, unit, str(year), "realisasi.yaml"
+    ).exists() and year + 1 in years_with_data(unit):
         years.append(year + 1)
     return [year, *years]
 
@@ -293,8 +304,10 @@ def failed_year(unit, year):
 def _failed_or_stop(wildcards):
     failed = failed_year(wildcards.unit, int(wildcards.year))
     if failed is None:
-        raise WorkflowError(f"{wildcards.unit}/{wildcards.year} dapat diolah; tidak ada laporan "
-                            "kegagalan untuk dibuat.")
+        raise WorkflowError(
+            f"{wildcards.unit}/{wildcards.year} dapat diolah; tidak ada laporan "
+            "kegagalan untuk dibuat."
+        )
     return failed
 
 
@@ -304,9 +317,11 @@ def failure_reason(wildcards):
     if year == int(wildcards.year):
         return error
     first = next((line for line in error.splitlines() if line.strip()), error)
-    return (f"data tahun {year} unit ini tidak dapat diolah ({first.strip().rstrip(':')}), dan "
-            "dokumen tahun ini memakai data tahun itu (grafik tren, tindak lanjut); perbaiki dulu "
-            f"{wildcards.unit}/{year}.")
+    return (
+        f"data tahun {year} unit ini tidak dapat diolah ({first.strip().rstrip(':')}), dan "
+        "dokumen tahun ini memakai data tahun itu (grafik tren, tindak lanjut); perbaiki dulu "
+        f"{wildcards.unit}/{year}."
+    )
 
 
 def failure_inputs(wildcards):

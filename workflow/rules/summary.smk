@@ -25,9 +25,9 @@ rule report_unit_failure:
         unpack(failure_inputs),
     output:
         "logs/{unit}/{year}/gagal.txt",
+    localrule: True
     params:
         reason=failure_reason,
-    localrule: True
     script:
         "../scripts/report_failure.py"
 
@@ -35,16 +35,17 @@ rule report_unit_failure:
 rule report_bad_unit_names:
     output:
         BAD_NAMES_REPORT,
+    localrule: True
     params:
         reason="\n".join(hint for _, hint in sorted(BAD_UNITS.items())),
-    localrule: True
     script:
         "../scripts/report_failure.py"
 
 
 def print_run_summary():
     """Log the run summary (every selected unit-year, each recap, unusable folder names),
-    delete this run's failure reports; True when one of them was there (the run failed)."""
+    delete this run's failure reports; True when one of them was there (the run failed).
+    """
     failures = {}
     for unit, year in UNIT_YEARS:
         path = Path(failure_report(unit, year))
@@ -55,7 +56,8 @@ def print_run_summary():
     Path(BAD_NAMES_REPORT).unlink(missing_ok=True)
     statuses = [
         unit_year_status(
-            unit, year,
+            unit,
+            year,
             [*documents_of(unit, year), f"{REPORTS}/{unit}/{year}/manifest.json"],
             processed_dir=PROCESSED,
             logs_dir="logs",

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from skm.images import clean_photos
+from skm.ingest.images import clean_photos
 from skm.shim import step
 
 snakemake = globals()["snakemake"]

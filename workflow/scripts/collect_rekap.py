@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from skm.figures import fig_rekap, save
 from skm.io import read_json, write_json
-from skm.rekap import build
+from skm.report.figures import fig_rekap, save
+from skm.report.rekap import build
 from skm.shim import step
 
 snakemake = globals()["snakemake"]
@@ -17,10 +17,20 @@ with step(snakemake.log[0]) as log:
             failed[Path(path).parent.parent.name] = quality["error"]
     failed.update(snakemake.params.bad_names)  # unit folders whose names cannot be used
     ikms = [read_json(p) for p in snakemake.input.ikms]
-    rekap = build(int(snakemake.wildcards.year), ikms, failed, list(snakemake.params.expected),
-                  list(snakemake.params.found))
+    rekap = build(
+        int(snakemake.wildcards.year),
+        ikms,
+        failed,
+        list(snakemake.params.expected),
+        list(snakemake.params.found),
+    )
     rekap["epoch_date"] = max((i["period"]["end"] for i in ikms), default=f"{rekap['year']}-12-31")
     write_json(rekap, snakemake.output.rekap)
     save(fig_rekap(rekap), snakemake.output.png, svg=True)  # + rekap.svg for the HTML
-    log.info("Rekap %s: %d unit diolah, %d gagal, %d tidak mengirim data.", rekap["year"],
-             len(ikms), len(failed), len(rekap["missing"]))
+    log.info(
+        "Rekap %s: %d unit diolah, %d gagal, %d tidak mengirim data.",
+        rekap["year"],
+        len(ikms),
+        len(failed),
+        len(rekap["missing"]),
+    )

@@ -5,12 +5,12 @@ ikm.json of every year up to this one (+ the unit's `history:`) -> tren.json, tr
 tren.svg.
 """
 
-from skm.figures import fig_tren, save, save_all
+from skm.ingest.settings import validate_yaml
 from skm.io import read_json, write_json
-from skm.settings import validate_yaml
+from skm.report.figures import fig_tren, save, save_all
+from skm.scoring.tables import read_table
+from skm.scoring.tren import build
 from skm.shim import step
-from skm.tables import read_table
-from skm.tren import build
 
 snakemake = globals()["snakemake"]
 
@@ -21,8 +21,9 @@ with step(snakemake.log[0]) as log:
     written = save_all(ikm, responses, out.figdir, read_json(inp.settings).get("labels"))
     log.info("%d gambar ditulis di %s.", len(written), out.figdir)
     unit = validate_yaml(inp.unit_yaml[0], "unit") if inp.unit_yaml else {}
-    tren = build([read_json(p) for p in inp.ikms], unit.get("history", []),
-                 int(snakemake.wildcards.year))
+    tren = build(
+        [read_json(p) for p in inp.ikms], unit.get("history", []), int(snakemake.wildcards.year)
+    )
     write_json(tren, out.tren)
     save(fig_tren(tren), out.tren_png, svg=True)  # and tren.svg (out.tren_svg) for the HTML
     log.info("Grafik tren memuat %d tahun.", len(tren["rows"]))

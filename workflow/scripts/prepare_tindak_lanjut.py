@@ -3,16 +3,17 @@
 import re
 
 from skm.io import read_json, write_json
+from skm.report.tindak_lanjut import prepare
 from skm.shim import step
-from skm.tindak_lanjut import prepare
 
 snakemake = globals()["snakemake"]
 
 with step(snakemake.log[0]) as log:
     inp = snakemake.input
     nxt = read_json(inp.ikm_next[0]) if inp.ikm_next else None
-    tl = prepare(inp.rtl, inp.realisasi, read_json(inp.ikm), nxt,
-                 inp.rtl_next[0] if inp.rtl_next else None)
+    tl = prepare(
+        inp.rtl, inp.realisasi, read_json(inp.ikm), nxt, inp.rtl_next[0] if inp.rtl_next else None
+    )
     for w in tl["warnings"]:
         log.warning("%s: %s", inp.rtl, w)
     for w in tl["notes"]:  # the notes are markdown for the documents; the log gets plain text
@@ -20,5 +21,9 @@ with step(snakemake.log[0]) as log:
     for w in tl["timing"]:
         log.warning("%s: %s", inp.realisasi, w)
     write_json(tl, snakemake.output.tl)
-    log.info("Realisasi tindak lanjut %s%% (%d dari %d rencana).", tl["pct"], tl["n_done"],
-             tl["n_planned"])
+    log.info(
+        "Realisasi tindak lanjut %s%% (%d dari %d rencana).",
+        tl["pct"],
+        tl["n_done"],
+        tl["n_planned"],
+    )

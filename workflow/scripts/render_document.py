@@ -6,10 +6,10 @@ becomes the notebook parameter `<name>_path` (an empty string when an optional i
 
 from pathlib import Path
 
+from skm.audit.provenance import document_epoch
 from skm.io import read_json
-from skm.laporan import cover_metadata
-from skm.provenance import document_epoch
-from skm.render import render_qmd
+from skm.render.core import render_qmd
+from skm.report.laporan import cover_metadata
 from skm.shim import render_timings, step
 
 snakemake = globals()["snakemake"]
@@ -31,10 +31,14 @@ with step(snakemake.log[0]) as log:
         {fmt: Path(snakemake.output[fmt]) for fmt in ("pdf", "docx", "html")},
         params,
         source_date_epoch=document_epoch(settings),
-        metadata=cover_metadata(settings, snakemake.params.title,
-                                read_json(inp.tl) if hasattr(inp, "tl") else None),
+        metadata=cover_metadata(
+            settings, snakemake.params.title, read_json(inp.tl) if hasattr(inp, "tl") else None
+        ),
     )
     if timings.get("missing_glyphs"):
-        log.warning("Karakter yang tidak ada di font, tampil sebagai kotak di PDF: %s. Ganti "
-                    "karakter itu di data atau YAML.", timings["missing_glyphs"])
+        log.warning(
+            "Karakter yang tidak ada di font, tampil sebagai kotak di PDF: %s. Ganti "
+            "karakter itu di data atau YAML.",
+            timings["missing_glyphs"],
+        )
     log.info("%s", render_timings(timings))

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from skm.infografis import logo_path, render
+from skm.audit.provenance import document_epoch
 from skm.io import read_json
-from skm.provenance import document_epoch
+from skm.report.infografis import logo_path, render
 from skm.shim import step
 
 snakemake = globals()["snakemake"]
@@ -18,6 +18,11 @@ with step(snakemake.log[0]) as log:
         "tren_path": str(Path(inp.tren).resolve()),
         "rtl_path": str(Path(inp.rtl[0]).resolve()) if inp.rtl else "",
     }
-    timings = render(Path(inp.notebook), params, {"pdf": Path(out.pdf), "png": Path(out.png)},
-                     source_date_epoch=document_epoch(settings), logo=logo_path(settings))
+    timings = render(
+        Path(inp.notebook),
+        params,
+        {"pdf": Path(out.pdf), "png": Path(out.png)},
+        source_date_epoch=document_epoch(settings),
+        logo=logo_path(settings),
+    )
     log.info("rendered in %.2f s", timings.get("total", 0.0))

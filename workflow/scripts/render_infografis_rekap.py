@@ -4,8 +4,8 @@
 import datetime as dt
 from pathlib import Path
 
-from skm.infografis import render_rekap
 from skm.io import read_json
+from skm.report.infografis import render_rekap
 from skm.shim import step
 
 snakemake = globals()["snakemake"]

@@ -10,8 +10,10 @@ snakemake = globals()["snakemake"]
 wildcards = dict(snakemake.wildcards.items())
 reason = snakemake.params.reason
 if wildcards:
-    print(f"ERROR {wildcards['unit']}/{wildcards['year']} tidak dapat diolah: {reason}",
-          file=sys.stderr)
+    print(
+        f"ERROR {wildcards['unit']}/{wildcards['year']} tidak dapat diolah: {reason}",
+        file=sys.stderr,
+    )
 else:
     for line in reason.splitlines():
         print(f"ERROR {line}", file=sys.stderr)

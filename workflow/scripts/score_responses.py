@@ -6,9 +6,9 @@ It reads only its declared inputs: the unit-year's effective settings come from 
 
 from skm.errors import SkmInputError
 from skm.io import read_json, write_json
-from skm.scoring import score
+from skm.scoring.ikm import score
+from skm.scoring.tables import read_table
 from skm.shim import step
-from skm.tables import read_table
 
 snakemake = globals()["snakemake"]
 
@@ -17,12 +17,28 @@ with step(snakemake.log[0]) as log:
     if "error" in quality:
         raise SkmInputError(quality["error"])
     settings = read_json(snakemake.input.settings)
-    text = {c: "string" for c in ("id", "file", "timestamp", "layanan", "jenis_kelamin", "usia",
-                                  "pendidikan", "pekerjaan", "saran")}
+    text = {
+        c: "string"
+        for c in (
+            "id",
+            "file",
+            "timestamp",
+            "layanan",
+            "jenis_kelamin",
+            "usia",
+            "pendidikan",
+            "pekerjaan",
+            "saran",
+        )
+    }
     responses = read_table(snakemake.input.responses, dtype=text)
     result = score(responses, quality, settings)
     write_json(result, snakemake.output.ikm)
-    log.info("%s/%s: IKM %s (mutu %s) dari %d responden.", snakemake.wildcards.unit,
-             snakemake.wildcards.year, result["display"]["ikm_konversi"].replace(".", ","),
-             result["mutu"],
-             result["n_valid"])
+    log.info(
+        "%s/%s: IKM %s (mutu %s) dari %d responden.",
+        snakemake.wildcards.unit,
+        snakemake.wildcards.year,
+        result["display"]["ikm_konversi"].replace(".", ","),
+        result["mutu"],
+        result["n_valid"],
+    )

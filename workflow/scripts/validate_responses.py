@@ -9,11 +9,12 @@ once (the message goes to this job's log, not to the screen, so it is not printe
 """
 
 import pandas as pd
+
 from skm.errors import SkmInputError
-from skm.ingest import IngestResult, ingest_unit, write_outputs
+from skm.ingest.core import IngestResult, ingest_unit, write_outputs
+from skm.ingest.settings import load_unit_year
 from skm.io import write_json
-from skm.kalender import schedule_warnings
-from skm.settings import load_unit_year
+from skm.report.kalender import schedule_warnings
 from skm.shim import FILE_ONLY, step
 
 snakemake = globals()["snakemake"]
@@ -24,16 +25,24 @@ with step(snakemake.log[0]) as log:
     settings = {}
     try:
         # The logo is not an input of this rule: the documents' covers check it.
-        settings = load_unit_year(snakemake.params.raw_dir, unit, year,
-                                  dict(snakemake.params.unit_config), check_logo=False)
+        settings = load_unit_year(
+            snakemake.params.raw_dir,
+            unit,
+            year,
+            dict(snakemake.params.unit_config),
+            check_logo=False,
+        )
         result = ingest_unit(list(snakemake.input.exports), settings)
     except SkmInputError as exc:
         log.error("%s/%s tidak dapat diolah: %s", unit, year, exc, extra=FILE_ONLY)
         log.warning("%s/%s tidak dapat diolah; alasannya dicetak di bawah.", unit, year)
         # A unit stopped after reading (IngestStopped) still lists every rejected row.
         read = getattr(exc, "result", None)
-        result = IngestResult(pd.DataFrame(), read.rejected if read else pd.DataFrame(),
-                              {"error": str(exc), "n_raw": 0, "n_valid": 0, "n_rejected": 0})
+        result = IngestResult(
+            pd.DataFrame(),
+            read.rejected if read else pd.DataFrame(),
+            {"error": str(exc), "n_raw": 0, "n_valid": 0, "n_rejected": 0},
+        )
     write_outputs(result, out.responses, out.rejected, out.quality)
     write_json(settings, out.settings)
     q = result.quality
@@ -42,6 +51,14 @@ with step(snakemake.log[0]) as log:
     for warning in schedule_warnings((settings.get("survei") or {}).get("schedule")):
         log.warning("%s/%s: peringatan: %s", unit, year, warning)
     if "error" not in q:
-        log.info("%s/%s: %d baris dibaca dari %d berkas, %d diolah, %d ditolak (%d masalah "
-                 "dicatat di rejected.csv).", unit, year, q["n_raw"], len(q["files"]),
-                 q["n_valid"], q["n_rejected"], len(result.rejected))
+        log.info(
+            "%s/%s: %d baris dibaca dari %d berkas, %d diolah, %d ditolak (%d masalah "
+            "dicatat di rejected.csv).",
+            unit,
+            year,
+            q["n_raw"],
+            len(q["files"]),
+            q["n_valid"],
+            q["n_rejected"],
+            len(result.rejected),
+        )

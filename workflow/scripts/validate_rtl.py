@@ -1,8 +1,8 @@
 """Snakemake shim: validate rtl.yaml and check its priorities (rule validate_rtl)."""
 
 from skm.io import read_json, write_json
+from skm.report.tindak_lanjut import load_rtl, priority_check
 from skm.shim import step
-from skm.tindak_lanjut import load_rtl, priority_check
 
 snakemake = globals()["snakemake"]
 

@@ -1,7 +1,7 @@
 """Snakemake shim: hashes, code and software versions of a unit-year (rule write_manifest)."""
 
+from skm.audit.manifest import build_manifest
 from skm.io import read_json, write_json
-from skm.manifest import build_manifest
 from skm.shim import step
 
 snakemake = globals()["snakemake"]
@@ -17,6 +17,10 @@ with step(snakemake.log[0]) as log:
         processed_dir=snakemake.params.processed_dir,
     )
     write_json(manifest, snakemake.output.manifest)
-    log.info("Manifest mencatat %d masukan, %d data olahan dan %d dokumen (commit %s).",
-             len(manifest["inputs"]), len(manifest["processed"]), len(manifest["documents"]),
-             manifest["code"]["commit"])
+    log.info(
+        "Manifest mencatat %d masukan, %d data olahan dan %d dokumen (commit %s).",
+        len(manifest["inputs"]),
+        len(manifest["processed"]),
+        len(manifest["documents"]),
+        manifest["code"]["commit"],
+    )

@@ -8,15 +8,21 @@ class SkmInputError(Exception):
 
     The workflow's scripts catch this, print `str(error)` and exit non-zero without a traceback.
     The text goes to logs, quality.json and the recap, so it passes the ingest's redaction:
-    the file is named by `skm.redact.file_label` (a name holding personal data is redacted and
+    the file is named by `skm.ingest.redact.file_label` (a name holding personal data is redacted and
     followed by the start of its SHA-256) and phone numbers, e-mail addresses, NIK and cued
     names in the message are replaced. Messages name files, rows and columns; they never quote
     cells of personal columns or of rows that could not be read as an export.
     """
 
-    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
-                 column: str | None = None):
-        from skm.redact import file_label, redact
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ):
+        from skm.ingest.redact import file_label, redact
 
         self.file = file
         self.row = row

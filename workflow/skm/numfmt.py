@@ -76,8 +76,18 @@ def romawi(number: int) -> str:
 
 
 _TERBILANG = [
-    "nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan",
-    "sepuluh", "sebelas",
+    "nol",
+    "satu",
+    "dua",
+    "tiga",
+    "empat",
+    "lima",
+    "enam",
+    "tujuh",
+    "delapan",
+    "sembilan",
+    "sepuluh",
+    "sebelas",
 ]
 
 

@@ -29,8 +29,9 @@ def step(log_path: str | None) -> Iterator[logging.Logger]:
     handlers[0].addFilter(_screen)
     if log_path:
         handlers.append(logging.FileHandler(log_path, mode="w", encoding="utf-8"))
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s",
-                        handlers=handlers, force=True)
+    logging.basicConfig(
+        level=logging.INFO, format="%(levelname)s %(message)s", handlers=handlers, force=True
+    )
     try:
         yield log
     except SkmInputError as exc:
@@ -38,14 +39,22 @@ def step(log_path: str | None) -> Iterator[logging.Logger]:
         logging.shutdown()
         sys.exit(1)
     except Exception:  # a defect, not bad data: its traceback goes to the job's log too
-        log.exception("Kesalahan program yang tidak terduga; laporkan isi log ini ke pengelola "
-                      "pipeline.", extra={"file_only": True})  # the screen gets Python's own
+        log.exception(
+            "Kesalahan program yang tidak terduga; laporkan isi log ini ke pengelola pipeline.",
+            extra={"file_only": True},
+        )  # the screen gets Python's own
         logging.shutdown()
         raise
 
 
-_TIMING_NAMES = {"kernel": "mulai kernel", "execute": "eksekusi", "pandoc_html": "pandoc HTML",
-                 "pandoc_docx": "pandoc DOCX", "pandoc_typst": "pandoc Typst", "typst": "Typst"}
+_TIMING_NAMES = {
+    "kernel": "mulai kernel",
+    "execute": "eksekusi",
+    "pandoc_html": "pandoc HTML",
+    "pandoc_docx": "pandoc DOCX",
+    "pandoc_typst": "pandoc Typst",
+    "typst": "Typst",
+}
 
 
 def render_timings(timings: dict) -> str:
@@ -55,9 +64,13 @@ def render_timings(timings: dict) -> str:
     def sec(v: float) -> str:
         return f"{v:.1f}".replace(".", ",")
 
-    parts = [f"{_TIMING_NAMES.get(k, k)} {sec(v)}" for k, v in timings.items()
-             if isinstance(v, float) and k != "total"]
+    parts = [
+        f"{_TIMING_NAMES.get(k, k)} {sec(v)}"
+        for k, v in timings.items()
+        if isinstance(v, float) and k != "total"
+    ]
     total = timings.get("total")
-    head = f"Dokumen dibuat dalam {sec(total)} detik" if isinstance(total, float) else \
-        "Dokumen dibuat"
+    head = (
+        f"Dokumen dibuat dalam {sec(total)} detik" if isinstance(total, float) else "Dokumen dibuat"
+    )
     return head + (f" ({'; '.join(parts)})." if parts else ".")

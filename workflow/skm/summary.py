@@ -47,12 +47,19 @@ def _logged_error(log_dir: Path) -> tuple[str, Path] | None:
     for log in logs:
         for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
             if line.startswith("ERROR "):
-                return line[len("ERROR "):].strip(), log
+                return line[len("ERROR ") :].strip(), log
     return None
 
 
-def unit_year_status(unit: str, year: int, documents: list[str], *, processed_dir: str | Path,
-                     logs_dir: str | Path, failure: str | None = None) -> UnitYearStatus:
+def unit_year_status(
+    unit: str,
+    year: int,
+    documents: list[str],
+    *,
+    processed_dir: str | Path,
+    logs_dir: str | Path,
+    failure: str | None = None,
+) -> UnitYearStatus:
     """Status of one unit-year from the files on disk and this run's failure report, if any."""
     status = UnitYearStatus(unit, int(year))
     quality = Path(processed_dir, unit, str(year), "quality.json")
@@ -74,14 +81,17 @@ def unit_year_status(unit: str, year: int, documents: list[str], *, processed_di
     if logged:
         status.error, status.detail = first_line(logged[0]), logged[1].as_posix()
         return status
-    status.error = (f"{len(missing)} dari {len(documents)} dokumen belum dibuat (run dihentikan "
-                    "atau hanya sebagian target yang diminta)")
+    status.error = (
+        f"{len(missing)} dari {len(documents)} dokumen belum dibuat (run dihentikan "
+        "atau hanya sebagian target yang diminta)"
+    )
     status.detail = log_dir.as_posix() + "/"
     return status
 
 
-def format_summary(statuses: list[UnitYearStatus], rekaps: dict[int, list[str]],
-                   bad_units: dict[str, str]) -> str:
+def format_summary(
+    statuses: list[UnitYearStatus], rekaps: dict[int, list[str]], bad_units: dict[str, str]
+) -> str:
     """The summary text: one block per unit-year and recap, then unusable folder names."""
     lines = ["", "Ringkasan run SKM:"]
     for s in statuses:
@@ -97,16 +107,20 @@ def format_summary(statuses: list[UnitYearStatus], rekaps: dict[int, list[str]],
             lines.append(f"  Rekap {year}: selesai, {len(docs)} berkas ditulis:")
             lines += [f"      {d}" for d in docs]
         else:
-            lines.append(f"  Rekap {year}: GAGAL. {len(docs) - len(present)} dari {len(docs)} "
-                         f"berkas belum dibuat (pesan lengkap: logs/_rekap/{year}/).")
+            lines.append(
+                f"  Rekap {year}: GAGAL. {len(docs) - len(present)} dari {len(docs)} "
+                f"berkas belum dibuat (pesan lengkap: logs/_rekap/{year}/)."
+            )
     for name, hint in sorted(bad_units.items()):
         lines.append(f"  {name}: GAGAL. {hint}")
     n_ok = sum(s.ok for s in statuses)
     n_failed = len(statuses) - n_ok
-    total = (f"Selesai {n_ok} dari {len(statuses)} unit-tahun"
-             + (f"; {n_failed} gagal" if n_failed else "")
-             + (f"; {len(bad_units)} folder unit tidak diolah karena namanya" if bad_units else "")
-             + ".")
+    total = (
+        f"Selesai {n_ok} dari {len(statuses)} unit-tahun"
+        + (f"; {n_failed} gagal" if n_failed else "")
+        + (f"; {len(bad_units)} folder unit tidak diolah karena namanya" if bad_units else "")
+        + "."
+    )
     if n_failed or bad_units:
         total += " Perbaiki yang GAGAL di atas, lalu jalankan lagi snakemake."
     lines.append(total)

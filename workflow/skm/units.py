@@ -48,7 +48,9 @@ def rename_hint(name: str) -> str | None:
     why = name_problem(name)
     if why is None:
         return None
-    return (f"folder unit '{name}' tidak diolah: {why}. Nama folder unit hanya boleh berisi "
-            "huruf A-Z/a-z, angka, garis bawah, titik dan tanda hubung, diawali huruf atau "
-            f"angka, dan bukan 'rekap'. Ganti nama foldernya, misalnya menjadi "
-            f"'{suggest_name(name)}', lalu jalankan lagi.")
+    return (
+        f"folder unit '{name}' tidak diolah: {why}. Nama folder unit hanya boleh berisi "
+        "huruf A-Z/a-z, angka, garis bawah, titik dan tanda hubung, diawali huruf atau "
+        f"angka, dan bukan 'rekap'. Ganti nama foldernya, misalnya menjadi "
+        f"'{suggest_name(name)}', lalu jalankan lagi."
+    )

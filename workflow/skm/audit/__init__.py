@@ -1,0 +1,1 @@
+"""Audit: the manifest of a run, the archive of signed versions (publish) and verify."""

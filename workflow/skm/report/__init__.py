@@ -1,0 +1,1 @@
+"""Report content: the numbers, sentences, tables, figures and workbooks the documents show."""
