@@ -4,8 +4,8 @@ It reads only its declared inputs: the unit-year's effective settings come from 
 (written by validate_responses), never from data/raw/ or config.yaml directly.
 """
 
+from skm.contracts import read_quality, read_settings, write_ikm
 from skm.errors import SkmInputError
-from skm.io import read_json, write_json
 from skm.scoring.ikm import score
 from skm.scoring.tables import read_table
 from skm.shim import step
@@ -13,10 +13,10 @@ from skm.shim import step
 snakemake = globals()["snakemake"]
 
 with step(snakemake.log[0]) as log:
-    quality = read_json(snakemake.input.quality)
+    quality = read_quality(snakemake.input.quality)
     if "error" in quality:
         raise SkmInputError(quality["error"])
-    settings = read_json(snakemake.input.settings)
+    settings = read_settings(snakemake.input.settings)
     text = {
         c: "string"
         for c in (
@@ -33,7 +33,7 @@ with step(snakemake.log[0]) as log:
     }
     responses = read_table(snakemake.input.responses, dtype=text)
     result = score(responses, quality, settings)
-    write_json(result, snakemake.output.ikm)
+    write_ikm(snakemake.output.ikm, result)
     log.info(
         "%s/%s: IKM %s (mutu %s) dari %d responden.",
         snakemake.wildcards.unit,

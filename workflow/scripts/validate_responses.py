@@ -10,10 +10,10 @@ once (the message goes to this job's log, not to the screen, so it is not printe
 
 import pandas as pd
 
+from skm.contracts import write_settings
 from skm.errors import SkmInputError
 from skm.ingest.core import IngestResult, ingest_unit, write_outputs
 from skm.ingest.settings import load_unit_year
-from skm.io import write_json
 from skm.report.kalender import schedule_warnings
 from skm.shim import FILE_ONLY, step
 
@@ -44,7 +44,7 @@ with step(snakemake.log[0]) as log:
             {"error": str(exc), "n_raw": 0, "n_valid": 0, "n_rejected": 0},
         )
     write_outputs(result, out.responses, out.rejected, out.quality)
-    write_json(settings, out.settings)
+    write_settings(out.settings, settings)
     q = result.quality
     for warning in q.get("warnings", []):
         log.warning("%s/%s: peringatan: %s", unit, year, warning)

@@ -45,6 +45,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from pandas.util import hash_array
 
+from skm.contracts import write_quality
 from skm.domain import UNSUR_CODES, UNSUR_NAMES, round_half_up
 from skm.errors import SkmInputError
 from skm.ingest.redact import file_label, redact, redact_answer, redact_series
@@ -57,7 +58,7 @@ from skm.ingest.timestamps import (
     order_text,
     parse_timestamps,
 )
-from skm.io import atomic_write_bytes, write_json
+from skm.io import atomic_write_bytes
 from skm.scoring.tables import (
     DEMOGRAPHIC_FIELDS,
     MAPPED_FIELDS,
@@ -2409,4 +2410,4 @@ def write_outputs(
     each atomically (temporary file in the same folder, then os.replace)."""
     for frame, path in ((result.responses, responses_csv), (result.rejected, rejected_csv)):
         atomic_write_bytes(write_csv_bytes(frame), path)
-    write_json(result.quality, quality_json)
+    write_quality(quality_json, result.quality)

@@ -1,0 +1,100 @@
+"""The processed hand-offs (settings.json, quality.json, ikm.json) for unit tests.
+
+Each is built by the product's own code where that is cheap (settings by
+`load_unit_year` from a unit.yaml, ikm by `score` from answers) and every one is checked
+against its contract (`skm.contracts`), so a test never feeds a stage a dict the pipeline
+could not write.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from skm.contracts import IKM, QUALITY, SETTINGS
+from skm.domain import UNSUR_CODES
+from skm.ingest.settings import OPTIONAL_FIELDS, load_config, load_unit_year
+from skm.scoring.ikm import score
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def settings(unit_yaml: dict | None = None, survei_yaml: dict | None = None, **over) -> dict:
+    """settings.json of unit `u`, 2023, as validate_responses writes it: `load_unit_year` on a
+    unit.yaml (name, population 550, WITA unless `unit_yaml` says otherwise) and an optional
+    survei.yaml, with the shipped config.yaml; `over` replaces top-level keys afterwards."""
+    unit, year = over.pop("unit", "u"), int(over.pop("year", 2023))
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "raw"
+        (raw / unit / str(year)).mkdir(parents=True)
+        spec = {"name": "Unit Uji", "population": 550, "timezone": "WITA", **(unit_yaml or {})}
+        (raw / unit / "unit.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+        if survei_yaml is not None:
+            path = raw / unit / str(year) / "survei.yaml"
+            path.write_text(yaml.safe_dump(survei_yaml), encoding="utf-8")
+        config = load_config(ROOT / "config.yaml")
+        out = load_unit_year(raw, unit, year, config, check_logo=False)
+    # The folders as a run names them (relative to the project), not the temporary ones.
+    out.update(unit_dir=f"data/raw/{unit}", year_dir=f"data/raw/{unit}/{year}")
+    out.update(over)
+    return SETTINGS.check(out)
+
+
+def quality(n_raw: int, n_rejected: int = 0, **over) -> dict:
+    """quality.json of an ingest that read `n_raw` rows and rejected `n_rejected` as invalid
+    (every optional column found, nothing redacted or unmatched); `over` replaces keys."""
+    n_valid = n_raw - n_rejected
+    zero = dict.fromkeys(("layanan", "jenis_kelamin", "usia", "pendidikan", "pekerjaan"), 0)
+    out = {
+        "n_raw": n_raw,
+        "n_valid": n_valid,
+        "n_rejected": n_rejected,
+        "funnel": {
+            "diterima": n_raw,
+            "duplikat": 0,
+            "di_luar_periode": 0,
+            "tidak_valid": n_rejected,
+            "diolah": n_valid,
+        },
+        "reason_counts": {
+            "timestamp_unparseable": 0,
+            "timestamp_out_of_period": 0,
+            "answer_invalid": n_rejected,
+            "no_answers": 0,
+            "duplicate": 0,
+        },
+        "item_nonresponse": dict.fromkeys(UNSUR_CODES, 0),
+        "demografi_unmatched": {name: {} for name in zero},
+        "saran_redacted": 0,
+        "answers_redacted": dict(zero),
+        "truncated": {**zero, "saran": 0},
+        "files": [],
+        "date_order": {"setting": None, "source": None},
+        "kolom_opsional": dict.fromkeys(OPTIONAL_FIELDS, "ada"),
+        "layanan_ganda": 0,
+        "warnings": [],
+    }
+    out.update(over)
+    return QUALITY.check(out)
+
+
+def answers(rows: list[list], **columns) -> pd.DataFrame:
+    """A responses table as `score` reads it: U1..U9 (Int64, None for a blank) plus `columns`
+    (text columns as pandas strings, other lists as given)."""
+    frame = pd.DataFrame(rows, columns=list(UNSUR_CODES), dtype="Int64")
+    for name, values in columns.items():
+        values = pd.Series(values, index=frame.index)
+        frame[name] = values.astype("string") if values.dtype == object else values
+    return frame
+
+
+def ikm(
+    responses: pd.DataFrame, settings_json: dict | None = None, quality_json: dict | None = None
+) -> dict:
+    """ikm.json of `responses` (see `answers`), by `score`, checked against its contract."""
+    settings_json = settings_json if settings_json is not None else settings()
+    quality_json = quality_json if quality_json is not None else quality(len(responses))
+    return IKM.check(score(responses, quality_json, settings_json))
