@@ -8,6 +8,7 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
+from skm.contracts import read_quality
 from skm.errors import SkmInputError
 from skm.audit.provenance import unit_config
 from skm.ingest.settings import load_config, unit_year_dirs
@@ -257,9 +258,8 @@ def rekap_inputs(wildcards):
             unit=unit, year=wildcards.year
         ).output.quality
         qualities.append(quality)
-        with open(quality, encoding="utf-8") as fh:
-            if "error" not in json.load(fh):
-                ikms.append(f"{PROCESSED}/{unit}/{wildcards.year}/ikm.json")
+        if "error" not in read_quality(quality):
+            ikms.append(f"{PROCESSED}/{unit}/{wildcards.year}/ikm.json")
     return {"qualities": qualities, "ikms": ikms}
 
 
@@ -277,8 +277,7 @@ def rekap_documents(year):
 def ingest_error(unit, year):
     """The error that stopped the ingest of a unit-year (quality.json `error`), or None."""
     quality = checkpoints.validate_responses.get(unit=unit, year=year).output.quality
-    with open(quality, encoding="utf-8") as fh:
-        return json.load(fh).get("error")
+    return read_quality(quality).get("error")
 
 
 def years_needed(unit, year):

@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from skm.io import read_json, write_json
+from skm.contracts import read_ikm, read_quality
+from skm.io import write_json
 from skm.report.figures import fig_rekap, save
 from skm.report.rekap import build
 from skm.shim import step
@@ -12,11 +13,11 @@ snakemake = globals()["snakemake"]
 with step(snakemake.log[0]) as log:
     failed = {}
     for path in snakemake.input.qualities:
-        quality = read_json(path)
+        quality = read_quality(path)
         if "error" in quality:
             failed[Path(path).parent.parent.name] = quality["error"]
     failed.update(snakemake.params.bad_names)  # unit folders whose names cannot be used
-    ikms = [read_json(p) for p in snakemake.input.ikms]
+    ikms = [read_ikm(p) for p in snakemake.input.ikms]
     rekap = build(
         int(snakemake.wildcards.year),
         ikms,

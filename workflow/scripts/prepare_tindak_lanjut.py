@@ -2,7 +2,8 @@
 
 import re
 
-from skm.io import read_json, write_json
+from skm.contracts import read_ikm
+from skm.io import write_json
 from skm.report.tindak_lanjut import prepare
 from skm.shim import step
 
@@ -10,9 +11,9 @@ snakemake = globals()["snakemake"]
 
 with step(snakemake.log[0]) as log:
     inp = snakemake.input
-    nxt = read_json(inp.ikm_next[0]) if inp.ikm_next else None
+    nxt = read_ikm(inp.ikm_next[0]) if inp.ikm_next else None
     tl = prepare(
-        inp.rtl, inp.realisasi, read_json(inp.ikm), nxt, inp.rtl_next[0] if inp.rtl_next else None
+        inp.rtl, inp.realisasi, read_ikm(inp.ikm), nxt, inp.rtl_next[0] if inp.rtl_next else None
     )
     for w in tl["warnings"]:
         log.warning("%s: %s", inp.rtl, w)

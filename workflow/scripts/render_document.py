@@ -7,6 +7,7 @@ becomes the notebook parameter `<name>_path` (an empty string when an optional i
 from pathlib import Path
 
 from skm.audit.provenance import document_epoch
+from skm.contracts import read_settings
 from skm.io import read_json
 from skm.render.core import render_qmd
 from skm.report.laporan import cover_metadata
@@ -24,7 +25,7 @@ def as_path(value) -> str:
 
 with step(snakemake.log[0]) as log:
     inp = snakemake.input
-    settings = read_json(inp.settings)
+    settings = read_settings(inp.settings)
     params = {f"{k}_path": as_path(v) for k, v in inp.items() if k not in ("notebook", "logo")}
     timings = render_qmd(
         Path(inp.notebook),

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from skm.audit.provenance import document_epoch
-from skm.io import read_json
+from skm.contracts import read_settings
 from skm.report.infografis import logo_path, render
 from skm.shim import step
 
@@ -11,7 +11,7 @@ snakemake = globals()["snakemake"]
 
 with step(snakemake.log[0]) as log:
     inp, out = snakemake.input, snakemake.output
-    settings = read_json(inp.settings)
+    settings = read_settings(inp.settings)
     params = {
         "ikm_path": str(Path(inp.ikm).resolve()),
         "settings_path": str(Path(inp.settings).resolve()),

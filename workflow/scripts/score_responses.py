@@ -7,7 +7,7 @@ It reads only its declared inputs: the unit-year's effective settings come from 
 from skm.contracts import read_quality, read_settings, write_ikm
 from skm.errors import SkmInputError
 from skm.scoring.ikm import score
-from skm.scoring.tables import read_table
+from skm.scoring.tables import read_responses
 from skm.shim import step
 
 snakemake = globals()["snakemake"]
@@ -17,21 +17,7 @@ with step(snakemake.log[0]) as log:
     if "error" in quality:
         raise SkmInputError(quality["error"])
     settings = read_settings(snakemake.input.settings)
-    text = {
-        c: "string"
-        for c in (
-            "id",
-            "file",
-            "timestamp",
-            "layanan",
-            "jenis_kelamin",
-            "usia",
-            "pendidikan",
-            "pekerjaan",
-            "saran",
-        )
-    }
-    responses = read_table(snakemake.input.responses, dtype=text)
+    responses = read_responses(snakemake.input.responses)
     result = score(responses, quality, settings)
     write_ikm(snakemake.output.ikm, result)
     log.info(

@@ -1,7 +1,8 @@
 """Snakemake shim: hashes, code and software versions of a unit-year (rule write_manifest)."""
 
 from skm.audit.manifest import build_manifest
-from skm.io import read_json, write_json
+from skm.contracts import read_settings
+from skm.io import write_json
 from skm.shim import step
 
 snakemake = globals()["snakemake"]
@@ -13,7 +14,7 @@ with step(snakemake.log[0]) as log:
         int(snakemake.wildcards.year),
         inputs=list(inp.raw),
         documents=list(inp.documents),
-        settings=read_json(inp.settings),
+        settings=read_settings(inp.settings),
         processed_dir=snakemake.params.processed_dir,
     )
     write_json(manifest, snakemake.output.manifest)

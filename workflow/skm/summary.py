@@ -7,9 +7,10 @@ cannot be used. In Indonesian, as sentences; no Snakemake import, so it is teste
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from skm.contracts import read_quality
 
 
 @dataclass
@@ -35,8 +36,7 @@ def first_line(message: str) -> str:
 
 def _ingest_error(quality: Path) -> str | None:
     try:
-        with open(quality, encoding="utf-8") as fh:
-            return json.load(fh).get("error")
+        return read_quality(quality).get("error")
     except (OSError, ValueError, AttributeError):
         return None
 

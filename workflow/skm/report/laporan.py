@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from skm import numfmt as nf
+from skm.contracts import read_ikm, read_quality, read_settings
 from skm.domain import (
     BANDS,
     KONVERSI,
@@ -32,12 +33,11 @@ from skm.domain import (
 )
 from skm.ingest.images import photo_entry
 from skm.ingest.redact import file_label
-from skm.io import read_json
 from skm.render.core import MISSING_GLYPH, missing_glyphs
 from skm.report.kalender import hari_kerja, schedule_warnings, years_without_cuti_bersama
 from skm.report.markdown import escape, image, table
 from skm.scoring.ikm import confidence_interval, highest, lowest
-from skm.scoring.tables import read_rejected, read_table
+from skm.scoring.tables import read_rejected, read_responses
 
 FIELD_TITLES = {
     "jenis_kelamin": "Jenis Kelamin",
@@ -80,34 +80,16 @@ class Laporan:
     def load(
         cls, ikm: str, quality: str, settings: str, responses: str, rejected: str, figdir: str
     ) -> Laporan:
-        """Read the artefacts of one unit-year."""
-        text_cols = {
-            c: "string"
-            for c in (
-                "id",
-                "file",
-                "timestamp",
-                "layanan",
-                "jenis_kelamin",
-                "usia",
-                "pendidikan",
-                "pekerjaan",
-                "saran",
-            )
-        }
+        """Read the artefacts of one unit-year (each checked by its contract)."""
+        values = read_settings(settings)
         return cls(
-            ikm=read_json(ikm),
-            quality=read_json(quality),
-            settings=read_json(settings),
-            responses=read_table(
-                responses,
-                dtype=text_cols,
-                keep_default_na=False,
-                na_values={c: [""] for c in UNSUR_CODES},
-            ),
+            ikm=read_ikm(ikm),
+            quality=read_quality(quality),
+            settings=values,
+            responses=read_responses(responses),
             rejected=read_rejected(rejected),
             figdir=Path(figdir),
-            root=_project_root(Path(settings), read_json(settings)),
+            root=_project_root(Path(settings), values),
         )
 
     # -- small accessors -------------------------------------------------------------------
