@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from skm.audit.provenance import unit_config
+from skm.contracts import SETTINGS
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES
 from skm.errors import SkmInputError
 from skm.ingest.core import DUPLICATE_RULE, IngestResult, ingest, sniff_delimiter, write_outputs
@@ -59,7 +60,8 @@ GOOD = [DEFAULT_LABELS[code][2] for code in UNSUR_CODES]
 
 
 def make_settings(**overrides) -> dict:
-    """The dict `load_unit_year` returns, for a WITA unit surveyed February-April 2023."""
+    """The dict `load_unit_year` returns, for a WITA unit surveyed February-April 2023
+    (checked against settings.json's contract)."""
     base = {
         "unit": "dinas-uji",
         "year": 2023,
@@ -70,21 +72,26 @@ def make_settings(**overrides) -> dict:
         "parent": "",
         "city": "Samarinda",
         "logo": None,
+        "website": None,
         "timezone": "WITA",
         "utc_offset_hours": 8,
         "population": 500,
         "period": {"start": "2023-02-01", "end": "2023-04-30"},
         "period_is_default": False,
         "date_order": "day_first",
+        "date_order_source": None,
         "columns": dict(CONFIG["columns"]),
+        "not_asked": [],
+        "accept_rejected": None,
         "labels": {code: list(DEFAULT_LABELS[code]) for code in UNSUR_CODES},
         "layanan": [],
         "history": [],
+        "saran_tema": [],
         "demografi": copy.deepcopy(CONFIG["demografi"]),
         "survei": {},
     }
     base.update(overrides)
-    return base
+    return SETTINGS.check(base)
 
 
 def record(ts: str = "13/02/2023 9:14:31", answers: list[str] | None = None, **fields) -> dict:

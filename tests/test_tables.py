@@ -7,6 +7,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
+import artefacts
 from skm.domain import UNSUR_CODES
 from skm.ingest.core import IngestResult, write_outputs
 from skm.scoring.tables import (
@@ -152,7 +153,7 @@ def test_responses_csv_round_trip(tmp_path) -> None:
     frame = Responses.validate(responses(), lazy=True)
     rejected = pd.DataFrame({name: pd.array([], dtype="str") for name in REJECTED_COLUMNS})
     rejected["raw_row"] = np.array([], dtype=np.int64)
-    result = IngestResult(frame, rejected, {"n_raw": 3})
+    result = IngestResult(frame, rejected, artefacts.quality(3))
     write_outputs(result, tmp_path / "r.csv", tmp_path / "x.csv", tmp_path / "q.json")
     back = read_responses(tmp_path / "r.csv")
     assert list(back.columns) == list(RESPONSE_COLUMNS)
