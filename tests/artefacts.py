@@ -8,16 +8,21 @@ could not write.
 
 from __future__ import annotations
 
+import functools
+import json
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-from skm.contracts import IKM, QUALITY, SETTINGS
+from skm.audit.provenance import unit_config
+from skm.contracts import IKM, QUALITY, SETTINGS, write_ikm, write_settings
 from skm.domain import UNSUR_CODES
+from skm.ingest.core import ingest_unit, write_outputs
 from skm.ingest.settings import OPTIONAL_FIELDS, load_config, load_unit_year
 from skm.scoring.ikm import score
+from skm.scoring.tables import read_responses
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -98,3 +103,41 @@ def ikm(
     settings_json = settings_json if settings_json is not None else settings()
     quality_json = quality_json if quality_json is not None else quality(len(responses))
     return IKM.check(score(responses, quality_json, settings_json))
+
+
+#: The shipped sample unit (data/raw/biro-umum), whose years the README documents.
+SAMPLE_UNIT = "biro-umum"
+
+
+def write_sample(folder: Path, year: int = 2023) -> dict[str, Path]:
+    """The processed files of the shipped sample's unit-year in `folder`, by the stages' own
+    code (load_unit_year, ingest_unit and write_outputs, score and the contract writers), as
+    validate_responses and score_responses write them: {name: path} of responses, rejected,
+    quality, settings and ikm."""
+    year_dir = ROOT / "data" / "raw" / SAMPLE_UNIT / str(year)
+    config = unit_config(load_config(ROOT / "config.yaml"))
+    values = load_unit_year(ROOT / "data" / "raw", SAMPLE_UNIT, year, config, check_logo=False)
+    values.update(unit_dir=f"data/raw/{SAMPLE_UNIT}", year_dir=f"data/raw/{SAMPLE_UNIT}/{year}")
+    exports = sorted(p for p in year_dir.iterdir() if p.suffix.lower() in {".csv", ".xlsx"})
+    result = ingest_unit(exports, values)
+    folder = Path(folder)
+    paths = {
+        n: folder / f"{n}.{'csv' if n in ('responses', 'rejected') else 'json'}"
+        for n in ("responses", "rejected", "quality", "settings", "ikm")
+    }
+    write_outputs(result, paths["responses"], paths["rejected"], paths["quality"])
+    write_settings(paths["settings"], values)
+    scored = score(read_responses(paths["responses"]), result.quality, values)
+    write_ikm(paths["ikm"], scored)
+    return paths
+
+
+@functools.cache
+def _sample_ikm_text(year: int) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        return write_sample(Path(tmp), year)["ikm"].read_text(encoding="utf-8")
+
+
+def sample_ikm(year: int = 2023) -> dict:
+    """ikm.json of the shipped sample's unit-year (`write_sample`), a fresh copy each call."""
+    return json.loads(_sample_ikm_text(year))

@@ -13,14 +13,16 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
-import yaml
 from matplotlib.text import Text
 from PIL import Image
 
+import artefacts
 import synth
-from skm.domain import KONVERSI, UNSUR_CODES, UNSUR_NAMES, UNSUR_SHORT, WEIGHT, classify
+from skm.contracts import read_ikm
+from skm.domain import UNSUR_CODES
 from skm.domain import round_half_up as rhu
 from skm.report import figures
+from skm.scoring.tables import read_responses
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,127 +52,10 @@ def _category(label: str, count: int, n: int, matched: bool = True) -> dict:
     }
 
 
-def _group(n: int, konversi: Fraction) -> dict:
-    band = classify(konversi)
-    return {
-        "n": n,
-        "ikm_konversi": float(konversi),
-        "mutu": band.mutu,
-        "kinerja": band.kinerja,
-        "display": {"ikm_konversi": str(rhu(konversi, 2))},
-    }
-
-
-def make_ikm(counts: dict[str, tuple[int, int, int, int]] = COUNTS_2023) -> dict:
-    """An ikm.json dict as skm.scoring.ikm writes it, built by hand from answer counts."""
-    unsur = []
-    for code in UNSUR_CODES:
-        c = counts[code]
-        n, total = sum(c), sum(k * v for k, v in zip((1, 2, 3, 4), c, strict=True))
-        nrr = Fraction(total, n)
-        band = classify(nrr * KONVERSI)
-        unsur.append(
-            {
-                "code": code,
-                "name": UNSUR_NAMES[code],
-                "short": UNSUR_SHORT[code],
-                "n": n,
-                "sum": total,
-                "nrr": float(nrr),
-                "nrr_tertimbang": float(nrr * WEIGHT),
-                "konversi": float(nrr * KONVERSI),
-                "mutu": band.mutu,
-                "kinerja": band.kinerja,
-                "counts": {str(k): v for k, v in zip((1, 2, 3, 4), c, strict=True)},
-                "display": {
-                    "nrr": str(rhu(nrr, 2)),
-                    "nrr_tertimbang": str(rhu(nrr * WEIGHT, 3)),
-                    "konversi": str(rhu(nrr * KONVERSI, 2)),
-                },
-            }
-        )
-    ikm = sum(Fraction(u["sum"], u["n"]) for u in unsur) * WEIGHT
-    band = classify(ikm * KONVERSI)
-    n = unsur[0]["n"]
-    return {
-        "unit": "biro-umum",
-        "year": 2023,
-        "name": synth.SAMPLE_UNIT_YAML["name"],
-        "short_name": synth.SAMPLE_UNIT_YAML["short_name"],
-        "n_raw": n,
-        "n_valid": n,
-        "n_rejected": 0,
-        "unsur": unsur,
-        "ikm": float(ikm),
-        "ikm_konversi": float(ikm * 25),
-        "mutu": band.mutu,
-        "kinerja": band.kinerja,
-        "display": {"ikm": str(rhu(ikm, 3)), "ikm_konversi": str(rhu(ikm * 25, 2))},
-        "sample": {"population": 550, "required": 226, "achieved": n, "adequate": False},
-        "by_semester": {"1": _group(n, ikm * 25)},
-        "by_layanan": {
-            "Administrasi Persuratan": _group(21, Fraction(8095, 100)),
-            "Fasilitasi Tamu Pemerintah": _group(9, Fraction(892, 10)),
-            "Peminjaman Gedung/Ruang Rapat": _group(31, Fraction(8548, 100)),
-            "Peminjaman Kendaraan Dinas": _group(24, Fraction(8704, 100)),
-        },
-        "demografi": {
-            "jenis_kelamin": {
-                "n": n,
-                "categories": [_category("Laki-laki", 61, n), _category("Perempuan", 24, n)],
-            },
-            "pendidikan": {
-                "n": n,
-                "categories": [
-                    _category(label, count, n)
-                    for label, count in (
-                        ("SD ke bawah", 0),
-                        ("SLTP", 1),
-                        ("SLTA", 45),
-                        ("D-I/D-II/D-III", 0),
-                        ("D-IV", 0),
-                        ("S1", 35),
-                        ("S2", 3),
-                        ("S3", 1),
-                    )
-                ],
-            },
-            "pekerjaan": {
-                "n": n,
-                "categories": [
-                    _category(label, count, n)
-                    for label, count in (
-                        ("PNS", 24),
-                        ("TNI", 1),
-                        ("POLRI", 0),
-                        ("Swasta", 2),
-                        ("Wirausaha", 47),
-                        ("Lainnya", 11),
-                    )
-                ],
-            },
-            "usia": {
-                "n": n,
-                "categories": [
-                    _category(label, count, n)
-                    for label, count in (
-                        ("< 20 tahun", 2),
-                        ("20–29 tahun", 8),
-                        ("30–39 tahun", 30),
-                        ("40–49 tahun", 35),
-                        ("50–59 tahun", 8),
-                        ("≥ 60 tahun", 2),
-                    )
-                ],
-            },
-        },
-        "analisis_tambahan": {},
-    }
-
-
 @pytest.fixture
 def ikm() -> dict:
-    return make_ikm()
+    """ikm.json of the shipped 2023 sample, written by the real ingest and scoring."""
+    return artefacts.sample_ikm(2023)
 
 
 def texts(fig) -> list[str]:
@@ -320,7 +205,8 @@ EXPECTED = {
 
 def test_save_all_writes_every_figure_16_cm_wide(ikm, tmp_path):
     written = figures.save_all(ikm, None, tmp_path / "figures")
-    assert {p.name for p in written} == EXPECTED
+    # The sample's form asks the layanan: its respondents get a figure as well.
+    assert {p.name for p in written} == EXPECTED | {"responden_layanan.png"}
     for path in written:
         with Image.open(path) as img:
             width_cm = img.size[0] / figures.DPI * 2.54
@@ -352,52 +238,22 @@ def test_house_style_is_the_repo_matplotlibrc(ikm):
     assert family[0] in {"Noto Sans", "DejaVu Sans"}
 
 
-def _scored_sample() -> tuple[dict, pd.DataFrame]:
-    """ikm.json of the 2023 sample from the real scoring code (demographics mapped by config)."""
-    scoring = pytest.importorskip("skm.scoring.ikm")
-    config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-
-    def label(field: str, value: str) -> str:
-        for cat in config["demografi"][field]:
-            if value.casefold() in {
-                cat["label"].casefold(),
-                *(a.casefold() for a in cat.get("alias", [])),
-            }:
-                return cat["label"]
-        return value
-
-    df = synth.sample_responses(2023)
-    responses = df[[*UNSUR_CODES, "layanan"]].copy()
-    for field in ("jenis_kelamin", "pendidikan", "pekerjaan"):
-        responses[field] = df[field].map(lambda v, f=field: label(f, v))
-    settings = {
-        "unit": "biro-umum",
-        "year": 2023,
-        "name": synth.SAMPLE_UNIT_YAML["name"],
-        "short_name": synth.SAMPLE_UNIT_YAML["short_name"],
-        "timezone": "WITA",
-        "period": {"start": "2023-02-01", "end": "2023-04-30"},
-        "population": 550,
-        "demografi": config["demografi"],
-        "layanan": synth.SAMPLE_UNIT_YAML["layanan"],
-    }
-    result = scoring.score(responses, {"n_raw": 85, "n_rejected": 0}, settings)
-    return result, responses
+def _scored_sample(folder: Path) -> tuple[dict, pd.DataFrame]:
+    """ikm.json and responses.csv of the 2023 sample, written in `folder` by the real code."""
+    paths = artefacts.write_sample(folder, 2023)
+    return read_ikm(paths["ikm"]), read_responses(paths["responses"])
 
 
 def test_ikm_json_from_the_real_scoring(tmp_path):
-    ikm, responses = _scored_sample()
-    names = {p.name for p in figures.save_all(ikm, responses, tmp_path)}
+    ikm, responses = _scored_sample(tmp_path / "processed")
+    names = {p.name for p in figures.save_all(ikm, responses, tmp_path / "figures")}
     assert EXPECTED - {"responden_usia.png"} <= names
     assert "responden_layanan.png" in names
     assert "3,39 (B)" in texts(figures.fig_nrr_unsur(ikm))
 
 
 def test_snakemake_shim(tmp_path):
-    ikm, responses = _scored_sample()
-    (tmp_path / "ikm.json").write_text(json.dumps(ikm), encoding="utf-8")
-    (tmp_path / "settings.json").write_text(json.dumps({"labels": {}}), encoding="utf-8")
-    responses.to_csv(tmp_path / "responses.csv", index=False)
+    ikm, _ = _scored_sample(tmp_path)
     smk = SimpleNamespace(
         input=SimpleNamespace(
             ikm=str(tmp_path / "ikm.json"),
@@ -427,24 +283,17 @@ def test_snakemake_shim(tmp_path):
 
 def _rekap(n_units: int, name: str) -> dict:
     from skm.report.rekap import build
-    from skm.scoring.ikm import score
 
     units = []
     for i in range(n_units):
         rows = [[4] * 9] * (i % 5 + 1) + [[3] * 9] * 4
-        settings = {
-            "unit": f"u{i}",
-            "year": 2024,
-            "name": f"{name} {i}",
-            "short_name": f"u{i}",
-            "timezone": "WITA",
-            "period": {"start": "2024-01-01", "end": "2024-12-31"},
-            "population": 1000,
-            "demografi": {},
-            "layanan": [],
-        }
-        df = pd.DataFrame(rows, columns=list(UNSUR_CODES), dtype="Int64")
-        units.append(score(df, {"n_raw": len(rows), "n_rejected": 0}, settings))
+        settings = artefacts.settings(
+            {"name": f"{name} {i}", "short_name": f"u{i}", "population": 1000},
+            unit=f"u{i}",
+            year=2024,
+            demografi={},
+        )
+        units.append(artefacts.ikm(artefacts.answers(rows), settings))
     return build(2024, units, {}, [], [u["unit"] for u in units])
 
 
