@@ -28,11 +28,11 @@ STAGES = {
     "read_csv_c_str": "import pandas as pd; pd.read_csv(P, dtype=str, keep_default_na=False)",
     "read_csv_pyarrow": "import pandas as pd; pd.read_csv(P, engine='pyarrow')",
     "ingest_validate": (
-        "from skm.ingest.core import ingest; from skm.ingest.settings import load_config, load_unit_year; "
+        "from skm.ingest.unit import ingest; from skm.ingest.settings import load_config, load_unit_year; "
         "s = load_unit_year(RAW, 'besar', 2024, load_config(CFG)); R = ingest([Path(P)], s)"
     ),
     "ingest_validate_score": (
-        "from skm.ingest.core import ingest; from skm.scoring.ikm import score; "
+        "from skm.ingest.unit import ingest; from skm.scoring.ikm import score; "
         "from skm.ingest.settings import load_config, load_unit_year; "
         "s = load_unit_year(RAW, 'besar', 2024, load_config(CFG)); R = ingest([Path(P)], s); "
         "score(R.responses, R.quality, s)"

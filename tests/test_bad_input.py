@@ -33,8 +33,9 @@ import pytest
 from conftest import FIXTURES, ROOT, copy_project, run_snakemake
 from skm.domain import UNSUR_CODES, UNSUR_NAMES, round_half_up
 from skm.errors import SkmInputError
-from skm.ingest.core import IngestResult, ingest, write_outputs
+from skm.ingest.result import IngestResult, write_outputs
 from skm.ingest.settings import load_config, load_unit_year
+from skm.ingest.unit import ingest
 from skm.numfmt import persen
 from skm.report.tindak_lanjut import load_realisasi, load_rtl, priority_check, realisation_pct
 from test_ingest import (

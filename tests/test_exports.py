@@ -29,17 +29,13 @@ from skm.audit.manifest import hash_entries
 from skm.audit.provenance import unit_config
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES
 from skm.errors import SkmInputError
-from skm.ingest import core as ingest_module
+from skm.ingest import values, zips
 from skm.ingest.check import check
-from skm.ingest.core import (
-    IngestStopped,
-    answer_score,
-    ingest,
-    ingest_unit,
-    propose_layanan,
-    zip_members,
-)
+from skm.ingest.result import IngestStopped
 from skm.ingest.settings import load_config, load_unit_year
+from skm.ingest.unit import ingest, ingest_unit
+from skm.ingest.values import answer_score, propose_layanan
+from skm.ingest.zips import zip_members
 from skm.report.laporan import Laporan
 from skm.scoring.ikm import score
 from skm.scoring.tables import layanan_column
@@ -243,11 +239,11 @@ def test_damaged_zip_download_says_zip(tmp_path) -> None:
 def test_zip_limits_of_members_and_bytes(tmp_path, monkeypatch) -> None:
     body = csv_bytes([row(forms_ts(dt.datetime(2024, 3, 1, 9)))], {"timestamp": "Timestamp"})
     settings = make_unit(tmp_path, {"u.zip": zip_of({"a.csv": body, "b.csv": body})})
-    monkeypatch.setattr(ingest_module, "ZIP_MAX_MEMBERS", 1)
+    monkeypatch.setattr(zips, "ZIP_MAX_MEMBERS", 1)
     with pytest.raises(SkmInputError, match="lebih dari batas 1"):
         ingest(exports(settings), settings)
-    monkeypatch.setattr(ingest_module, "ZIP_MAX_MEMBERS", 50)
-    monkeypatch.setattr(ingest_module, "ZIP_MAX_BYTES", len(body))
+    monkeypatch.setattr(zips, "ZIP_MAX_MEMBERS", 50)
+    monkeypatch.setattr(zips, "ZIP_MAX_BYTES", len(body))
     with pytest.raises(SkmInputError, match="bita"):
         ingest(exports(settings), settings)
 
@@ -751,7 +747,7 @@ def test_layanan_matching_no_listed_one_warns(tmp_path) -> None:
 def test_init_and_ingest_cut_ticked_cells_with_one_function() -> None:
     from skm.ingest import draft
 
-    assert draft.split_ticked is ingest_module.split_ticked
+    assert draft.split_ticked is values.split_ticked
 
 
 def microsoft_forms_id_xlsx(

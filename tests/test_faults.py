@@ -35,8 +35,8 @@ from PIL import Image
 
 from conftest import FIXTURES, ROOT, copy_project, run_snakemake
 from skm.errors import SkmInputError
-from skm.ingest.core import ingest
 from skm.ingest.settings import load_config, load_unit_year
+from skm.ingest.unit import ingest
 from skm.report.tindak_lanjut import load_realisasi, load_rtl
 from test_ingest import BEST, COLUMNS, GOOD, check_invariants, header_texts, make_settings, record
 

@@ -26,9 +26,11 @@ from skm.audit.provenance import unit_config
 from skm.contracts import SETTINGS
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES
 from skm.errors import SkmInputError
-from skm.ingest.core import DUPLICATE_RULE, IngestResult, ingest, sniff_delimiter, write_outputs
+from skm.ingest.read_csv import sniff_delimiter
 from skm.ingest.redact import PLACEHOLDER
+from skm.ingest.result import IngestResult, write_outputs
 from skm.ingest.settings import load_config, load_unit_year
+from skm.ingest.unit import DUPLICATE_RULE, ingest
 from skm.scoring.tables import REASON_CODES, REJECTED_COLUMNS, RESPONSE_COLUMNS, Responses
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -1183,7 +1185,7 @@ def test_any_input_ends_in_a_result_or_one_input_error(tmp_path, export, date_or
 
 
 def test_duplicates_found_among_shared_timestamps_equal_full_hashing() -> None:
-    from skm.ingest.core import _first_occurrence, _first_occurrence_exact
+    from skm.ingest.unit import _first_occurrence, _first_occurrence_exact
 
     rng = np.random.default_rng(3)
     n = 5000
@@ -1207,7 +1209,7 @@ def test_duplicates_found_among_shared_timestamps_equal_full_hashing() -> None:
 
 
 def test_time_order_equals_a_full_sort() -> None:
-    from skm.ingest.core import _time_order
+    from skm.ingest.unit import _time_order
 
     rng = np.random.default_rng(4)
     file_no = np.repeat(np.arange(3, dtype=np.int32), 400)
@@ -1218,8 +1220,8 @@ def test_time_order_equals_a_full_sort() -> None:
 
 
 def test_suggestions_are_redacted_once_per_distinct_text_and_counted_per_row() -> None:
-    from skm.ingest.core import _redact_distinct
     from skm.ingest.redact import redact_series
+    from skm.ingest.unit import _redact_distinct
 
     texts = [
         "hubungi 0812 3456 7890",

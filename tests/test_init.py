@@ -28,9 +28,9 @@ import yaml
 from skm.cli import main as skm_main
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES
 from skm.errors import SkmInputError
-from skm.ingest.core import ingest
 from skm.ingest.draft import check_unit_name, draft_unit, header_key, report
 from skm.ingest.settings import load_config, load_unit_year
+from skm.ingest.unit import ingest
 from skm.scoring.ikm import ikm_from_sums, score
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -496,9 +496,10 @@ def test_header_numbering_case_and_spacing_are_ignored(header, key) -> None:
 )
 def test_init_recognises_answers_with_the_ingests_reader(tmp_path, cell, code, score) -> None:
     """A column of such answers is an unsur's for `skm init` exactly when the ingest scores
-    them (one reader: `skm.ingest.core.answer_score`)."""
-    from skm.ingest.core import answer_score, normalise_text
+    them (one reader: `skm.ingest.values.answer_score`)."""
     from skm.ingest.draft import _content
+    from skm.ingest.settings import normalise_text
+    from skm.ingest.values import answer_score
 
     lookup = {normalise_text(t): i for i, t in enumerate(DEFAULT_LABELS[code], start=1)}
     assert answer_score(cell, lookup)[0] == score
@@ -518,8 +519,8 @@ def test_init_recognises_answers_with_the_ingests_reader(tmp_path, cell, code, s
     ],
 )
 def test_checkbox_cells_split_only_into_options_that_occur_alone(cell, options) -> None:
-    from skm.ingest.core import category_key
     from skm.ingest.draft import split_ticked
+    from skm.ingest.fields import category_key
 
     alone = {category_key(s) for s in SERVICES}
     assert split_ticked(cell, alone - {category_key(cell)}) == options
@@ -646,7 +647,7 @@ def test_init_refuses_the_zip_members_the_ingest_refuses(tmp_path, extra, words)
 
 
 def test_init_keeps_the_ingest_zip_limits(tmp_path, monkeypatch) -> None:
-    from skm.ingest import core as ingest_module
+    from skm.ingest import zips
 
     root = project(tmp_path)
     export = mac_zip(
@@ -654,10 +655,10 @@ def test_init_keeps_the_ingest_zip_limits(tmp_path, monkeypatch) -> None:
         survey(n=5),
         {"Survei 2.csv": csv_bytes(google_records(survey(n=5)))},
     )
-    monkeypatch.setattr(ingest_module, "ZIP_MAX_MEMBERS", 1)
+    monkeypatch.setattr(zips, "ZIP_MAX_MEMBERS", 1)
     with pytest.raises(SkmInputError, match="lebih dari batas 1"):
         draft_unit(export, root=root, unit="dinas-uji")
-    monkeypatch.setattr(ingest_module, "ZIP_MAX_MEMBERS", 50)
-    monkeypatch.setattr(ingest_module, "ZIP_MAX_BYTES", 100)
+    monkeypatch.setattr(zips, "ZIP_MAX_MEMBERS", 50)
+    monkeypatch.setattr(zips, "ZIP_MAX_BYTES", 100)
     with pytest.raises(SkmInputError, match="bita"):
         draft_unit(export, root=root, unit="dinas-uji")

@@ -30,9 +30,9 @@ from hostile_exports import (
 )
 from skm.domain import UNSUR_CODES
 from skm.errors import SkmInputError
-from skm.ingest import core as ingest_module
-from skm.ingest.core import write_outputs
+from skm.ingest import fields, read_csv, read_xlsx, values
 from skm.ingest.redact import PLACEHOLDER, redact
+from skm.ingest.result import write_outputs
 from skm.scoring.ikm import score
 from skm.scoring.tables import read_responses
 from test_ingest import GOOD, HEADER, make_settings, record, run, write_csv
@@ -580,7 +580,7 @@ def test_xlsx_reading_keeps_types_and_row_numbers(tmp_path) -> None:
 
 
 def test_long_cells_are_cut_with_a_marker(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(ingest_module, "MAX_SARAN_CHARS", 1_000)
+    monkeypatch.setattr(values, "MAX_SARAN_CHARS", 1_000)
     long_saran = "Antrean panjang sekali. " * 5_000
     rows = [
         record("13/02/2023 9:10:00", saran=long_saran, layanan="L" * 5_000),
@@ -604,7 +604,8 @@ def test_too_many_columns_or_rows_stop_with_a_clear_message(tmp_path, monkeypatc
     )
     with pytest.raises(SkmInputError, match="1.500 kolom terisi"):
         run([wide])
-    monkeypatch.setattr(ingest_module, "MAX_ROWS", 3)
+    for module in (fields, read_csv, read_xlsx):
+        monkeypatch.setattr(module, "MAX_ROWS", 3)
     rows = [record(f"13/02/2023 9:1{i}:00") for i in range(4)]
     with pytest.raises(SkmInputError, match="lebih dari 3 baris"):
         run([write_csv(tmp_path / "panjang.csv", rows)])

@@ -626,7 +626,7 @@ def test_every_yaml_and_export_text_is_printed_verbatim(rendered, doc, key, fmt)
     """Each field's hostile text reads back literally (after white space is removed). An
     answer cell is cut with a marker (a demographic answer after MAX_ANSWER_CHARS characters,
     a rejected row's value in Lampiran 6 after REJECTED_VALUE_CHARS): its start reads back."""
-    from skm.ingest.core import MAX_ANSWER_CHARS
+    from skm.ingest.fields import MAX_ANSWER_CHARS
     from skm.report.laporan import REJECTED_VALUE_CHARS
 
     text = expected(rendered.unit.texts[key])

@@ -9,7 +9,7 @@ import pytest
 
 import artefacts
 from skm.domain import UNSUR_CODES
-from skm.ingest.core import IngestResult, write_outputs
+from skm.ingest.result import IngestResult, write_outputs
 from skm.scoring.tables import (
     ID_PATTERN,
     ISO_LOCAL,

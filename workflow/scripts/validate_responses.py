@@ -12,8 +12,9 @@ import pandas as pd
 
 from skm.contracts import write_settings
 from skm.errors import SkmInputError
-from skm.ingest.core import IngestResult, ingest_unit, write_outputs
+from skm.ingest.result import IngestResult, write_outputs
 from skm.ingest.settings import load_unit_year
+from skm.ingest.unit import ingest_unit
 from skm.report.kalender import schedule_warnings
 from skm.shim import FILE_ONLY, step
 

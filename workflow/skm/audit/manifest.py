@@ -145,7 +145,7 @@ def hash_entries(paths: Iterable[str | Path], root: str | Path = ".") -> list[di
         shown = full.resolve().relative_to(root.resolve()) if given.is_absolute() else given
         row = {"path": shown.as_posix(), "sha256": sha256(full), "bytes": full.stat().st_size}
         if full.suffix.lower() == ".zip":  # a zip of exports: name (and hash) what it holds
-            from skm.ingest.core import zip_members
+            from skm.ingest.zips import zip_members
 
             row["members"] = zip_members(full)
         rows.append(row)

@@ -1,7 +1,7 @@
 """``skm check <unit> <year>``: read a unit-year's exports as the workflow would, print what
 was read, write nothing.
 
-It runs only the ingest (`skm.ingest.core.ingest_unit` with the unit-year's merged settings), so a
+It runs only the ingest (`skm.ingest.unit.ingest_unit` with the unit-year's merged settings), so a
 unit's team sees before a full run, in Indonesian: the rows read, scored and rejected by reason,
 how the day/month order of each file was decided (and which file set it), the columns mapped,
 and every warning. Nothing is written under data/processed/ or anywhere else.
@@ -13,8 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from skm.errors import SkmInputError
-from skm.ingest.core import EXPORT_SUFFIXES, IngestResult, IngestStopped, ingest_unit
+from skm.ingest.result import IngestResult, IngestStopped
 from skm.ingest.settings import load_config, load_unit_year
+from skm.ingest.unit import ingest_unit
+from skm.ingest.zips import EXPORT_SUFFIXES
 from skm.numfmt import angka
 
 #: What a unit-year folder may hold as exports (as `exports_of` in workflow/rules/common.smk).

@@ -8,7 +8,7 @@ file, and tells in Indonesian what it recognised and what the unit's staff must 
 
 How columns are recognised, per column of every table in the export:
 
-- the header is normalised (`skm.ingest.core.normalise_text`, then question numbering such as
+- the header is normalised (`skm.ingest.settings.normalise_text`, then question numbering such as
   ``1.``/``8)``/``a.`` and a trailing ``*`` removed) and compared with config.yaml's
   ``columns`` (exact), with the same texts by fuzzy ratio (rapidfuzz `token_sort_ratio`:
   close wording, words reordered, ``Anda`` for ``Saudara``) and with keywords per field
@@ -43,18 +43,13 @@ from rapidfuzz import fuzz
 
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES, UNSUR_NAMES
 from skm.errors import SkmInputError
-from skm.ingest.core import (
-    answer_score,
-    category_key,
-    is_zip_of_exports,
-    normalise_text,
-    sniff_delimiter,
-    split_ticked,
-    zip_exports,
-)
+from skm.ingest.fields import category_key
+from skm.ingest.read_csv import sniff_delimiter
 from skm.ingest.redact import PATTERN as PERSONAL_PATTERN
-from skm.ingest.settings import UTC_OFFSETS, load_config
+from skm.ingest.settings import UTC_OFFSETS, load_config, normalise_text
 from skm.ingest.timestamps import format_date_id, parse_timestamps
+from skm.ingest.values import answer_score, split_ticked
+from skm.ingest.zips import is_zip_of_exports, zip_exports
 
 #: Valid unit folder names (the workflow's `unit` wildcard); `rekap` is the recap's folder.
 UNIT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
@@ -177,7 +172,7 @@ class Table:
 def read_tables(path: Path) -> list[Table]:
     """The tables of an export: a CSV, every sheet of an XLSX, every CSV/XLSX in a zip.
 
-    A zip is read by the ingest's own zip reader (`skm.ingest.core.zip_exports`): the same
+    A zip is read by the ingest's own zip reader (`skm.ingest.zips.zip_exports`): the same
     limits of members and bytes, the same refusals (unsafe paths, nested zips, members that
     are not CSV/XLSX), the same Mac metadata skipped."""
     try:
@@ -315,7 +310,7 @@ def _content(values: list[str], demografi: dict, offset: int) -> Content:
         return Content("personal")
     if share(lambda v: bool(_DIGIT.fullmatch(normalise_text(v)))) >= _CONTENT_SHARE:
         return Content("scale", frozenset(UNSUR_CODES))
-    # The ingest's own answer reading (`skm.ingest.core.answer_score`): init and ingest agree.
+    # The ingest's own answer reading (`skm.ingest.values.answer_score`): init and ingest agree.
     fitting = frozenset(
         code
         for code, scores in _LABEL_SCORE.items()

@@ -90,7 +90,7 @@ class TimestampColumn:
     none, since year-first forms are not ambiguous) and `date_order_rule` says in Indonesian
     how it was decided. When neither the values, the row order nor a setting decides,
     `alternative` holds the month-first reading (`local` then holds the day-first one) and the
-    caller decides whether the difference matters (`skm.ingest.core` stops the unit when it does).
+    caller decides whether the difference matters (`skm.ingest.rows` stops the unit when it does).
     """
 
     local: np.ndarray

@@ -4,7 +4,7 @@
 `Responses` (inheriting) is data/processed/<unit>/<year>/responses.csv: one scored, PII-free
 row per response. `Rejected` is rejected.csv. These are contract gates checked with
 ``lazy=True``; the row rules that span rows or columns (duplicates, period, no answers) are
-computed vectorised in `skm.ingest.core`.
+computed vectorised in `skm.ingest.unit`.
 """
 
 from __future__ import annotations
