@@ -9,7 +9,6 @@ import hashlib
 import inspect
 import io
 import json
-import time
 from pathlib import Path
 
 import openpyxl
@@ -548,16 +547,27 @@ def test_photo_name_with_personal_data_is_redacted_with_its_hash(tmp_path) -> No
 # --------------------------------------------------------------------------- bounded work
 
 
-def test_xlsx_with_16384_styled_cells_per_row_is_read_in_seconds(tmp_path) -> None:
+def styled_export(tmp_path: Path) -> Path:
+    """40 rows, each with 16,384 styled empty cells (a sheet formatted down to column XFD)."""
     header = [HEADER["timestamp"], *[HEADER[c] for c in UNSUR_CODES]]
     rows = [[f"13/02/2023 9:{i:02d}:00", *GOOD] for i in range(40)]
     path = styled_xlsx(tmp_path / "berwarna.xlsx", header, rows)
     assert path.stat().st_size > 1_500_000
-    start = time.perf_counter()
-    result = run([path])
-    elapsed = time.perf_counter() - start
+    return path
+
+
+def test_xlsx_with_16384_styled_cells_per_row_is_read(tmp_path) -> None:
+    result = run([styled_export(tmp_path)])
     assert result.quality["n_valid"] == 40
-    assert elapsed < 10, elapsed
+
+
+def test_speed_of_xlsx_with_16384_styled_cells_per_row(tmp_path, benchmark) -> None:
+    """Read in seconds (openpyxl's own sizing of such a sheet takes 22 s). A benchmark, skipped
+    by default (the project runs with --benchmark-skip); run with ``pytest -o addopts= -k speed``."""
+    path = styled_export(tmp_path)
+    result = benchmark.pedantic(run, args=([path],), rounds=1, iterations=1)
+    assert result.quality["n_valid"] == 40
+    assert benchmark.stats.stats.max < 10
 
 
 def test_xlsx_reading_keeps_types_and_row_numbers(tmp_path) -> None:
