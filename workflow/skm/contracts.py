@@ -79,7 +79,7 @@ IKM = Contract("ikm.json", "ikm.schema.json", "the rule score_responses (skm.sco
 QUALITY = Contract(
     "quality.json",
     "quality.schema.json",
-    "the rule validate_responses (skm.ingest.core.ingest_unit, write_outputs)",
+    "the rule validate_responses (skm.ingest.unit.ingest_unit, skm.ingest.result.write_outputs)",
 )
 SETTINGS = Contract(
     "settings.json",
