@@ -19,8 +19,9 @@ import yaml
 from skm.audit.provenance import unit_config
 from skm.contracts import IKM, QUALITY, SETTINGS, write_ikm, write_settings
 from skm.domain import UNSUR_CODES
-from skm.ingest.core import ingest_unit, write_outputs
+from skm.ingest.result import write_outputs
 from skm.ingest.settings import OPTIONAL_FIELDS, load_config, load_unit_year
+from skm.ingest.unit import ingest_unit
 from skm.scoring.ikm import score
 from skm.scoring.tables import read_responses
 
