@@ -7,6 +7,7 @@ them; the original report's 84,37 / 85,20 / 84,34 case is a fixture.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -27,7 +28,7 @@ from skm.ingest.images import processed_name
 from skm.ingest.settings import load_config, load_unit_year
 from skm.report import tindak_lanjut as tlj
 from skm.report.kalender import hari_kerja
-from skm.report.laporan import Laporan, cover_metadata, rekonsiliasi
+from skm.report.laporan import Laporan, cover_metadata, reconcile
 from skm.scoring import tren as trn
 from skm.scoring.ikm import ikm_from_sums
 
@@ -136,7 +137,7 @@ def docs(pipeline):
 
 
 def test_population_is_the_estimate_per_year(docs):
-    text = lap_of(fake_ikm()).sampel_kalimat()
+    text = lap_of(fake_ikm()).sample_sentence()
     assert "dalam satu tahun" in text and "periode survei" not in text
     for fmt in ("pdf", "html", "docx"):
         assert (
@@ -152,18 +153,18 @@ def test_no_sentence_claims_an_attachment_that_is_not_there(docs, tmp_path):
         assert "Keputusan Pembentukan Tim" not in docs["skm"][fmt]
     ikm = fake_ikm()
     named = {"number": "800/12/B.Um", "date": "2023-01-09"}
-    text = plain(lap_of(ikm, {"team": "Tim dibentuk.", "team_decree": named}).pelaksana_kalimat())
+    text = plain(lap_of(ikm, {"team": "Tim dibentuk.", "team_decree": named}).team_sentence())
     assert "Nomor 800/12/B.Um tanggal 9 Januari 2023" in text and "Lampiran" not in text
-    assert lap_of(ikm, {"team_decree": named}).sk_lampiran(str(tmp_path)) == ""
+    assert lap_of(ikm, {"team_decree": named}).decree_appendix(str(tmp_path)) == ""
     scan = {**named, "file": "sk-tim.jpg"}
     lap = lap_of(ikm, {"team_decree": scan})
-    assert f"salinannya dimuat pada Lampiran {lap.LAMPIRAN_SK}" in lap.pelaksana_kalimat()
+    assert f"salinannya dimuat pada Lampiran {lap.DECREE_APPENDIX}" in lap.team_sentence()
     cleaned = tmp_path / processed_name("sk-tim.jpg")  # as the clean_photos rule names it
     cleaned.write_bytes(b"")
     # the path is percent-encoded by skm.report.markdown.image() (the renderer decodes it)
     from urllib.parse import quote
 
-    assert f"({quote(cleaned.as_posix(), safe='/')})" in lap.sk_lampiran(str(tmp_path))
+    assert f"({quote(cleaned.as_posix(), safe='/')})" in lap.decree_appendix(str(tmp_path))
 
 
 def test_sample_texts_are_corrected():
@@ -186,13 +187,13 @@ def test_table_3_2_footnote_explains_the_exact_sums(docs):
     ikm = docs["ikm23"]
     shown = sum(Decimal(u["display"]["nrr_tertimbang"]) for u in ikm["unsur"])
     assert shown != Decimal(ikm["display"]["ikm"])  # the sample's 3,406 against 3,408
-    note = lap_of(ikm).unsur_catatan()
+    note = lap_of(ikm).unsur_note()
     assert f"({nf.angka(shown, 3)})" in note and f"IKM {nf.angka(ikm['display']['ikm'], 3)}" in note
     assert "nilai tepat" in note
     for fmt in ("pdf", "html", "docx"):
         assert f"tercetak ({nf.angka(shown, 3)}) berbeda dari IKM" in docs["skm"][fmt]
     even = fake_ikm(sums=(324,) * 9, n=90)  # every NRR 3,6: the rounded values add up
-    assert "berbeda" not in lap_of(even).unsur_catatan()
+    assert "berbeda" not in lap_of(even).unsur_note()
 
 
 def test_table_3_3_has_nilai_persepsi_and_nilai_interval(docs):
@@ -215,18 +216,15 @@ def test_table_3_3_has_nilai_persepsi_and_nilai_interval(docs):
 
 def test_reconciliation_of_the_original_report():
     ikm = fake_ikm()
-    r = rekonsiliasi(ikm, {"year": 2023, "ikm_konversi": ORIGINAL_PUBLISHED, "source": "Laporan"})
+    r = reconcile(ikm, {"year": 2023, "ikm_konversi": ORIGINAL_PUBLISHED, "source": "Laporan"})
     total = sum(Fraction(s, ORIGINAL_N) for s in ORIGINAL_SUMS)
     assert r["official"] == round_half_up(total / 9 * 25, 2) == Decimal("85.20")
     assert r["legacy"] == round_half_up(total * Fraction(11, 100) * 25, 2) == Decimal("84.34")
     assert r["verdict"] == "lain" and r["diff"] == Decimal("-0.83")
     assert (
-        rekonsiliasi(ikm, {"year": 2023, "ikm_konversi": 84.34, "source": "x"})["verdict"]
-        == "bobot"
+        reconcile(ikm, {"year": 2023, "ikm_konversi": 84.34, "source": "x"})["verdict"] == "bobot"
     )
-    assert (
-        rekonsiliasi(ikm, {"year": 2023, "ikm_konversi": 85.2, "source": "x"})["verdict"] == "sama"
-    )
+    assert reconcile(ikm, {"year": 2023, "ikm_konversi": 85.2, "source": "x"})["verdict"] == "sama"
 
 
 def test_published_value_is_a_box_not_a_second_trend_point():
@@ -244,12 +242,12 @@ def test_published_value_is_a_box_not_a_second_trend_point():
     ]
     assert tren["rows"][-1]["display"] == ikm["display"]["ikm_konversi"]
     assert tren["published"]["2023"]["display"] == "84.37"
-    box = lap_of(ikm).rekonsiliasi_md(tren)
+    box = lap_of(ikm).reconciliation_md(tren)
     assert "84,37" in box and "85,20" in box and "84,34" in box
     assert "bobot lama, tidak berlaku" in box and "Laporan SKM 2023" in box
     assert "tidak dapat direproduksi dari data (selisih −0,83)" in box
     assert "Kesimpulan rekonsiliasi:" not in box and "):" not in box
-    assert lap_of(ikm).rekonsiliasi_md(trn.build([prev, ikm], history[1:], 2023)) == ""
+    assert lap_of(ikm).reconciliation_md(trn.build([prev, ikm], history[1:], 2023)) == ""
     # a later year's published value never reaches an earlier report
     assert trn.build([prev], history, 2022)["published"] == {}
 
@@ -279,7 +277,7 @@ def test_ringkasan_after_the_cover_in_every_format(docs):
         assert "waktu penyelesaian dan produk layanan (U3 dan U5)" in summary
         assert "analisis tambahan" in summary and "1 Februari 2023 – 30 April 2023" in summary
     untested = {"last_change": {"from": 2022, "to": 2023, "diff": "0.22", "testable": False}}
-    assert "tidak dapat diuji" in Laporan.perubahan_ringkas(untested)
+    assert "tidak dapat diuji" in Laporan.change_summary(untested)
 
 
 def test_interval_wording_follows_the_sample(docs):
@@ -288,7 +286,7 @@ def test_interval_wording_follows_the_sample(docs):
         "mutu_certain": True,
         "display": {"ci_low": "83.15", "ci_high": "87.24", "se": "1.04"},
     }
-    text = lap_of(fake_ikm(), tambahan=tambahan).ci_kalimat()
+    text = lap_of(fake_ikm(), tambahan=tambahan).ci_sentence()
     assert "dapat dinyatakan pasti pada" not in text
     assert "belum memenuhi sampel minimum (subbab 2.5)" in text
     assert "secara acak" in text and "(subbab 2.3)" in text and "populasi terbatas" in text
@@ -323,17 +321,17 @@ def test_saran_grouped_by_theme():
         "Parkir sempit",
     ]
     lap = lap_of(fake_ikm(), saran=saran, tema=TEMA)
-    groups, rest = lap.saran_tema()
+    groups, rest = lap.saran_themes()
     assert [(g["tema"], len(g["saran"])) for g in groups] == [
         ("Kecepatan pelayanan", 2),
         ("Suhu ruangan", 2),
         ("Apresiasi", 1),
     ]
     assert rest == ["Acara bagus", "Parkir sempit"]  # "Acara" is not the keyword "AC"
-    table = lap.saran_tema_table()
+    table = lap.saran_theme_table()
     assert "| Kecepatan pelayanan | Waktu Penyelesaian (U3) | 2 |" in table.replace("  ", " ")
-    assert "Parkir sempit" in lap.saran_lain()
-    assert "masing-masing 2 saran" in lap.saran_kalimat()
+    assert "Parkir sempit" in lap.saran_unthemed()
+    assert "masing-masing 2 saran" in lap.saran_sentence()
 
 
 def test_unit_yaml_overrides_the_theme_dictionary(tmp_path):
@@ -379,7 +377,7 @@ def test_complaints_show_channel_count_and_status():
             ]
         },
     )
-    assert [plain(x) for x in lap.pengaduan_list()] == [
+    assert [plain(x) for x in lap.complaints()] == [
         "Air minum",
         "Ruangan panas (melalui SP4N-LAPOR!; 3 kali; status: selesai ditindaklanjuti)",
     ]
@@ -426,7 +424,7 @@ def test_typed_working_days_that_disagree_give_a_warning(docs):
             ]
         },
     )
-    table, note = lap.jadwal_table(), lap.jadwal_catatan()
+    table, note = lap.schedule_table(), lap.schedule_note()
     assert f"| {hk.days}¹ |" in table.replace("  ", " ") and "| 8 |" in table.replace("  ", " ")
     assert "1 Februari 2023 – 30 April 2023" in table
     assert (
@@ -609,10 +607,10 @@ def test_reconciliation_sentences_read_cleanly(docs):
         "rows": [],
     }
     lap = lap_of(ikm)
-    box = lap.rekonsiliasi_md(tren)
+    box = lap.reconciliation_md(tren)
     closing = plain(box.split("\n\n")[-1])
     assert closing.count(":") == 0, closing
-    bab5 = lap.rekonsiliasi_kesimpulan(tren)
+    bab5 = lap.reconciliation_conclusion(tren)
     assert "dibandingkan dengan data survei:" not in bab5 and ":" not in bab5
     assert (
         "84,37 tidak dapat direproduksi dari data (selisih −0,83 terhadap nilai resmi "
@@ -629,7 +627,7 @@ def test_reconciliation_sentences_read_cleanly(docs):
         )
 
 
-def test_saran_keywords_match_the_text_as_written_and_4_1_is_bounded(monkeypatch):
+def test_saran_keywords_match_the_text_as_written_and_4_1_is_bounded():
     tema = [
         {
             "tema": "Kanal pengaduan",
@@ -645,15 +643,12 @@ def test_saran_keywords_match_the_text_as_written_and_4_1_is_bounded(monkeypatch
         "Toilet kotor",
     ]
     lap = lap_of(fake_ikm(), saran=saran, tema=tema)
-    groups, rest = lap.saran_tema()
+    groups, rest = lap.saran_themes()
     assert [len(g["saran"]) for g in groups] == [3]
     assert plain(groups[0]["saran"][0]) == "Sosialisasikan lapor.go.id"
     assert rest == [r"Parkir \*sempit\*", "Toilet kotor"]  # printed escaped
-    from skm.report import laporan
-
-    monkeypatch.setattr(laporan, "APPENDIX_CHARS", 15)
-    lap = lap_of(fake_ikm(), saran=saran, tema=tema)
-    text = lap.saran_lain()
+    lap = dataclasses.replace(lap_of(fake_ikm(), saran=saran, tema=tema), appendix_chars=15)
+    text = lap.saran_unthemed()
     assert "Parkir" in text and "Toilet kotor" not in text
     assert "1 saran lainnya yang tidak termasuk tema mana pun" in text and "Lampiran 5" in text
 
@@ -683,7 +678,7 @@ def test_layanan_interval_says_it_has_no_population_factor():
         rejected=pd.DataFrame(),
         figdir=Path("."),
     )
-    text = lap.layanan_kalimat()
+    text = lap.layanan_sentence()
     assert "belum pasti" in text
     assert "tanpa faktor koreksi populasi terbatas" in text
     assert "jumlah penerima setiap jenis layanan tidak diketahui" in text
@@ -738,7 +733,7 @@ def test_schedule_in_a_year_without_cuti_bersama_says_so():
             ]
         },
     )
-    note = lap.jadwal_catatan()
+    note = lap.schedule_note()
     assert f"belum memuat cuti bersama tahun {year}" in note
     sample = lap_of(
         fake_ikm(),
@@ -748,7 +743,7 @@ def test_schedule_in_a_year_without_cuti_bersama_says_so():
             ]
         },
     )
-    assert "belum memuat cuti bersama" not in sample.jadwal_catatan()
+    assert "belum memuat cuti bersama" not in sample.schedule_note()
 
 
 def test_typed_working_days_that_disagree_are_logged(pipeline):

@@ -496,9 +496,9 @@ def test_missing_optional_column_warns_and_not_asked_does_not(tmp_path) -> None:
         figdir=tmp_path,
     )
     assert "kolom tidak ditemukan" in lap.group_table("by_layanan", "Jenis Layanan")
-    table = lap.karakteristik_table()
+    table = lap.respondent_profile_table()
     assert "kolom tidak ditemukan" in table
-    assert lap.kolom_status("saran") == "tidak ditanyakan dalam formulir"
+    assert lap.column_status("saran") == "tidak ditanyakan dalam formulir"
 
 
 # --------------------------------------------------------------------------- 4. labels
@@ -595,7 +595,7 @@ def test_checkbox_layanan_counts_each_ticked_service(tmp_path) -> None:
         rejected=result.rejected,
         figdir=tmp_path,
     )
-    assert "dihitung pada setiap layanan yang dipilihnya" in lap.karakteristik_catatan()
+    assert "dihitung pada setiap layanan yang dipilihnya" in lap.respondent_profile_note()
 
 
 def test_checkbox_cells_without_a_list_warn_and_a_list_is_proposed(tmp_path) -> None:

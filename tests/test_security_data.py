@@ -676,11 +676,12 @@ def test_appendices_of_a_very_large_unit_are_bounded_and_say_where_the_rest_is()
         "lap.saran_appendix()",
         "lap.saran_note()",
         "lap.rejected_note()",
-        "lap.rejected_where()",
-        "lap.saran_kalimat()",
+        "lap.received_sentence()",
+        "lap.saran_sentence()",
     ):
         assert call in qmd, call
-    assert "self.saran_where()" in inspect.getsource(laporan.Laporan.saran_kalimat)
+    assert "self.saran_where()" in inspect.getsource(laporan.Laporan.saran_sentence)
+    assert "self.rejected_where()" in inspect.getsource(laporan.Laporan.received_sentence)
 
 
 # --------------------------------------------------------------------------- end to end

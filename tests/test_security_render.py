@@ -830,7 +830,7 @@ def test_team_decree_scan_outside_dokumentasi_is_refused(tmp_path, how):
 
 
 def test_decree_scan_caption_alt_and_path_stay_literal(tmp_path):
-    """sk_lampiran built its image by hand: a backslash stayed in the alt text, a quote became
+    """decree_appendix built its image by hand: a backslash stayed in the alt text, a quote became
     an apostrophe and the path was not encoded (a folder with a space broke the render)."""
     import pandas as pd
     import pypandoc
@@ -851,7 +851,7 @@ def test_decree_scan_caption_alt_and_path_stay_literal(tmp_path):
     foto = tmp_path / "folder dengan spasi é"
     foto.mkdir()
     (foto / processed_name("sk tim.png")).write_bytes(b"")
-    md = lap.sk_lampiran(str(foto))
+    md = lap.decree_appendix(str(foto))
     doc = json.loads(pypandoc.convert_text(md, "json", format="markdown"))
     images = images_in(doc["blocks"])
     assert len(images) == 1, md

@@ -37,10 +37,25 @@ def bulat(value: Fraction | float | str | Decimal, places: int = 2) -> str:
     return angka(round_half_up(value, places), places)
 
 
-def bertanda(value: Decimal | str | float, places: int = 2) -> str:
-    """'−2,08' with a true minus sign (U+2212), '4,17' otherwise: for intervals and changes."""
-    text = angka(value, places)
-    return "\u2212" + text[1:] if text.startswith("-") else text
+def desimal(value: Decimal | str) -> str:
+    """A decimal already rounded, printed with its own number of decimals: '3.39' -> '3,39',
+    Decimal('2.5996') -> '2,5996', '1234' -> '1.234' (figure labels, the regulation's
+    interval table)."""
+    dec = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    return angka(dec, max(0, -dec.as_tuple().exponent))
+
+
+def bertanda(value: Decimal | str | float, places: int = 2, *, plus: bool = False) -> str:
+    """'−2,08' with a true minus sign (U+2212), '4,17' otherwise: for intervals and changes.
+
+    With `plus`, a positive value carries '+' ('+0,83') and zero none ('0,00'): a difference."""
+    dec = _as_decimal(value, places)
+    if plus and dec == 0:
+        return angka(abs(dec), places)
+    text = angka(dec, places)
+    if text.startswith("-"):
+        return "\u2212" + text[1:]
+    return "+" + text if plus else text
 
 
 def persen(value: Decimal | str | float, places: int = 2) -> str:
