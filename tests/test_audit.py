@@ -400,32 +400,6 @@ def test_provenance_differing_only_in_versions_is_accepted(runs, tmp_path):
 # --------------------------------------------------------------------------- small parts
 
 
-def test_raw_inputs_follow_the_documents_dependencies(tmp_path):
-    raw = tmp_path / "raw"
-    for rel in (
-        "u/unit.yaml",
-        "u/2022/a.csv",
-        "u/2022/realisasi.yaml",
-        "u/2022/dokumentasi/f.png",
-        "u/2022/~$a.xlsx",
-        "u/2022/.DS_Store",
-        "u/2023/b.csv",
-        "u/2024/c.csv",
-    ):
-        (raw / rel).parent.mkdir(parents=True, exist_ok=True)
-        (raw / rel).write_text("x", encoding="utf-8")
-    names = [Path(p).relative_to(raw).as_posix() for p in mf.raw_inputs(raw, "u", 2022)]
-    assert names == [
-        "u/2022/a.csv",
-        "u/2022/dokumentasi/f.png",
-        "u/2022/realisasi.yaml",
-        "u/2023/b.csv",
-        "u/unit.yaml",
-    ]
-    names = [Path(p).relative_to(raw).as_posix() for p in mf.raw_inputs(raw, "u", 2023)]
-    assert "u/2022/a.csv" in names and "u/2024/c.csv" not in names
-
-
 def test_code_version_from_git(tmp_path):
     root = tmp_path / "repo"
     (root / "workflow").mkdir(parents=True)

@@ -147,10 +147,12 @@ def run_validate_shim(tmp_path: Path, settings: dict) -> Path:
     out = tmp_path / "out"
     out.mkdir()
     snake = types.SimpleNamespace(
-        input=types.SimpleNamespace(exports=exports(settings)),
-        params=types.SimpleNamespace(
-            raw_dir=str(tmp_path / "data" / "raw"), unit_config=unit_config(CONFIG)
+        input=types.SimpleNamespace(
+            exports=exports(settings),
+            unit_yaml=[str(Path(settings["unit_dir"]) / "unit.yaml")],
+            survei_yaml=[p for p in [Path(settings["year_dir"]) / "survei.yaml"] if p.exists()],
         ),
+        params=types.SimpleNamespace(unit_config=unit_config(CONFIG)),
         wildcards=types.SimpleNamespace(unit="dinas-uji", year="2024"),
         output=types.SimpleNamespace(
             responses=str(out / "responses.csv"),
@@ -246,11 +248,6 @@ def test_zip_limits_of_members_and_bytes(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(zips, "ZIP_MAX_BYTES", len(body))
     with pytest.raises(SkmInputError, match="bita"):
         ingest(exports(settings), settings)
-
-
-def test_zip_is_a_rule_input(tmp_path) -> None:
-    common = (ROOT / "workflow" / "rules" / "common.smk").read_text(encoding="utf-8")
-    assert '".zip"' in common.split("def exports_of")[1].split("def ")[0]
 
 
 def microsoft_forms_xlsx(rows: list[tuple[dt.datetime, str, list[str]]]) -> bytes:

@@ -1019,11 +1019,12 @@ def fake_snakemake(tmp_path: Path, exports: list[Path]) -> types.SimpleNamespace
     out = tmp_path / "processed"
     return types.SimpleNamespace(
         input=types.SimpleNamespace(
-            exports=[str(p) for p in exports], config=str(ROOT / "config.yaml")
+            exports=[str(p) for p in exports],
+            unit_yaml=[str(raw / "dinas-uji" / "unit.yaml")],
+            survei_yaml=[str(raw / "dinas-uji" / "2023" / "survei.yaml")],
+            config=str(ROOT / "config.yaml"),
         ),
-        params=types.SimpleNamespace(
-            raw_dir=str(raw), unit_config=unit_config(load_config(ROOT / "config.yaml"))
-        ),
+        params=types.SimpleNamespace(unit_config=unit_config(load_config(ROOT / "config.yaml"))),
         wildcards=types.SimpleNamespace(unit="dinas-uji", year="2023"),
         output=types.SimpleNamespace(
             responses=str(out / "responses.csv"),

@@ -24,8 +24,8 @@ import pytest
 from conftest import BAD_UNIT_NAME
 from skm.audit import manifest as mf
 from skm.cli import main as skm_main
+from skm.layout import name_problem, rename_hint, suggest_name
 from skm.summary import UnitYearStatus, format_summary, unit_year_status
-from skm.units import name_problem, rename_hint, suggest_name
 
 RUSAK_ERROR_LINE = "file data/raw/rusak/2024/Form Responses 1.csv: kolom wajib tidak ditemukan:"
 

@@ -867,11 +867,11 @@ def test_decree_scan_caption_alt_and_path_stay_literal(tmp_path):
 
 def test_manifest_inputs_leave_out_a_logo_outside_the_unit(tmp_path):
     """write_manifest crashed (a path outside the project) on such a logo."""
-    from skm.audit.manifest import raw_inputs
+    from skm.layout import raw_inputs
 
     _png(tmp_path / "luar.png")
     raw = _unit(tmp_path, "../../luar.png")
-    files = raw_inputs(raw, "u1", 2024)
+    files = raw_inputs("u1", 2024, raw=raw)
     assert files == [(raw / "u1" / "unit.yaml").as_posix()]
 
 

@@ -1,18 +1,18 @@
-# Config validation, unit/year discovery and the small input functions the rules share.
-import json
+# Config validation, the unit-years to run and the small input functions the rules share.
+# Where files live is skm.layout's knowledge (the rules and these functions only ask it).
+import sys
 from pathlib import Path
-from types import SimpleNamespace
-
-import yaml
 
 from snakemake.exceptions import WorkflowError
+from snakemake.logging import logger
 from snakemake.utils import validate
 
+from skm import layout
 from skm.contracts import read_quality
-from skm.errors import SkmInputError
 from skm.audit.provenance import unit_config
-from skm.ingest.settings import load_config, unit_year_dirs
-from skm.units import WILDCARD_PATTERN, rename_hint
+from skm.errors import SkmInputError
+from skm.ingest.settings import load_config
+from skm.summary import format_summary, unit_year_status
 
 # config.yaml first through our own check (one line per problem, with its line number), then
 # the merged config (with any --config overrides) against the same schema, filling defaults.
@@ -23,17 +23,35 @@ except SkmInputError as _exc:
     raise WorkflowError(str(_exc)) from None
 validate(config, "../schemas/config.schema.yaml")
 
-RAW = "data/raw"
-PROCESSED = "data/processed"
-REPORTS = "reports"
+# Path patterns of the rules: skm.layout's paths with the wildcards in them.
+UY = ("{unit}", "{year}")
+
+
+def processed(name):
+    """data/processed/{unit}/{year}/<name>."""
+    return layout.processed(*UY, name)
+
+
+def document(kind, ext):
+    """reports/{unit}/{year}/<document>-{unit}-{year}.<ext>."""
+    return layout.document(kind, *UY, ext)
+
+
+def rekap_processed(name):
+    """data/processed/_rekap/{year}/<name>."""
+    return layout.rekap_processed("{year}", name)
+
+
+def rekap_document(kind, ext):
+    """reports/rekap/{year}/<document>-{year}.<ext>."""
+    return layout.rekap_document(kind, "{year}", ext)
 
 
 def selected_unit_years():
     """Every <unit>/<year> folder under data/raw/, restricted by config `units`/`years`."""
-    found = unit_year_dirs(RAW) if Path(RAW).is_dir() else []
     return [
         (unit, year)
-        for unit, year in found
+        for unit, year in layout.unit_years()
         if (not config["units"] or unit in config["units"])
         and (not config["years"] or year in config["years"])
     ]
@@ -41,78 +59,56 @@ def selected_unit_years():
 
 # A unit folder whose name cannot be a path and wildcard (a space, a non-ASCII letter, the
 # reserved `rekap`) fails that unit only: it gets no jobs, and the recap and the run summary
-# list it with a rename hint (skm.units).
-UNIT_YEARS = [(u, y) for u, y in selected_unit_years() if rename_hint(u) is None]
+# list it with a rename hint (skm.layout.rename_hint).
+UNIT_YEARS = [(u, y) for u, y in selected_unit_years() if layout.rename_hint(u) is None]
 BAD_UNIT_YEARS = [
-    (u, y) for u, y in selected_unit_years() if rename_hint(u) is not None
+    (u, y) for u, y in selected_unit_years() if layout.rename_hint(u) is not None
 ]
-BAD_UNITS = {u: rename_hint(u) for u, _ in BAD_UNIT_YEARS}
+BAD_UNITS = {u: layout.rename_hint(u) for u, _ in BAD_UNIT_YEARS}
 
 # The config.yaml keys a unit-year's processing reads (the rest, e.g. instansi, expected_units,
 # units, only concern the recap or the selection): the ingest gets these as params and writes
 # them into the unit-year's settings.json, which provenance and the manifest record.
 UNIT_CONFIG = unit_config(config)
 
+# Written by the failure jobs, read and deleted by the run summary (see summary.smk).
+BAD_NAMES_REPORT = layout.logs_file("_nama_folder_tidak_sah.txt")
+
 
 wildcard_constraints:
-    unit=WILDCARD_PATTERN,
-    year="[0-9]{4}",
+    unit=layout.WILDCARD_PATTERN,
+    year=layout.YEAR_PATTERN,
 
 
 def optional(path):
     """[path] when the file exists, else []: a missing file is reported by the job, not the DAG."""
-    return [path] if Path(path).exists() else []
+    return [path] if path is not None and Path(path).exists() else []
 
 
 def exports_of(wildcards):
-    """The unit-year's exports (*.csv, *.xlsx, or a *.zip of them) as downloaded; none is an
-    error the job reports."""
-    folder = Path(RAW, wildcards.unit, wildcards.year)
-    files = [p for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
-    return sorted(
-        str(p)
-        for p in files
-        if p.suffix.lower() in {".csv", ".xlsx", ".zip"}
-        and not p.name.startswith(("~$", "."))
-    )
+    """The unit-year's exports as downloaded; none is an error the job reports."""
+    return layout.exports(wildcards.unit, wildcards.year)
 
 
 def unit_inputs(wildcards):
     """unit.yaml and the optional survei.yaml of a unit-year."""
     return {
-        "unit_yaml": optional(f"{RAW}/{wildcards.unit}/unit.yaml"),
-        "survei_yaml": optional(f"{RAW}/{wildcards.unit}/{wildcards.year}/survei.yaml"),
+        "unit_yaml": optional(layout.unit_yaml(wildcards.unit)),
+        "survei_yaml": optional(
+            layout.raw_file(wildcards.unit, wildcards.year, layout.SURVEI_YAML)
+        ),
     }
 
 
 def logo_of(wildcards):
     """The logo file unit.yaml names, when it exists: the documents' covers read it, so the
     render rules declare it (a changed logo reruns them)."""
-    unit_yaml = Path(RAW, wildcards.unit, "unit.yaml")
-    try:
-        logo = (yaml.safe_load(unit_yaml.read_text(encoding="utf-8")) or {}).get("logo")
-    except (OSError, yaml.YAMLError, AttributeError, UnicodeDecodeError):
-        return []
-    path = Path(RAW, wildcards.unit, logo) if isinstance(logo, str) and logo else None
-    return [str(path)] if path is not None and path.is_file() else []
-
-
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
+    return optional(layout.logo(wildcards.unit))
 
 
 def photos_of(wildcards):
     """Photos in data/raw/<unit>/<year>/dokumentasi/ (documentation and RTL evidence)."""
-    folder = Path(RAW, wildcards.unit, wildcards.year, "dokumentasi")
-    if not folder.is_dir():
-        return []
-    return sorted(
-        str(p) for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES
-    )
-
-
-def years_with_data(unit):
-    """Every year folder of a unit under data/raw/ (not restricted by config)."""
-    return sorted(y for u, y in unit_year_dirs(RAW) if u == unit)
+    return layout.photos(wildcards.unit, wildcards.year)
 
 
 def tren_inputs(wildcards):
@@ -120,48 +116,51 @@ def tren_inputs(wildcards):
     year = int(wildcards.year)
     return {
         "ikms": [
-            f"{PROCESSED}/{wildcards.unit}/{y}/ikm.json"
-            for y in years_with_data(wildcards.unit)
+            layout.processed(wildcards.unit, y, "ikm.json")
+            for y in layout.years(wildcards.unit)
             if y <= year
         ],
-        "unit_yaml": optional(f"{RAW}/{wildcards.unit}/unit.yaml"),
+        "unit_yaml": optional(layout.unit_yaml(wildcards.unit)),
     }
 
 
 def tindak_lanjut_inputs(wildcards):
     """The plan, its realisation, the survey it follows and the next survey, if any."""
-    year = int(wildcards.year)
+    unit, year = wildcards.unit, int(wildcards.year)
     nxt = year + 1
     return {
-        "rtl": f"{RAW}/{wildcards.unit}/{year}/rtl.yaml",
-        "realisasi": f"{RAW}/{wildcards.unit}/{year}/realisasi.yaml",
-        "ikm": f"{PROCESSED}/{wildcards.unit}/{year}/ikm.json",
+        "rtl": layout.raw_file(unit, year, layout.RTL_YAML),
+        "realisasi": layout.raw_file(unit, year, layout.REALISASI_YAML),
+        "ikm": layout.processed(unit, year, "ikm.json"),
         "ikm_next": (
-            [f"{PROCESSED}/{wildcards.unit}/{nxt}/ikm.json"]
-            if nxt in years_with_data(wildcards.unit)
+            [layout.processed(unit, nxt, "ikm.json")]
+            if nxt in layout.years(unit)
             else []
         ),
         "bukti": photos_of(wildcards),
-        "rtl_next": optional(f"{RAW}/{wildcards.unit}/{nxt}/rtl.yaml"),
+        "rtl_next": optional(layout.raw_file(unit, nxt, layout.RTL_YAML)),
     }
+
+
+def optional_rtl(unit, year):
+    """[rtl.json of the unit-year] when its rtl.yaml exists, else []."""
+    if layout.has_raw_file(unit, year, layout.RTL_YAML):
+        return [layout.processed(unit, year, "rtl.json")]
+    return []
 
 
 def laporan_inputs(wildcards):
     """Optional inputs of the Laporan SKM: the year's RTL and last year's realisation."""
     unit, year = wildcards.unit, int(wildcards.year)
     prev = year - 1
-    has_prev = Path(RAW, unit, str(prev), "realisasi.yaml").exists()
+    has_prev = layout.has_raw_file(unit, prev, layout.REALISASI_YAML)
     return {
-        "rtl": (
-            [f"{PROCESSED}/{unit}/{year}/rtl.json"]
-            if Path(RAW, unit, str(year), "rtl.yaml").exists()
-            else []
-        ),
+        "rtl": optional_rtl(unit, year),
         "tl_prev": (
-            [f"{PROCESSED}/{unit}/{prev}/tindak_lanjut.json"] if has_prev else []
+            [layout.processed(unit, prev, "tindak_lanjut.json")] if has_prev else []
         ),
-        "ikm_prev": [f"{PROCESSED}/{unit}/{prev}/ikm.json"] if has_prev else [],
-        "foto_prev": [f"{PROCESSED}/{unit}/{prev}/foto"] if has_prev else [],
+        "ikm_prev": [layout.processed(unit, prev, "ikm.json")] if has_prev else [],
+        "foto_prev": [layout.processed(unit, prev, "foto")] if has_prev else [],
     }
 
 
@@ -170,57 +169,30 @@ def provenance_extras(wildcards):
     years whose IKM its trend shows, and the photos it prints (this year's; last year's in
     Lampiran 4)."""
     unit, year = wildcards.unit, int(wildcards.year)
-    earlier = [y for y in years_with_data(unit) if y < year]
     trend = []
-    for y in earlier:
-        trend += exports_of(SimpleNamespace(unit=unit, year=str(y)))
-        trend += optional(f"{RAW}/{unit}/{y}/survei.yaml")
-    photos = photos_of(wildcards)
-    if Path(RAW, unit, str(year - 1), "realisasi.yaml").exists():
-        photos += photos_of(SimpleNamespace(unit=unit, year=str(year - 1)))
+    for y in layout.years(unit):
+        if y < year:
+            trend += layout.exports(unit, y)
+            trend += optional(layout.raw_file(unit, y, layout.SURVEI_YAML))
+    photos = layout.photos(unit, year)
+    if layout.has_raw_file(unit, year - 1, layout.REALISASI_YAML):
+        photos += layout.photos(unit, year - 1)
     return {"trend_inputs": trend, "photos": photos}
 
 
 def infografis_inputs(wildcards):
     """Optional input of the infographic: the year's RTL (validated), when rtl.yaml exists."""
-    unit, year = wildcards.unit, wildcards.year
-    return {"rtl": optional_rtl(unit, year)}
-
-
-def optional_rtl(unit, year):
-    """[rtl.json of the unit-year] when its rtl.yaml exists, else []."""
-    if Path(RAW, unit, str(year), "rtl.yaml").exists():
-        return [f"{PROCESSED}/{unit}/{year}/rtl.json"]
-    return []
+    return {"rtl": optional_rtl(wildcards.unit, wildcards.year)}
 
 
 def plan_inputs(wildcards):
     """Raw RTL files a Laporan SKM shows: its own year's plan, last year's plan and realisation."""
     unit, year = wildcards.unit, int(wildcards.year)
     return {
-        "plans": optional(f"{RAW}/{unit}/{year}/rtl.yaml")
-        + optional(f"{RAW}/{unit}/{year - 1}/rtl.yaml")
-        + optional(f"{RAW}/{unit}/{year - 1}/realisasi.yaml"),
+        "plans": optional(layout.raw_file(unit, year, layout.RTL_YAML))
+        + optional(layout.raw_file(unit, year - 1, layout.RTL_YAML))
+        + optional(layout.raw_file(unit, year - 1, layout.REALISASI_YAML)),
     }
-
-
-def documents_of(unit, year):
-    """Every document of one unit-year: the Laporan SKM (+ XLSX), the infographic (PDF, PNG),
-    and the Laporan Hasil Tindak Lanjut when realisasi.yaml exists."""
-    docs = expand(
-        f"{REPORTS}/{unit}/{year}/laporan-skm-{unit}-{year}.{{ext}}",
-        ext=["pdf", "docx", "html", "xlsx"],
-    )
-    docs += expand(
-        f"{REPORTS}/{unit}/{year}/infografis-skm-{unit}-{year}.{{ext}}",
-        ext=["pdf", "png"],
-    )
-    if Path(RAW, unit, str(year), "realisasi.yaml").exists():
-        docs += expand(
-            f"{REPORTS}/{unit}/{year}/laporan-tindak-lanjut-{unit}-{year}.{{ext}}",
-            ext=["pdf", "docx", "html"],
-        )
-    return docs
 
 
 def units_of_year(year):
@@ -236,6 +208,22 @@ def bad_units_of_year(year):
 def units_found(wildcards):
     """The units that have a folder for the recap's year (usable names or not)."""
     return sorted([*units_of_year(wildcards.year), *bad_units_of_year(wildcards.year)])
+
+
+def expected_units(wildcards):
+    """config `expected_units` (a function: Snakemake formats plain string params)."""
+    return config["expected_units"]
+
+
+def bad_names_of_year(wildcards):
+    """{folder name: rename hint} of the recap's year."""
+    return bad_units_of_year(wildcards.year)
+
+
+def instansi(wildcards):
+    """config `instansi` (a function: Snakemake formats a plain string param, so braces in the
+    name broke the run)."""
+    return config["instansi"]
 
 
 def rekap_years():
@@ -259,19 +247,25 @@ def rekap_inputs(wildcards):
         ).output.quality
         qualities.append(quality)
         if "error" not in read_quality(quality):
-            ikms.append(f"{PROCESSED}/{unit}/{wildcards.year}/ikm.json")
+            ikms.append(layout.processed(unit, wildcards.year, "ikm.json"))
     return {"qualities": qualities, "ikms": ikms}
 
 
-def rekap_documents(year):
-    """The recap's documents of one year, and its infographic (PDF, PNG)."""
-    return expand(
-        f"{REPORTS}/rekap/{year}/rekap-ikm-{year}.{{ext}}",
-        ext=["pdf", "docx", "html", "xlsx"],
-    ) + expand(
-        f"{REPORTS}/rekap/{year}/infografis-rekap-{year}.{{ext}}",
-        ext=["pdf", "png"],
-    )
+def manifest_inputs(wildcards):
+    """What write_manifest hashes: the unit-year's documents, raw inputs and effective settings
+    (settings.json: the config.yaml keys the unit uses, never config.yaml itself).
+
+    It also waits for next year's documents: their jobs write into this year's processed
+    folder (last year's follow-up), which must be complete before it is hashed.
+    """
+    unit, year = wildcards.unit, int(wildcards.year)
+    has_next = year + 1 in layout.years(unit) and not failed_year(unit, year + 1)
+    return {
+        "documents": layout.documents(unit, year),
+        "next_documents": layout.documents(unit, year + 1) if has_next else [],
+        "settings": layout.processed(unit, year, "settings.json"),
+        "raw": layout.raw_inputs(unit, year),
+    }
 
 
 def ingest_error(unit, year):
@@ -280,20 +274,12 @@ def ingest_error(unit, year):
     return read_quality(quality).get("error")
 
 
-def years_needed(unit, year):
-    """The unit-year itself and the years its documents read: every earlier year (the trend,
-    last year's follow-up) and the next one when this year has a realisasi.yaml."""
-    years = [y for y in years_with_data(unit) if y < year]
-    if Path(
-        RAW, unit, str(year), "realisasi.yaml"
-    ).exists() and year + 1 in years_with_data(unit):
-        years.append(year + 1)
-    return [year, *years]
-
-
 def failed_year(unit, year):
-    """(year, error) of the first year needed by the unit-year whose ingest failed, or None."""
-    for y in years_needed(unit, int(year)):
+    """(year, error) of the first year needed by the unit-year whose ingest failed (its own
+    year first, then the earlier ones, then the next), or None."""
+    year = int(year)
+    others = [y for y in layout.years_needed(unit, year) if y != year]
+    for y in [year, *others]:
         error = ingest_error(unit, y)
         if error:
             return y, error
@@ -326,12 +312,22 @@ def failure_reason(wildcards):
 def failure_inputs(wildcards):
     """quality.json of the year that failed."""
     year, _ = _failed_or_stop(wildcards)
-    return {"quality": f"{PROCESSED}/{wildcards.unit}/{year}/quality.json"}
+    return {"quality": layout.processed(wildcards.unit, year, "quality.json")}
+
+
+def bad_names_reason(wildcards):
+    """One rename hint a line, for every unusable unit folder name."""
+    return "\n".join(hint for _, hint in sorted(BAD_UNITS.items()))
+
+
+def failure_report(unit, year):
+    """The failure report a unit-year's job writes (it exists only until the run ends)."""
+    return layout.logs(unit, year, "gagal.txt")
 
 
 def unit_year_targets(unit, year):
-    """An input function for `rule all`: the unit-year's documents and manifest, or, when its
-    exports (or those of a year it needs) could not be read, the failure report instead.
+    """An input function for the default target: the unit-year's documents and manifest, or,
+    when its exports (or those of a year it needs) could not be read, the failure report.
 
     One function per unit-year, so each waits only for its own checkpoints and every unit's
     ingest is scheduled at once."""
@@ -339,7 +335,7 @@ def unit_year_targets(unit, year):
     def targets(wildcards):
         if failed_year(unit, year):
             return [failure_report(unit, year)]
-        return [*documents_of(unit, year), f"{REPORTS}/{unit}/{year}/manifest.json"]
+        return [*layout.documents(unit, year), layout.manifest(unit, year)]
 
     return targets
 
@@ -349,7 +345,33 @@ def all_outputs():
     year with several units, and the report of unusable unit folder names."""
     targets = [unit_year_targets(unit, year) for unit, year in UNIT_YEARS]
     for year in rekap_years():
-        targets += rekap_documents(year)
+        targets += layout.rekap_documents(year)
     if BAD_UNITS:
         targets.append(BAD_NAMES_REPORT)
     return targets
+
+
+def print_run_summary():
+    """Log the run summary (every selected unit-year, each recap, unusable folder names),
+    delete this run's failure reports; True when one of them was there (the run failed).
+    """
+    failures = {}
+    for unit, year in UNIT_YEARS:
+        path = Path(failure_report(unit, year))
+        if path.is_file():
+            failures[(unit, year)] = path.read_text(encoding="utf-8")
+            path.unlink()
+    bad_names_reported = Path(BAD_NAMES_REPORT).is_file()
+    Path(BAD_NAMES_REPORT).unlink(missing_ok=True)
+    statuses = [
+        unit_year_status(
+            unit,
+            year,
+            [*layout.documents(unit, year), layout.manifest(unit, year)],
+            failure=failures.get((unit, year)),
+        )
+        for unit, year in UNIT_YEARS
+    ]
+    rekaps = {year: layout.rekap_documents(year) for year in rekap_years()}
+    logger.info(format_summary(statuses, rekaps, BAD_UNITS))
+    return bool(failures) or bad_names_reported

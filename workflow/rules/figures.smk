@@ -4,14 +4,14 @@
 rule plot_figures:
     input:
         unpack(tren_inputs),
-        ikm=f"{PROCESSED}/{{unit}}/{{year}}/ikm.json",
-        responses=f"{PROCESSED}/{{unit}}/{{year}}/responses.csv",
-        settings=f"{PROCESSED}/{{unit}}/{{year}}/settings.json",
+        ikm=processed("ikm.json"),
+        responses=processed("responses.csv"),
+        settings=processed("settings.json"),
     output:
-        figdir=directory(f"{PROCESSED}/{{unit}}/{{year}}/figures"),
-        tren=f"{PROCESSED}/{{unit}}/{{year}}/tren.json",
-        tren_png=f"{PROCESSED}/{{unit}}/{{year}}/tren.png",
-        tren_svg=f"{PROCESSED}/{{unit}}/{{year}}/tren.svg",  # the HTML's vector twin
+        figdir=directory(processed("figures")),
+        tren=processed("tren.json"),
+        tren_png=processed("tren.png"),
+        tren_svg=processed("tren.svg"),  # the HTML's vector twin
     log:
         "logs/{unit}/{year}/plot_figures.log",
     benchmark:

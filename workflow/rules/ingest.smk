@@ -8,16 +8,15 @@ checkpoint validate_responses:
         unpack(unit_inputs),
         exports=exports_of,
     output:
-        responses=f"{PROCESSED}/{{unit}}/{{year}}/responses.csv",
-        rejected=f"{PROCESSED}/{{unit}}/{{year}}/rejected.csv",
-        quality=f"{PROCESSED}/{{unit}}/{{year}}/quality.json",
-        settings=f"{PROCESSED}/{{unit}}/{{year}}/settings.json",
+        responses=processed("responses.csv"),
+        rejected=processed("rejected.csv"),
+        quality=processed("quality.json"),
+        settings=processed("settings.json"),
     log:
         "logs/{unit}/{year}/validate_responses.log",
     benchmark:
         "benchmarks/{unit}/{year}/validate_responses.tsv"
     params:
-        raw_dir=RAW,
         unit_config=UNIT_CONFIG,
     script:
         "../scripts/validate_responses.py"

@@ -5,9 +5,9 @@ rule record_provenance:
         unpack(plan_inputs),
         unpack(provenance_extras),
         exports=exports_of,
-        settings=f"{PROCESSED}/{{unit}}/{{year}}/settings.json",
+        settings=processed("settings.json"),
     output:
-        provenance=f"{PROCESSED}/{{unit}}/{{year}}/provenance.json",
+        provenance=processed("provenance.json"),
     log:
         "logs/{unit}/{year}/record_provenance.log",
     benchmark:
@@ -18,12 +18,12 @@ rule record_provenance:
 
 rule write_olah_data:
     input:
-        ikm=f"{PROCESSED}/{{unit}}/{{year}}/ikm.json",
-        settings=f"{PROCESSED}/{{unit}}/{{year}}/settings.json",
-        responses=f"{PROCESSED}/{{unit}}/{{year}}/responses.csv",
-        rejected=f"{PROCESSED}/{{unit}}/{{year}}/rejected.csv",
+        ikm=processed("ikm.json"),
+        settings=processed("settings.json"),
+        responses=processed("responses.csv"),
+        rejected=processed("rejected.csv"),
     output:
-        xlsx=f"{REPORTS}/{{unit}}/{{year}}/laporan-skm-{{unit}}-{{year}}.xlsx",
+        xlsx=document(layout.LAPORAN, "xlsx"),
     log:
         "logs/{unit}/{year}/write_olah_data.log",
     benchmark:
@@ -37,20 +37,20 @@ rule render_laporan:
         unpack(laporan_inputs),
         notebook="notebooks/laporan-skm.qmd",
         logo=logo_of,
-        ikm=f"{PROCESSED}/{{unit}}/{{year}}/ikm.json",
-        quality=f"{PROCESSED}/{{unit}}/{{year}}/quality.json",
-        settings=f"{PROCESSED}/{{unit}}/{{year}}/settings.json",
-        responses=f"{PROCESSED}/{{unit}}/{{year}}/responses.csv",
-        rejected=f"{PROCESSED}/{{unit}}/{{year}}/rejected.csv",
-        provenance=f"{PROCESSED}/{{unit}}/{{year}}/provenance.json",
-        figdir=f"{PROCESSED}/{{unit}}/{{year}}/figures",
-        foto=f"{PROCESSED}/{{unit}}/{{year}}/foto",
-        tren=f"{PROCESSED}/{{unit}}/{{year}}/tren.json",
-        tren_png=f"{PROCESSED}/{{unit}}/{{year}}/tren.png",
+        ikm=processed("ikm.json"),
+        quality=processed("quality.json"),
+        settings=processed("settings.json"),
+        responses=processed("responses.csv"),
+        rejected=processed("rejected.csv"),
+        provenance=processed("provenance.json"),
+        figdir=processed("figures"),
+        foto=processed("foto"),
+        tren=processed("tren.json"),
+        tren_png=processed("tren.png"),
     output:
-        pdf=f"{REPORTS}/{{unit}}/{{year}}/laporan-skm-{{unit}}-{{year}}.pdf",
-        docx=f"{REPORTS}/{{unit}}/{{year}}/laporan-skm-{{unit}}-{{year}}.docx",
-        html=f"{REPORTS}/{{unit}}/{{year}}/laporan-skm-{{unit}}-{{year}}.html",
+        pdf=document(layout.LAPORAN, "pdf"),
+        docx=document(layout.LAPORAN, "docx"),
+        html=document(layout.LAPORAN, "html"),
     log:
         "logs/{unit}/{year}/render_laporan.log",
     benchmark:
@@ -67,12 +67,12 @@ rule render_infografis:
         unpack(infografis_inputs),
         logo=logo_of,
         notebook="notebooks/infografis-skm.qmd",
-        ikm=f"{PROCESSED}/{{unit}}/{{year}}/ikm.json",
-        settings=f"{PROCESSED}/{{unit}}/{{year}}/settings.json",
-        tren=f"{PROCESSED}/{{unit}}/{{year}}/tren.json",
+        ikm=processed("ikm.json"),
+        settings=processed("settings.json"),
+        tren=processed("tren.json"),
     output:
-        pdf=f"{REPORTS}/{{unit}}/{{year}}/infografis-skm-{{unit}}-{{year}}.pdf",
-        png=f"{REPORTS}/{{unit}}/{{year}}/infografis-skm-{{unit}}-{{year}}.png",
+        pdf=document(layout.INFOGRAFIS, "pdf"),
+        png=document(layout.INFOGRAFIS, "png"),
     log:
         "logs/{unit}/{year}/render_infografis.log",
     benchmark:

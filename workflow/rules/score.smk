@@ -1,11 +1,11 @@
 # Score the validated responses exactly per PermenPANRB 14/2017 into ikm.json.
 rule score_responses:
     input:
-        responses=f"{PROCESSED}/{{unit}}/{{year}}/responses.csv",
-        quality=f"{PROCESSED}/{{unit}}/{{year}}/quality.json",
-        settings=f"{PROCESSED}/{{unit}}/{{year}}/settings.json",
+        responses=processed("responses.csv"),
+        quality=processed("quality.json"),
+        settings=processed("settings.json"),
     output:
-        ikm=f"{PROCESSED}/{{unit}}/{{year}}/ikm.json",
+        ikm=processed("ikm.json"),
     log:
         "logs/{unit}/{year}/score_responses.log",
     benchmark:

@@ -3,7 +3,7 @@ rule clean_photos:
     input:
         photos=photos_of,
     output:
-        foto=directory(f"{PROCESSED}/{{unit}}/{{year}}/foto"),
+        foto=directory(processed("foto")),
     log:
         "logs/{unit}/{year}/clean_photos.log",
     benchmark:
@@ -14,10 +14,10 @@ rule clean_photos:
 
 rule validate_rtl:
     input:
-        rtl=f"{RAW}/{{unit}}/{{year}}/rtl.yaml",
-        ikm=f"{PROCESSED}/{{unit}}/{{year}}/ikm.json",
+        rtl=layout.raw_file(*UY, layout.RTL_YAML),
+        ikm=processed("ikm.json"),
     output:
-        rtl=f"{PROCESSED}/{{unit}}/{{year}}/rtl.json",
+        rtl=processed("rtl.json"),
     log:
         "logs/{unit}/{year}/validate_rtl.log",
     benchmark:
@@ -30,7 +30,7 @@ rule prepare_tindak_lanjut:
     input:
         unpack(tindak_lanjut_inputs),
     output:
-        tl=f"{PROCESSED}/{{unit}}/{{year}}/tindak_lanjut.json",
+        tl=processed("tindak_lanjut.json"),
     log:
         "logs/{unit}/{year}/prepare_tindak_lanjut.log",
     benchmark:
@@ -43,14 +43,14 @@ rule render_tindak_lanjut:
     input:
         notebook="notebooks/laporan-tindak-lanjut.qmd",
         logo=logo_of,
-        tl=f"{PROCESSED}/{{unit}}/{{year}}/tindak_lanjut.json",
-        ikm=f"{PROCESSED}/{{unit}}/{{year}}/ikm.json",
-        settings=f"{PROCESSED}/{{unit}}/{{year}}/settings.json",
-        foto=f"{PROCESSED}/{{unit}}/{{year}}/foto",
+        tl=processed("tindak_lanjut.json"),
+        ikm=processed("ikm.json"),
+        settings=processed("settings.json"),
+        foto=processed("foto"),
     output:
-        pdf=f"{REPORTS}/{{unit}}/{{year}}/laporan-tindak-lanjut-{{unit}}-{{year}}.pdf",
-        docx=f"{REPORTS}/{{unit}}/{{year}}/laporan-tindak-lanjut-{{unit}}-{{year}}.docx",
-        html=f"{REPORTS}/{{unit}}/{{year}}/laporan-tindak-lanjut-{{unit}}-{{year}}.html",
+        pdf=document(layout.TINDAK_LANJUT, "pdf"),
+        docx=document(layout.TINDAK_LANJUT, "docx"),
+        html=document(layout.TINDAK_LANJUT, "html"),
     log:
         "logs/{unit}/{year}/render_tindak_lanjut.log",
     benchmark:

@@ -18,3 +18,4 @@ else:
     for line in reason.splitlines():
         print(f"ERROR {line}", file=sys.stderr)
 Path(snakemake.output[0]).write_text(reason + "\n", encoding="utf-8")
+Path(snakemake.log[0]).write_text(reason + "\n", encoding="utf-8")

@@ -10,10 +10,11 @@ once (the message goes to this job's log, not to the screen, so it is not printe
 
 import pandas as pd
 
+from skm import layout
 from skm.contracts import write_settings
 from skm.errors import SkmInputError
 from skm.ingest.result import IngestResult, write_outputs
-from skm.ingest.settings import load_unit_year
+from skm.ingest.settings import load_unit_year_files
 from skm.ingest.unit import ingest_unit
 from skm.report.kalender import schedule_warnings
 from skm.shim import FILE_ONLY, step
@@ -26,10 +27,14 @@ with step(snakemake.log[0]) as log:
     settings = {}
     try:
         # The logo is not an input of this rule: the documents' covers check it.
-        settings = load_unit_year(
-            snakemake.params.raw_dir,
+        # The declared unit.yaml and survei.yaml; a missing unit.yaml (no input) is named in
+        # the error by its place in the layout.
+        inp = snakemake.input
+        settings = load_unit_year_files(
             unit,
             year,
+            inp.unit_yaml[0] if inp.unit_yaml else layout.unit_yaml(unit),
+            inp.survei_yaml[0] if inp.survei_yaml else None,
             dict(snakemake.params.unit_config),
             check_logo=False,
         )

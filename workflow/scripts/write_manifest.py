@@ -15,7 +15,6 @@ with step(snakemake.log[0]) as log:
         inputs=list(inp.raw),
         documents=list(inp.documents),
         settings=read_settings(inp.settings),
-        processed_dir=snakemake.params.processed_dir,
     )
     write_json(manifest, snakemake.output.manifest)
     log.info(

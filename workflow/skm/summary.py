@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from skm import layout
 from skm.contracts import read_quality
 
 
@@ -56,15 +57,15 @@ def unit_year_status(
     year: int,
     documents: list[str],
     *,
-    processed_dir: str | Path,
-    logs_dir: str | Path,
+    processed_dir: str | Path = layout.PROCESSED,
+    logs_dir: str | Path = layout.LOGS,
     failure: str | None = None,
 ) -> UnitYearStatus:
     """Status of one unit-year from the files on disk and this run's failure report, if any."""
     status = UnitYearStatus(unit, int(year))
-    quality = Path(processed_dir, unit, str(year), "quality.json")
-    log_dir = Path(logs_dir, unit, str(year))
-    validate_log = (log_dir / "validate_responses.log").as_posix()
+    quality = Path(layout.processed(unit, year, "quality.json", processed=processed_dir))
+    log_dir = Path(layout.logs(unit, year, logs=logs_dir))
+    validate_log = layout.logs(unit, year, "validate_responses.log", logs=logs_dir)
     if failure:
         status.error = first_line(failure)
         status.detail = validate_log if _ingest_error(quality) else None
@@ -109,7 +110,7 @@ def format_summary(
         else:
             lines.append(
                 f"  Rekap {year}: GAGAL. {len(docs) - len(present)} dari {len(docs)} "
-                f"berkas belum dibuat (pesan lengkap: logs/_rekap/{year}/)."
+                f"berkas belum dibuat (pesan lengkap: {layout.logs(layout.REKAP_PROCESSED, year)}/)."
             )
     for name, hint in sorted(bad_units.items()):
         lines.append(f"  {name}: GAGAL. {hint}")

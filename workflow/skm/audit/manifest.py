@@ -36,26 +36,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
-import yaml
-
+from skm import layout
 from skm.audit.provenance import RUN_COMMAND, document_epoch, sha256, versions
 from skm.io import read_json, write_json
 from skm.render.fonts import FONTS_DIR
 
 FORMAT = "skm-manifest/1"
 UNKNOWN = "tidak diketahui"
-RAW, PROCESSED, REPORTS = "data/raw", "data/processed", "reports"
 CONFIG = "config.yaml"
 CODE_PATHS = ("Snakefile", "workflow", "notebooks", "profiles")
-ARCHIVE_DIR = "arsip"
-MANIFEST_NAME = "manifest.json"
+ARCHIVE_DIR = layout.ARSIP
+MANIFEST_NAME = layout.MANIFEST
 FILE_MODE, DIR_MODE = 0o444, 0o555
 SECTIONS = ("inputs", "processed", "documents")
 SECTION_LABEL = {"inputs": "masukan", "processed": "data olahan", "documents": "dokumen"}
 
 _VERSION_RE = re.compile(r"^v([1-9][0-9]*)$")
 _TMP_RE = re.compile(r"^\.v[0-9]+\..*\.tmp$")
-_YEAR_RE = re.compile(r"^[0-9]{4}$")
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -64,76 +61,6 @@ class AuditError(Exception):
 
 
 # --------------------------------------------------------------------------- file sets
-
-
-def _visible(rel: Path) -> bool:
-    """False for hidden/lock/cache files: dot files, ``~$`` files, __pycache__, egg-info."""
-    return (
-        not any(
-            part.startswith((".", "~$")) or part == "__pycache__" or part.endswith(".egg-info")
-            for part in rel.parts
-        )
-        and rel.suffix != ".pyc"
-    )
-
-
-def files_under(folder: str | Path) -> list[Path]:
-    """Every visible file below `folder` (recursive), sorted; [] when it does not exist."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return [folder] if folder.is_file() else []
-    return sorted(p for p in folder.rglob("*") if p.is_file() and _visible(p.relative_to(folder)))
-
-
-def unit_years(raw_dir: str | Path, unit: str) -> list[int]:
-    """The years that have a folder under ``<raw_dir>/<unit>/``."""
-    unit_dir = Path(raw_dir, unit)
-    if not unit_dir.is_dir():
-        return []
-    return sorted(int(p.name) for p in unit_dir.iterdir() if p.is_dir() and _YEAR_RE.match(p.name))
-
-
-def _inside(folder: Path, name: str) -> bool:
-    """Whether `name` is a file inside `folder`, symbolic links followed (a logo elsewhere is
-    refused by the settings check; it must not make the manifest fail first)."""
-    try:
-        target = (folder / name).resolve()
-        return target.is_relative_to(folder.resolve()) and target.is_file()
-    except (OSError, ValueError, RuntimeError):
-        return False
-
-
-def raw_inputs(raw_dir: str | Path, unit: str, year: int) -> list[str]:
-    """Every raw file the unit-year's documents may read, sorted.
-
-    ``unit.yaml`` (and the logo it names); every file of the year's folder and of the earlier
-    years' folders (the trend chart and last year's follow-up read them); the next year's
-    folder when the year has a ``realisasi.yaml`` (the follow-up report shows the next IKM).
-    Hidden files and Office lock files (``~$...``) are left out.
-    """
-    unit_dir = Path(raw_dir, unit)
-    files: list[Path] = []
-    unit_yaml = unit_dir / "unit.yaml"
-    if unit_yaml.is_file():
-        files.append(unit_yaml)
-        try:
-            logo = (yaml.safe_load(unit_yaml.read_text(encoding="utf-8")) or {}).get("logo")
-        except (yaml.YAMLError, AttributeError, UnicodeDecodeError):
-            logo = None
-        if isinstance(logo, str) and _inside(unit_dir, logo):
-            files.append(unit_dir / logo)
-    years = unit_years(raw_dir, unit)
-    wanted = [y for y in years if y <= year]
-    if (unit_dir / str(year) / "realisasi.yaml").is_file() and year + 1 in years:
-        wanted.append(year + 1)
-    for y in wanted:
-        files += files_under(unit_dir / str(y))
-    return sorted({p.as_posix() for p in files})
-
-
-def processed_files(processed_dir: str | Path, unit: str, year: int) -> list[str]:
-    """Every processed artefact of the unit-year (``<processed_dir>/<unit>/<year>/**``)."""
-    return [p.as_posix() for p in files_under(Path(processed_dir, unit, str(year)))]
 
 
 def hash_entries(paths: Iterable[str | Path], root: str | Path = ".") -> list[dict]:
@@ -169,7 +96,7 @@ def _git(root: Path, *args: str) -> str | None:
 def code_files(root: str | Path = ".") -> list[dict]:
     """[{path, sha256}] of the workflow code (Snakefile, workflow/, notebooks/, profiles/)."""
     root = Path(root)
-    paths = [p.relative_to(root) for name in CODE_PATHS for p in files_under(root / name)]
+    paths = [p.relative_to(root) for name in CODE_PATHS for p in layout.files_under(root / name)]
     return [{"path": r["path"], "sha256": r["sha256"]} for r in hash_entries(paths, root)]
 
 
@@ -195,7 +122,7 @@ def fonts(fonts_dir: str | Path = FONTS_DIR) -> list[dict]:
     """[{file, sha256}] of the fonts the documents are rendered with."""
     return [
         {"file": p.relative_to(fonts_dir).as_posix(), "sha256": sha256(p)}
-        for p in files_under(fonts_dir)
+        for p in layout.files_under(fonts_dir)
     ]
 
 
@@ -211,12 +138,12 @@ def build_manifest(
     inputs: Iterable[str],
     documents: Iterable[str],
     settings: dict,
-    processed_dir: str | Path = PROCESSED,
+    processed_dir: str | Path = layout.PROCESSED,
     root: str | Path = ".",
 ) -> dict:
     """The manifest of one unit-year; paths relative to `root` (the project folder)."""
     epoch = document_epoch(settings)
-    settings_path = Path(processed_dir, unit, str(year), "settings.json")
+    settings_path = layout.processed(unit, year, "settings.json", processed=processed_dir)
     return {
         "format": FORMAT,
         "unit": unit,
@@ -225,7 +152,9 @@ def build_manifest(
         "source_date_epoch": epoch,
         "document_date": dt.datetime.fromtimestamp(epoch, dt.UTC).date().isoformat(),
         "inputs": hash_entries(inputs, root),
-        "processed": hash_entries(processed_files(processed_dir, unit, year), root),
+        "processed": hash_entries(
+            layout.processed_files(unit, year, processed=processed_dir), root
+        ),
         "documents": hash_entries(documents, root),
         "code": code_version(root),
         "environment": environment(),
@@ -316,7 +245,7 @@ def same_environment(a: dict, b: dict) -> bool:
 
 def reports_dir(root: str | Path, unit: str, year: int) -> Path:
     """``<root>/reports/<unit>/<year>``."""
-    return Path(root, REPORTS, unit, str(year))
+    return Path(root, layout.report(unit, year))
 
 
 def archive_dir(root: str | Path, unit: str, year: int) -> Path:
@@ -353,7 +282,7 @@ def _rel(root: Path, path: str | Path) -> str:
 def current_inputs(root: Path, unit: str, year: int) -> list[str]:
     """The unit-year's raw inputs as they are now, relative to `root` (config.yaml is not one:
     the part of it a unit uses is in its settings.json, a processed file)."""
-    return sorted(_rel(root, p) for p in raw_inputs(root / RAW, unit, year))
+    return sorted(_rel(root, p) for p in layout.raw_inputs(unit, year, raw=root / layout.RAW))
 
 
 def load_manifest(path: Path) -> dict:
@@ -462,7 +391,10 @@ def stale_files(root: Path, manifest: dict) -> list[tuple[str, str]]:
     unit, year = manifest["unit"], manifest["year"]
     expected = {
         "inputs": current_inputs(root, unit, year),
-        "processed": [_rel(root, p) for p in processed_files(root / PROCESSED, unit, year)],
+        "processed": [
+            _rel(root, p)
+            for p in layout.processed_files(unit, year, processed=root / layout.PROCESSED)
+        ],
     }
     out = []
     for section in SECTIONS:
@@ -867,10 +799,10 @@ def copy_project(root: Path, dest: Path, unit: str) -> None:
     for name in CODE_PATHS[1:]:
         if (root / name).is_dir():
             shutil.copytree(root / name, dest / name, ignore=ignore)
-    src = root / RAW / unit
+    src = root / layout.unit_dir(unit)
     if not src.is_dir():
-        raise AuditError(f"Data mentah {RAW}/{unit} tidak ditemukan.")
-    shutil.copytree(src, dest / RAW / unit, ignore=shutil.ignore_patterns(".*", "~$*"))
+        raise AuditError(f"Data mentah {layout.unit_dir(unit)} tidak ditemukan.")
+    shutil.copytree(src, dest / layout.unit_dir(unit), ignore=shutil.ignore_patterns(".*", "~$*"))
 
 
 def default_cores() -> int:
@@ -898,7 +830,7 @@ def _check_archive(root: Path, vdir: Path, manifest: dict, result: VerifyResult)
     """Archived files against the version's manifest; note lost read-only bits."""
     for path, why in archive_problems(vdir, manifest):
         result.findings.append(Finding(_rel(root, path), why))
-    writable = [p for p in [vdir, *files_under(vdir)] if p.stat().st_mode & 0o222]
+    writable = [p for p in [vdir, *layout.files_under(vdir)] if p.stat().st_mode & 0o222]
     if writable:
         result.notes.append(
             f"{len(writable)} berkas/folder arsip dapat ditulis (izin bukan "
@@ -916,7 +848,10 @@ def _check_archive(root: Path, vdir: Path, manifest: dict, result: VerifyResult)
 def _check_processed_on_disk(root: Path, manifest: dict, result: VerifyResult) -> None:
     """The project's processed files against the manifest (changed, missing or new on disk)."""
     listed = _by_path(manifest["processed"])
-    on_disk = {_rel(root, p) for p in processed_files(root / PROCESSED, result.unit, result.year)}
+    on_disk = {
+        _rel(root, p)
+        for p in layout.processed_files(result.unit, result.year, processed=root / layout.PROCESSED)
+    }
     for path in sorted(listed.keys() | on_disk):
         if path not in on_disk:
             why = "data olahan di folder proyek hilang"
@@ -974,7 +909,7 @@ def _compare_processed(tmp: Path, manifest: dict, result: VerifyResult) -> None:
     software; their numbers are in the data files) and a provenance.json that differs only in
     the software versions it records.
     """
-    rerun = processed_files(tmp / PROCESSED, result.unit, result.year)
+    rerun = layout.processed_files(result.unit, result.year, processed=tmp / layout.PROCESSED)
     got = _by_path(hash_entries([Path(p).relative_to(tmp) for p in rerun], tmp))
     want = _by_path(manifest["processed"])
     for path in sorted(want.keys() | got.keys()):
@@ -1164,7 +1099,7 @@ def verify(
     tmp = Path(tempfile.mkdtemp(prefix="skm-verify-"))
     try:
         copy_project(root, tmp, unit)
-        target = f"{REPORTS}/{unit}/{year}/{MANIFEST_NAME}"
+        target = layout.manifest(unit, year)
         has_rule = "archive.smk" in (tmp / "Snakefile").read_text(encoding="utf-8")
         targets = [target] if has_rule else [e["path"] for e in manifest["documents"]]
         progress(

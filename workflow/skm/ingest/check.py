@@ -12,15 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from skm import layout
 from skm.errors import SkmInputError
 from skm.ingest.result import IngestResult, IngestStopped
 from skm.ingest.settings import load_config, load_unit_year
 from skm.ingest.unit import ingest_unit
-from skm.ingest.zips import EXPORT_SUFFIXES
 from skm.numfmt import angka
-
-#: What a unit-year folder may hold as exports (as `exports_of` in workflow/rules/common.smk).
-EXPORT_FILES = (*EXPORT_SUFFIXES, ".zip")
 
 _REASONS = {
     "timestamp_unparseable": "stempel waktu tidak terbaca",
@@ -29,17 +26,6 @@ _REASONS = {
     "no_answers": "tidak ada unsur yang dijawab",
     "duplicate": "duplikat persis",
 }
-
-
-def export_files(year_dir: Path) -> list[Path]:
-    """The exports of a unit-year folder (.csv, .xlsx, .zip; no hidden or lock files)."""
-    if not year_dir.is_dir():
-        return []
-    return sorted(
-        p
-        for p in year_dir.iterdir()
-        if p.is_file() and p.suffix.lower() in EXPORT_FILES and not p.name.startswith(("~$", "."))
-    )
 
 
 def _n(value: int) -> str:
@@ -102,14 +88,14 @@ def check(root: Path | str, unit: str, year: int, echo: Callable[[str], None] = 
     """Run the ingest of one unit-year and print what it read; 0 when the unit can be
     reported, 1 when it stops (the reason printed), 2 when its settings cannot be read."""
     root = Path(root)
-    raw = root / "data" / "raw"
+    raw = root / layout.RAW
     try:
         config = load_config(root / "config.yaml")
         settings = load_unit_year(raw, unit, year, config)
     except SkmInputError as exc:
         echo(f"Gagal: {exc}")
         return 2
-    files = export_files(raw / unit / str(year))
+    files = layout.exports(unit, year, raw=raw)
     try:
         result = ingest_unit(files, settings)
     except IngestStopped as exc:

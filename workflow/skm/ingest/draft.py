@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz
 
+from skm import layout
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES, UNSUR_NAMES
 from skm.errors import SkmInputError
 from skm.ingest.fields import category_key
@@ -50,10 +51,6 @@ from skm.ingest.settings import UTC_OFFSETS, load_config, normalise_text
 from skm.ingest.timestamps import format_date_id, parse_timestamps
 from skm.ingest.values import answer_score, split_ticked
 from skm.ingest.zips import is_zip_of_exports, zip_exports
-
-#: Valid unit folder names (the workflow's `unit` wildcard); `rekap` is the recap's folder.
-UNIT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-RESERVED_NAMES = frozenset({"rekap"})
 
 FIELDS: tuple[str, ...] = (
     "timestamp",
@@ -846,7 +843,7 @@ def _write_new(path: Path, data: bytes) -> None:
 
 def check_unit_name(name: str) -> None:
     """Refuse a unit folder name the workflow cannot use."""
-    if not UNIT_NAME.fullmatch(name) or name.casefold() in RESERVED_NAMES:
+    if layout.name_problem(name) or name.casefold() in layout.RESERVED:
         raise SkmInputError(
             f"nama unit '{name}' tidak dapat dipakai sebagai nama folder: gunakan huruf, angka, "
             "'-', '_' atau '.', diawali huruf atau angka, tanpa spasi, dan bukan 'rekap' "
@@ -870,7 +867,7 @@ def draft_unit(export: Path | str, root: Path | str = ".", unit: str | None = No
     export, root = Path(export), Path(root)
     if not export.is_file():
         raise SkmInputError("file ekspor tidak ditemukan", file=str(export))
-    raw = root / "data" / "raw"
+    raw = root / layout.RAW
     config_path = root / "config.yaml"
     if not raw.is_dir() or not config_path.is_file():
         raise SkmInputError(

@@ -13,6 +13,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from skm import layout
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES
 from skm.errors import SkmInputError
 
@@ -248,18 +249,6 @@ def _parse_date(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
-def unit_year_dirs(raw_dir: Path | str) -> list[tuple[str, int]]:
-    """Every `<unit>/<year>` folder under raw_dir (year = four digits), sorted."""
-    found = []
-    for unit_dir in sorted(Path(raw_dir).iterdir()):
-        if not unit_dir.is_dir() or unit_dir.name.startswith("."):
-            continue
-        for year_dir in sorted(unit_dir.iterdir()):
-            if year_dir.is_dir() and year_dir.name.isdigit() and len(year_dir.name) == 4:
-                found.append((unit_dir.name, int(year_dir.name)))
-    return found
-
-
 def logo_file(settings: dict) -> Path | None:
     """The unit's logo (unit.yaml `logo`) of merged `settings`, checked by `confined_file`
     (an image inside the unit folder); None without one. Only rules that declare the logo as
@@ -291,16 +280,38 @@ def _check_schedule(survei: dict, survei_path: Path) -> None:
 def load_unit_year(
     raw_dir: Path | str, unit: str, year: int, config: dict, *, check_logo: bool = True
 ) -> dict:
-    """Merge config.yaml, unit.yaml and survei.yaml into the settings of one unit-year.
+    """Merge config.yaml, unit.yaml and survei.yaml (found under `raw_dir` where skm.layout
+    places them) into the settings of one unit-year (`load_unit_year_files`)."""
+    return load_unit_year_files(
+        unit,
+        year,
+        layout.unit_yaml(unit, raw=raw_dir),
+        layout.raw_file(unit, year, layout.SURVEI_YAML, raw=raw_dir),
+        config,
+        check_logo=check_logo,
+    )
 
-    With `check_logo` the logo unit.yaml names is checked here (`logo_file`); the rule
-    validate_responses passes False, as it does not declare the logo as an input (a changed
-    logo reruns only the documents, whose covers check it)."""
-    raw_dir = Path(raw_dir)
-    unit_dir = raw_dir / unit
+
+def load_unit_year_files(
+    unit: str,
+    year: int,
+    unit_yaml: Path | str,
+    survei_yaml: Path | str | None,
+    config: dict,
+    *,
+    check_logo: bool = True,
+) -> dict:
+    """Merge config.yaml, `unit_yaml` and `survei_yaml` into the settings of one unit-year.
+
+    `survei_yaml` None (or a missing file): the defaults (the calendar year). The unit folder
+    is unit.yaml's; the photos and the decree named in survei.yaml must be inside its
+    ``<year>/dokumentasi/``. With `check_logo` the logo unit.yaml names is checked here
+    (`logo_file`); the rule validate_responses passes False, as it does not declare the logo
+    as an input (a changed logo reruns only the documents, whose covers check it)."""
+    unit_dir = Path(unit_yaml).parent
     year_dir = unit_dir / str(year)
-    unit_cfg = validate_yaml(unit_dir / "unit.yaml", "unit")
-    survei_path = year_dir / "survei.yaml"
+    unit_cfg = validate_yaml(unit_yaml, "unit")
+    survei_path = Path(survei_yaml) if survei_yaml else year_dir / layout.SURVEI_YAML
     survei = validate_yaml(survei_path, "survei") if survei_path.exists() else {}
 
     period = survei.get("period") or {"start": f"{year}-01-01", "end": f"{year}-12-31"}
@@ -335,7 +346,7 @@ def load_unit_year(
     labels.update(unit_cfg.get("labels", {}))
     columns = merge_columns(config["columns"], unit_cfg.get("columns") or {})
     date_order, date_order_source = _date_order(
-        (survei, survei_path), (unit_cfg, unit_dir / "unit.yaml"), (config, "config.yaml")
+        (survei, survei_path), (unit_cfg, Path(unit_yaml)), (config, "config.yaml")
     )
     return {
         "unit": unit,
