@@ -1,4 +1,4 @@
-"""The shipped SLURM profile (workflow/profiles/slurm) on a real, single-node SLURM cluster.
+"""The shipped SLURM profile (profiles/slurm) on a real, single-node SLURM cluster.
 
 tests/slurm_cluster.py installs Debian's slurmctld, slurmd, slurm-client and munge when missing
 and starts a cluster on localhost for this module; the workflow then runs for two units (the
@@ -29,14 +29,14 @@ from slurm_cluster import CannotRun, Cluster, install
 
 pytestmark = pytest.mark.workflow
 
-PROFILE = ROOT / "workflow" / "profiles" / "slurm" / "config.yaml"
+PROFILE = ROOT / "profiles" / "slurm" / "config.yaml"
 
 SECOND_UNIT = "biro-hukum"
 # Test-only settings on top of the profile: this cluster has no accounting database (job
 # states from squeue, kept by MinJobAge=600), and the jobs take seconds, so poll every 5 s.
 SLURM_ARGS = (
     "--profile",
-    "workflow/profiles/slurm",
+    "profiles/slurm",
     "--slurm-status-command",
     "squeue",
     "--slurm-init-seconds-before-status-checks",
