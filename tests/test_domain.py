@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import artefacts
 from skm import numfmt as nf
 from skm.domain import classify, krejcie_morgan, round_half_up
 from skm.scoring.ikm import ikm_from_sums
@@ -37,7 +38,15 @@ def test_half_up_not_half_even():
     # Binary floats make 41/40 x 25 = 25.62499...; exact arithmetic prints 25,63.
     assert nf.bulat(Fraction(41, 40) * 25) == "25,63"
     assert str(round_half_up(Fraction(41, 40) * 25)) == "25.63"
-    assert round(41 / 40 * 25, 2) == 25.62  # what the naive way would print
+    assert str(round_half_up(0.125)) == "0.13"  # an exact binary half: up, not to even
+
+
+def test_scoring_prints_the_exact_half_up_values():
+    # 39 answers 1 and one answer 2 per unsur: NRR 41/40, konversi exactly 25.625.
+    scored = artefacts.ikm(artefacts.answers([[1] * 9] * 39 + [[2] * 9]))
+    assert scored["display"] == {"ikm": "1.025", "ikm_konversi": "25.63"}
+    assert {u["display"]["konversi"] for u in scored["unsur"]} == {"25.63"}
+    assert {u["display"]["nrr"] for u in scored["unsur"]} == {"1.03"}
 
 
 @pytest.mark.parametrize(

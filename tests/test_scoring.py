@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import artefacts
 from skm.domain import UNSUR_CODES
 from skm.scoring.ikm import confidence_interval, lowest, score, unsur_table
 
@@ -17,17 +18,8 @@ DEMOGRAFI = {
 
 
 def settings(population=550):
-    return {
-        "unit": "u",
-        "year": 2023,
-        "name": "Unit",
-        "short_name": "Unit",
-        "timezone": "WITA",
-        "period": {"start": "2023-01-01", "end": "2023-12-31"},
-        "population": population,
-        "demografi": DEMOGRAFI,
-        "layanan": [],
-    }
+    """settings.json of a unit with `population` service users (demographics: DEMOGRAFI)."""
+    return artefacts.settings({"population": population}, demografi=DEMOGRAFI)
 
 
 def frame(rows, **extra):
@@ -38,7 +30,7 @@ def frame(rows, **extra):
 
 
 def quality(n):
-    return {"n_raw": n, "n_rejected": 0, "funnel": {}, "item_nonresponse": {}}
+    return artefacts.quality(n)
 
 
 def test_blank_is_excluded_not_zero():
@@ -104,12 +96,10 @@ def test_mutu_uncertain_when_interval_crosses_a_threshold():
 
 
 @pytest.mark.parametrize("in_time_order", [False, True])
-def test_fast_path_equals_the_general_pandas_path(monkeypatch, in_time_order):
+def test_fast_path_equals_the_general_pandas_path(in_time_order):
     """The numpy fast path of `score` (Int64 answers 1..4) gives exactly what the general
-    pandas path gives: same groups, counts, sums and the same floating-point interval.
-    In time order the semester and triwulan groups are runs, added up run by run."""
-    from skm.scoring import ikm as scoring
-
+    pandas path gives for answers and text of other dtypes: same groups, counts, sums and the
+    same floating-point interval. In time order the semester and triwulan groups are runs, added up run by run."""
     rng = np.random.default_rng(7)
     n = 3000
     data = rng.integers(1, 5, size=(n, 9)).astype(object)
@@ -132,20 +122,11 @@ def test_fast_path_equals_the_general_pandas_path(monkeypatch, in_time_order):
     df["jenis_kelamin"] = pd.array(gender, dtype="str")
     df["pendidikan"] = pd.array(["S1"] * n, dtype="str")
     fast = score(df, quality(n), settings(population=100_000))
-    monkeypatch.setattr(scoring._Prepared, "_compute_scores", lambda self: None)
-    monkeypatch.setattr(
-        scoring,
-        "_value_counts",
-        lambda responses, field, prepared: {
-            str(k): int(v)
-            for k, v in responses[field]
-            .fillna(scoring.NOT_FILLED)
-            .astype(str)
-            .value_counts()
-            .items()
-        },
-    )
-    slow = score(df, quality(n), settings(population=100_000))
+    # As pandas reads a CSV without dtypes: blanks make the answers float, text is object.
+    general = df.astype({code: "float64" for code in UNSUR_CODES})
+    for name in ("layanan", "jenis_kelamin", "pendidikan"):
+        general[name] = df[name].astype(object).where(df[name].notna(), None)
+    slow = score(general, quality(n), settings(population=100_000))
     assert fast == slow
     assert set(fast["by_layanan"]) == {"Perizinan", "Informasi", "Zebra", "Äpfel"}
     cats = {c["label"]: c["count"] for c in fast["demografi"]["jenis_kelamin"]["categories"]}
