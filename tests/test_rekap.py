@@ -2,28 +2,16 @@
 
 from fractions import Fraction
 
-import pandas as pd
-
-from skm.domain import UNSUR_CODES, round_half_up
+import artefacts
+from skm.domain import round_half_up
 from skm.report.rekap import build, ranking_table, sebaran_catatan, sebaran_table
-from skm.scoring.ikm import score
 
 
 def unit_ikm(unit: str, rows: list[list[int]]) -> dict:
-    df = pd.DataFrame(rows, columns=list(UNSUR_CODES), dtype="Int64")
-    settings = {
-        "unit": unit,
-        "year": 2024,
-        "name": f"Unit {unit}",
-        "short_name": unit,
-        "timezone": "WIB",
-        "period": {"start": "2024-01-01", "end": "2024-12-31"},
-        "population": 1000,
-        "demografi": {},
-        "layanan": [],
-    }
-    quality = {"n_raw": len(rows), "n_rejected": 0}
-    return score(df, quality, settings)
+    """ikm.json of a WIB unit (1,000 service users) answering `rows` in 2024, by `score`."""
+    unit_yaml = {"name": f"Unit {unit}", "short_name": unit, "timezone": "WIB", "population": 1000}
+    settings = artefacts.settings(unit_yaml, unit=unit, year=2024, demografi={})
+    return artefacts.ikm(artefacts.answers(rows), settings)
 
 
 def test_mean_of_units_and_pooled_differ_by_weighting():

@@ -27,11 +27,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+import artefacts
 from skm.domain import KONVERSI, UNSUR_CODES, WEIGHT, round_half_up
 from skm.report.rekap import build as build_rekap
 from skm.report.rekap import write_xlsx as write_rekap_xlsx
 from skm.report.xlsx import write_olah_data
-from skm.scoring.ikm import ikm_from_sums, score
+from skm.scoring.ikm import ikm_from_sums
 
 WHEN = dt.datetime(2024, 7, 1, tzinfo=dt.UTC)
 
@@ -160,17 +161,9 @@ def exact_case(target: str) -> tuple[list[int], list[int]]:
     raise AssertionError(target)
 
 
-SETTINGS = {
-    "unit": "uji",
-    "year": 2024,
-    "name": "Unit Uji",
-    "short_name": "Unit Uji",
-    "timezone": "WIB",
-    "period": {"start": "2024-01-01", "end": "2024-12-31"},
-    "population": 5000,
-    "layanan": [],
-    "demografi": {"jenis_kelamin": [{"label": "Laki-laki"}, {"label": "Perempuan"}]},
-}
+#: unit.yaml and the demographic categories of the test unit (settings by artefacts.settings).
+UNIT_YAML = {"name": "Unit Uji", "short_name": "Unit Uji", "timezone": "WIB", "population": 5000}
+DEMOGRAFI = {"jenis_kelamin": [{"label": "Laki-laki"}, {"label": "Perempuan"}]}
 
 
 def checkbox_frame() -> pd.DataFrame:
@@ -198,9 +191,9 @@ def build_case(
     rejected: pd.DataFrame | None = None,
     layanan: list[str] | None = None,
 ) -> tuple[Path, dict]:
-    settings = dict(SETTINGS, name=unit_name, short_name=unit_name, layanan=layanan or [])
-    quality = {"n_raw": len(frame), "n_rejected": 0}
-    ikm = json.loads(json.dumps(score(frame, quality, settings)))
+    unit_yaml = dict(UNIT_YAML, name=unit_name, short_name=unit_name, layanan=layanan or [])
+    settings = artefacts.settings(unit_yaml, unit="uji", year=2024, demografi=DEMOGRAFI)
+    ikm = json.loads(json.dumps(artefacts.ikm(frame, settings)))
     path = tmp / f"{name}.xlsx"
     write_olah_data(ikm, frame, path, WHEN, rejected=rejected)
     return path, ikm
