@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 
 import numpy as np
@@ -25,6 +25,7 @@ from skm.domain import (
     krejcie_morgan,
     round_half_up,
 )
+from skm.scoring.prepared import Prepared
 from skm.scoring.tables import layanan_label
 
 DEMOGRAFI_FIELDS = ("jenis_kelamin", "usia", "pendidikan", "pekerjaan")
@@ -42,87 +43,9 @@ def ikm_from_sums(sums: Iterable[int], ns: Iterable[int]) -> Fraction:
     )
 
 
-class _Prepared:
-    """Arrays of one responses table, computed once and shared by the parts of `score`.
-
-    `scores()` is the fast path for the usual table (every unsur Int64 with answers 1..4):
-    per unsur the values (0 where not answered), the answered mask and the count of each
-    value 0..4. Anything else gets None, and the callers take the general pandas path.
-    """
-
-    def __init__(self, responses: pd.DataFrame, pool: Executor | None = None) -> None:
-        self.responses = responses
-        self._scores: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
-        self._scores_done = False
-        self._codes: dict[str, tuple[np.ndarray, pd.Index | np.ndarray]] = {}
-        self._pending: dict[str, Future] = {}
-        self._pool = pool
-
-    def prefetch(self, cols: Iterable[str]) -> None:
-        """Start `factorized` of text columns on the pool's worker threads."""
-        if self._pool is None:
-            return
-        for col in cols:
-            if (
-                col in self.responses.columns
-                and col not in self._pending
-                and isinstance(self.responses[col].dtype, pd.StringDtype)
-            ):
-                self._pending[col] = self._pool.submit(
-                    pd.factorize, self.responses[col], sort=True, use_na_sentinel=True
-                )
-
-    def scores(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] | None:
-        """{code: (values, answered, counts of 0..4)}, or None off the fast path."""
-        if not self._scores_done:
-            self._scores_done = True
-            self._scores = self._compute_scores()
-        return self._scores
-
-    def _compute_scores(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] | None:
-        out = {}
-        for code in UNSUR_CODES:
-            column = self.responses[code]
-            if not isinstance(column.dtype, pd.Int64Dtype):
-                return None
-            answered = column.notna().to_numpy(dtype=bool)
-            values = column.to_numpy(dtype=np.int64, na_value=0)
-            try:
-                counts = np.bincount(values, minlength=5)
-            except ValueError:  # a negative answer
-                return None
-            if len(counts) > 5 or counts[0] != len(values) - int(answered.sum()):
-                return None  # an answer above 4, or of 0
-            out[code] = (values, answered, counts)
-        return out
-
-    def factorized(self, col: str) -> tuple[np.ndarray, pd.Index | np.ndarray]:
-        """``pandas.factorize(column, sort=True)`` (-1 for missing values), once per column."""
-        if col not in self._codes and col in self._pending:
-            self._codes[col] = self._pending.pop(col).result()
-        if col not in self._codes:
-            column = self.responses[col]
-            self._codes[col] = (
-                _small_int_codes(column) if column.dtype == np.int64 else None
-            ) or pd.factorize(column, sort=True, use_na_sentinel=True)
-        return self._codes[col]
-
-
-def _small_int_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
-    """``pandas.factorize(column, sort=True)`` of an int64 column of small non-negative
-    values (semester, triwulan) by counting instead of hashing; None for other values."""
-    values = column.to_numpy()
-    if not len(values) or values.min() < 0 or values.max() > 10_000:
-        return None
-    present = np.bincount(values) > 0
-    uniques = np.flatnonzero(present).astype(np.int64)
-    rank = np.cumsum(present) - 1
-    return rank[values].astype(np.intp), uniques
-
-
-def unsur_table(responses: pd.DataFrame, prepared: _Prepared | None = None) -> list[dict]:
+def unsur_table(responses: pd.DataFrame, prepared: Prepared | None = None) -> list[dict]:
     """Per-unsur n, sum, NRR, NRR tertimbang, konversi, mutu and answer counts."""
-    scores = (prepared or _Prepared(responses)).scores()
+    scores = (prepared or Prepared(responses)).scores()
     rows = []
     for code in UNSUR_CODES:
         if scores is not None:
@@ -196,11 +119,11 @@ def _group_summary(n: int, sums: list[int], ns: list[int]) -> dict:
 
 
 def by_group(
-    responses: pd.DataFrame, col: str, prepared: _Prepared | None = None
+    responses: pd.DataFrame, col: str, prepared: Prepared | None = None
 ) -> dict[str, dict]:
     """`group_ikm` of every value of `col` (sorted, missing values left out), keyed by the
     value as text, as ``responses.groupby(col, sort=True, dropna=True)`` gives the groups."""
-    prepared = prepared or _Prepared(responses)
+    prepared = prepared or Prepared(responses)
     scores = prepared.scores()
     column = responses[col]
     if scores is None or not (column.dtype == np.int64 or isinstance(column.dtype, pd.StringDtype)):
@@ -246,13 +169,13 @@ def confidence_interval(
     responses: pd.DataFrame,
     unsur: list[dict],
     population: int | None,
-    prepared: _Prepared | None = None,
+    prepared: Prepared | None = None,
 ) -> dict:
     """95 % interval of the IKM konversi by linearisation over respondents (DOMAIN.md)."""
     n = len(responses)
     if n < 2:
         return {"se": None, "ikm_konversi_ci95": None}
-    scores = (prepared or _Prepared(responses)).scores()
+    scores = (prepared or Prepared(responses)).scores()
     if scores is not None and any(row["n"] for row in unsur):
         # The pandas arithmetic below, step by step in numpy (same operations, same order,
         # so the same floating-point result), ending with the same masked sum.
@@ -282,7 +205,7 @@ def confidence_interval(
     return {"se": se, "fpc_applied": bool(population)}
 
 
-def _value_counts(responses: pd.DataFrame, field: str, prepared: _Prepared) -> dict[str, int]:
+def _value_counts(responses: pd.DataFrame, field: str, prepared: Prepared) -> dict[str, int]:
     """{text: count} of ``responses[field].fillna(NOT_FILLED).astype(str).value_counts()``."""
     column = responses[field]
     if not isinstance(column.dtype, pd.StringDtype):
@@ -301,10 +224,10 @@ def _value_counts(responses: pd.DataFrame, field: str, prepared: _Prepared) -> d
 
 
 def demografi(
-    responses: pd.DataFrame, categories: dict, layanan: list[str], prepared: _Prepared | None = None
+    responses: pd.DataFrame, categories: dict, layanan: list[str], prepared: Prepared | None = None
 ) -> dict:
     """Counts and percentages per demographic field asked, zero-count categories included."""
-    prepared = prepared or _Prepared(responses)
+    prepared = prepared or Prepared(responses)
     out = {}
     n = len(responses)
     fields = {f: [c["label"] for c in categories.get(f, [])] for f in DEMOGRAFI_FIELDS}
@@ -401,13 +324,13 @@ def layanan_counts(responses: pd.DataFrame, ticked: dict[str, np.ndarray]) -> di
 def score(responses: pd.DataFrame, quality: dict, settings: dict) -> dict:
     """The ikm.json summary of one unit-year (see README 'Outputs')."""
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="skm-score") as pool:
-        prepared = _Prepared(responses, pool)
+        prepared = Prepared(responses, pool)
         # The text columns are factorized on worker threads while the scores are summed.
         prepared.prefetch(["layanan", *DEMOGRAFI_FIELDS])
         return _score(responses, quality, settings, prepared)
 
 
-def _score(responses: pd.DataFrame, quality: dict, settings: dict, prepared: _Prepared) -> dict:
+def _score(responses: pd.DataFrame, quality: dict, settings: dict, prepared: Prepared) -> dict:
     unsur = unsur_table(responses, prepared)
     answered = [u for u in unsur if u["n"]]
     result: dict = {
