@@ -21,16 +21,16 @@ import pytest
 import yaml
 from docx import Document
 
+import artefacts
 from conftest import docx_text, html_text, pdf_text
 from skm import numfmt as nf
-from skm.domain import KONVERSI, UNSUR_CODES, UNSUR_NAMES, UNSUR_SHORT, classify, round_half_up
+from skm.domain import UNSUR_CODES, round_half_up
 from skm.ingest.images import processed_name
 from skm.ingest.settings import load_config, load_unit_year
 from skm.report import tindak_lanjut as tlj
 from skm.report.kalender import hari_kerja
 from skm.report.laporan import Laporan, cover_metadata, reconcile
 from skm.scoring import tren as trn
-from skm.scoring.ikm import ikm_from_sums
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,45 +41,19 @@ ORIGINAL_PUBLISHED = 84.37
 
 
 def fake_ikm(sums=ORIGINAL_SUMS, n=ORIGINAL_N, year=2023, population=550) -> dict:
-    """An ikm.json-shaped dict from per-unsur sums (every unsur answered by n)."""
-    unsur = []
-    for code, total in zip(UNSUR_CODES, sums, strict=True):
-        nrr = Fraction(total, n)
-        unsur.append(
-            {
-                "code": code,
-                "name": UNSUR_NAMES[code],
-                "short": UNSUR_SHORT[code],
-                "sum": total,
-                "n": n,
-                "exact": {"nrr": [nrr.numerator, nrr.denominator]},
-                "counts": {"3": 4 * n - total, "4": total - 3 * n},
-                "mutu": classify(nrr * KONVERSI).mutu,
-                "display": {
-                    "nrr": str(round_half_up(nrr, 2)),
-                    "nrr_tertimbang": str(round_half_up(nrr / 9, 3)),
-                    "konversi": str(round_half_up(nrr * KONVERSI, 2)),
-                },
-            }
-        )
-    ikm = ikm_from_sums(sums, [n] * 9)
-    return {
-        "year": year,
-        "unit": "uji",
-        "name": "Unit Uji",
-        "n_valid": n,
-        "unsur": unsur,
-        "display": {
-            "ikm": str(round_half_up(ikm, 3)),
-            "ikm_konversi": str(round_half_up(ikm * KONVERSI, 2)),
-        },
-        "mutu": "B",
-        "kinerja": "Baik",
-        "sample": {"population": population, "required": 226, "achieved": n, "adequate": n >= 226},
-        "period": {"start": f"{year}-02-01", "end": f"{year}-04-30"},
-        "by_layanan": {},
-        "demografi": {},
-    }
+    """ikm.json, by `score`, of `n` respondents answering 3 or 4 with these per-unsur sums
+    (unit `uji` surveyed February-April of `year`)."""
+    columns = [
+        [3] * (4 * n - total) + [4] * (total - 3 * n)
+        for total in sums  # U1..U9
+    ]
+    settings = artefacts.settings(
+        {"name": "Unit Uji", "population": population},
+        {"period": {"start": f"{year}-02-01", "end": f"{year}-04-30"}},
+        unit="uji",
+        year=year,
+    )
+    return artefacts.ikm(artefacts.answers([list(r) for r in zip(*columns)]), settings)
 
 
 def plain(markdown: str) -> str:
@@ -99,8 +73,8 @@ def lap_of(
         ikm = {**ikm, "analisis_tambahan": tambahan}
     return Laporan(
         ikm=ikm,
-        quality={},
-        settings={"survei": survei or {}, "saran_tema": tema or []},
+        quality=artefacts.quality(ikm["n_raw"]),
+        settings=artefacts.settings(survei=survei or {}, saran_tema=tema or []),
         responses=responses,
         rejected=pd.DataFrame(),
         figdir=Path("."),
