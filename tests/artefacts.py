@@ -142,3 +142,15 @@ def _sample_ikm_text(year: int) -> str:
 def sample_ikm(year: int = 2023) -> dict:
     """ikm.json of the shipped sample's unit-year (`write_sample`), a fresh copy each call."""
     return json.loads(_sample_ikm_text(year))
+
+
+def answers_with_sums(sums: list[int], n: int) -> pd.DataFrame:
+    """`answers` of `n` respondents whose answers to U1..U9 add up to `sums` (each unsur's
+    answers as even as possible: q and q + 1)."""
+    columns = []
+    for total in sums:
+        q, r = divmod(total, n)
+        if not (n <= total <= 4 * n) or (q == 4 and r):
+            raise ValueError(f"no {n} answers 1..4 add up to {total}")
+        columns.append([q + 1] * r + [q] * (n - r))
+    return answers([list(row) for row in zip(*columns, strict=True)])

@@ -18,11 +18,12 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+import artefacts
 from conftest import copy_project, run_snakemake
 from skm import numfmt as nf
-from skm.domain import classify, round_half_up
+from skm.domain import UNSUR_CODES
 from skm.report.infografis import report_url, typst_string
-from skm.scoring.ikm import ikm_from_sums, lowest
+from skm.scoring.ikm import lowest
 
 URL = "https://ppid.example.go.id/skm/2023/laporan-skm-biro-umum-2023.pdf?v=1&x=%C3%A9"
 #: Typst, Markdown and HTML syntax, then a right-to-left override, its pop and a BEL: the
@@ -351,7 +352,6 @@ def test_verify_compares_the_png_by_hash(pipeline, tmp_path) -> None:
 
 
 def test_recap_infographic(pipeline, tmp_path) -> None:
-    import copy
 
     from skm.report.infografis import render_rekap
     from skm.report.rekap import build
@@ -368,19 +368,11 @@ def test_recap_infographic(pipeline, tmp_path) -> None:
     with Image.open(rekap_dir / "infografis-rekap-2024.png") as im:
         assert im.size == (1080, 1350)
     # ... and a province of five units in four mutu.
-    base = json.loads((pipeline.processed("biro-umum", 2023) / "ikm.json").read_text())
     ikms = []
     for i, (total, mutu) in enumerate([(310, "A"), (290, "B"), (285, "B"), (250, "C"), (200, "D")]):
-        ikm = copy.deepcopy(base)
-        ikm.update(unit=f"u{i}", name=f"Dinas Nomor {i + 1}")
-        for u in ikm["unsur"]:
-            u["sum"], u["n"] = total + (u["code"] == "U3") * -10, 85
-            u["exact"] = {"nrr": [u["sum"], 85]}
-        konv = ikm_from_sums([u["sum"] for u in ikm["unsur"]], [85] * 9) * 25
-        ikm["exact"] = {"ikm_konversi": [konv.numerator, konv.denominator]}
-        ikm["ikm_konversi"] = float(konv)
-        ikm["display"] = {"ikm_konversi": str(round_half_up(konv, 2)), "ikm": "0"}
-        ikm["mutu"] = classify(konv).mutu
+        sums = [total - 10 * (code == "U3") for code in UNSUR_CODES]
+        settings = artefacts.settings({"name": f"Dinas Nomor {i + 1}"}, unit=f"u{i}")
+        ikm = artefacts.ikm(artefacts.answers_with_sums(sums, 85), settings)
         assert ikm["mutu"] == mutu
         ikms.append(ikm)
     rekap = build(2023, ikms, {}, [], [i["unit"] for i in ikms])
