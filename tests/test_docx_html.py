@@ -416,9 +416,9 @@ def test_svg_twins_are_deterministic_paths_without_date(run_data, tmp_path):
     pngs = sorted((folder / "figures").glob("*.png"))
     assert [p.stem for p in svgs] == [p.stem for p in pngs] and len(svgs) >= 6
     assert (folder / "tren.svg").is_file()
-    from skm.scoring.tables import read_table
+    from skm.scoring.tables import read_responses
 
-    responses = read_table(folder / "responses.csv", dtype={"layanan": "string"})
+    responses = read_responses(folder / "responses.csv")
     figures.save_all(ikm, responses, tmp_path, settings["labels"])  # another process's salt
     for svg in svgs:
         data = svg.read_text(encoding="utf-8")
