@@ -7,6 +7,10 @@ min_version("9.0")
 configfile: "config.yaml"
 
 
+# `snakemake --report laporan-run.html` after a run: the run report with the documents.
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/score.smk"

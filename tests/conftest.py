@@ -7,7 +7,6 @@ and every document test reads its outputs: documents are rendered once per sessi
 
 from __future__ import annotations
 
-import html.parser
 import re
 import shutil
 import subprocess
@@ -17,30 +16,21 @@ from pathlib import Path
 
 import pytest
 
+from skm.audit.text import HtmlText as AuditHtmlText
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BAD_UNIT_NAME = "Unit Baru Ölah"  # a space and a non-ASCII letter: fails that unit only
 
 
-class HtmlText(html.parser.HTMLParser):
-    """An HTML document's text (outside style/script) and every tag with its attributes."""
+class HtmlText(AuditHtmlText):
+    """The product's HTML reader (skm.audit.text.HtmlText): ``text`` is the page's text nodes
+    outside style/script, ``tags`` every tag with its attributes."""
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.text: list[str] = []
-        self.tags: list[tuple[str, dict]] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-        self._skip += tag in ("style", "script")
-
-    def handle_endtag(self, tag):
-        self._skip -= tag in ("style", "script")
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.text.append(data)
+    @property
+    def text(self) -> list[str]:
+        """The text nodes, in order."""
+        return self.data
 
 
 def _squash_space(text: str) -> str:

@@ -24,7 +24,11 @@ import pytest
 
 from conftest import copy_project
 from skm.audit import manifest as mf
+from skm.audit.publish import publish
+from skm.audit.text import compare_text, document_text, numbers
+from skm.audit.verify import LEVEL_TEXT, compare_rerun
 from skm.cli import main as skm_main
+from skm.io import sha256, write_json
 
 pytestmark = pytest.mark.workflow
 
@@ -71,7 +75,7 @@ def finish(proc: subprocess.Popen) -> None:
 def outputs(root: Path) -> dict[str, str]:
     """sha256 of every file under data/processed/ and reports/ (Snakemake markers aside)."""
     return {
-        p.relative_to(root).as_posix(): mf.sha256(p)
+        p.relative_to(root).as_posix(): sha256(p)
         for top in ("data/processed", "reports")
         for p in sorted((root / top).rglob("*"))
         if p.is_file() and p.name != ".snakemake_timestamp"
@@ -110,7 +114,7 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
     """(sha256, permission bits) of a folder and every file in it."""
     out = {".": ("", mode(folder))}
     for p in sorted(folder.rglob("*")):
-        out[p.relative_to(folder).as_posix()] = (mf.sha256(p) if p.is_file() else "", mode(p))
+        out[p.relative_to(folder).as_posix()] = (sha256(p) if p.is_file() else "", mode(p))
     return out
 
 
@@ -133,7 +137,7 @@ def runs(tmp_path_factory) -> tuple[Path, Path]:
 def published(runs, tmp_path_factory) -> Path:
     """A copy of run A with the 2023 documents published once (v1)."""
     root = clone(runs[0], tmp_path_factory.mktemp("terbit") / "proyek")
-    result = mf.publish(root, UNIT, YEAR)
+    result = publish(root, UNIT, YEAR)
     assert (result.version, result.created) == ("v1", True)
     return root
 
@@ -195,7 +199,7 @@ def test_manifest_lists_every_input_artefact_and_document(runs):
     }
     for section in ("inputs", "processed", "documents"):
         for e in m[section]:
-            assert e["sha256"] == mf.sha256(root / e["path"]), e["path"]
+            assert e["sha256"] == sha256(root / e["path"]), e["path"]
     fonts = sorted(p.name for p in (root / "workflow/skm/render/fonts").iterdir())
     assert [f["file"] for f in m["environment"]["fonts"]] == fonts
     assert {"python", "snakemake", "pandas", "pandera", "pandoc", "typst"} <= set(
@@ -261,9 +265,9 @@ def test_changed_input_makes_a_new_version_and_leaves_v1_alone(published, tmp_pa
     before = snapshot(v1)
     change_one_answer(root)
     with pytest.raises(mf.AuditError, match="snakemake"):  # stale documents: rerun first
-        mf.publish(root, UNIT, YEAR)
+        publish(root, UNIT, YEAR)
     finish(snakemake(root, f"reports/{UNIT}/{YEAR}/manifest.json"))
-    result = mf.publish(root, UNIT, YEAR)
+    result = publish(root, UNIT, YEAR)
     assert (result.version, result.created) == ("v2", True)
     assert snapshot(v1) == before
     m2 = json.loads((result.path / "manifest.json").read_text(encoding="utf-8"))
@@ -281,7 +285,7 @@ def test_changed_input_makes_a_new_version_and_leaves_v1_alone(published, tmp_pa
     v3 = result.path.parent / "v3"
     m3 = json.loads((v3 / "manifest.json").read_text(encoding="utf-8"))
     assert m3["ttd"][0]["path"] == "ttd-laporan-bertanda-tangan.pdf"
-    assert m3["ttd"][0]["sha256"] == mf.sha256(signed)
+    assert m3["ttd"][0]["sha256"] == sha256(signed)
     assert m3["ttd"][0]["untuk_versi"] == "v2" and m3["arsip"]["dokumen_dari"] == "v2"
     assert m3["perubahan"]["ttd"]["ditambahkan"] == ["ttd-laporan-bertanda-tangan.pdf"]
     for p in result.path.iterdir():
@@ -332,8 +336,8 @@ def test_text_comparison_finds_a_changed_number(runs, tmp_path):
     a, b = runs
     for ext in ("pdf", "docx", "html", "xlsx"):
         doc = f"reports/{UNIT}/{YEAR}/laporan-skm-{UNIT}-{YEAR}.{ext}"
-        assert mf.compare_text(a / doc, b / doc) is None
-        assert len(mf.numbers(mf.document_text(a / doc))) > 20, ext
+        assert compare_text(a / doc, b / doc) is None
+        assert len(numbers(document_text(a / doc))) > 20, ext
     html = a / f"reports/{UNIT}/{YEAR}/laporan-skm-{UNIT}-{YEAR}.html"
     text = html.read_text(encoding="utf-8")
     ikm = json.loads((a / f"data/processed/{UNIT}/{YEAR}/ikm.json").read_text(encoding="utf-8"))
@@ -341,24 +345,26 @@ def test_text_comparison_finds_a_changed_number(runs, tmp_path):
     assert shown in text
     changed = tmp_path / "x.html"
     changed.write_text(text.replace(shown, "99,99", 1), encoding="utf-8")
-    assert "angka berbeda" in mf.compare_text(html, changed)
+    assert "angka berbeda" in compare_text(html, changed)
+
+
+def _other_software(rerun: Path, package: str = "pandoc") -> None:
+    """Make a rerun folder's manifest record another version of `package` (a rerun made with
+    other software)."""
+    path = rerun / f"reports/{UNIT}/{YEAR}/manifest.json"
+    m = json.loads(path.read_text(encoding="utf-8"))
+    m["environment"]["versions"][package] = "0.0-lain"
+    write_json(m, path)
 
 
 def test_text_level_when_software_differs(runs, published, tmp_path):
     """Other software versions: documents are compared by text, figures only noted."""
-    vdir = published / f"reports/{UNIT}/{YEAR}/arsip/v1"
-    m = json.loads((vdir / "manifest.json").read_text(encoding="utf-8"))
-    env = json.loads(json.dumps(m["environment"]))
-    env["versions"]["pandoc"] = "0.0-lain"
-    result = mf.VerifyResult(UNIT, YEAR, "v1")
-    mf._choose_level(m, env, result)
-    assert result.level == mf.LEVEL_TEXT and "pandoc" in result.notes[0]
-
     rerun = clone(runs[1], tmp_path / "ulang")  # stands in for a rerun elsewhere
+    _other_software(rerun)
     png = rerun / f"data/processed/{UNIT}/{YEAR}/figures/nrr_unsur.png"
     png.write_bytes(png.read_bytes() + b"\0")
-    mf._compare_processed(rerun, m, result)
-    mf._compare_documents(published, rerun, vdir, m, result)
+    result = compare_rerun(published, UNIT, YEAR, rerun)
+    assert result.level == LEVEL_TEXT and "pandoc" in result.notes[0]
     assert result.ok and any("nrr_unsur.png" in n for n in result.notes)
 
     docx = rerun / f"reports/{UNIT}/{YEAR}/laporan-skm-{UNIT}-{YEAR}.docx"
@@ -375,26 +381,26 @@ def test_text_level_when_software_differs(runs, published, tmp_path):
         for p in sorted((rerun / "x").rglob("*")):
             if p.is_file():
                 z.write(p, p.relative_to(rerun / "x").as_posix())
-    mf._compare_documents(published, rerun, vdir, m, result)
+    result = compare_rerun(published, UNIT, YEAR, rerun)
     assert [f.path for f in result.findings] == [
         f"reports/{UNIT}/{YEAR}/arsip/v1/laporan-skm-{UNIT}-{YEAR}.docx"
     ]
     assert "angka berbeda" in result.findings[0].reason
 
 
-def test_provenance_differing_only_in_versions_is_accepted(runs, tmp_path):
-    root = runs[0]
-    m = json.loads((root / f"reports/{UNIT}/{YEAR}/manifest.json").read_text(encoding="utf-8"))
-    prov = json.loads(
-        (root / f"data/processed/{UNIT}/{YEAR}/provenance.json").read_text(encoding="utf-8")
-    )
-    prov["versions"]["pandas"] = "0.0.1"
-    path = tmp_path / "provenance.json"
-    path.write_text(json.dumps(prov), encoding="utf-8")
-    assert mf._provenance_consistent(path, m)
+def test_provenance_differing_only_in_versions_is_accepted(runs, published, tmp_path):
+    rerun = clone(runs[1], tmp_path / "ulang")
+    _other_software(rerun, "pandas")
+    path = rerun / f"data/processed/{UNIT}/{YEAR}/provenance.json"
+    prov = json.loads(path.read_text(encoding="utf-8"))
+    prov["versions"]["pandas"] = "0.0-lain"
+    write_json(prov, path)
+    result = compare_rerun(published, UNIT, YEAR, rerun)
+    assert result.ok and any("hanya pada versi perangkat lunak" in n for n in result.notes)
     prov["inputs"][0]["sha256"] = "0" * 64
-    path.write_text(json.dumps(prov), encoding="utf-8")
-    assert not mf._provenance_consistent(path, m)
+    write_json(prov, path)
+    result = compare_rerun(published, UNIT, YEAR, rerun)
+    assert [f.path for f in result.findings] == [f"data/processed/{UNIT}/{YEAR}/provenance.json"]
 
 
 # --------------------------------------------------------------------------- small parts

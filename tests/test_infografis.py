@@ -340,7 +340,7 @@ def test_fonts_are_the_shipped_ones(pipeline, extra) -> None:
 
 
 def test_verify_compares_the_png_by_hash(pipeline, tmp_path) -> None:
-    from skm.audit.manifest import compare_text
+    from skm.audit.text import compare_text
 
     png = infographic(pipeline.root, "biro-umum", 2023, "png")
     same_pixels = tmp_path / png.name

@@ -22,8 +22,9 @@ from pathlib import Path
 import pytest
 
 from conftest import BAD_UNIT_NAME
-from skm.audit import manifest as mf
+from skm.audit.publish import publish
 from skm.cli import main as skm_main
+from skm.io import sha256
 from skm.layout import name_problem, rename_hint, suggest_name
 from skm.summary import UnitYearStatus, format_summary, unit_year_status
 
@@ -226,7 +227,7 @@ def test_provenance_and_manifest_record_the_effective_settings(pipeline):
     )
     assert "config.yaml" not in [e["path"] for e in manifest["inputs"]]
     assert manifest["settings"]["values"] == settings
-    assert manifest["settings"]["sha256"] == mf.sha256(processed / "settings.json")
+    assert manifest["settings"]["sha256"] == sha256(processed / "settings.json")
     html = (pipeline.reports("uji", 2024) / "laporan-skm-uji-2024.html").read_text(encoding="utf-8")
     lampiran = html[html.index("Lampiran 7") :]
     assert re.search(r"<td[^>]*>\s*data/processed/uji/2024/settings\.json\s*</td>", lampiran)
@@ -273,7 +274,7 @@ def test_editing_a_unit_key_reruns_the_units(pipeline, tmp_path):
 
 def test_verify_after_editing_recap_keys_still_says_cocok(pipeline, tmp_path):
     root = clone(pipeline.root, tmp_path / "proyek")
-    assert mf.publish(root, "uji", 2024).created
+    assert publish(root, "uji", 2024).created
     edit_config(root, 'instansi: ""', 'instansi: "Pemerintah Provinsi Uji Coba"')
     edit_config(root, "expected_units: [uji, rusak, hilang]", "expected_units: [uji]")
     out = io.StringIO()

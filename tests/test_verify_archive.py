@@ -15,8 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from skm.audit import manifest as mf
-from skm.io import write_json
+from skm.audit.manifest import archive_problems, archived_versions, load_manifest, rel_path
+from skm.audit.publish import publish
+from skm.audit.text import document_text
+from skm.audit.verify import LEVEL_TEXT, compare_rerun, format_report, verify
+from skm.io import sha256, write_json
 
 UNIT, YEAR = "uji", 2024
 DOC = f"laporan-skm-{UNIT}-{YEAR}"
@@ -27,7 +30,7 @@ def published(pipeline, tmp_path_factory) -> Path:
     """A copy of the pipeline run with uji/2024 published once (v1)."""
     root = tmp_path_factory.mktemp("terbit") / "proyek"
     shutil.copytree(pipeline.root, root, symlinks=True)
-    result = mf.publish(root, UNIT, YEAR)
+    result = publish(root, UNIT, YEAR)
     assert (result.version, result.created) == ("v1", True)
     return root
 
@@ -53,7 +56,7 @@ def adjust_archive_entries(folder: Path, documents_too: bool = False) -> None:
     path = folder / "manifest.json"
     m = json.loads(path.read_text(encoding="utf-8"))
     m["arsip"]["berkas"] = [
-        {"path": p.name, "sha256": mf.sha256(p), "bytes": p.stat().st_size}
+        {"path": p.name, "sha256": sha256(p), "bytes": p.stat().st_size}
         for p in sorted(folder.iterdir())
         if p.name != "manifest.json"
     ]
@@ -61,7 +64,7 @@ def adjust_archive_entries(folder: Path, documents_too: bool = False) -> None:
         for e in m["documents"]:
             p = folder / Path(e["path"]).name
             if p.is_file():
-                e["sha256"] = mf.sha256(p)
+                e["sha256"] = sha256(p)
     write_json(m, path)
 
 
@@ -77,8 +80,8 @@ def stale_tmp(root: Path, name: str = ".v2.k1ll3d.tmp") -> Path:
 
 def findings(root: Path) -> dict[str, str]:
     """{path: reason} of the archive checks that need no rerun."""
-    manifest = mf.load_manifest(v1(root) / "manifest.json")
-    return {mf._rel(root, p): why for p, why in mf.archive_problems(v1(root), manifest)}
+    manifest = load_manifest(v1(root) / "manifest.json")
+    return {rel_path(root, p): why for p, why in archive_problems(v1(root), manifest)}
 
 
 # --------------------------------------------------------------------------- no rerun
@@ -106,11 +109,11 @@ def test_tampered_archive_with_adjusted_file_list_is_found(published, tmp_path):
 def test_publish_removes_a_killed_publish_leftover(published, tmp_path):
     root = clone(published, tmp_path / "proyek")
     tmp = stale_tmp(root)
-    result = mf.publish(root, UNIT, YEAR)
+    result = publish(root, UNIT, YEAR)
     assert not tmp.exists()
     assert "Folder sementara sisa penerbitan yang terhenti dihapus" in result.message
     assert f"reports/{UNIT}/{YEAR}/arsip/.v2.k1ll3d.tmp" in result.message
-    assert not result.created and mf.archived_versions(root, UNIT, YEAR) == ["v1"]
+    assert not result.created and archived_versions(root, UNIT, YEAR) == ["v1"]
 
 
 def test_publish_waits_for_another_publish(published, tmp_path):
@@ -124,7 +127,7 @@ def test_publish_waits_for_another_publish(published, tmp_path):
     fcntl.flock(fd, fcntl.LOCK_EX)
     tmp = stale_tmp(root, ".v2.sedangjalan.tmp")
     done = threading.Event()
-    thread = threading.Thread(target=lambda: (mf.publish(root, UNIT, YEAR), done.set()))
+    thread = threading.Thread(target=lambda: (publish(root, UNIT, YEAR), done.set()))
     thread.start()
     try:
         assert not done.wait(1.5)  # blocked by the running publish
@@ -164,8 +167,8 @@ def test_verify_checks_archive_rerun_and_processed_files(published, tmp_path):
     )
     stale_tmp(root)
 
-    result = mf.verify(root, UNIT, YEAR, cores=2)
-    report = mf.format_report(result)
+    result = verify(root, UNIT, YEAR, cores=2)
+    report = format_report(result)
     by_path = {f.path: f.reason for f in result.findings}
     assert not result.ok and report.rstrip().endswith("tidak cocok: 4 berkas berbeda"), report
     assert report.count(f"{base}/{DOC}.pdf:") == 1, report  # one line per file
@@ -187,13 +190,6 @@ def _manifest(folder: Path) -> dict:
     return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
 
 
-def _rerun_documents(root: Path) -> list[str]:
-    """The documents the pipeline makes for uji/2024 (its own manifest's list): what a rerun
-    in the same environment produces (the session's run is deterministic)."""
-    live = json.loads((root / f"reports/{UNIT}/{YEAR}/manifest.json").read_text("utf-8"))
-    return [e["path"] for e in live["documents"]]
-
-
 def test_document_deleted_with_its_manifest_entries_is_found(published, tmp_path):
     """Deleting an archived document, its `documents` entry and its `arsip.berkas` entry gave
     'cocok': the documents required came from the (editable) archived manifest only."""
@@ -206,28 +202,20 @@ def test_document_deleted_with_its_manifest_entries_is_found(published, tmp_path
     write_json(m, folder / "manifest.json")
     adjust_archive_entries(folder)
     assert findings(root) == {}  # the archive agrees with its (edited) manifest
-    result = mf.VerifyResult(UNIT, YEAR, "v1", level=mf.LEVEL_HASH)
-    mf._compare_documents(
-        root,
-        root,
-        folder,
-        mf.load_manifest(folder / "manifest.json"),
-        result,
-        _rerun_documents(root),
-    )
+    result = compare_rerun(root, UNIT, YEAR, root)  # the session's run stands in for a rerun
     by_path = {f.path: f.reason for f in result.findings}
     docx = f"reports/{UNIT}/{YEAR}/arsip/v1/{DOC}.docx"
     assert list(by_path) == [docx], by_path
     assert "tidak tercantum di manifest arsip" in by_path[docx]
-    assert "tidak cocok: 1 berkas berbeda" in mf.format_report(result)
+    assert "tidak cocok: 1 berkas berbeda" in format_report(result)
 
 
 def _pdf_changed_bytes_same_text(folder: Path) -> Path:
     """A byte-only change to the archived PDF (a comment after %%EOF: same text, numbers)."""
     pdf = folder / f"{DOC}.pdf"
-    before = mf.document_text(pdf)
+    before = document_text(pdf)
     pdf.write_bytes(pdf.read_bytes() + b"\n% disisipkan\n")
-    assert mf.document_text(pdf) == before
+    assert document_text(pdf) == before
     return pdf
 
 
@@ -247,11 +235,8 @@ def test_forced_text_level_still_reports_byte_only_tampering(published, tmp_path
     write_json(m, folder / "manifest.json")
     adjust_archive_entries(folder, documents_too=True)
     assert findings(root) == {}
-    manifest = mf.load_manifest(folder / "manifest.json")
-    result = mf.VerifyResult(UNIT, YEAR, "v1")
-    mf._choose_level(manifest, mf.environment(), result)
-    assert result.level == mf.LEVEL_TEXT
-    mf._compare_documents(root, root, folder, manifest, result, _rerun_documents(root))
+    result = compare_rerun(root, UNIT, YEAR, root)
+    assert result.level == LEVEL_TEXT
     by_path = {f.path: f.reason for f in result.findings}
     base = f"reports/{UNIT}/{YEAR}/arsip/v1"
     assert "bertentangan" in by_path[f"{base}/manifest.json"], by_path
@@ -275,10 +260,8 @@ def test_text_level_lists_documents_that_are_not_byte_identical(published, tmp_p
             e["sha256"] = "f" * 64
     write_json(m, folder / "manifest.json")
     adjust_archive_entries(folder, documents_too=True)
-    manifest = mf.load_manifest(folder / "manifest.json")
-    result = mf.VerifyResult(UNIT, YEAR, "v1", level=mf.LEVEL_TEXT)
-    mf._compare_documents(root, root, folder, manifest, result, _rerun_documents(root))
-    assert result.ok, result.findings
-    report = mf.format_report(result)
+    result = compare_rerun(root, UNIT, YEAR, root)
+    assert result.level == LEVEL_TEXT and result.ok, result.findings
+    report = format_report(result)
     assert "1 dokumen arsip tidak identik byte demi byte" in report, report
     assert f"reports/{UNIT}/{YEAR}/arsip/v1/{DOC}.pdf" in report

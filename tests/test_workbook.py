@@ -519,7 +519,7 @@ def test_sheets_print_on_a4_landscape_with_frozen_headers(cases) -> None:
 
 
 def test_verify_compares_formulas_as_well_as_cached_values(tmp_path) -> None:
-    from skm.audit.manifest import compare_text
+    from skm.audit.text import compare_text
 
     frame = responses_with(40, [40] * 9, [120] * 9)
     a, _ = build_case(tmp_path, "a", frame)

@@ -10,7 +10,12 @@ rule plot_figures:
     output:
         figdir=directory(processed("figures")),
         tren=processed("tren.json"),
-        tren_png=processed("tren.png"),
+        tren_png=report(
+            processed("tren.png"),
+            caption="../report/tren.rst",
+            category="Gambar",
+            subcategory="{unit} {year}",
+        ),
         tren_svg=processed("tren.svg"),  # the HTML's vector twin
     log:
         "logs/{unit}/{year}/plot_figures.log",

@@ -4,7 +4,12 @@ rule collect_rekap:
         unpack(rekap_inputs),
     output:
         rekap=rekap_processed("rekap.json"),
-        png=rekap_processed("rekap.png"),
+        png=report(
+            rekap_processed("rekap.png"),
+            caption="../report/gambar_rekap.rst",
+            category="Gambar",
+            subcategory="Rekap {year}",
+        ),
         svg=rekap_processed("rekap.svg"),  # the HTML's vector twin
     log:
         "logs/_rekap/{year}/collect_rekap.log",
@@ -24,10 +29,30 @@ rule render_rekap:
         rekap=rekap_processed("rekap.json"),
         png=rekap_processed("rekap.png"),
     output:
-        pdf=rekap_document(layout.REKAP_IKM, "pdf"),
-        docx=rekap_document(layout.REKAP_IKM, "docx"),
-        html=rekap_document(layout.REKAP_IKM, "html"),
-        xlsx=rekap_document(layout.REKAP_IKM, "xlsx"),
+        pdf=report(
+            rekap_document(layout.REKAP_IKM, "pdf"),
+            caption="../report/rekap.rst",
+            category="Rekap",
+            subcategory="{year}",
+        ),
+        docx=report(
+            rekap_document(layout.REKAP_IKM, "docx"),
+            caption="../report/rekap.rst",
+            category="Rekap",
+            subcategory="{year}",
+        ),
+        html=report(
+            rekap_document(layout.REKAP_IKM, "html"),
+            caption="../report/rekap.rst",
+            category="Rekap",
+            subcategory="{year}",
+        ),
+        xlsx=report(
+            rekap_document(layout.REKAP_IKM, "xlsx"),
+            caption="../report/rekap.rst",
+            category="Rekap",
+            subcategory="{year}",
+        ),
     log:
         "logs/_rekap/{year}/render_rekap.log",
     benchmark:
@@ -44,8 +69,18 @@ rule render_infografis_rekap:
         notebook="notebooks/infografis-rekap.qmd",
         rekap=rekap_processed("rekap.json"),
     output:
-        pdf=rekap_document(layout.INFOGRAFIS_REKAP, "pdf"),
-        png=rekap_document(layout.INFOGRAFIS_REKAP, "png"),
+        pdf=report(
+            rekap_document(layout.INFOGRAFIS_REKAP, "pdf"),
+            caption="../report/infografis_rekap.rst",
+            category="Rekap",
+            subcategory="{year}",
+        ),
+        png=report(
+            rekap_document(layout.INFOGRAFIS_REKAP, "png"),
+            caption="../report/infografis_rekap.rst",
+            category="Rekap",
+            subcategory="{year}",
+        ),
     log:
         "logs/_rekap/{year}/render_infografis_rekap.log",
     benchmark:

@@ -23,7 +23,12 @@ rule write_olah_data:
         responses=processed("responses.csv"),
         rejected=processed("rejected.csv"),
     output:
-        xlsx=document(layout.LAPORAN, "xlsx"),
+        xlsx=report(
+            document(layout.LAPORAN, "xlsx"),
+            caption="../report/olah_data.rst",
+            category="Laporan SKM",
+            subcategory="{unit} {year}",
+        ),
     log:
         "logs/{unit}/{year}/write_olah_data.log",
     benchmark:
@@ -48,9 +53,24 @@ rule render_laporan:
         tren=processed("tren.json"),
         tren_png=processed("tren.png"),
     output:
-        pdf=document(layout.LAPORAN, "pdf"),
-        docx=document(layout.LAPORAN, "docx"),
-        html=document(layout.LAPORAN, "html"),
+        pdf=report(
+            document(layout.LAPORAN, "pdf"),
+            caption="../report/laporan.rst",
+            category="Laporan SKM",
+            subcategory="{unit} {year}",
+        ),
+        docx=report(
+            document(layout.LAPORAN, "docx"),
+            caption="../report/laporan.rst",
+            category="Laporan SKM",
+            subcategory="{unit} {year}",
+        ),
+        html=report(
+            document(layout.LAPORAN, "html"),
+            caption="../report/laporan.rst",
+            category="Laporan SKM",
+            subcategory="{unit} {year}",
+        ),
     log:
         "logs/{unit}/{year}/render_laporan.log",
     benchmark:
@@ -71,8 +91,18 @@ rule render_infografis:
         settings=processed("settings.json"),
         tren=processed("tren.json"),
     output:
-        pdf=document(layout.INFOGRAFIS, "pdf"),
-        png=document(layout.INFOGRAFIS, "png"),
+        pdf=report(
+            document(layout.INFOGRAFIS, "pdf"),
+            caption="../report/infografis.rst",
+            category="Infografis",
+            subcategory="{unit} {year}",
+        ),
+        png=report(
+            document(layout.INFOGRAFIS, "png"),
+            caption="../report/infografis.rst",
+            category="Infografis",
+            subcategory="{unit} {year}",
+        ),
     log:
         "logs/{unit}/{year}/render_infografis.log",
     benchmark:

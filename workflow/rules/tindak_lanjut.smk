@@ -48,9 +48,24 @@ rule render_tindak_lanjut:
         settings=processed("settings.json"),
         foto=processed("foto"),
     output:
-        pdf=document(layout.TINDAK_LANJUT, "pdf"),
-        docx=document(layout.TINDAK_LANJUT, "docx"),
-        html=document(layout.TINDAK_LANJUT, "html"),
+        pdf=report(
+            document(layout.TINDAK_LANJUT, "pdf"),
+            caption="../report/tindak_lanjut.rst",
+            category="Tindak Lanjut",
+            subcategory="{unit} {year}",
+        ),
+        docx=report(
+            document(layout.TINDAK_LANJUT, "docx"),
+            caption="../report/tindak_lanjut.rst",
+            category="Tindak Lanjut",
+            subcategory="{unit} {year}",
+        ),
+        html=report(
+            document(layout.TINDAK_LANJUT, "html"),
+            caption="../report/tindak_lanjut.rst",
+            category="Tindak Lanjut",
+            subcategory="{unit} {year}",
+        ),
     log:
         "logs/{unit}/{year}/render_tindak_lanjut.log",
     benchmark:

@@ -16,7 +16,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from skm.audit.manifest import AuditError, format_report, publish, verify
+from skm.audit.manifest import AuditError
+from skm.audit.publish import publish
+from skm.audit.verify import format_report, verify
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -34,3 +35,12 @@ def read_json(path: str | os.PathLike) -> Any:
     """Parse a JSON file."""
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
+
+
+def sha256(path: str | os.PathLike) -> str:
+    """Hex SHA-256 of a file (read in 1 MiB blocks): the one file hasher of the project."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

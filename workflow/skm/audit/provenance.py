@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import importlib.metadata as md
 import json
 import platform
 from pathlib import Path
+
+from skm.io import sha256
 
 PACKAGES = (
     "snakemake",
@@ -38,15 +39,6 @@ UNIT_CONFIG_KEYS = ("columns", "date_order", "demografi", "saran_tema")
 def unit_config(config: dict) -> dict:
     """The part of a (validated) config.yaml that a unit-year uses."""
     return {k: config[k] for k in UNIT_CONFIG_KEYS if config.get(k) is not None}
-
-
-def sha256(path: str | Path) -> str:
-    """Hex sha256 of a file."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 @functools.lru_cache(maxsize=1)

@@ -40,6 +40,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from skm.io import sha256
+
 PLACEHOLDER = "[disamarkan]"
 
 #: Dashes as typed or autocorrected: hyphen-minus, U+2010..U+2015 (en/em dash ...), minus.
@@ -351,14 +353,10 @@ def is_candidate(text: str) -> bool:
 def file_digest(path: str | os.PathLike, length: int = 12) -> str | None:
     """The first `length` hex digits of the file's SHA-256 (as manifest.json lists it), or
     None when the file cannot be read."""
-    digest = hashlib.sha256()
     try:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
+        return sha256(path)[:length]
     except OSError:
         return None
-    return digest.hexdigest()[:length]
 
 
 def _name_text(name: str) -> str:
