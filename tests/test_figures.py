@@ -18,6 +18,7 @@ from PIL import Image
 
 import artefacts
 import synth
+from skm import numfmt as nf
 from skm.contracts import read_ikm
 from skm.domain import UNSUR_CODES
 from skm.domain import round_half_up as rhu
@@ -86,8 +87,8 @@ def test_fixture_matches_the_published_sums(ikm):
         (Decimal("76.61"), "76,61"),
     ],
 )
-def test_koma(value, expected):
-    assert figures.koma(value) == expected
+def test_figure_labels_print_decimals_as_written(value, expected):
+    assert nf.desimal(value) == expected
 
 
 @pytest.mark.parametrize(
@@ -100,8 +101,8 @@ def test_koma(value, expected):
         (0, 0, "0%"),
     ],
 )
-def test_persen_rounds_half_up_once(value, places, expected):
-    assert figures.persen(value, places) == expected
+def test_persen_bulat_rounds_half_up_once(value, places, expected):
+    assert nf.persen_bulat(value, places) == expected
 
 
 # --- figure content ------------------------------------------------------------------------

@@ -28,10 +28,10 @@ import pytest
 from openpyxl import load_workbook
 
 import artefacts
-from skm.domain import KONVERSI, UNSUR_CODES, WEIGHT, round_half_up
+from skm.domain import KONVERSI, PROFILE_FIELDS, UNSUR_CODES, WEIGHT, round_half_up
 from skm.report.rekap import build as build_rekap
 from skm.report.rekap import write_xlsx as write_rekap_xlsx
-from skm.report.xlsx import write_olah_data
+from skm.report.xlsx import EXCEL, ExcelLimits, write_olah_data
 from skm.scoring.ikm import ikm_from_sums
 
 WHEN = dt.datetime(2024, 7, 1, tzinfo=dt.UTC)
@@ -190,12 +190,13 @@ def build_case(
     unit_name: str = "Unit Uji",
     rejected: pd.DataFrame | None = None,
     layanan: list[str] | None = None,
+    limits: ExcelLimits = EXCEL,
 ) -> tuple[Path, dict]:
     unit_yaml = dict(UNIT_YAML, name=unit_name, short_name=unit_name, layanan=layanan or [])
     settings = artefacts.settings(unit_yaml, unit="uji", year=2024, demografi=DEMOGRAFI)
     ikm = json.loads(json.dumps(artefacts.ikm(frame, settings)))
     path = tmp / f"{name}.xlsx"
-    write_olah_data(ikm, frame, path, WHEN, rejected=rejected)
+    write_olah_data(ikm, frame, path, WHEN, rejected=rejected, limits=limits)
     return path, ikm
 
 
@@ -412,11 +413,9 @@ def karakteristik(path: Path) -> dict[tuple[str, str], tuple]:
 
 @pytest.mark.parametrize("key", ["sample-2023", "blanks", "checkbox"])
 def test_karakteristik_percentages_are_of_all_respondents(key, cases, recalculated) -> None:
-    from skm.report.xlsx import FIELD_TITLES
-
     path, ikm = cases[key]
     want = {
-        (FIELD_TITLES[f], c["label"]): (c["count"], Decimal(c["display_pct"]))
+        (PROFILE_FIELDS[f].capitalize(), c["label"]): (c["count"], Decimal(c["display_pct"]))
         for f, info in ikm["demografi"].items()
         for c in info["categories"]
     }
@@ -627,13 +626,10 @@ def test_long_text_is_cut_with_a_marker(tmp_path) -> None:
     assert len(cell.encode("utf-16-le")) // 2 <= 32_767  # Excel's limit per cell
 
 
-def test_too_many_rows_split_the_rejected_rows_and_refuse_the_olah_data(
-    tmp_path, monkeypatch
-) -> None:
-    import skm.report.xlsx
+def test_too_many_rows_split_the_rejected_rows_and_refuse_the_olah_data(tmp_path) -> None:
     from skm.errors import SkmInputError
 
-    monkeypatch.setattr(skm.report.xlsx, "MAX_ROWS", 40)
+    small = ExcelLimits(rows=40)
     rejected = pd.DataFrame(
         {
             "file": ["a.csv"] * 100,
@@ -644,7 +640,7 @@ def test_too_many_rows_split_the_rejected_rows_and_refuse_the_olah_data(
         }
     )
     path, _ = build_case(
-        tmp_path, "split", responses_with(20, [20] * 9, [60] * 9), rejected=rejected
+        tmp_path, "split", responses_with(20, [20] * 9, [60] * 9), rejected=rejected, limits=small
     )
     wb = load_workbook(path)
     pages = [n for n in wb.sheetnames if n.startswith("Ditolak")]
@@ -656,17 +652,25 @@ def test_too_many_rows_split_the_rejected_rows_and_refuse_the_olah_data(
     assert "'Ditolak (2)' sampai 'Ditolak (3)'" in guide
     with pytest.raises(SkmInputError) as err:
         build_case(
-            tmp_path, "refused", responses_with(30, [30] * 9, [90] * 9), unit_name="Dinas Besar"
+            tmp_path,
+            "refused",
+            responses_with(30, [30] * 9, [90] * 9),
+            unit_name="Dinas Besar",
+            limits=small,
         )
     message = str(err.value)
     assert "Dinas Besar" in message and "30 responden" in message and "batas Excel 40" in message
     assert not (tmp_path / "refused.xlsx").exists()
 
 
-def test_a_formula_longer_than_excel_allows_is_refused(tmp_path, monkeypatch) -> None:
-    import skm.report.xlsx
+def test_a_formula_longer_than_excel_allows_is_refused(tmp_path) -> None:
     from skm.errors import SkmInputError
 
-    monkeypatch.setattr(skm.report.xlsx, "MAX_FORMULA_CHARS", 60)
     with pytest.raises(SkmInputError, match="batas Excel 60 karakter"):
-        build_case(tmp_path, "formula", checkbox_frame(), layanan=["A", "B", "C"])
+        build_case(
+            tmp_path,
+            "formula",
+            checkbox_frame(),
+            layanan=["A", "B", "C"],
+            limits=ExcelLimits(formula_chars=60),
+        )

@@ -37,6 +37,16 @@ UNSUR_SHORT: dict[str, str] = {
     "U9": "sarana dan prasarana",
 }
 
+#: The respondent-profile fields of ikm.json's `demografi`, with their Indonesian names in
+#: lower case (figures print them so, the workbook capitalised, the laporan in title case).
+PROFILE_FIELDS: dict[str, str] = {
+    "jenis_kelamin": "jenis kelamin",
+    "usia": "usia",
+    "pendidikan": "pendidikan",
+    "pekerjaan": "pekerjaan",
+    "layanan": "jenis layanan",
+}
+
 #: The standard answer labels per unsur, for scores 1, 2, 3, 4.
 DEFAULT_LABELS: dict[str, tuple[str, str, str, str]] = {
     "U1": ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"),

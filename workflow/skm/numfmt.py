@@ -63,6 +63,12 @@ def persen(value: Decimal | str | float, places: int = 2) -> str:
     return angka(value, places) + "%"
 
 
+def persen_bulat(value: Fraction | Decimal | str | float, places: int = 2) -> str:
+    """Round half-up once, then print as a percentage: `persen_bulat(Fraction(1, 2) * 100, 0)`
+    -> '50%' (the shares of the figures)."""
+    return bulat(value, places) + "%"
+
+
 def tanggal(value: dt.date | str) -> str:
     """'11 Mei 2023'."""
     if isinstance(value, str):

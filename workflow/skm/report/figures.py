@@ -15,7 +15,6 @@ import logging
 import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 from fractions import Fraction
 from functools import wraps
 from pathlib import Path
@@ -29,7 +28,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-from skm.domain import BANDS, DEFAULT_LABELS, KONVERSI, UNSUR_NAMES, round_half_up
+from skm import numfmt as nf
+from skm.domain import BANDS, DEFAULT_LABELS, KONVERSI, PROFILE_FIELDS, UNSUR_NAMES
 from skm.render.fonts import FONTS_DIR
 
 log = logging.getLogger("skm")
@@ -55,14 +55,8 @@ LEVEL_NAMES = ("Nilai 1", "Nilai 2", "Nilai 3", "Nilai 4")
 LEVEL_COLORS = ("#b2182b", "#ef8a62", "#67a9cf", "#2166ac")
 LEVEL_TEXT = ("white", "#262626", "#262626", "white")
 
-#: Printed names of the demographic fields of ikm.json.
-FIELD_TITLES = {
-    "jenis_kelamin": "jenis kelamin",
-    "usia": "usia",
-    "pendidikan": "pendidikan",
-    "pekerjaan": "pekerjaan",
-    "layanan": "jenis layanan",
-}
+#: Printed names of the demographic fields of ikm.json ('jenis kelamin').
+FIELD_TITLES = PROFILE_FIELDS
 #: Files the report always shows; drawn as a "not asked" note when the data lack them.
 EXPECTED_DEMOGRAFI = ("jenis_kelamin", "pendidikan", "pekerjaan")
 
@@ -106,25 +100,6 @@ def _styled(func: Callable[..., Figure]) -> Callable[..., Figure]:
             return func(*args, **kwargs)
 
     return wrapper
-
-
-def koma(text: str | Decimal) -> str:
-    """A display decimal ('3.39', already rounded) with the Indonesian comma: '3,39'."""
-    text = str(text)
-    if text.startswith("-"):
-        return "-" + koma(text[1:])
-    whole, _, frac = text.partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    whole = ".".join([whole, *groups])
-    return f"{whole},{frac}" if frac else whole
-
-
-def persen(value: Fraction | Decimal | str | float, places: int = 0) -> str:
-    """Round half-up once, then print Indonesian style without a space: '49%', '71,76%'."""
-    return koma(round_half_up(value, places)) + "%"
 
 
 def _wrap(text: str, width: int = 24) -> str:
@@ -223,7 +198,7 @@ def _konversi_axis(ax) -> None:
     ticks = [25.0, *(float(b.low) for b in BANDS[1:]), 100.0]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_major_formatter(
-        FuncFormatter(lambda v, _: koma(f"{v:.2f}".rstrip("0").rstrip(".")))
+        FuncFormatter(lambda v, _: nf.desimal(f"{v:.2f}".rstrip("0").rstrip(".")))
     )
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
@@ -272,7 +247,7 @@ def fig_nrr_unsur(ikm: dict) -> Figure:
                     ax,
                     row["nrr"],
                     i,
-                    f"{koma(row['display']['nrr'])} ({row['mutu']})",
+                    f"{nf.desimal(row['display']['nrr'])} ({row['mutu']})",
                     inside_from=3.8,
                     pad=0.03,
                     fontsize=7.5,
@@ -293,7 +268,7 @@ def fig_nrr_unsur(ikm: dict) -> Figure:
                 lw=0.9,
                 ls=(0, (4, 2)),
                 label=(
-                    f"IKM {koma(disp.get('ikm', ''))} (konversi {koma(disp.get('ikm_konversi', ''))},"
+                    f"IKM {nf.desimal(disp['ikm'])} (konversi {nf.desimal(disp['ikm_konversi'])},"
                     f" mutu {ikm.get('mutu', '')})"
                 ),
             )
@@ -304,7 +279,7 @@ def fig_nrr_unsur(ikm: dict) -> Figure:
     ax.set_xlim(1, 4)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.xaxis.set_major_locator(FixedLocator([1, 1.5, 2, 2.5, 3, 3.5, 4]))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: koma(f"{v:.1f}")))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: nf.desimal(f"{v:.1f}")))
     ax.set_xlabel("Nilai rata-rata per unsur (NRR, skala 1–4)")
     ax.spines["left"].set_visible(False)
     if handles:
@@ -369,7 +344,7 @@ def fig_jawaban_unsur(
                 ax.text(
                     left + width / 2,
                     i,
-                    persen(share[level]),
+                    nf.persen_bulat(share[level], 0),
                     ha="center",
                     va="center",
                     fontsize=6.5,
@@ -381,7 +356,7 @@ def fig_jawaban_unsur(
             ax.text(
                 -float(negative) - 1,
                 i,
-                persen(negative),
+                nf.persen_bulat(negative, 0),
                 ha="right",
                 va="center",
                 fontsize=6.5,
@@ -435,7 +410,7 @@ def fig_responden(ikm: dict, field: str) -> Figure:
         ax.text(
             cat["count"] + top * 0.015,
             i,
-            f"{koma(str(cat['count']))} ({koma(cat['display_pct'])}%)",
+            f"{nf.angka(cat['count'], 0)} ({nf.desimal(cat['display_pct'])}%)",
             va="center",
             ha="left",
             fontsize=7.5,
@@ -444,10 +419,10 @@ def fig_responden(ikm: dict, field: str) -> Figure:
     ax.set_ylim(len(cats) - 0.5, -0.5)
     ax.set_xlim(0, top * 1.25)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6, steps=[1, 2, 5, 10]))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: koma(f"{v:.0f}")))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: nf.desimal(f"{v:.0f}")))
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
-    ax.set_xlabel(f"Jumlah responden (n = {koma(str(data['n']))})")
+    ax.set_xlabel(f"Jumlah responden (n = {nf.angka(data['n'], 0)})")
     ax.grid(axis="x", zorder=0)
     if any_grey:
         fig.legend(
@@ -477,7 +452,7 @@ def fig_ikm_layanan(ikm: dict) -> Figure:
     labels = []
     for i, name in enumerate(order):
         g = groups[name]
-        n = f"n = {koma(str(g['n']))}"
+        n = f"n = {nf.angka(g['n'], 0)}"
         if g.get("ikm_konversi") is None:
             ax.text(26, i, f"tidak dapat dihitung ({n})", va="center", fontsize=7.5, color=MUTED)
             continue
@@ -488,7 +463,7 @@ def fig_ikm_layanan(ikm: dict) -> Figure:
                     ax,
                     g["ikm_konversi"],
                     i,
-                    f"{koma(g['display']['ikm_konversi'])} ({g['mutu']})\n{n}",
+                    f"{nf.desimal(g['display']['ikm_konversi'])} ({g['mutu']})\n{n}",
                     inside_from=93,
                     pad=0.8,
                     fontsize=7,
@@ -509,8 +484,8 @@ def fig_ikm_layanan(ikm: dict) -> Figure:
                 lw=0.9,
                 ls=(0, (4, 2)),
                 label=(
-                    f"IKM unit {koma(ikm['display']['ikm_konversi'])} (mutu {ikm.get('mutu', '')},"
-                    f" n = {koma(str(ikm.get('n_valid', '')))})"
+                    f"IKM unit {nf.desimal(ikm['display']['ikm_konversi'])} (mutu {ikm.get('mutu', '')},"
+                    f" n = {nf.angka(ikm['n_valid'], 0)})"
                 ),
             )
         )
@@ -558,7 +533,7 @@ def fig_tren(tren: dict) -> Figure:
             zorder=3,
         )
         ax.annotate(
-            koma(r["display"]),
+            nf.desimal(r["display"]),
             (r["year"], r["ikm_konversi"]),
             textcoords="offset points",
             xytext=(0, 8),
@@ -570,7 +545,7 @@ def fig_tren(tren: dict) -> Figure:
     ax.set_xticks(xs, [str(x) for x in xs])
     ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
     ax.set_ylim(low, 100)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: koma(f"{v:.0f}")))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: nf.desimal(f"{v:.0f}")))
     ax.set_ylabel("IKM (nilai konversi)")
     if not all(r["from_data"] for r in rows):
         fig.legend(
@@ -637,7 +612,7 @@ def fig_rekap(rekap: dict) -> Figure:
                 color="#262626",
                 lw=0.9,
                 ls=(0, (4, 2)),
-                label=f"IKM gabungan seluruh responden {koma(pooled['display'])}",
+                label=f"IKM gabungan seluruh responden {nf.desimal(pooled['display'])}",
             )
         )
     if named:

@@ -245,7 +245,7 @@ def write_xlsx(rekap: dict, path: str | Path, when: dt.datetime) -> None:
     """
     from xlsxwriter.utility import xl_col_to_name
 
-    from skm.report.xlsx import FMT_2, FMT_INT, Bands, Book, band_sheet
+    from skm.report.xlsx import BAND_RANGES, FMT_2, FMT_INT, Book, band_sheet, how_to_read_sheet
 
     year = rekap["year"]
     book = Book(when, f"Rekapitulasi IKM {year}")
@@ -264,11 +264,8 @@ def write_xlsx(rekap: dict, path: str | Path, when: dt.datetime) -> None:
         ("Tidak diolah", "Unit yang datanya tidak dapat diolah atau tidak menyerahkan data."),
         ("Kategori mutu", "Tabel kategori mutu dan kinerja unit pelayanan (PermenPANRB 14/2017)."),
     ]
-    from skm.report.xlsx import _cara_membaca
-
-    _cara_membaca(book, f"Rekapitulasi {rekap['n_units']} unit pelayanan", year, sheets)
-    q = "'Kategori mutu'!"
-    bands = Bands(f"{q}$A$4:$A$7", f"{q}$C$4:$C$7", f"{q}$D$4:$D$7")
+    how_to_read_sheet(book, f"Rekapitulasi {rekap['n_units']} unit pelayanan", year, sheets)
+    bands = BAND_RANGES
     labels = ["Peringkat", "Kode unit", "Unit pelayanan", "n"]
     for c in UNSUR_CODES:
         labels += [f"{c} jumlah nilai", f"{c} jawaban"]

@@ -9,16 +9,12 @@ import pandas as pd
 
 from skm import numfmt as nf
 from skm.contracts import read_ikm, read_quality, read_settings
+from skm.domain import PROFILE_FIELDS
 from skm.report.markdown import escape
 from skm.scoring.tables import read_rejected, read_responses
 
-FIELD_TITLES = {
-    "jenis_kelamin": "Jenis Kelamin",
-    "usia": "Usia",
-    "pendidikan": "Pendidikan",
-    "pekerjaan": "Pekerjaan",
-    "layanan": "Jenis Layanan",
-}
+#: Titles of the respondent-profile fields in the laporan's tables ('Jenis Kelamin').
+FIELD_TITLES = {field: name.title() for field, name in PROFILE_FIELDS.items()}
 
 
 #: Bounds of the appendices that grow with the unit (Lampiran 5 saran, Lampiran 6 rejected
