@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import runpy
 from decimal import Decimal
 from fractions import Fraction
@@ -234,9 +235,15 @@ def test_house_style_is_the_repo_matplotlibrc(ikm):
     assert figures.RC_FILE == ROOT / "workflow" / "matplotlibrc"
     rc = figures.RC_FILE.read_text(encoding="utf-8")
     assert "backend: agg" in rc and "axes.spines.top: False" in rc
-    fig = figures.fig_nrr_unsur(ikm)
-    family = fig.axes[0].get_yticklabels()[0].get_fontfamily()
-    assert family[0] in {"Noto Sans", "DejaVu Sans"}
+
+
+def test_figures_draw_their_text_in_the_shipped_noto_sans(ikm, tmp_path):
+    # The SVG twin draws every glyph as a path named after the font it came from
+    # ('NotoSans-Regular-…'): matplotlib's fallback would name DejaVuSans glyphs instead.
+    figures.save(figures.fig_nrr_unsur(ikm), tmp_path / "nrr.png", svg=True)
+    svg = (tmp_path / "nrr.svg").read_text(encoding="utf-8")
+    fonts = set(re.findall(r'<path id="([A-Za-z]+(?:-[A-Za-z]+)*)-[0-9a-f]+"', svg))
+    assert fonts and all(f.startswith("NotoSans") for f in fonts), fonts
 
 
 def _scored_sample(folder: Path) -> tuple[dict, pd.DataFrame]:
