@@ -7,6 +7,9 @@ Printed numbers come from the ``display`` strings of ikm.json (already rounded h
 (answer shares) are rounded with `skm.domain.round_half_up` first. PNG (PDF, DOCX) and SVG
 (HTML) output is byte-identical between runs: fixed dpi, no software/date metadata, fixed SVG
 id salt.
+
+Longer than 500 lines: six figure functions that share one set of helpers (band shading,
+label placement clear of the IKM line, the konversi axis); split by figure only if it grows.
 """
 
 from __future__ import annotations

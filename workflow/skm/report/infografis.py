@@ -12,6 +12,9 @@ one JSON value: no text of an input is ever parsed as Typst markup.
 into Typst with pandoc and compiles the same source twice with the shipped fonts only, root
 confined to a temporary folder: layout ``a4`` to PDF (A4 portrait) and layout ``sosmed``
 (540 x 675 pt) to PNG at 144 ppi = 1080 x 1350 px.
+
+Longer than 500 lines: the unit's and the rekap's infographic share the content rules, the Typst
+hand-off and the two compilations; one document's pipeline is kept in one module.
 """
 
 from __future__ import annotations

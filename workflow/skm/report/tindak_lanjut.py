@@ -3,6 +3,9 @@
 `load_rtl` and `load_realisasi` validate the files (schema, then cross-checks that a schema
 cannot express) and raise SkmInputError naming the file, key and line. The markdown builders
 are shared by the Laporan SKM (4.2, Lampiran 4) and the Laporan Hasil Tindak Lanjut.
+
+Longer than 500 lines: the two files' validation and the tables built from them share the
+priority and period rules; they are kept together so that a rule is read where it is checked.
 """
 
 from __future__ import annotations
