@@ -192,7 +192,7 @@ class SummaryPart:
 
 
 def reconcile(ikm: dict, published: dict) -> dict:
-    """Compare a value the unit published for this year with the data (DOMAIN.md).
+    """Compare a value the unit published for this year with the data (docs/metodologi.md, M-20).
 
     official: recomputed at weight 1/9 (ikm.json's printed value); legacy: 25 x 0,11 x the sum
     of the exact NRR, rounded half-up once. The verdict, by rule: equal at two decimals to the
