@@ -9,7 +9,6 @@ import pytest
 
 from skm.errors import SkmInputError
 from skm.ingest.timestamps import (
-    format_date_id,
     format_local,
     offset_text,
     parse_timestamp,
@@ -191,8 +190,6 @@ def test_helpers() -> None:
     assert offset_text(7) == "+07:00"
     assert offset_text(9) == "+09:00"
     assert offset_text(-3) == "-03:00"
-    assert format_date_id(dt.date(2023, 2, 1)) == "1 Februari 2023"
-    assert format_date_id(dt.date(2023, 4, 30)) == "30 April 2023"
 
 
 def test_many_distinct_values_stay_aligned() -> None:

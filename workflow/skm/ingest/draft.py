@@ -41,14 +41,14 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz
 
-from skm import layout
+from skm import layout, numfmt
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES, UNSUR_NAMES
 from skm.errors import SkmInputError
 from skm.ingest.fields import category_key
 from skm.ingest.read_csv import sniff_delimiter
 from skm.ingest.redact import PATTERN as PERSONAL_PATTERN
 from skm.ingest.settings import UTC_OFFSETS, load_config, normalise_text
-from skm.ingest.timestamps import format_date_id, parse_timestamps
+from skm.ingest.timestamps import parse_timestamps
 from skm.ingest.values import answer_score, split_ticked
 from skm.ingest.zips import is_zip_of_exports, zip_exports
 
@@ -930,8 +930,8 @@ def report(draft: Draft) -> str:
         )
     if draft.first_day:
         out.append(
-            f"  - tanggal jawaban: {format_date_id(draft.first_day)} – "
-            f"{format_date_id(draft.last_day)}"
+            f"  - tanggal jawaban: {numfmt.tanggal(draft.first_day)} – "
+            f"{numfmt.tanggal(draft.last_day)}"
         )
     if draft.date_order_note and not draft.date_order_line:
         out.append(f"  - {draft.date_order_note}")

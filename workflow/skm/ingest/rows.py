@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from skm import numfmt
 from skm.domain import UNSUR_CODES
 from skm.errors import SkmInputError
 from skm.ingest.arrays import factorize, string_array
@@ -20,7 +21,6 @@ from skm.ingest.fields import CATEGORY_FIELDS, OPTIONAL_FIELDS
 from skm.ingest.timestamps import (
     EXAMPLES,
     TimestampColumn,
-    format_date_id,
     order_text,
     parse_timestamps,
 )
@@ -125,7 +125,7 @@ def _settle_order(
         semester = 1 if quarter[i] <= 2 else 2
         where = "dalam" if inside[i] else "di luar"
         return (
-            f"dibaca {order_text(order)}: {format_date_id(day_value)} (semester "
+            f"dibaca {order_text(order)}: {numfmt.tanggal(day_value)} (semester "
             f"{_ROMAN[semester]}, triwulan {_ROMAN[int(quarter[i])]}, {where} periode "
             "survei)"
         )

@@ -33,21 +33,6 @@ from skm.errors import SkmInputError
 STYLES: tuple[str, ...] = ("forms", "sheets", "iso", "excel-datetime")
 DATE_ORDERS: tuple[str, ...] = ("day_first", "month_first")
 
-MONTHS_ID: tuple[str, ...] = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-
 #: Examples quoted in rejection reasons.
 EXAMPLES = "2023/02/13 9:14:31 AM GMT+8, 13/02/2023 9:14:31 atau 2023-02-13 09:14:31"
 
@@ -116,11 +101,6 @@ def offset_text(utc_offset_hours: int) -> str:
     """ISO 8601 offset text, e.g. 8 -> ``+08:00``."""
     sign = "+" if utc_offset_hours >= 0 else "-"
     return f"{sign}{abs(int(utc_offset_hours)):02d}:00"
-
-
-def format_date_id(day: dt.date) -> str:
-    """An Indonesian long date, e.g. ``1 Februari 2023``."""
-    return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
 
 
 def _ints(struct: pa.StructArray, name: str) -> np.ndarray:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from skm import numfmt
 from skm.domain import UNSUR_CODES, UNSUR_NAMES
 from skm.ingest.fields import (
     CATEGORY_FIELDS,
@@ -24,7 +25,6 @@ from skm.ingest.fields import (
 )
 from skm.ingest.redact import redact_answer
 from skm.ingest.settings import normalise_text
-from skm.ingest.timestamps import format_date_id
 from skm.scoring.tables import DEMOGRAPHIC_FIELDS
 
 _DIGIT_ANSWER = re.compile(r"([1-4])(?:[.,]0+)?")
@@ -114,7 +114,7 @@ class Context:
             not_asked=set(settings.get("not_asked") or ()),
             start=np.datetime64(start, "D"),
             end=np.datetime64(end, "D"),
-            period_text=f"{format_date_id(start)} – {format_date_id(end)}",
+            period_text=numfmt.periode(start, end),
             labels=labels,
             label_text=label_text,
             categories=categories,
