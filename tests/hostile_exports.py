@@ -229,3 +229,16 @@ def styled_xlsx(path: Path, header: list[str], rows: list[list[str]], width: int
         for name, text in files.items():
             archive.writestr(name, text)
     return path
+
+
+def oversized_zip(members: dict[str, bytes], claimed: int) -> bytes:
+    """A zip whose central directory claims `claimed` uncompressed bytes for its first member
+    (as a zip bomb's does), its data small."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    data = bytearray(buffer.getvalue())
+    entry = data.index(b"PK\x01\x02")
+    data[entry + 24 : entry + 28] = claimed.to_bytes(4, "little")
+    return bytes(data)

@@ -25,17 +25,18 @@ import pandas as pd
 import pytest
 import yaml
 
+from hostile_exports import oversized_zip
 from skm.audit.manifest import hash_entries
 from skm.audit.provenance import unit_config
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES
 from skm.errors import SkmInputError
-from skm.ingest import values, zips
+from skm.ingest import values
 from skm.ingest.check import check
 from skm.ingest.result import IngestStopped
 from skm.ingest.settings import load_config, load_unit_year
 from skm.ingest.unit import ingest, ingest_unit
 from skm.ingest.values import answer_score, propose_layanan
-from skm.ingest.zips import zip_members
+from skm.ingest.zips import ZIP_MAX_BYTES, ZIP_MAX_MEMBERS, zip_members
 from skm.report.laporan import Laporan
 from skm.scoring.ikm import score
 from skm.scoring.tables import layanan_column
@@ -238,14 +239,14 @@ def test_damaged_zip_download_says_zip(tmp_path) -> None:
         ingest(exports(settings), settings)
 
 
-def test_zip_limits_of_members_and_bytes(tmp_path, monkeypatch) -> None:
+def test_zip_limits_of_members_and_bytes(tmp_path) -> None:
     body = csv_bytes([row(forms_ts(dt.datetime(2024, 3, 1, 9)))], {"timestamp": "Timestamp"})
-    settings = make_unit(tmp_path, {"u.zip": zip_of({"a.csv": body, "b.csv": body})})
-    monkeypatch.setattr(zips, "ZIP_MAX_MEMBERS", 1)
-    with pytest.raises(SkmInputError, match="lebih dari batas 1"):
+    many = zip_of({f"{i:02d}.csv": body for i in range(ZIP_MAX_MEMBERS + 1)})
+    settings = make_unit(tmp_path / "banyak", {"u.zip": many})
+    with pytest.raises(SkmInputError, match=f"lebih dari batas {ZIP_MAX_MEMBERS}"):
         ingest(exports(settings), settings)
-    monkeypatch.setattr(zips, "ZIP_MAX_MEMBERS", 50)
-    monkeypatch.setattr(zips, "ZIP_MAX_BYTES", len(body))
+    bomb = oversized_zip({"a.csv": body}, ZIP_MAX_BYTES + 1)
+    settings = make_unit(tmp_path / "besar", {"u.zip": bomb})
     with pytest.raises(SkmInputError, match="bita"):
         ingest(exports(settings), settings)
 

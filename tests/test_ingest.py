@@ -1185,61 +1185,100 @@ def test_any_input_ends_in_a_result_or_one_input_error(tmp_path, export, date_or
 # --------------------------------------------------------------------------- fast paths
 
 
-def test_duplicates_found_among_shared_timestamps_equal_full_hashing() -> None:
-    from skm.ingest.unit import _first_occurrence, _first_occurrence_exact
+def forms_time(moment: dt.datetime) -> str:
+    """A timestamp as Google Forms writes it in an Indonesian export (day first)."""
+    return f"{moment.day}/{moment.month:02d}/{moment.year} {moment.hour}:{moment.minute:02d}:{moment.second:02d}"
 
+
+@pytest.mark.parametrize("in_time_order", [True, False])
+def test_duplicates_are_the_rows_equal_in_every_mapped_column(tmp_path, in_time_order) -> None:
+    """Many rows share a timestamp and only some of them are exact duplicates: the duplicates
+    found are those a full comparison of the mapped columns finds (an export in time order, as
+    Forms writes it, and a shuffled one), each pointing at the first row it repeats."""
     rng = np.random.default_rng(3)
-    n = 5000
-    keys = {
-        "ts_key": rng.integers(0, 400, n).astype(np.int64),
-        **{f"k{i}": rng.integers(0, 2, n).astype(np.int32) for i in range(4)},
-    }
-    keys["ts_key"][:100] = np.arange(10_000, 10_100)  # unique timestamps
-    got = _first_occurrence(keys)
-    expected = _first_occurrence_exact(keys)
-    assert (got[0] == expected[0]).all() and (got[1] == expected[1]).all()
-    assert got[0].any() and not got[0][:100].any()
-    unique = {"ts_key": np.arange(n, dtype=np.int64), "k": np.zeros(n, dtype=np.int32)}
-    assert not _first_occurrence(unique)[0].any()
-    in_order = {
-        key: values[np.argsort(keys["ts_key"], kind="stable")] for key, values in keys.items()
-    }
-    got = _first_occurrence(in_order)
-    expected = _first_occurrence_exact(in_order)
-    assert (got[0] == expected[0]).all() and (got[1] == expected[1]).all()
+    base = dt.datetime(2023, 2, 13, 9)
+    minutes = [*range(1_000, 1_100), *rng.integers(0, 300, 2_900)]  # 100 unique timestamps
+    if in_time_order:
+        minutes = sorted(minutes)
+    rows = []
+    for minute in minutes:
+        answers = [
+            (BEST if rng.integers(0, 2) else GOOD)[i] if i < 3 else GOOD[i]
+            for i in range(len(UNSUR_CODES))
+        ]
+        saran = ["", "Antrean cepat", "Ruang tunggu nyaman"][rng.integers(0, 3)]
+        rows.append(
+            record(forms_time(base + dt.timedelta(minutes=int(minute))), answers, saran=saran)
+        )
+    result = run([write_csv(tmp_path / "a.csv", rows)])
+    mapped = [key for key in COLUMNS if key not in PII]
+    table = pd.DataFrame(rows)[mapped]
+    repeated = table.duplicated(keep="first")
+    first_row = table.groupby(mapped, sort=False).ngroup()
+    origin = {group: i + 2 for i, group in reversed(list(enumerate(first_row)))}
+    assert repeated.any() and not repeated[: 100 if not in_time_order else 0].any()
+    found = problems(result, "duplicate")
+    expected_rows = [i + 2 for i in np.flatnonzero(repeated)]
+    assert found["raw_row"].tolist() == expected_rows
+    for raw_row, reason in zip(found["raw_row"], found["reason"], strict=True):
+        assert reason.startswith(f"Duplikat persis dari baris {origin[first_row[raw_row - 2]]} ")
+    assert result.quality["funnel"]["duplikat"] == len(expected_rows)
 
 
-def test_time_order_equals_a_full_sort() -> None:
-    from skm.ingest.unit import _time_order
-
+@pytest.mark.parametrize("sorted_stamps", [True, False])
+def test_responses_are_in_time_order_then_file_then_row(tmp_path, sorted_stamps) -> None:
+    """responses.csv lists rows by (timestamp, file, spreadsheet row), whatever the order of
+    the exports' rows; an export already in time order keeps its order."""
     rng = np.random.default_rng(4)
-    file_no = np.repeat(np.arange(3, dtype=np.int32), 400)
-    raw_row = np.concatenate([np.arange(2, 402)] * 3).astype(np.int64)
-    for stamps in (rng.integers(0, 50, 1200), np.sort(rng.integers(0, 50, 1200))):
-        expected = np.lexsort((raw_row, file_no, stamps))
-        assert (np.arange(1200)[_time_order(stamps, file_no, raw_row)] == expected).all()
+    base = dt.datetime(2023, 2, 13, 9)
+    minutes = rng.integers(0, 50, 1_200)
+    if sorted_stamps:
+        minutes = np.sort(minutes)
+    expected = []
+    paths = []
+    for file_no, name in enumerate(("a.csv", "b.csv", "c.csv")):
+        rows = []
+        for i, minute in enumerate(minutes[file_no * 400 : (file_no + 1) * 400]):
+            rows.append(
+                record(
+                    forms_time(base + dt.timedelta(minutes=int(minute))),
+                    saran=f"Saran {file_no}-{i}",
+                )
+            )
+            expected.append((int(minute), name, i + 2))
+        paths.append(write_csv(tmp_path / name, rows))
+    result = run(paths)
+    assert result.quality["n_valid"] == 1_200
+    got = list(zip(result.responses["file"], result.responses["raw_row"], strict=True))
+    assert got == [(name, raw_row) for _, name, raw_row in sorted(expected)]
 
 
-def test_suggestions_are_redacted_once_per_distinct_text_and_counted_per_row() -> None:
+def test_suggestions_are_redacted_and_counted_per_row(tmp_path) -> None:
+    """Each suggestion is redacted as `redact_series` redacts it on its own, and
+    quality.json's saran_redacted counts the replacements of every row holding it (a text
+    repeated on several rows counts on each)."""
     from skm.ingest.redact import redact_series
-    from skm.ingest.unit import _redact_distinct
 
     texts = [
         "hubungi 0812 3456 7890",
         "bagus",
         "email a.b@contoh.id atau 0813-1111-2222",
         "NIK 3201 2345 6789 0123",
-        "tidak dipakai 0812 3456 7890",
     ]
-    ids = np.asarray([0, 1, 2, 0, -1, 2, 2, 3, 1, -1, 0], dtype=np.int32)
-    out, count = _redact_distinct(texts, ids)
-    rows = pd.Series(pd.array([texts[i] if i >= 0 else None for i in ids], dtype="str"))
-    expected, expected_count = redact_series(rows)
-    assert count == expected_count
-    assert [out[i] if i >= 0 else None for i in ids] == [
+    ids = [0, 1, 2, 0, -1, 2, 2, 3, 1, -1, 0]
+    base = dt.datetime(2023, 2, 13, 9)
+    rows = [
+        record(forms_time(base + dt.timedelta(minutes=i)), saran=texts[k] if k >= 0 else "")
+        for i, k in enumerate(ids)
+    ]
+    result = run([write_csv(tmp_path / "a.csv", rows)])
+    cells = pd.Series(pd.array([texts[k] if k >= 0 else None for k in ids], dtype="str"))
+    expected, expected_count = redact_series(cells)
+    assert expected_count > len(ids) // 2
+    assert result.quality["saran_redacted"] == expected_count
+    assert [None if pd.isna(v) else v for v in result.responses["saran"]] == [
         None if pd.isna(v) else v for v in expected.tolist()
     ]
-    assert out[4] == texts[4]  # held by no row: left as it was
 
 
 def test_garbage_collection_is_restored_after_ingest(tmp_path) -> None:

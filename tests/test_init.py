@@ -25,6 +25,7 @@ import openpyxl
 import pytest
 import yaml
 
+from hostile_exports import oversized_zip
 from skm.cli import main as skm_main
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES
 from skm.errors import SkmInputError
@@ -646,19 +647,16 @@ def test_init_refuses_the_zip_members_the_ingest_refuses(tmp_path, extra, words)
     assert list((root / "data" / "raw").iterdir()) == []
 
 
-def test_init_keeps_the_ingest_zip_limits(tmp_path, monkeypatch) -> None:
-    from skm.ingest import zips
+def test_init_keeps_the_ingest_zip_limits(tmp_path) -> None:
+    from skm.ingest.zips import ZIP_MAX_BYTES, ZIP_MAX_MEMBERS
 
     root = project(tmp_path)
-    export = mac_zip(
-        tmp_path / "Survei.zip",
-        survey(n=5),
-        {"Survei 2.csv": csv_bytes(google_records(survey(n=5)))},
-    )
-    monkeypatch.setattr(zips, "ZIP_MAX_MEMBERS", 1)
-    with pytest.raises(SkmInputError, match="lebih dari batas 1"):
+    body = csv_bytes(google_records(survey(n=5)))
+    extra = {f"Survei {i}.csv": body for i in range(ZIP_MAX_MEMBERS)}
+    export = mac_zip(tmp_path / "Survei.zip", survey(n=5), extra)
+    with pytest.raises(SkmInputError, match=f"lebih dari batas {ZIP_MAX_MEMBERS}"):
         draft_unit(export, root=root, unit="dinas-uji")
-    monkeypatch.setattr(zips, "ZIP_MAX_MEMBERS", 50)
-    monkeypatch.setattr(zips, "ZIP_MAX_BYTES", 100)
+    bomb = tmp_path / "Bom.zip"
+    bomb.write_bytes(oversized_zip({"Survei.csv": body}, ZIP_MAX_BYTES + 1))
     with pytest.raises(SkmInputError, match="bita"):
-        draft_unit(export, root=root, unit="dinas-uji")
+        draft_unit(bomb, root=root, unit="dinas-uji")
