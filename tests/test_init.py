@@ -498,13 +498,13 @@ def test_header_numbering_case_and_spacing_are_ignored(header, key) -> None:
 def test_init_recognises_answers_with_the_ingests_reader(tmp_path, cell, code, score) -> None:
     """A column of such answers is an unsur's for `skm init` exactly when the ingest scores
     them (one reader: `skm.ingest.values.answer_score`)."""
-    from skm.ingest.draft import _content
+    from skm.ingest.draft.content import column_content
     from skm.ingest.settings import normalise_text
     from skm.ingest.values import answer_score
 
     lookup = {normalise_text(t): i for i, t in enumerate(DEFAULT_LABELS[code], start=1)}
     assert answer_score(cell, lookup)[0] == score
-    assert code in _content([cell] * 5, CONFIG["demografi"], 8).unsur
+    assert code in column_content([cell] * 5, CONFIG["demografi"], 8).unsur
 
 
 @pytest.mark.parametrize(
