@@ -1,6 +1,7 @@
 -- A pandoc Lua "server" for the escaping property tests (tests/test_security_render.py):
 -- reads one JSON request per line on stdin, {"markdown": ..., "from": ..., "docx": path},
--- parses the markdown as the renderer does, runs the project's Lua filters for each writer
+-- parses the markdown as the renderer does (crossref.lua first), runs the project's Lua filters
+-- for each writer
 -- and answers one JSON line: the parsed AST, the Typst source (and the AST pandoc's own
 -- Typst reader reads back from it), the HTML, and the DOCX written to `docx`.
 -- One process serves every example, so hundreds of examples take seconds.
@@ -16,7 +17,7 @@ end
 for line in io.lines() do
   local req = pandoc.json.decode(line, false)
   local ok, answer = pcall(function()
-    local doc = pandoc.read(req.markdown, req.from)
+    local doc = filtered(pandoc.read(req.markdown, req.from), "crossref.lua")
     local typ_doc = filtered(doc, "typst.lua")
     local typst = pandoc.write(typ_doc, "typst")
     local out = {

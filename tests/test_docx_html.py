@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from matplotlib.text import Text
 
-from skm.render.core import parse_qmd
+from skm.render import parse_qmd
 from skm.report import figures
 
 pytestmark = pytest.mark.workflow

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from conftest import HtmlText, copy_project, run_snakemake
-from skm.render.core import MISSING_GLYPH, missing_glyphs, replace_missing_glyphs
+from skm.render import MISSING_GLYPH, missing_glyphs, replace_missing_glyphs
 from skm.scoring.tables import read_table
 from test_ingest import GOOD, record, write_csv
 

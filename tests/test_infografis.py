@@ -325,7 +325,7 @@ def pdf_font_names(pdf: Path) -> set[str]:
 def test_fonts_are_the_shipped_ones(pipeline, extra) -> None:
     from fontTools.ttLib import TTFont
 
-    from skm.render.core import FONTS_DIR
+    from skm.render import FONTS_DIR
 
     shipped = {TTFont(f)["name"].getDebugName(6) for f in sorted(FONTS_DIR.glob("*.ttf"))}
     pdfs = [infographic(pipeline.root, "biro-umum", y, "pdf") for y in (2022, 2023)]

@@ -9,7 +9,7 @@ from pathlib import Path
 from skm.audit.provenance import document_epoch
 from skm.contracts import read_settings
 from skm.io import read_json
-from skm.render.core import render_qmd
+from skm.render import render_qmd
 from skm.report.laporan import cover_metadata
 from skm.shim import render_timings, step
 

@@ -4,7 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 from skm.io import read_json
-from skm.render.core import render_qmd
+from skm.render import render_qmd
 from skm.report.rekap import write_xlsx
 from skm.shim import render_timings, step
 

@@ -24,6 +24,9 @@ import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from skm.render.assemble import plain
 
 #: The note under "Daftar Isi" (DOCX only: the PDF and HTML have their page numbers/links).
 TOC_NOTE = (
@@ -187,4 +190,88 @@ def finish_docx(path: Path, *, toc_depth: int | None, title: str = "", creator: 
             "word/document.xml": document,
             "docProps/core.xml": lambda data: _core_properties(data, title, creator),
         },
+    )
+
+
+_TR_OPEN = re.compile(rb"<w:tr>(<w:trPr>|<w:trPr */>)?")
+# A body paragraph right after a table (bookmarks between them are not text).
+_AFTER_TABLE = re.compile(
+    rb"(</w:tbl>\s*(?:<w:bookmark(?:Start|End)\b[^>]*/>\s*)*"
+    rb'<w:p><w:pPr><w:pStyle w:val="(?:BodyText|FirstParagraph|PengantarDaftar)" */>)'
+)
+_SPACE_ABOVE = b'<w:spacing w:before="160" />'  # 8 pt, half a line of body text
+# A body paragraph right after a tight list (its items have almost no space below).
+_AFTER_LIST = re.compile(
+    rb'(<w:pStyle w:val="Compact" */><w:numPr>(?:(?!</w:p>).)*</w:p>\s*'
+    rb'<w:p><w:pPr><w:pStyle w:val="(?:BodyText|FirstParagraph|PengantarDaftar)" */>)',
+    re.DOTALL,
+)
+_TABLE_WIDTH = re.compile(rb"(<w:tblPr>(?:<w:tblStyle [^>]*/>)?<w:tblW [^>]*/>)(?!<w:jc )")
+
+
+def fix_docx_tables(path: Path) -> int:
+    """Make a DOCX's tables lay out like the PDF's, in Word and in LibreOffice.
+
+    - Every table row is marked "do not split across pages" (``w:cantSplit``). Pandoc leaves
+      rows splittable; LibreOffice then breaks a row that ends at the foot of a page and
+      repeats the header over an empty remnant on the next page.
+    - A body paragraph that follows a table or a tight list gets space above it; otherwise
+      it touches the table's bottom border or the last item.
+    - Tables are centred, as in the PDF (a table sized to its content is narrower than the
+      page).
+
+    The archive is rewritten with the same entries, order, timestamps and compression, so the
+    file stays reproducible. Returns the number of rows marked.
+    """
+    with zipfile.ZipFile(path) as src:
+        entries = [(info, src.read(info)) for info in src.infolist()]
+    marked = 0
+
+    def mark(match: re.Match[bytes]) -> bytes:
+        nonlocal marked
+        marked += 1
+        open_trpr = match.group(1) == b"<w:trPr>"
+        return b"<w:tr><w:trPr><w:cantSplit />" + (b"" if open_trpr else b"</w:trPr>")
+
+    out = []
+    for info, data in entries:
+        if info.filename == "word/document.xml":
+            data = _TR_OPEN.sub(mark, data)
+            data = _AFTER_TABLE.sub(lambda m: m.group(1) + _SPACE_ABOVE, data)
+            data = _AFTER_LIST.sub(lambda m: m.group(1) + _SPACE_ABOVE, data)
+            data = _TABLE_WIDTH.sub(rb'\1<w:jc w:val="center" />', data)
+        out.append((info, data))
+    tmp = path.with_name(path.name + ".rows")
+    with zipfile.ZipFile(tmp, "w") as dst:
+        for info, data in out:
+            dst.writestr(info, data, compress_type=info.compress_type)
+    os.replace(tmp, path)
+    return marked
+
+
+def pass_meta(
+    meta: dict[str, Any], logo: Path | None = None, toc_depth: int | None = None
+) -> dict[str, Any]:
+    """Metadata only the DOCX pass needs: the cover logo and the daftar isi's depth (docx.lua
+    writes both)."""
+    # the logo's name only: pandoc runs in the render folder, and the DOCX keeps the path
+    # it was given (as the picture's description)
+    extra: dict[str, Any] = {"skm-logo": logo.name} if logo is not None else {}
+    if toc_depth is not None:
+        extra["skm-toc-depth"] = toc_depth
+    return extra
+
+
+def finish(path: Path, meta: dict[str, Any], toc_depth: int | None) -> None:
+    """fix_docx_tables, then finish_docx with the title and authors of the document properties."""
+    fix_docx_tables(path)
+    cover = meta.get("cover") if isinstance(meta.get("cover"), dict) else {}
+    authors = meta.get("author") or [cover[k] for k in ("agency", "unit") if cover.get(k)]
+    if isinstance(authors, str):
+        authors = [authors]
+    finish_docx(
+        path,
+        toc_depth=toc_depth,
+        title=plain(str(meta.get("title") or "")),
+        creator="; ".join(plain(str(a)) for a in authors),
     )

@@ -8,7 +8,7 @@ programme of each, the change from the previous year (analisis tambahan) and a Q
 published report's address. `typst_data` hands that content to the notebook's Typst layout as
 one JSON value: no text of an input is ever parsed as Typst markup.
 
-`render` executes the notebook (`skm.render.core.render_qmd`, markdown output), turns its markdown
+`render` executes the notebook (`skm.render.render_qmd`, markdown output), turns its markdown
 into Typst with pandoc and compiles the same source twice with the shipped fonts only, root
 confined to a temporary folder: layout ``a4`` to PDF (A4 portrait) and layout ``sosmed``
 (540 x 675 pt) to PNG at 144 ppi = 1080 x 1350 px.
@@ -329,7 +329,7 @@ def render(
     `too_long` says what the user can shorten when no level fits."""
     import typst
 
-    from skm.render.core import FONTS_DIR, render_qmd
+    from skm.render import FONTS_DIR, render_qmd
 
     with tempfile.TemporaryDirectory(prefix="skm-infografis-") as tmp:
         work = Path(tmp)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from skm import numfmt as nf
-from skm.render.core import MISSING_GLYPH, missing_glyphs
+from skm.render import MISSING_GLYPH, missing_glyphs
 from skm.report.markdown import escape, table
 
 

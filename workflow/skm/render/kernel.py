@@ -1,0 +1,313 @@
+"""The Jupyter side of the renderer: the code run in the kernel (figure capture, inline
+expressions, the parameters cell) and the execution of all cells in one fresh kernel (nbclient)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import keyword
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import Any
+
+from skm.render.errors import RenderError
+from skm.render.qmd import Chunk
+
+__all__ = ["CELL_TIMEOUT", "FIGURE_DPI", "SETUP_CODE", "Exec", "execute", "params_code"]
+
+FIGURE_DPI = 150
+CELL_TIMEOUT = 600
+
+SETUP_CODE = f"""
+def __skm_setup__():
+    import io, sys, warnings
+    from IPython import get_ipython
+    from IPython.display import display
+
+    warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")
+    ip = get_ipython()
+
+    def figure_png(fig):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi={FIGURE_DPI}, bbox_inches="tight",
+                    metadata={{"Software": None}})
+        fig._skm_shown = True
+        return buf.getvalue()
+
+    ip.display_formatter.formatters["image/png"].for_type_by_name(
+        "matplotlib.figure", "Figure", figure_png)
+
+    # Image(filename="x.png") with an x.svg next to it (skm.report.figures.save) also carries the SVG:
+    # the HTML shows the vector figure, the PDF and DOCX keep the PNG.
+    from IPython.display import Image
+    png_bundle = Image._repr_mimebundle_
+
+    def with_svg_twin(self, include=None, exclude=None):
+        bundle = png_bundle(self, include, exclude)
+        name = str(getattr(self, "filename", None) or "")
+        if isinstance(bundle, tuple) and name.lower().endswith(".png"):
+            import pathlib
+            twin = pathlib.Path(name[:-4] + ".svg")
+            if twin.is_file():
+                bundle[0]["image/svg+xml"] = twin.read_text(encoding="utf-8")
+        return bundle
+
+    Image._repr_mimebundle_ = with_svg_twin
+
+    def flush_figures(result=None):
+        plt = sys.modules.get("matplotlib.pyplot")
+        if plt is None:
+            return
+        try:
+            for num in plt.get_fignums():
+                fig = plt.figure(num)
+                if not getattr(fig, "_skm_shown", False):
+                    display(fig)
+        finally:
+            plt.close("all")
+
+    ip.events.register("post_run_cell", flush_figures)
+
+
+def __skm_inline__(exprs):
+    from IPython import get_ipython
+    from IPython.display import display
+
+    ns = get_ipython().user_ns
+    values = []
+    for index, expr in enumerate(exprs):
+        try:
+            value = eval(compile(expr, "<inline expression>", "eval"), ns)
+            markdown = getattr(value, "_repr_markdown_", None)
+            text = markdown() if callable(markdown) else value
+            if isinstance(text, tuple):
+                text = text[0]
+            values.append(str(text))
+        except BaseException as err:
+            display({{"application/vnd.skm.inline-error+json":
+                     {{"index": index, "error": type(err).__name__ + ": " + str(err)}}}},
+                    raw=True)
+            return
+    display({{"application/vnd.skm.inline+json": {{"values": values}}}}, raw=True)
+
+
+def __skm_controls__():
+    import sys
+    from IPython.display import display
+
+    markdown = sys.modules.get("skm.report.markdown")
+    removed = markdown.removed_controls() if markdown is not None else 0
+    display({{"application/vnd.skm.controls+json": {{"removed": removed}}}}, raw=True)
+
+
+__skm_setup__()
+del __skm_setup__
+"""
+
+
+def params_code(params: dict[str, Any]) -> str:
+    """The cell that sets the notebook's parameters: one JSON literal, read by ``json.loads``.
+
+    Values are str, int, float, bool, None, Path (as str), date/datetime (ISO text), and
+    lists/dicts of those (dict keys are strings, as JSON's are). Each top-level key becomes a
+    variable of the notebook, as in a papermill-style parameters cell.
+    """
+    for name in params:
+        if (
+            not isinstance(name, str)
+            or not name.isidentifier()
+            or name.startswith("__")
+            or keyword.iskeyword(name)
+            or name in ("True", "False", "None")
+        ):
+            raise RenderError(f"parameter name {name!r} is not a valid Python identifier")
+    literal = json.dumps(
+        {name: _jsonable(value, name) for name, value in params.items()}, ensure_ascii=False
+    )
+    return (
+        "# Parameters injected by skm.render\n"
+        f"globals().update(__import__('json').loads({literal!r}))"
+    )
+
+
+def _jsonable(value: Any, name: str) -> Any:
+    """``value`` as JSON data (Path -> str, date -> ISO text, tuple -> list)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, PurePath):
+        return str(value)
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v, name) for v in value]
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise RenderError(f"parameter {name!r}: dict keys must be strings")
+        return {k: _jsonable(v, name) for k, v in value.items()}
+    raise RenderError(
+        f"parameter {name!r}: unsupported type {type(value).__name__} "
+        "(use str, int, float, bool, None, Path, date, list or dict)"
+    )
+
+
+# --------------------------------------------------------------------------- execution
+
+
+@dataclass
+class Exec:
+    """A notebook cell to run and what it stands for."""
+
+    role: str  # "setup", "params", "code", "inline"
+    source: str
+    chunk: Chunk | None = None
+    exprs: list[tuple[str, int]] = field(default_factory=list)  # inline: (expr, qmd line)
+    outputs: list[dict[str, Any]] = field(default_factory=list)
+    execution_count: int | None = None
+
+
+def _kernel_env(workdir: Path, source_date_epoch: int) -> dict[str, str]:
+    return {
+        "MPLBACKEND": "Agg",
+        "PYTHONHASHSEED": "0",
+        "SOURCE_DATE_EPOCH": str(source_date_epoch),
+        "IPYTHONDIR": str(workdir / "ipython"),
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def execute(
+    cells: list[Exec], cwd: Path, workdir: Path, source_date_epoch: int, qmd: Path
+) -> dict[str, float]:
+    """Run the cells in one fresh kernel; fill in their outputs. Returns stage timings."""
+    import nbformat
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
+
+    kernel_dir = workdir / "kernels" / "skm-python"
+    kernel_dir.mkdir(parents=True)
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "skm (current interpreter)",
+        "language": "python",
+        "env": _kernel_env(workdir, source_date_epoch),
+    }
+    (kernel_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+    ksm = KernelSpecManager(kernel_dirs=[str(workdir / "kernels")])
+    km = AsyncKernelManager(kernel_name="skm-python", kernel_spec_manager=ksm)
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c.source) for c in cells]
+    client = NotebookClient(
+        nb,
+        km=km,
+        timeout=CELL_TIMEOUT,
+        startup_timeout=120,
+        allow_errors=False,
+        shutdown_kernel="immediate",
+        record_timing=False,
+        resources={"metadata": {"path": str(cwd)}},
+    )
+    kernel_log = workdir / "kernel.log"
+    timings = {"kernel": 0.0, "execute": 0.0}
+    t0 = t1 = t2 = time.perf_counter()
+    with open(kernel_log, "wb") as log_file:
+        try:
+            with client.setup_kernel(stdout=log_file, stderr=log_file, cleanup_kc=True):
+                t1 = t2 = time.perf_counter()
+                for index, cell in enumerate(cells):
+                    try:
+                        client.execute_cell(nb.cells[index], index)
+                    except CellExecutionError:
+                        _collect(cell, nb.cells[index], index)
+                        raise RenderError(_cell_error_message(cell, qmd)) from None
+                    _collect(cell, nb.cells[index], index)
+                    if cell.role == "inline":
+                        _check_inline(cell, qmd)
+                t2 = time.perf_counter()
+        except RenderError:
+            raise
+        except (DeadKernelError, RuntimeError, TimeoutError) as err:
+            tail = kernel_log.read_text(encoding="utf-8", errors="replace")[-2000:]
+            raise RenderError(f"{qmd}: the Jupyter kernel failed: {err}\n{tail}") from None
+    t3 = time.perf_counter()
+    timings["kernel"] = (t1 - t0) + (t3 - t2)
+    timings["execute"] = t2 - t1
+    return timings
+
+
+def _collect(cell: Exec, nb_cell: Any, index: int) -> None:
+    """Copy an executed cell's outputs, consecutive stream messages joined into one (nbconvert's
+    CoalesceStreamsPreprocessor: the kernel cuts stdout at timing-dependent points, and each
+    message as a block of its own put blank lines at random places)."""
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
+    CoalesceStreamsPreprocessor().preprocess_cell(nb_cell, {}, index)
+    cell.outputs = [_to_plain(o) for o in nb_cell.outputs]
+    cell.execution_count = nb_cell.get("execution_count")
+
+
+def _to_plain(node: Any) -> Any:
+    """nbformat NotebookNode -> plain dict/list."""
+    if isinstance(node, dict):
+        return {k: _to_plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_to_plain(v) for v in node]
+    return node
+
+
+def _check_inline(cell: Exec, qmd: Path) -> None:
+    for out in cell.outputs:
+        data = out.get("data", {})
+        err = data.get("application/vnd.skm.inline-error+json")
+        if err:
+            expr, line = cell.exprs[err["index"]]
+            raise RenderError(f"{qmd}:{line}: inline expression `{expr}` failed: {err['error']}")
+
+
+def _cell_error_message(cell: Exec, qmd: Path) -> str:
+    """A short message for a failed cell: where, which source line, what error."""
+    from nbconvert.filters import strip_ansi
+
+    error = next((o for o in cell.outputs if o.get("output_type") == "error"), None)
+    ename = error.get("ename", "Error") if error else "Error"
+    evalue = error.get("evalue", "") if error else ""
+    frames = [strip_ansi(t) for t in (error.get("traceback", []) if error else [])]
+    chunk = cell.chunk
+    label = f" ({chunk.options['label']})" if chunk and chunk.options.get("label") else ""
+    if chunk is None:
+        where = f"{qmd}: {cell.role} cell"
+        return f"{where} failed: {ename}: {evalue}"
+    lineno = None
+    count = cell.execution_count
+    pattern = re.compile(rf"In\[{count}\], line (\d+)" if count else r"In\[\d+\], line (\d+)")
+    for frame in frames:
+        m = pattern.search(frame)
+        if m:
+            lineno = int(m.group(1))
+            break
+    if lineno is None and ename in ("SyntaxError", "IndentationError"):
+        m = re.search(r"line (\d+)", "\n".join(frames))
+        lineno = int(m.group(1)) if m else None
+    src_lines = chunk.text.split("\n")
+    msg = f"{qmd}:{chunk.line}: python cell{label} failed"
+    if lineno is not None and 1 <= lineno <= len(src_lines):
+        msg = (
+            f"{qmd}:{chunk.line + lineno - 1}: python cell{label} failed at\n    "
+            f"{src_lines[lineno - 1].strip()}\n"
+        )
+    msg = msg.rstrip() + f"\n{ename}: {evalue}"
+    # The deepest frame helps when the error is raised inside a library function.
+    if len(frames) > 2:
+        last = frames[-2].strip().split("\n")
+        if last and not last[0].startswith(("Cell In", "---")):
+            arrow = next((x.strip() for x in last if x.lstrip().startswith("-")), "")
+            msg += f"\n  raised in {last[0].strip()}"
+            if arrow:
+                msg += f"\n    {arrow}"
+    return msg
