@@ -1,7 +1,8 @@
-"""Tests for skm.render.core (qmd -> HTML/DOCX/PDF) and skm.report.markdown (safe markdown helpers).
+"""Tests for skm.render (qmd -> HTML/DOCX/PDF) and skm.report.markdown (safe markdown helpers).
 
-The fixture report is rendered once per session to all formats; the other render tests start
-their own (small) kernels. Run: ``pytest tests/test_render.py -q``.
+The fixture report (tests/fixtures/render/laporan_mini.qmd) is rendered once per module to all
+formats, and the tests read its documents: numbering and cross references (crossref.lua),
+shortcodes, escaping. The other render tests start their own (small) kernels or fail before one. Run: ``pytest tests/test_render.py -q``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import pypandoc
 import pytest
 
 from conftest import HtmlText
-from skm.render.core import RenderError, parse_qmd, render_qmd, resolve_crossrefs
+from skm.render import TEMPLATES_DIR, RenderError, parse_qmd, render_qmd, replace_missing_glyphs
+from skm.render.docx import fix_docx_tables
 from skm.report.markdown import Raw, escape, pagebreak, table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
@@ -31,6 +33,7 @@ HOSTILE_PARTS = [
     "\\input{/etc/passwd}",
     "[x]{.y}",
     "@ref",
+    "@fig-nilai",  # a label of the document: from data it stays text
     "**bold**",
 ]
 EMOJI, ARABIC, CHINESE = "😀", "مرحبا", "你好"
@@ -56,7 +59,7 @@ def _render(tmp: Path, out: Path, formats=("html", "docx", "pdf", "md")) -> dict
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def workspace(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("render-src")
     shutil.copy(FIXTURES / "laporan_mini.qmd", tmp / "laporan_mini.qmd")
@@ -64,7 +67,7 @@ def workspace(tmp_path_factory) -> Path:
     return tmp
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def rendered(workspace, tmp_path_factory):
     out = tmp_path_factory.mktemp("render-out")
     result = _render(workspace, out)
@@ -136,7 +139,11 @@ def test_pdf_text_numbers_and_references(rendered):
         assert _squash(expected) in flat, expected
     # Table caption above its table, figure caption below (after the axis labels).
     assert flat.index("Tabel3.1Karakteristikresponden") < flat.index("Jeniskelamin")
-    assert "@fig-" not in text and "@tbl-" not in text
+    # what is left: the data's "@fig-nilai" (twice) and the code, code block and e-mail address
+    assert (
+        sorted(re.findall(r"@(?:fig|tbl)-[\w-]+", text))
+        == ["@fig-nilai"] * 2 + ["@tbl-rencana"] * 3
+    )
     # The cover page has no page number; the outline page is "i".
     first, second = reader.pages[0].extract_text(), reader.pages[1].extract_text()
     assert not re.search(r"^\s*(i|1)\s*$", first, re.MULTILINE)
@@ -144,13 +151,63 @@ def test_pdf_text_numbers_and_references(rendered):
 
 
 @pytest.mark.slow
-def test_markdown_intermediate_has_numbered_captions(rendered):
+def test_markdown_intermediate_leaves_numbering_to_pandoc(rendered):
     out, _ = rendered
     md = (out / "laporan.md").read_text(encoding="utf-8")
-    assert ": Tabel 3.1 Karakteristik responden {#tbl-karakteristik}" in md
-    assert "![Gambar 3.1 Nilai rata-rata per unsur pelayanan](" in md
-    assert "[Tabel L5.1](#tbl-lampiran)" in md
+    assert ": Karakteristik responden {#tbl-karakteristik}" in md
+    assert "![Nilai rata-rata per unsur pelayanan](" in md
+    assert "pada @tbl-lampiran." in md and "Tabel" not in md.split("---")[2]
     assert "Text(0" not in md  # the last expression of a figure cell is not printed
+
+
+@pytest.mark.slow
+def test_figures_and_tables_are_numbered_per_chapter_and_referenced(rendered):
+    out, _ = rendered
+    raw = (out / "laporan.html").read_text(encoding="utf-8")
+    body = raw[raw.index("<main") :]
+    text = re.sub(r"\s+", " ", "".join(_html(out / "laporan.html").text))
+    # captions: per BAB chapter, "L" per Lampiran (also a level-2 heading under # LAMPIRAN),
+    # plain under any other heading; tables printed by one cell with ": Caption {#tbl-x}"
+    for caption in (
+        "Tabel 3.1 Karakteristik responden",
+        "Gambar 3.1 Nilai rata-rata per unsur pelayanan",
+        "Tabel 3.2 Saran dan masukan responden",
+        "Tabel L5.1 Nilai per unsur",
+        "Tabel 1 Ringkasan penutup",
+        "Tabel L6.1 Ringkasan hasil",
+        "Tabel L6.2 Rencana",
+        "Gambar L6.1 Grafik garis",
+        "Gambar L6.2 Grafik garis turun",
+    ):
+        assert caption in text, caption
+    links = re.findall(r'<a href="(#[^"]+)">([^<]*)</a>', re.sub(r"\s+", " ", body))
+    for link in (
+        ("#tbl-karakteristik", "Tabel 3.1"),
+        ("#fig-nilai", "Gambar 3.1"),
+        ("#tbl-saran", "Tabel 3.2"),  # written [@tbl-saran]
+        ("#tbl-lampiran", "Tabel L5.1"),
+        ("#tbl-rencana", "Tabel L6.2"),
+        ("#tbl-ringkasan", "Tabel L6.1"),
+        ("#fig-garis", "Gambar L6.1"),
+    ):
+        assert link in links, link
+    for anchor in ("tbl-karakteristik", "fig-nilai", "tbl-rencana", "fig-garis"):
+        assert f'id="{anchor}"' in body, anchor
+    # not references: code, a code block, an e-mail address, and text from data
+    assert "<code>@tbl-rencana</code>" in body and "@tbl-rencana dalam blok kode" in body
+    assert "kami@tbl-rencana.id" in text
+    assert not [href for href, label in links if label.startswith("@")]
+    # alt texts: fig-alt with its reference as text; without fig-alt, the numbered caption
+    alts = [a.get("alt") for tag, a in _html(out / "laporan.html").tags if tag == "img"]
+    assert "Gambar L6.1 Grafik garis" in alts
+    assert "Garis yang turun, kebalikan Gambar L6.1" in alts
+
+
+@pytest.mark.slow
+def test_shortcodes_in_code_and_escaped_stay_literal(rendered):
+    out, _ = rendered
+    raw = (out / "laporan.html").read_text(encoding="utf-8")
+    assert "Teks <code>{{&lt; pagebreak &gt;}}</code> dan {{&lt; pagebreak &gt;}}" in raw
 
 
 @pytest.mark.slow
@@ -167,7 +224,7 @@ def test_html_is_self_contained_and_accessible(rendered):
         assert url.startswith(("#", "data:")), url
     assert not any(tag == "script" for tag, _ in parser.tags)
     images = [attrs for tag, attrs in parser.tags if tag == "img"]
-    assert len(images) == 2  # logo + figure
+    assert len(images) == 4  # logo + three figures
     assert all(a.get("alt") for a in images)
     assert any(a["alt"].startswith("Diagram batang nilai rata-rata") for a in images)
     text = "".join(parser.text)
@@ -380,82 +437,14 @@ def test_parse_qmd_cells_options_and_lines():
     assert source[fig.line - 1].startswith("#| label: fig-nilai")
 
 
-def test_crossrefs_are_numbered_per_chapter():
-    body = """# Kata Pengantar
-: \ue000tbl-a\ue001 Satu
-# BAB II Metode
-Lihat @tbl-b dan [@fig-c], bukan `@tbl-b` atau \\@tbl-b.
-: \ue000tbl-b\ue001 Dua
-![\ue000fig-c\ue001](f.png){alt="\ue0020\ue003"}
-```
-@tbl-b
-```
-# Lampiran 5 Rincian
-: \ue000tbl-d\ue001 Tiga
-# Penutup
-: \ue000tbl-e\ue001
-email kami@tbl-b.id
-# LAMPIRAN
-## Lampiran 2. Olah Data
-: \ue000tbl-f\ue001 Matriks"""
-    out = resolve_crossrefs(body, ["alt untuk @tbl-b"], Path("x.qmd"))
-    assert ": Tabel 1 Satu" in out
-    assert "Lihat [Tabel 2.1](#tbl-b) dan [Gambar 2.1](#fig-c), bukan `@tbl-b`" in out
-    assert "\\@tbl-b." in out and "\n@tbl-b\n" in out and "kami@tbl-b.id" in out
-    assert 'alt="alt untuk Tabel 2\\.1"' in out  # escaped: read back as 'Tabel 2.1'
-    assert ": Tabel L5.1 Tiga" in out and "\n: Tabel 2\n" in out
-    assert ": Tabel L2.1 Matriks" in out
-    with pytest.raises(RenderError, match="@fig-nope"):
-        resolve_crossrefs("Lihat @fig-nope.", [], Path("x.qmd"))
-
-
-def test_markdown_table_captions_printed_by_a_cell_are_numbered():
-    # One cell printing several tables labels them Quarto's way, ": Caption {#tbl-x}".
-    body = """# BAB II Rencana
-Lihat @tbl-x dan @tbl-y.
-
-| a |
-|---|
-| 1 |
-
-: Ringkasan hasil {#tbl-x}
-
-Table: Rencana   {#tbl-y}
-
-: bukan tabel {#fig-z}
-
-```
-: dalam kode {#tbl-w}
-```
-### Lampiran 4
-: Di lampiran {#tbl-v}"""
-    out = resolve_crossrefs(body, [], Path("x.qmd"))
-    assert "Lihat [Tabel 2.1](#tbl-x) dan [Tabel 2.2](#tbl-y)." in out
-    assert ": Tabel 2.1 Ringkasan hasil {#tbl-x}" in out
-    assert "Table: Tabel 2.2 Rencana {#tbl-y}" in out
-    assert ": bukan tabel {#fig-z}" in out and ": dalam kode {#tbl-w}" in out
-    assert ": Tabel L4.1 Di lampiran {#tbl-v}" in out
-
-
 def test_unsupported_shortcode_is_an_error(tmp_path):
-    from skm.render.core import _prepare_markdown
-
-    doc = parse_qmd(tmp_path / "x.qmd", "---\ntitle: x\n---\n\nA {{< include y.md >}}\n")
-    with pytest.raises(RenderError, match="unsupported shortcode"):
-        _prepare_markdown(doc.chunks[0], doc.meta, doc.path, 0)
-    doc = parse_qmd(
-        tmp_path / "x.qmd",
-        "Teks\n\n{{< pagebreak >}}\n\n`{{< pagebreak >}}`x {{</* pagebreak */>}}\n",
-    )
-    text, exprs = _prepare_markdown(doc.chunks[0], doc.meta, doc.path, 0)
-    assert text.count("#pagebreak(weak: true)") == 1
-    assert "`{{< pagebreak >}}`x {{< pagebreak >}}" in text
-    assert exprs == []
+    qmd = tmp_path / "x.qmd"
+    qmd.write_text("---\ntitle: x\n---\n\nTeks\n\nA {{< include y.md >}}\n", encoding="utf-8")
+    with pytest.raises(RenderError, match=f"{qmd}:7: unsupported shortcode"):
+        render_qmd(qmd, {"md": tmp_path / "x.md"}, {}, source_date_epoch=EPOCH)
 
 
 def test_font_coverage_reports_missing_glyphs():
-    from skm.render.core import replace_missing_glyphs
-
     source, missing = replace_missing_glyphs("Pelayanan ☐ ✓ مرحبا 你 😀\u200d x")
     assert missing == {"你": 1, "😀": 1}
     assert "☐ ✓ مرحبا □ □\u200d x" in source
@@ -463,8 +452,6 @@ def test_font_coverage_reports_missing_glyphs():
 
 def test_docx_table_rows_are_kept_whole(tmp_path):
     from docx import Document
-
-    from skm.render.core import fix_docx_tables
 
     doc = Document()
     table = doc.add_table(rows=3, cols=2)
@@ -487,8 +474,6 @@ def test_docx_table_rows_are_kept_whole(tmp_path):
 
 
 def test_typst_keeps_short_table_rows_whole_and_lets_tall_ones_break():
-    from skm.render.core import TEMPLATES_DIR
-
     tall = " ".join(["kata"] * 1500)  # far taller than a page in a half-width column
     md = f"| No | Isi |\n|---|---|\n| 1 | pendek |\n| 2 | {tall} |\n\n: Judul {{#tbl-x}}\n"
     out = subprocess.run(
@@ -514,8 +499,6 @@ def test_typst_keeps_short_table_rows_whole_and_lets_tall_ones_break():
 
 def test_docx_tables_are_centred_and_followed_by_space(tmp_path):
     from docx import Document
-
-    from skm.render.core import TEMPLATES_DIR, fix_docx_tables
 
     md = (
         "Sebelum tabel.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n: Judul {#tbl-x}\n\n"

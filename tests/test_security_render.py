@@ -24,7 +24,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skm.render.core import PANDOC_FROM, TEMPLATES_DIR, _pandoc_path
+from skm.render import PANDOC_FROM, TEMPLATES_DIR
+from skm.render.pandoc import pandoc_path
 from skm.report import markdown as md
 
 HERE = Path(__file__).resolve().parent
@@ -236,7 +237,7 @@ class Probe:
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
         self.proc = subprocess.Popen(
-            [_pandoc_path(), "lua", str(HERE / "pandoc_probe.lua"), str(TEMPLATES_DIR)],
+            [pandoc_path(), "lua", str(HERE / "pandoc_probe.lua"), str(TEMPLATES_DIR)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -876,17 +877,15 @@ def test_manifest_inputs_leave_out_a_logo_outside_the_unit(tmp_path):
 
 
 def test_render_refuses_a_non_image_logo_with_a_clear_message(tmp_path):
-    from skm.render.core import RenderError, _logo_path
+    from skm.render import RenderError, render_qmd
 
     (tmp_path / "logo.png").write_text("bukan gambar", encoding="utf-8")
-    work = tmp_path / "work"
-    work.mkdir()
-    with pytest.raises(RenderError) as err:
-        _logo_path({}, tmp_path, Path("x.qmd"), "logo.png", work)
+    qmd = tmp_path / "x.qmd"
+    qmd.write_text("---\ntitle: x\nlogo: logo.png\n---\n\nTeks.\n", encoding="utf-8")
+    with pytest.raises(RenderError) as err:  # before any kernel is started
+        render_qmd(qmd, {"md": tmp_path / "x.md"}, {}, source_date_epoch=0)
     assert "bukan gambar PNG, JPEG atau GIF" in str(err.value)
-    _png(tmp_path / "logo.png")
-    copy = _logo_path({}, tmp_path, Path("x.qmd"), "logo.png", work)
-    assert copy == work / "logo.png" and copy.read_bytes() == (tmp_path / "logo.png").read_bytes()
+    assert not (tmp_path / "x.md").exists()
 
 
 # --------------------------------------------------------------------------- Typst root
@@ -902,7 +901,8 @@ def test_render_refuses_a_non_image_logo_with_a_clear_message(tmp_path):
     ],
 )
 def test_typst_reads_no_file_outside_the_render_folder(tmp_path, call):
-    from skm.render.core import RenderError, _compile_typst
+    from skm.render import RenderError
+    from skm.render.typst import compile_typst
 
     (tmp_path / "geheim.txt").write_text(CANARY_TEXT, encoding="utf-8")
     outside_png = _png(tmp_path / "luar.png")
@@ -914,27 +914,27 @@ def test_typst_reads_no_file_outside_the_render_folder(tmp_path, call):
         encoding="utf-8",
     )
     with pytest.raises(RenderError):
-        _compile_typst(typ, None, 0, Path("x.qmd"))
+        compile_typst(typ, None, 0, Path("x.qmd"))
     # a file inside the folder (the copied images and logo) is read
     _png(work / "images" / "001.png")
     typ.write_text('#image("images/001.png")\n', encoding="utf-8")
-    assert _compile_typst(typ, None, 0, Path("x.qmd")).startswith(b"%PDF")
+    assert compile_typst(typ, None, 0, Path("x.qmd")).startswith(b"%PDF")
 
 
 def test_images_are_copied_in_under_plain_names(tmp_path):
     """A folder with spaces or non-ASCII letters: pandoc's Typst writer looked for %20."""
-    from skm.render.core import _localize_images
+    from skm.render.assemble import localize_images
 
     photo = _png(tmp_path / "proyek saya é" / "foto (1) ü.png")
     work = tmp_path / "work"
     work.mkdir()
     source = md.image(photo, "Foto 1. keterangan\\", alt="alt \\", width="70%")
-    out = _localize_images(source + "\n\n" + source, work, tmp_path)
+    out = localize_images(source + "\n\n" + source, work, tmp_path)
     assert out.count("](images/001.png){") == 2
     assert (work / "images" / "001.png").read_bytes() == photo.read_bytes()
     # a relative path outside the resource folder is not copied
     assert (
-        _localize_images("![x](../etc/passwd)", work, tmp_path / "proyek saya é")
+        localize_images("![x](../etc/passwd)", work, tmp_path / "proyek saya é")
         == "![x](../etc/passwd)"
     )
 
@@ -942,7 +942,7 @@ def test_images_are_copied_in_under_plain_names(tmp_path):
 def test_caller_front_matter_is_escaped_once(tmp_path):
     """The cover's name reaches pandoc escaped; a {{< meta >}} shortcode escapes the raw value
     (not the escaped one a second time); controls removed in this process are counted."""
-    from skm.render.core import render_qmd
+    from skm.render import render_qmd
 
     qmd = tmp_path / "doc.qmd"
     qmd.write_text("---\ntitle: Judul\n---\n\nUnit: {{< meta cover.unit >}}\n", encoding="utf-8")
@@ -1004,14 +1004,14 @@ def test_typst_pdf_shows_tricky_text_as_written(tmp_path):
     """Through the real writer, typst.lua and Typst: each text reads back from the PDF."""
     from pypdf import PdfReader
 
-    from skm.render.core import _compile_typst
+    from skm.render.typst import compile_typst
 
     body = "\n\n".join(f"MULAI{i} {md.escape(t)} SELESAI{i}" for i, t in enumerate(TYPST_TRICKY))
     (tmp_path / "in.md").write_text(body + "\n", encoding="utf-8")
     typ = tmp_path / "document.typ"
     subprocess.run(
         [
-            _pandoc_path(),
+            pandoc_path(),
             str(tmp_path / "in.md"),
             "--from",
             PANDOC_FROM,
@@ -1028,7 +1028,7 @@ def test_typst_pdf_shows_tricky_text_as_written(tmp_path):
         '#set text(font: "Noto Sans")\n' + typ.read_text(encoding="utf-8"), encoding="utf-8"
     )
     pdf = tmp_path / "out.pdf"
-    pdf.write_bytes(_compile_typst(typ, None, 0, Path("x.qmd")))
+    pdf.write_bytes(compile_typst(typ, None, 0, Path("x.qmd")))
     text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
     for i, t in enumerate(TYPST_TRICKY):
         got = re.search(f"MULAI{i} (.*?) SELESAI{i}", text, re.DOTALL)

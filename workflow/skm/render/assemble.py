@@ -144,16 +144,16 @@ class Assembler:
         return None
 
     def _figure_md(self, path: str, chunk: Chunk, label: str | None, cap: Any) -> str:
-        """``![caption](path){#label fig-alt="..."}``: crossref.lua numbers the caption and
-        turns fig-alt into the alt text (a numbered figure without one is described by its
-        numbered caption)."""
+        """``![caption](path){#label crossref-alt="..."}``: crossref.lua numbers the caption
+        and makes crossref-alt the alt text, references in it resolved (a numbered figure
+        without an alt text is described by its numbered caption)."""
         caption = _caption(cap)
         alt = chunk.options.get("fig-alt")
         if alt is None and not label:
             alt = plain(caption)
         attrs = [f"#{label}"] if label else []
         if alt is not None:
-            attrs.append(f"fig-alt={_md.attribute(alt)}")
+            attrs.append(f"crossref-alt={_md.attribute(alt)}")
         return f"![{caption}]({path}){{{' '.join(attrs)}}}" if attrs else f"![{caption}]({path})"
 
 

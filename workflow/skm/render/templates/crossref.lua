@@ -11,8 +11,11 @@
 -- - A reference to a known label becomes a link "<prefix> <number>" to it; any other citation
 --   is put back as the text it was written as; a fig-/tbl- label that is not defined is an
 --   error (the render fails and names it).
--- - Image alt texts: the fig-alt attribute (references in it as plain text) becomes the image's
---   description; a numbered figure without one is described by its numbered caption.
+-- - Alt texts of cell figures: skm.render writes them as the attribute crossref-alt, which
+--   becomes the image's description with its references as plain text; a numbered figure
+--   without one is described by its numbered caption. (Quarto's fig-alt, which
+--   skm.report.markdown.image writes for images from data, is left to the writers' filters:
+--   nothing in it is read as a reference.)
 --
 -- The words come from the document's `crossref` front matter, passed by skm.render as
 -- metadata (-M crossref-<key>=<value>): fig-title, tbl-title (caption words), fig-prefix,
@@ -167,12 +170,12 @@ local function number(doc)
   })
 end
 
-local function fig_alt(img)
-  local alt = img.attributes["fig-alt"]
+local function crossref_alt(img)
+  local alt = img.attributes["crossref-alt"]
   if alt == nil then
     return nil
   end
-  img.attributes["fig-alt"] = nil
+  img.attributes["crossref-alt"] = nil
   if alt == "" then
     img.attributes["alt"] = ""
     img.caption = pandoc.Inlines({})
@@ -249,7 +252,8 @@ local function figure(f)
   f.caption.long = numbered_caption(f.caption.long, f.identifier)
   local described = pandoc.Inlines(stringify(f.caption.long))
   f.content = f.content:walk({Image = function(img)
-    if img.attributes["fig-alt"] == nil and img.attributes["alt"] == nil then
+    local attr = img.attributes
+    if attr["crossref-alt"] == nil and attr["fig-alt"] == nil and attr["alt"] == nil then
       img.caption = described
       return img
     end
@@ -275,7 +279,7 @@ function Pandoc(doc)
   number(doc)
   doc = doc:walk({Inlines = inlines})
   doc = doc:walk({Figure = figure, Table = table_})
-  doc = doc:walk({Image = fig_alt})
+  doc = doc:walk({Image = crossref_alt})
   if #unresolved > 0 then
     error("unresolved cross reference(s): " .. table.concat(unresolved, ", "), 0)
   end
