@@ -1,4 +1,4 @@
--- skm.render.core, DOCX pass (shared.lua): table columns at least as wide as their longest word, so
+-- skm.render, DOCX pass (shared.lua): table columns at least as wide as their longest word, so
 -- that Word and LibreOffice do not break "No." or "2023" inside the word; tables without
 -- widths sized to their content, as the PDF sizes them, instead of split into equal columns;
 -- Quarto's fig-alt as the image description.
@@ -10,7 +10,7 @@
 -- Cover: written here, in the PDF cover's order (template.typ): agency, title, subtitle,
 -- period, logo, authors, unit, address, year, each on its own line. Pandoc's own title block
 -- (title, subtitle, author, date in a fixed order) is switched off by removing those keys;
--- skm.render.core puts the title and authors back into the document properties.
+-- skm.render.docx puts the title and authors back into the document properties.
 
 local shared = dofile(pandoc.path.join({pandoc.path.directory(PANDOC_SCRIPT_FILE), "shared.lua"}))
 

@@ -1,4 +1,4 @@
--- skm.render.core, HTML pass: readable on a phone.
+-- skm.render, HTML pass: readable on a phone.
 --
 -- Tables: wrapped in <div class="table-wrap"> so that a wide table scrolls sideways inside the
 -- wrapper instead of widening the page. The caption is taken out of the table and set above
@@ -9,7 +9,7 @@
 -- may scroll, shown on narrow screens only (style.css); the wrapper also draws an edge shadow
 -- while it can scroll.
 --
--- Figures: a PNG with an SVG twin next to it (skm.report.figures.save, carried by skm.render.core) is
+-- Figures: a PNG with an SVG twin next to it (skm.report.figures.save, carried by skm.render.kernel) is
 -- shown as the SVG: sharp at any zoom. Its alt text is kept (an <img alt>, which pandoc's own
 -- SVG output replaces with aria-label). On a narrow screen the figure keeps its printed width
 -- (16 cm, so that its 7-8 pt text stays readable) and scrolls sideways, with a cue.

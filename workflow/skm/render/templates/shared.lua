@@ -1,4 +1,4 @@
--- skm.render.core, shared by the Lua filters (loaded with dofile).
+-- skm.render, shared by the Lua filters (loaded with dofile).
 --
 -- fig_alt: Quarto's image attribute fig-alt becomes the image's description, which pandoc's
 -- writers use as alt text (the HTML alt, the DOCX description; typst.lua for the PDF).

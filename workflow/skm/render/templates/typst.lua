@@ -1,4 +1,4 @@
--- skm.render.core, Typst pass.
+-- skm.render, Typst pass.
 -- 1. Images keep their alt text (written by image(): the pandoc Typst writer drops it). Their
 --    paths stay relative: the renderer copies every image into the folder of the .typ file,
 --    which is Typst's root (no file outside it can be read).
