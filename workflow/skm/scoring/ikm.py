@@ -171,7 +171,7 @@ def confidence_interval(
     population: int | None,
     prepared: Prepared | None = None,
 ) -> dict:
-    """95 % interval of the IKM konversi by linearisation over respondents (DOMAIN.md)."""
+    """95 % interval of the IKM konversi, linearised over respondents (docs/metodologi.md M-18)."""
     n = len(responses)
     if n < 2:
         return {"se": None, "ikm_konversi_ci95": None}
