@@ -168,3 +168,25 @@ def test_recap_lists_units_failed_and_missing(pipeline):
     assert prov["pooled"]["display"] == ikm["display"]["ikm_konversi"]
     for ext in ("pdf", "docx", "html", "xlsx"):
         assert (pipeline.root / "reports" / "rekap" / "2024" / f"rekap-ikm-2024.{ext}").is_file()
+
+
+def test_snakemake_report_names_the_documents(pipeline, tmp_path):
+    """`snakemake --report` after a run: Snakemake's run report (rules, runtimes) lists the
+    documents under their Indonesian categories, without changing any output."""
+    report = tmp_path / "laporan-run.html"
+    before = {p: p.stat().st_mtime_ns for p in (pipeline.root / "reports").rglob("*.pdf")}
+    proc = run_snakemake(pipeline.root, "--report", str(report), check=False)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    html = report.read_text(encoding="utf-8")
+    for name in (
+        "Laporan SKM",
+        "Infografis",
+        "Tindak Lanjut",
+        "Gambar",
+        "laporan-skm-biro-umum-2023.pdf",
+        "laporan-tindak-lanjut-biro-umum-2022.docx",
+        "infografis-skm-uji-2024.png",
+        "tren.png",
+    ):
+        assert name in html, name
+    assert before == {p: p.stat().st_mtime_ns for p in before}
