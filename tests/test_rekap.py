@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import artefacts
 from skm.domain import round_half_up
-from skm.report.rekap import build, ranking_table, sebaran_catatan, sebaran_table
+from skm.report.rekap import build, ranking_table, spread_note, spread_table
 
 
 def unit_ikm(unit: str, rows: list[list[int]]) -> dict:
@@ -51,10 +51,10 @@ def test_sebaran_counts_every_unit_once_and_marks_uncertain_ones():
     assert {m: r["n"] for m, r in by_mutu.items()} == {"A": 2, "B": 1, "C": 1, "D": 0}
     assert by_mutu["B"]["uncertain"] == 1 and by_mutu["A"]["uncertain"] == 0
     assert by_mutu["A"]["pct"] == "50.00" and by_mutu["D"]["pct"] == "0.00"
-    table = sebaran_table(rekap)
+    table = spread_table(rekap)
     assert "| A | Sangat baik | 2 | 50,00% | 0 |" in table
     assert "**4**" in table
-    assert sebaran_catatan(rekap) == ""
+    assert spread_note(rekap) == ""
 
 
 def test_sebaran_notes_rounding_when_shares_do_not_add_up():
@@ -65,4 +65,4 @@ def test_sebaran_notes_rounding_when_shares_do_not_add_up():
     ]
     rekap = build(2024, units, {}, [], ["a", "b", "c"])
     assert [r["pct"] for r in rekap["sebaran"]] == ["33.33", "33.33", "33.33", "0.00"]
-    assert sebaran_catatan(rekap).endswith("jumlahnya 99,99%.")
+    assert spread_note(rekap).endswith("jumlahnya 99,99%.")

@@ -129,7 +129,7 @@ def sebaran(units: list[dict]) -> list[dict]:
     return out
 
 
-def sebaran_table(rekap: dict) -> str:
+def spread_table(rekap: dict) -> str:
     """Units per mutu: count, share and how many of them sit uncertainly in that mutu."""
     rows = rekap.get("sebaran", [])
     body = [
@@ -165,7 +165,7 @@ def sebaran_table(rekap: dict) -> str:
     )
 
 
-def sebaran_catatan(rekap: dict) -> str:
+def spread_note(rekap: dict) -> str:
     """Rounding note under the distribution table when the shares do not add to 100,00 %."""
     total = sum(Decimal(r["pct"]) for r in rekap.get("sebaran", []))
     if not rekap.get("sebaran") or total == Decimal("100.00"):

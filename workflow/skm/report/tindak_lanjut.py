@@ -337,7 +337,7 @@ def strategi_table(realisasi: dict) -> str:
     )
 
 
-def ringkasan_table(ikm: dict) -> str:
+def summary_table(ikm: dict) -> str:
     """BAB II: the per-unsur results the plan follows."""
     body = [
         [
@@ -487,7 +487,7 @@ def dampak_table(tl: dict) -> str:
     )
 
 
-def dampak_kesimpulan(tl: dict) -> str:
+def impact_conclusion(tl: dict) -> str:
     """The measured effect, stated with the realisation: which target unsur changed beyond the
     noise in the next survey, and that the others did not (analisis tambahan)."""
     if not tl.get("dampak"):
@@ -550,7 +550,7 @@ def body_markdown(tl: dict, ikm: dict, foto_dir: str | Path, level: int = 1) -> 
     )
     add(f"{h} BAB II DESKRIPSI RENCANA TINDAK LANJUT\n")
     add(f"Hasil SKM tahun {year} per unsur pelayanan disajikan pada @tbl-tl-ringkasan.\n")
-    add(ringkasan_table(ikm))
+    add(summary_table(ikm))
     add(f": Ringkasan hasil SKM tahun {year} {{#tbl-tl-ringkasan}}\n")
     fkp = tl["rtl"].get("fkp")
     intro = (
@@ -614,7 +614,7 @@ def body_markdown(tl: dict, ikm: dict, foto_dir: str | Path, level: int = 1) -> 
         f"1. {nama} telah menindaklanjuti {nf.angka(tl['n_done'], 0)} dari "
         f"{nf.angka(tl['n_planned'], 0)} rencana tindak lanjut, atau "
         f"**{nf.persen(tl['pct'])}** (persentase dihitung dari jumlah rencana berstatus sudah "
-        "dilaksanakan dibagi jumlah rencana tindak lanjut × 100%). " + dampak_kesimpulan(tl)
+        "dilaksanakan dibagi jumlah rencana tindak lanjut × 100%). " + impact_conclusion(tl)
     )
     strategi = tl["realisasi"].get("strategi") or []
     if strategi:
