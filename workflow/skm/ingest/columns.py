@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from skm.errors import SkmInputError
-from skm.ingest.fields import FIELD_LABELS, REQUIRED_FIELDS, quoted, quoted_headers
-from skm.ingest.settings import normalise_text
+from skm.ingest.fields import FIELD_LABELS, quoted, quoted_headers
+from skm.ingest.settings import REQUIRED_FIELDS, normalise_text
 from skm.ingest.timestamps import parse_timestamps
 
 

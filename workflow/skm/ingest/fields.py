@@ -14,8 +14,6 @@ from skm.ingest.redact import redact_answer
 from skm.ingest.settings import normalise_text
 from skm.scoring.tables import DEMOGRAPHIC_FIELDS
 
-REQUIRED_FIELDS: tuple[str, ...] = ("timestamp", *UNSUR_CODES)
-OPTIONAL_FIELDS: tuple[str, ...] = ("layanan", *DEMOGRAPHIC_FIELDS, "saran")
 CATEGORY_FIELDS: tuple[str, ...] = ("layanan", *DEMOGRAPHIC_FIELDS)
 
 

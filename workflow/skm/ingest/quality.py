@@ -14,12 +14,12 @@ from skm.ingest.fields import (
     CATEGORY_FIELDS,
     FIELD_LABELS,
     FUNNEL_PRIORITY,
-    OPTIONAL_FIELDS,
     quoted,
     thousands,
 )
 from skm.ingest.result import IngestResult, IngestStopped
 from skm.ingest.rows import Part
+from skm.ingest.settings import OPTIONAL_FIELDS
 from skm.ingest.values import Context, propose_layanan
 from skm.scoring.tables import REASON_CODES
 

@@ -17,7 +17,8 @@ from skm.domain import UNSUR_CODES
 from skm.errors import SkmInputError
 from skm.ingest.arrays import factorize, string_array
 from skm.ingest.export import Export
-from skm.ingest.fields import CATEGORY_FIELDS, OPTIONAL_FIELDS
+from skm.ingest.fields import CATEGORY_FIELDS
+from skm.ingest.settings import OPTIONAL_FIELDS
 from skm.ingest.timestamps import (
     EXAMPLES,
     TimestampColumn,

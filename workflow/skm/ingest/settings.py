@@ -16,13 +16,16 @@ import yaml
 from skm import layout
 from skm.domain import DEFAULT_LABELS, UNSUR_CODES
 from skm.errors import SkmInputError
+from skm.scoring.tables import DEMOGRAPHIC_FIELDS
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 
 UTC_OFFSETS = {"WIB": 7, "WITA": 8, "WIT": 9}
 
-REQUIRED_FIELDS = ("timestamp", *UNSUR_CODES)
-OPTIONAL_FIELDS = ("layanan", "jenis_kelamin", "usia", "pendidikan", "pekerjaan", "saran")
+#: The fields a unit's export is mapped to (config.yaml `columns:`): the required ones, then
+#: the optional ones, in the order every listing of them follows.
+REQUIRED_FIELDS: tuple[str, ...] = ("timestamp", *UNSUR_CODES)
+OPTIONAL_FIELDS: tuple[str, ...] = ("layanan", *DEMOGRAPHIC_FIELDS, "saran")
 
 
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)

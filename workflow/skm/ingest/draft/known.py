@@ -6,20 +6,12 @@ from __future__ import annotations
 import re
 
 from skm.domain import UNSUR_CODES, UNSUR_NAMES
-from skm.ingest.settings import UTC_OFFSETS
+from skm.ingest.settings import OPTIONAL_FIELDS, REQUIRED_FIELDS, UTC_OFFSETS
+from skm.scoring.tables import DEMOGRAPHIC_FIELDS
 
-FIELDS: tuple[str, ...] = (
-    "timestamp",
-    *UNSUR_CODES,
-    "layanan",
-    "jenis_kelamin",
-    "usia",
-    "pendidikan",
-    "pekerjaan",
-    "saran",
-)
-REQUIRED: tuple[str, ...] = ("timestamp", *UNSUR_CODES)
-DEMOGRAPHIC: tuple[str, ...] = ("jenis_kelamin", "usia", "pendidikan", "pekerjaan")
+FIELDS: tuple[str, ...] = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS)
+REQUIRED: tuple[str, ...] = REQUIRED_FIELDS
+DEMOGRAPHIC: tuple[str, ...] = DEMOGRAPHIC_FIELDS
 
 FIELD_TEXT: dict[str, str] = {
     "timestamp": "stempel waktu",
