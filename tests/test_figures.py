@@ -24,6 +24,7 @@ from skm.contracts import read_ikm
 from skm.domain import UNSUR_CODES
 from skm.domain import round_half_up as rhu
 from skm.report import figures
+from skm.scoring import tren
 from skm.scoring.tables import read_responses
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -237,10 +238,24 @@ def test_house_style_is_the_repo_matplotlibrc(ikm):
     assert "backend: agg" in rc and "axes.spines.top: False" in rc
 
 
-def test_figures_draw_their_text_in_the_shipped_noto_sans(ikm, tmp_path):
+FIGURES = {
+    "nrr_unsur": lambda ikm: figures.fig_nrr_unsur(ikm),
+    "jawaban_unsur": lambda ikm: figures.fig_jawaban_unsur(ikm, None),
+    "responden": lambda ikm: figures.fig_responden(ikm, "jenis_kelamin"),
+    "ikm_layanan": lambda ikm: figures.fig_ikm_layanan(ikm),
+    "tren": lambda ikm: figures.fig_tren(tren.build([ikm], [], ikm["year"])),
+    "rekap": lambda ikm: figures.fig_rekap(_rekap(3, "Dinas Sosial")),
+    "placeholder": lambda ikm: figures.placeholder("Data tidak tersedia."),
+}
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_figures_draw_their_text_in_the_shipped_noto_sans(ikm, tmp_path, name):
     # The SVG twin draws every glyph as a path named after the font it came from
-    # ('NotoSans-Regular-…'): matplotlib's fallback would name DejaVuSans glyphs instead.
-    figures.save(figures.fig_nrr_unsur(ikm), tmp_path / "nrr.png", svg=True)
+    # ('NotoSans-Regular-…'): a figure drawn outside the house style would name matplotlib's
+    # default DejaVuSans glyphs instead.
+    fig = FIGURES[name](ikm)
+    figures.save(fig, tmp_path / "nrr.png", svg=True)
     svg = (tmp_path / "nrr.svg").read_text(encoding="utf-8")
     fonts = set(re.findall(r'<path id="([A-Za-z]+(?:-[A-Za-z]+)*)-[0-9a-f]+"', svg))
     assert fonts and all(f.startswith("NotoSans") for f in fonts), fonts
