@@ -51,8 +51,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from skm.numfmt import tanggal
 from skm.render import docx
 from skm.render.assemble import assemble, localize_images
@@ -222,7 +220,7 @@ def render_qmd(
             for line in assembler.stderr:
                 log.info("cell stderr: %s", line)
             meta = _document_meta({**doc.meta, **escaped_meta}, toc_title, epoch)
-            front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000)
+            front = _md.front_matter(meta)
             body = localize_images(body, workdir, base)
             markdown_text = f"---\n{front}---\n\n{body.strip()}\n"
             md_path = workdir / "document.md"

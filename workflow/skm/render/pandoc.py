@@ -12,9 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from skm.render.errors import RenderError
+from skm.report.markdown import front_matter
 
 __all__ = ["PANDOC_FROM", "TEMPLATES_DIR", "pandoc_path", "run_passes"]
 
@@ -83,7 +82,7 @@ def run_passes(
             jobs["html"] += ["--variable", f"skm-logo-src={html.escape(logo.name, quote=True)}"]
     if "docx" in targets:
         meta_file = workdir / "docx-meta.yaml"
-        meta_file.write_text(yaml.safe_dump(docx_meta, allow_unicode=True), encoding="utf-8")
+        meta_file.write_text(front_matter(docx_meta), encoding="utf-8")
         jobs["docx"] = [
             *common,
             *("--to", "docx", "--reference-doc", str(TEMPLATES_DIR / "reference.docx")),

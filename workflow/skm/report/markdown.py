@@ -26,6 +26,7 @@ __all__ = [
     "bold",
     "clean",
     "escape",
+    "front_matter",
     "image",
     "italic",
     "metadata",
@@ -184,6 +185,28 @@ def metadata(value: object) -> object:
     if value is None or isinstance(value, (bool, int, float)):
         return value
     return escape(value, newlines="space")
+
+
+def front_matter(meta: dict) -> str:
+    """``meta`` as the YAML of a pandoc front matter (or ``--metadata-file``), every string
+    double-quoted.
+
+    PyYAML writes a string plain when YAML 1.1 would not read it as another type, but pandoc's
+    YAML reader reads more plain words as other types: ``y``/``n`` (any case) as booleans,
+    ``1e3`` as the number 1000. A unit named "Y" would lose its name on the cover. Quoted, a
+    string is always a string (and pandoc still reads it as Markdown: :func:`metadata` makes
+    text from data literal first). Numbers, booleans and None are written as they are.
+    """
+    import yaml
+
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    def _quoted(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+
+    _Dumper.add_representer(str, _quoted)
+    return yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=True, width=10_000)
 
 
 def bold(text: object) -> Raw:
