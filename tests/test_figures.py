@@ -276,32 +276,43 @@ def test_ikm_json_from_the_real_scoring(tmp_path):
 
 
 def test_snakemake_shim(tmp_path):
-    ikm, _ = _scored_sample(tmp_path)
+    """The analyse_responses job: ikm.json (as score writes it), figures, trend, workbook."""
+    paths = artefacts.write_sample(tmp_path / "in", 2023)
+    ikm = read_ikm(paths["ikm"])
+    out = tmp_path / "out"
     smk = SimpleNamespace(
         input=SimpleNamespace(
-            ikm=str(tmp_path / "ikm.json"),
-            responses=str(tmp_path / "responses.csv"),
-            settings=str(tmp_path / "settings.json"),
-            ikms=[str(tmp_path / "ikm.json")],
+            responses=str(paths["responses"]),
+            rejected=str(paths["rejected"]),
+            quality=str(paths["quality"]),
+            settings=str(paths["settings"]),
+            ikms=[],
             unit_yaml=[],
         ),
         output=SimpleNamespace(
-            figdir=str(tmp_path / "figures"),
-            tren=str(tmp_path / "tren.json"),
-            tren_png=str(tmp_path / "tren.png"),
-            tren_svg=str(tmp_path / "tren.svg"),
+            ikm=str(out / "ikm.json"),
+            figdir=str(out / "figures"),
+            tren=str(out / "tren.json"),
+            tren_png=str(out / "tren.png"),
+            tren_svg=str(out / "tren.svg"),
+            xlsx=str(out / "olah.xlsx"),
         ),
-        log=[str(tmp_path / "plot.log")],
+        log=[str(tmp_path / "analyse.log")],
         wildcards=SimpleNamespace(unit=ikm["unit"], year=str(ikm["year"])),
     )
+    out.mkdir()
     runpy.run_path(
-        str(ROOT / "workflow" / "scripts" / "plot_figures.py"), init_globals={"snakemake": smk}
+        str(ROOT / "workflow" / "scripts" / "analyse_responses.py"),
+        init_globals={"snakemake": smk},
     )
-    assert (tmp_path / "figures" / "nrr_unsur.png").exists()
-    assert (tmp_path / "tren.png").exists() and (tmp_path / "tren.svg").exists()
-    tren = json.loads((tmp_path / "tren.json").read_text(encoding="utf-8"))
+    assert (out / "ikm.json").read_bytes() == paths["ikm"].read_bytes()
+    assert (out / "figures" / "nrr_unsur.png").exists()
+    assert (out / "tren.png").exists() and (out / "tren.svg").exists()
+    assert (out / "olah.xlsx").stat().st_size > 0
+    tren = json.loads((out / "tren.json").read_text(encoding="utf-8"))
     assert [r["year"] for r in tren["rows"]] == [ikm["year"]]
-    assert "gambar ditulis di" in (tmp_path / "plot.log").read_text(encoding="utf-8")
+    log = (tmp_path / "analyse.log").read_text(encoding="utf-8")
+    assert "gambar ditulis di" in log and "Lembar olah data ditulis" in log
 
 
 def _rekap(n_units: int, name: str) -> dict:

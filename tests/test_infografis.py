@@ -23,7 +23,7 @@ from conftest import copy_project, run_snakemake
 from skm import numfmt as nf
 from skm.domain import UNSUR_CODES
 from skm.report.infografis import report_url, typst_string
-from skm.scoring.ikm import lowest
+from skm.scoring.ranking import lowest
 
 URL = "https://ppid.example.go.id/skm/2023/laporan-skm-biro-umum-2023.pdf?v=1&x=%C3%A9"
 #: Typst, Markdown and HTML syntax, then a right-to-left override, its pop and a BEL: the
@@ -219,7 +219,7 @@ def test_name_logo_and_alt_text(extra) -> None:
     assert images, "the logo is embedded"
     alts = re.findall(rb"/Alt\s*\((.*?)\)\s*/", raw)
     assert alts or b"/Alt <" in raw or b"/Alt<" in raw
-    log = (extra / "logs" / "biro-umum" / "2023" / "render_infografis.log").read_text("utf-8")
+    log = (extra / "logs" / "biro-umum" / "2023" / "render_laporan.log").read_text("utf-8")
     m = re.search(r"infografis-skm\.qmd: (\d+) karakter kendali/bidi", log)
     # Three in the name, three in the programme, each counted once.
     assert m and int(m.group(1)) == 6, log[-2000:]

@@ -530,3 +530,62 @@ def test_docx_tables_are_centred_and_followed_by_space(tmp_path):
     from docx.enum.table import WD_TABLE_ALIGNMENT
 
     assert Document(path).tables[0].alignment == WD_TABLE_ALIGNMENT.CENTER
+
+
+# --------------------------------------------------------------------------- shared kernel
+
+
+@pytest.mark.slow
+def test_second_document_of_a_kernel_session_is_byte_identical(workspace, tmp_path, rendered):
+    """render_laporan executes the Laporan and the infographic in one kernel: a document
+    rendered after another in a KernelSession is the document rendered in a kernel of its own."""
+    from skm.render import KernelSession
+
+    own_out, _ = rendered
+    with KernelSession(workspace, EPOCH) as kernel:
+        for run in ("first", "second"):
+            out = tmp_path / run
+            out.mkdir()
+            timings = render_qmd(
+                workspace / "laporan_mini.qmd",
+                {fmt: out / f"laporan.{fmt}" for fmt in ("html", "docx", "pdf")},
+                PARAMS,
+                source_date_epoch=EPOCH,
+                kernel=kernel,
+            )
+    for fmt in ("html", "docx", "pdf"):
+        own = (own_out / f"laporan.{fmt}").read_bytes()
+        assert (tmp_path / "first" / f"laporan.{fmt}").read_bytes() == own, fmt
+        assert (tmp_path / "second" / f"laporan.{fmt}").read_bytes() == own, fmt
+    assert timings["kernel"] < 1.0  # the second one did not start a kernel
+
+
+def test_kernel_session_gives_each_notebook_a_fresh_namespace(tmp_path):
+    from skm.render import KernelSession
+    from skm.render.kernel import SETUP_CODE, Exec
+
+    def cells(code: str) -> list[Exec]:
+        return [
+            Exec("setup", SETUP_CODE),
+            Exec("code", code),
+            Exec("controls", "__skm_controls__()"),
+        ]
+
+    qmd = tmp_path / "x.qmd"
+    with KernelSession(tmp_path, EPOCH) as kernel:
+        first = cells("leak = 1\nfrom skm.report import markdown\nmarkdown.escape('a\\x00b')")
+        kernel.run(first, tmp_path, EPOCH, qmd)
+        second = cells("print('leak' in globals(), sorted(k for k in globals() if 'skm' in k))")
+        kernel.run(second, tmp_path, EPOCH, qmd)
+        with pytest.raises(RenderError, match="one folder and one SOURCE_DATE_EPOCH"):
+            kernel.run(cells("1"), tmp_path / "elsewhere", EPOCH, qmd)
+    printed = "".join(o.get("text", "") for o in second[1].outputs)
+    assert printed == "False ['__skm_controls__', '__skm_inline__']\n"
+    assert second[1].execution_count == first[1].execution_count == 2  # as in a fresh kernel
+    removed = [
+        o["data"]["application/vnd.skm.controls+json"]["removed"]
+        for run in (first, second)
+        for o in run[-1].outputs
+        if "application/vnd.skm.controls+json" in o.get("data", {})
+    ]
+    assert removed == [1, 0]  # each notebook counts its own removed control characters

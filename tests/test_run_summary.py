@@ -125,7 +125,10 @@ def test_log_lines_read_as_sentences(pipeline):
     dicts = [line for line in lines if re.search(r"\{'|\{\"", line)]
     assert not dicts, dicts[:5]
     render = (pipeline.root / "logs/uji/2024/render_laporan.log").read_text(encoding="utf-8")
-    assert re.search(r"INFO Dokumen dibuat dalam \d+,\d detik \(mulai kernel \d+,\d;", render)
+    assert re.search(
+        r"INFO Laporan SKM: Dokumen dibuat dalam \d+,\d detik \(mulai kernel \d+,\d;", render
+    )
+    assert re.search(r"INFO Infografis: Dokumen dibuat dalam \d+,\d detik \(", render)
 
 
 def test_summary_of_a_failed_job_names_its_log(tmp_path):

@@ -9,7 +9,8 @@ import pytest
 
 import artefacts
 from skm.domain import UNSUR_CODES
-from skm.scoring.ikm import confidence_interval, lowest, score, unsur_table
+from skm.scoring.ikm import confidence_interval, score, unsur_table
+from skm.scoring.ranking import lowest
 
 DEMOGRAFI = {
     "jenis_kelamin": [{"label": "Laki-laki"}, {"label": "Perempuan"}],

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -26,6 +25,7 @@ import yaml
 
 from conftest import ROOT, copy_project
 from slurm_cluster import CannotRun, Cluster, install
+from slurm_jobs import JOB_LINE, per_unit_year, submissions
 
 pytestmark = pytest.mark.workflow
 
@@ -45,19 +45,16 @@ SLURM_ARGS = (
 # Rules this DAG must run as SLURM jobs (at least; `all` is local).
 SLURM_RULES = {
     "validate_responses",
-    "score_responses",
-    "plot_figures",
-    "record_provenance",
-    "write_olah_data",
-    "clean_photos",
+    "analyse_responses",
     "validate_rtl",
-    "prepare_tindak_lanjut",
     "render_laporan",
     "render_tindak_lanjut",
+    "write_manifest",
     "collect_rekap",
     "render_rekap",
+    "render_infografis_rekap",
 }
-JOB_LINE = re.compile(r"^(?:local)?(?:rule|checkpoint) (\w+):$", re.MULTILINE)
+UNIT_YEARS = {("biro-umum", "2022"), ("biro-umum", "2023"), (SECOND_UNIT, "2023")}
 
 
 @pytest.fixture(scope="module")
@@ -156,16 +153,20 @@ def runs(cluster, tmp_path_factory) -> dict:
 @pytest.mark.slurm
 def test_every_job_ran_as_a_completed_slurm_job(runs):
     jobs = runs["jobs"]
-    submitted = runs["output"].count("has been submitted with SLURM jobid")
-    assert submitted == len(jobs) - 1, runs["output"][-4000:]  # the srun probe is one more
+    found = submissions(runs["output"])
+    assert len(found) == len(jobs) - 1, runs["output"][-4000:]  # the srun probe is one more
     workflow_jobs = [j for j in jobs if j["comment"].startswith("rule_")]
-    assert len(workflow_jobs) == submitted
+    assert len(workflow_jobs) == len(found)
     assert {j["state"] for j in workflow_jobs} == {"COMPLETED"}, workflow_jobs
-    ran = sorted(j["comment"].removeprefix("rule_").split("_wildcards_")[0] for j in workflow_jobs)
-    # the same jobs as the local run, every one of them a SLURM job
-    assert ran == sorted(r for r in runs["local_jobs"] if r != "all")
+    # the same jobs as the local run, every one of them inside a SLURM job
+    ran = sorted(JOB_LINE.findall(runs["output"]))
+    assert sorted(r for r in ran if r != "all") == sorted(
+        r for r in runs["local_jobs"] if r != "all"
+    )
     assert SLURM_RULES <= set(ran)
-    # one job per unit-year for validation: both units, both years of the sample
+    # one ingest job per unit-year (a checkpoint, its own SLURM job), then one group job per
+    # unit for everything after it (the sample's years depend on each other: one job), and
+    # one for the recap: at most two SLURM jobs per unit-year
     validated = sorted(
         j["comment"] for j in workflow_jobs if j["comment"].startswith("rule_validate_responses_")
     )
@@ -174,6 +175,18 @@ def test_every_job_ran_as_a_completed_slurm_job(runs):
         "rule_validate_responses_wildcards_biro-umum_2022",
         "rule_validate_responses_wildcards_biro-umum_2023",
     ]
+    counts = per_unit_year(found)
+    print(f"SLURM jobs per unit-year, fresh run: {dict(counts)}; {len(found)} in all")
+    assert set(counts) == UNIT_YEARS and all(n <= 2 for n in counts.values()), counts
+    assert len(found) == 3 + 2 + 1, found  # 3 ingests, 2 units, 1 recap
+    # every job inside a group job still writes its benchmark file, as in the local run
+    benchmarks = {
+        root: sorted(p.relative_to(root).as_posix() for p in (root / "benchmarks").rglob("*.tsv"))
+        for root in (runs["local"], runs["slurm"])
+    }
+    assert benchmarks[runs["slurm"]] == benchmarks[runs["local"]]
+    assert "benchmarks/biro-umum/2022/render_tindak_lanjut.tsv" in benchmarks[runs["slurm"]]
+    assert len(benchmarks[runs["slurm"]]) == len([r for r in ran if r != "all"])
 
 
 @pytest.mark.slurm
@@ -188,6 +201,28 @@ def test_slurm_run_is_byte_identical_to_local_run(runs):
     } <= local.keys()
     differing = sorted(p for p in local if local[p] != slurm[p])
     assert not differing, f"differ between the local and the SLURM run: {differing}"
+
+
+@pytest.mark.slurm
+def test_resumed_run_submits_only_what_is_missing(runs, cluster):
+    """A run stopped after the ingest (of SECOND_UNIT: its processed files but the ingest's
+    gone, no documents) and started again: one SLURM job for that unit-year, one for the
+    recap (it reads the unit's ikm.json), none for the other unit; outputs as before."""
+    slurm = runs["slurm"]
+    before = outputs(slurm)
+    kept = {"responses.csv", "rejected.csv", "quality.json", "settings.json"}
+    for path in sorted((slurm / "data" / "processed" / SECOND_UNIT / "2023").iterdir()):
+        if path.name not in kept:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    shutil.rmtree(slurm / "reports" / SECOND_UNIT)
+    out = finish(snakemake(slurm, *SLURM_ARGS), timeout=600)
+    found = submissions(out)
+    counts = per_unit_year(found)
+    print(f"SLURM jobs per unit-year, resumed run: {dict(counts)}; {len(found)} in all")
+    assert counts == {(SECOND_UNIT, "2023"): 1}, counts
+    assert len(found) == 2, out[-4000:]  # the unit-year's group job and the recap's
+    assert "validate_responses" not in JOB_LINE.findall(out)
+    assert outputs(slurm) == before
 
 
 def test_profile_sizes_every_rule_and_only_real_rules(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 from fractions import Fraction
 
 import pytest
@@ -118,6 +119,63 @@ def test_noop_rerun_only_retries_the_broken_unit(pipeline):
     proc = run_snakemake(pipeline.root, "--dry-run")
     units = set(re.findall(r"wildcards: unit=([^,\s]+)", proc.stdout + proc.stderr))
     assert units == {"rusak"}  # everything else is up to date; the broken unit fails again
+
+
+def _would_rerun(root, unit):
+    """{(rule, year)} a dry run would run for `unit`, from its job blocks."""
+    proc = run_snakemake(root, "--dry-run")
+    out = proc.stdout + proc.stderr
+    # (a group's jobs are printed indented, inside the group job's block)
+    blocks = re.split(r"^(?=\s*(?:local)?(?:rule|checkpoint) \w+:$)", out, flags=re.MULTILINE)
+    jobs = set()
+    for block in blocks:
+        rule = re.match(r"\s*(?:local)?(?:rule|checkpoint) (\w+):$", block, re.MULTILINE)
+        where = re.search(r"^\s*wildcards: unit=([\w-]+), year=(\d{4})$", block, re.MULTILINE)
+        if rule and where and where.group(1) == unit:
+            jobs.add((rule.group(1), int(where.group(2))))
+    return jobs
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [
+        # this year's plan: its check, the Laporan (RTL chapter, infographic), last year's
+        # realisation report (it names the next plan; next year's Laporan reads its data
+        # again) and the manifests
+        (
+            2023,
+            {
+                ("validate_rtl", 2023),
+                ("render_laporan", 2023),
+                ("render_tindak_lanjut", 2022),
+                ("write_manifest", 2022),
+                ("write_manifest", 2023),
+            },
+        ),
+        # last year's plan: also last year's realisation report, and this year's Laporan,
+        # which shows how last year's plan was carried out
+        (
+            2022,
+            {
+                ("validate_rtl", 2022),
+                ("render_laporan", 2022),
+                ("render_tindak_lanjut", 2022),
+                ("write_manifest", 2022),
+                ("render_laporan", 2023),
+                ("write_manifest", 2023),
+            },
+        ),
+    ],
+)
+def test_changed_plan_reruns_only_what_depends_on_it(pipeline, tmp_path, year, expected):
+    """Fewer, fuller jobs keep reruns exact: editing rtl.yaml never re-reads the exports,
+    re-scores, redraws the figures or rewrites the workbook."""
+    root = tmp_path / "proyek"
+    shutil.copytree(pipeline.root, root, symlinks=True)  # (copy2: the times stay)
+    assert not _would_rerun(root, "biro-umum")
+    plan = root / "data" / "raw" / "biro-umum" / str(year) / "rtl.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8") + "\n# diubah\n", encoding="utf-8")
+    assert _would_rerun(root, "biro-umum") == expected
 
 
 def test_misspelt_config_key_fails_at_dag_load(tmp_path):

@@ -12,5 +12,7 @@ rule write_manifest:
         "logs/{unit}/{year}/write_manifest.log",
     benchmark:
         "benchmarks/{unit}/{year}/write_manifest.tsv"
+    group:
+        UNIT_GROUP
     script:
         "../scripts/write_manifest.py"

@@ -8,7 +8,7 @@ from snakemake.logging import logger
 from snakemake.utils import validate
 
 from skm import layout
-from skm.contracts import read_quality
+from skm.io import read_json
 from skm.audit.provenance import unit_config
 from skm.errors import SkmInputError
 from skm.ingest.settings import load_config
@@ -71,6 +71,14 @@ BAD_UNITS = {u: layout.rename_hint(u) for u, _ in BAD_UNIT_YEARS}
 # them into the unit-year's settings.json, which provenance and the manifest record.
 UNIT_CONFIG = unit_config(config)
 
+# On a cluster (SLURM) every job of a unit after its ingest runs in one cluster job: the
+# group's jobs that depend on each other (a unit's years do, through the trend and the
+# follow-up) are submitted together. The ingest is a checkpoint and stays a job of its own
+# (checkpoints inside groups: snakemake#2151). Locally, Snakemake ignores groups.
+UNIT_GROUP = "unit"
+# The recap of a year: its data, its document and its infographic in one cluster job.
+REKAP_GROUP = "rekap"
+
 # Written by the failure jobs, read and deleted by the run summary (see summary.smk).
 BAD_NAMES_REPORT = layout.logs_file("_nama_folder_tidak_sah.txt")
 
@@ -112,13 +120,13 @@ def photos_of(wildcards):
 
 
 def tren_inputs(wildcards):
-    """ikm.json of every year of the unit up to the report's year (never a later one)."""
+    """ikm.json of every earlier year of the unit (the trend; the job scores its own year)."""
     year = int(wildcards.year)
     return {
         "ikms": [
             layout.processed(wildcards.unit, y, "ikm.json")
             for y in layout.years(wildcards.unit)
-            if y <= year
+            if y < year
         ],
         "unit_yaml": optional(layout.unit_yaml(wildcards.unit)),
     }
@@ -246,7 +254,7 @@ def rekap_inputs(wildcards):
             unit=unit, year=wildcards.year
         ).output.quality
         qualities.append(quality)
-        if "error" not in read_quality(quality):
+        if quality_error(quality) is None:
             ikms.append(layout.processed(unit, wildcards.year, "ikm.json"))
     return {"qualities": qualities, "ikms": ikms}
 
@@ -255,23 +263,38 @@ def manifest_inputs(wildcards):
     """What write_manifest hashes: the unit-year's documents, raw inputs and effective settings
     (settings.json: the config.yaml keys the unit uses, never config.yaml itself).
 
-    It also waits for next year's documents: their jobs write into this year's processed
-    folder (last year's follow-up), which must be complete before it is hashed.
+    Every file under the unit-year's processed folder is written by one of its own jobs, and
+    each of them is upstream of its documents, so the documents are all it waits for.
     """
     unit, year = wildcards.unit, int(wildcards.year)
-    has_next = year + 1 in layout.years(unit) and not failed_year(unit, year + 1)
     return {
         "documents": layout.documents(unit, year),
-        "next_documents": layout.documents(unit, year + 1) if has_next else [],
         "settings": layout.processed(unit, year, "settings.json"),
         "raw": layout.raw_inputs(unit, year),
     }
 
 
+# quality.json `error` by (path, mtime, size). After every finished checkpoint Snakemake asks
+# the default target's input functions again, one per unit-year, and each asks the errors of
+# the years it needs: without the cache a province's run read and schema-checked every
+# quality.json once per finished ingest (200 units: 40,000 reads). Only the `error` key
+# decides the DAG; every job that reads quality.json checks the whole file (skm.contracts).
+_QUALITY_ERRORS = {}
+
+
+def quality_error(path):
+    """quality.json's `error` (None when the ingest succeeded), read once per file version."""
+    stat = Path(path).stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _QUALITY_ERRORS:
+        _QUALITY_ERRORS[key] = read_json(path).get("error")
+    return _QUALITY_ERRORS[key]
+
+
 def ingest_error(unit, year):
     """The error that stopped the ingest of a unit-year (quality.json `error`), or None."""
     quality = checkpoints.validate_responses.get(unit=unit, year=year).output.quality
-    return read_quality(quality).get("error")
+    return quality_error(quality)
 
 
 def failed_year(unit, year):

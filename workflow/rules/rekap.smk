@@ -19,6 +19,8 @@ rule collect_rekap:
         expected=expected_units,
         found=units_found,
         bad_names=bad_names_of_year,
+    group:
+        REKAP_GROUP
     script:
         "../scripts/collect_rekap.py"
 
@@ -59,6 +61,8 @@ rule render_rekap:
         "benchmarks/_rekap/{year}/render_rekap.tsv"
     params:
         instansi=instansi,
+    group:
+        REKAP_GROUP
     script:
         "../scripts/render_rekap.py"
 
@@ -87,5 +91,7 @@ rule render_infografis_rekap:
         "benchmarks/_rekap/{year}/render_infografis_rekap.tsv"
     params:
         instansi=instansi,
+    group:
+        REKAP_GROUP
     script:
         "../scripts/render_infografis_rekap.py"

@@ -1,58 +1,31 @@
-# Render the documents of a unit-year from the processed artefacts (they never recompute).
-rule record_provenance:
+# The documents of a unit-year, from the processed artefacts (they never recompute).
+#
+# render_laporan makes everything the Laporan SKM rests on and shows, in one job: the photos
+# copied without their metadata (foto/), the hashes of its raw inputs (provenance.json), the
+# Laporan (PDF, DOCX, HTML) and the infographic (its inputs are all the Laporan's too), one
+# Jupyter kernel executing both notebooks in turn.
+rule render_laporan:
     input:
         unpack(unit_inputs),
         unpack(plan_inputs),
         unpack(provenance_extras),
-        exports=exports_of,
-        settings=processed("settings.json"),
-    output:
-        provenance=processed("provenance.json"),
-    log:
-        "logs/{unit}/{year}/record_provenance.log",
-    benchmark:
-        "benchmarks/{unit}/{year}/record_provenance.tsv"
-    script:
-        "../scripts/record_provenance.py"
-
-
-rule write_olah_data:
-    input:
-        ikm=processed("ikm.json"),
-        settings=processed("settings.json"),
-        responses=processed("responses.csv"),
-        rejected=processed("rejected.csv"),
-    output:
-        xlsx=report(
-            document(layout.LAPORAN, "xlsx"),
-            caption="../report/olah_data.rst",
-            category="Laporan SKM",
-            subcategory="{unit} {year}",
-        ),
-    log:
-        "logs/{unit}/{year}/write_olah_data.log",
-    benchmark:
-        "benchmarks/{unit}/{year}/write_olah_data.tsv"
-    script:
-        "../scripts/write_olah_data.py"
-
-
-rule render_laporan:
-    input:
         unpack(laporan_inputs),
+        exports=exports_of,
+        dokumentasi=photos_of,  # this year's photos, cleaned into foto/
         notebook="notebooks/laporan-skm.qmd",
+        notebook_infografis="notebooks/infografis-skm.qmd",
         logo=logo_of,
         ikm=processed("ikm.json"),
         quality=processed("quality.json"),
         settings=processed("settings.json"),
         responses=processed("responses.csv"),
         rejected=processed("rejected.csv"),
-        provenance=processed("provenance.json"),
         figdir=processed("figures"),
-        foto=processed("foto"),
         tren=processed("tren.json"),
         tren_png=processed("tren.png"),
     output:
+        foto=directory(processed("foto")),
+        provenance=processed("provenance.json"),
         pdf=report(
             document(layout.LAPORAN, "pdf"),
             caption="../report/laporan.rst",
@@ -71,41 +44,27 @@ rule render_laporan:
             category="Laporan SKM",
             subcategory="{unit} {year}",
         ),
-    log:
-        "logs/{unit}/{year}/render_laporan.log",
-    benchmark:
-        "benchmarks/{unit}/{year}/render_laporan.tsv"
-    params:
-        title="Laporan Survei Kepuasan Masyarakat",
-    script:
-        "../scripts/render_document.py"
-
-
-# The one-page infographic: A4 PDF for the notice board, 1080 x 1350 px PNG for social media.
-rule render_infografis:
-    input:
-        unpack(infografis_inputs),
-        logo=logo_of,
-        notebook="notebooks/infografis-skm.qmd",
-        ikm=processed("ikm.json"),
-        settings=processed("settings.json"),
-        tren=processed("tren.json"),
-    output:
-        pdf=report(
+        # The one-page infographic: A4 PDF for the notice board, 1080 x 1350 px PNG for
+        # social media.
+        infografis_pdf=report(
             document(layout.INFOGRAFIS, "pdf"),
             caption="../report/infografis.rst",
             category="Infografis",
             subcategory="{unit} {year}",
         ),
-        png=report(
+        infografis_png=report(
             document(layout.INFOGRAFIS, "png"),
             caption="../report/infografis.rst",
             category="Infografis",
             subcategory="{unit} {year}",
         ),
     log:
-        "logs/{unit}/{year}/render_infografis.log",
+        "logs/{unit}/{year}/render_laporan.log",
     benchmark:
-        "benchmarks/{unit}/{year}/render_infografis.tsv"
+        "benchmarks/{unit}/{year}/render_laporan.tsv"
+    group:
+        UNIT_GROUP
+    params:
+        title="Laporan Survei Kepuasan Masyarakat",
     script:
-        "../scripts/render_infografis.py"
+        "../scripts/render_laporan.py"

@@ -1,17 +1,4 @@
-# Follow-up plans (RTL), their realisation and photos.
-rule clean_photos:
-    input:
-        photos=photos_of,
-    output:
-        foto=directory(processed("foto")),
-    log:
-        "logs/{unit}/{year}/clean_photos.log",
-    benchmark:
-        "benchmarks/{unit}/{year}/clean_photos.tsv"
-    script:
-        "../scripts/clean_photos.py"
-
-
+# Follow-up plans (RTL) and their realisation.
 rule validate_rtl:
     input:
         rtl=layout.raw_file(*UY, layout.RTL_YAML),
@@ -22,32 +9,23 @@ rule validate_rtl:
         "logs/{unit}/{year}/validate_rtl.log",
     benchmark:
         "benchmarks/{unit}/{year}/validate_rtl.tsv"
+    group:
+        UNIT_GROUP
     script:
         "../scripts/validate_rtl.py"
 
 
-rule prepare_tindak_lanjut:
-    input:
-        unpack(tindak_lanjut_inputs),
-    output:
-        tl=processed("tindak_lanjut.json"),
-    log:
-        "logs/{unit}/{year}/prepare_tindak_lanjut.log",
-    benchmark:
-        "benchmarks/{unit}/{year}/prepare_tindak_lanjut.tsv"
-    script:
-        "../scripts/prepare_tindak_lanjut.py"
-
-
+# The realisation of a year's RTL with its dampak (tindak_lanjut.json, which next year's
+# Laporan also shows) and the Laporan Hasil Tindak Lanjut (PDF, DOCX, HTML), in one job.
 rule render_tindak_lanjut:
     input:
+        unpack(tindak_lanjut_inputs),
         notebook="notebooks/laporan-tindak-lanjut.qmd",
         logo=logo_of,
-        tl=processed("tindak_lanjut.json"),
-        ikm=processed("ikm.json"),
         settings=processed("settings.json"),
         foto=processed("foto"),
     output:
+        tl=processed("tindak_lanjut.json"),
         pdf=report(
             document(layout.TINDAK_LANJUT, "pdf"),
             caption="../report/tindak_lanjut.rst",
@@ -70,7 +48,9 @@ rule render_tindak_lanjut:
         "logs/{unit}/{year}/render_tindak_lanjut.log",
     benchmark:
         "benchmarks/{unit}/{year}/render_tindak_lanjut.tsv"
+    group:
+        UNIT_GROUP
     params:
         title="Laporan Hasil Tindak Lanjut Survei Kepuasan Masyarakat",
     script:
-        "../scripts/render_document.py"
+        "../scripts/render_tindak_lanjut.py"

@@ -37,6 +37,9 @@ UNSUR_SHORT: dict[str, str] = {
     "U9": "sarana dan prasarana",
 }
 
+#: The respondent-profile questions of an export (mapped fields, the demografi of ikm.json).
+DEMOGRAPHIC_FIELDS: tuple[str, ...] = ("jenis_kelamin", "usia", "pendidikan", "pekerjaan")
+
 #: The respondent-profile fields of ikm.json's `demografi`, with their Indonesian names in
 #: lower case (figures print them so, the workbook capitalised, the laporan in title case).
 PROFILE_FIELDS: dict[str, str] = {

@@ -47,6 +47,28 @@ def step(log_path: str | None) -> Iterator[logging.Logger]:
         raise
 
 
+def notebook_paths(qmd: str, *named: object) -> dict[str, str]:
+    """The `<name>_path` parameters a notebook's parameters cell declares, from the job's
+    named files (``snakemake.input``, ``snakemake.output``; the first that has `name` wins):
+    absolute paths, "" for an optional input that is absent or a name no file has."""
+    from pathlib import Path
+
+    from skm.render.qmd import parameter_names, parse_qmd
+
+    def one(value: object) -> str:
+        if not isinstance(value, str):  # an optional input: a list of zero or one
+            value = value[0] if len(value) else ""  # type: ignore[arg-type,index]
+        return str(Path(value).resolve()) if value else ""
+
+    files = [dict(n.items()) for n in named]  # type: ignore[attr-defined]
+    params = {}
+    for name in parameter_names(parse_qmd(Path(qmd))):
+        if name.endswith("_path"):
+            key = name.removesuffix("_path")
+            params[name] = one(next((f[key] for f in files if key in f), ""))
+    return params
+
+
 _TIMING_NAMES = {
     "kernel": "mulai kernel",
     "execute": "eksekusi",
@@ -67,7 +89,7 @@ def render_timings(timings: dict) -> str:
     parts = [
         f"{_TIMING_NAMES.get(k, k)} {sec(v)}"
         for k, v in timings.items()
-        if isinstance(v, float) and k != "total"
+        if isinstance(v, float) and k != "total" and v > 0  # a stage not run is 0.0
     ]
     total = timings.get("total")
     head = (

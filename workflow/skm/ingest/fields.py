@@ -8,11 +8,10 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from skm.domain import UNSUR_CODES, UNSUR_NAMES
+from skm.domain import DEMOGRAPHIC_FIELDS, UNSUR_CODES, UNSUR_NAMES
 from skm.errors import SkmInputError
 from skm.ingest.redact import redact_answer
 from skm.ingest.settings import normalise_text
-from skm.scoring.tables import DEMOGRAPHIC_FIELDS
 
 CATEGORY_FIELDS: tuple[str, ...] = ("layanan", *DEMOGRAPHIC_FIELDS)
 

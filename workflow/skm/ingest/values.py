@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from skm import numfmt
-from skm.domain import UNSUR_CODES, UNSUR_NAMES
+from skm.domain import DEMOGRAPHIC_FIELDS, UNSUR_CODES, UNSUR_NAMES
 from skm.ingest.fields import (
     CATEGORY_FIELDS,
     DASHES,
@@ -25,7 +25,6 @@ from skm.ingest.fields import (
 )
 from skm.ingest.redact import redact_answer
 from skm.ingest.settings import normalise_text
-from skm.scoring.tables import DEMOGRAPHIC_FIELDS
 
 _DIGIT_ANSWER = re.compile(r"([1-4])(?:[.,]0+)?")
 _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")

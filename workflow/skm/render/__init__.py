@@ -10,6 +10,7 @@ they cannot draw); ``core`` runs them (:func:`render_qmd`).
 from skm.render.core import OUTPUT_FORMATS, render_qmd
 from skm.render.errors import RenderError
 from skm.render.fonts import FONTS_DIR, MISSING_GLYPH, missing_glyphs, replace_missing_glyphs
+from skm.render.kernel import KernelSession
 from skm.render.pandoc import PANDOC_FROM, TEMPLATES_DIR
 from skm.render.qmd import parse_qmd
 
@@ -19,6 +20,7 @@ __all__ = [
     "OUTPUT_FORMATS",
     "PANDOC_FROM",
     "TEMPLATES_DIR",
+    "KernelSession",
     "RenderError",
     "missing_glyphs",
     "parse_qmd",

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from skm.render.errors import RenderError
-from skm.render.kernel import SETUP_CODE, Exec, execute, params_code
+from skm.render.kernel import SETUP_CODE, Exec, KernelSession, execute, params_code
 from skm.render.qmd import Chunk, QmdDocument, prose_segments
 from skm.report import markdown as _md
 
@@ -341,10 +341,17 @@ def _inline_text(value: str) -> str:
 
 
 def assemble(
-    doc: QmdDocument, params: dict, base: Path, workdir: Path, epoch: int, result: dict[str, Any]
+    doc: QmdDocument,
+    params: dict,
+    base: Path,
+    workdir: Path,
+    epoch: int,
+    result: dict[str, Any],
+    session: KernelSession | None = None,
 ) -> tuple[str, Assembler]:
-    """Execute the notebook and return its pandoc-markdown body (cross references are left to
-    crossref.lua) and the assembler (which holds what cells wrote to stderr)."""
+    """Execute the notebook (in `session`'s kernel, or a fresh one) and return its
+    pandoc-markdown body (cross references are left to crossref.lua) and the assembler (which
+    holds what cells wrote to stderr)."""
     qmd = doc.path
     cells: list[Exec] = [Exec("setup", SETUP_CODE)]
     params_cell = params_code(dict(params or {}))
@@ -375,7 +382,7 @@ def assemble(
 
     cells.append(Exec("controls", "__skm_controls__()"))
     runnable = [c for c in cells if c.role != "noeval"]
-    result.update(execute(runnable, base, workdir, epoch, qmd))
+    result.update(execute(runnable, base, epoch, qmd, session))
     for out in cells[-1].outputs:
         removed = out.get("data", {}).get("application/vnd.skm.controls+json")
         if removed:

@@ -55,6 +55,7 @@ from skm.numfmt import tanggal
 from skm.render import docx
 from skm.render.assemble import assemble, localize_images
 from skm.render.errors import RenderError
+from skm.render.kernel import KernelSession
 from skm.render.pandoc import run_passes
 from skm.render.qmd import parse_qmd
 from skm.render.typst import typst_to_pdf
@@ -151,6 +152,7 @@ def render_qmd(
     resource_dir: Path | None = None,
     toc_title: str = "Daftar Isi",
     metadata: dict | None = None,
+    kernel: KernelSession | None = None,
 ) -> dict:
     """Render ``qmd`` to the requested formats.
 
@@ -167,6 +169,8 @@ def render_qmd(
         toc_title: Title of the table of contents (front matter ``toc-title`` wins).
         metadata: Front-matter keys set by the caller (e.g. the title and ``cover`` of one
             unit-year); they replace the notebook's own.
+        kernel: A running :class:`~skm.render.kernel.KernelSession` to execute the notebook
+            in (several documents of one job share it); None starts a fresh kernel.
 
     Returns:
         Wall-clock seconds per stage (``kernel``, ``execute``, ``pandoc_html``,
@@ -215,7 +219,7 @@ def render_qmd(
         workdir = Path(tmp)
         try:
             logo = _logo_path(doc.meta, base, qmd, given_logo, workdir)
-            body, assembler = assemble(doc, params, base, workdir, epoch, result)
+            body, assembler = assemble(doc, params, base, workdir, epoch, result, kernel)
             result["stderr"] = assembler.stderr
             for line in assembler.stderr:
                 log.info("cell stderr: %s", line)

@@ -11,12 +11,20 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, Self
 
 from skm.render.errors import RenderError
 from skm.render.qmd import Chunk
 
-__all__ = ["CELL_TIMEOUT", "FIGURE_DPI", "SETUP_CODE", "Exec", "execute", "params_code"]
+__all__ = [
+    "CELL_TIMEOUT",
+    "FIGURE_DPI",
+    "SETUP_CODE",
+    "Exec",
+    "KernelSession",
+    "execute",
+    "params_code",
+]
 
 FIGURE_DPI = 150
 CELL_TIMEOUT = 600
@@ -29,6 +37,11 @@ def __skm_setup__():
 
     warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")
     ip = get_ipython()
+    if getattr(ip, "_skm_setup_done", False):  # a later notebook of a KernelSession
+        return
+    ip._skm_setup_done = True
+    # the names of a fresh namespace (IPython's own), which RESET_CODE keeps
+    ip._skm_fresh_names = {{k for k in ip.user_ns if not k.startswith(("__skm", "_i"))}}
 
     def figure_png(fig):
         buf = io.BytesIO()
@@ -179,65 +192,155 @@ def _kernel_env(workdir: Path, source_date_epoch: int) -> dict[str, str]:
     }
 
 
-def execute(
-    cells: list[Exec], cwd: Path, workdir: Path, source_date_epoch: int, qmd: Path
-) -> dict[str, float]:
-    """Run the cells in one fresh kernel; fill in their outputs. Returns stage timings."""
-    import nbformat
-    from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, DeadKernelError
+# Run between two notebooks of a KernelSession: the next one starts from a fresh namespace
+# with execution counts from 1, as in a fresh kernel; imported modules stay (that is the
+# saving), and the text filter's count of removed control characters starts again.
+RESET_CODE = """
+def __skm_reset__():
+    import sys
+    from IPython import get_ipython
 
-    kernel_dir = workdir / "kernels" / "skm-python"
-    kernel_dir.mkdir(parents=True)
-    spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "skm (current interpreter)",
-        "language": "python",
-        "env": _kernel_env(workdir, source_date_epoch),
-    }
-    (kernel_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
-    ksm = KernelSpecManager(kernel_dirs=[str(workdir / "kernels")])
-    km = AsyncKernelManager(kernel_name="skm-python", kernel_spec_manager=ksm)
+    ip = get_ipython()
+    ns = ip.user_ns
+    for name in [k for k in ns if k not in ip._skm_fresh_names]:
+        del ns[name]
+    ip.history_manager.reset(new_session=True)  # a new history session: counts from 1
+    ip.execution_count = 1
+    markdown = sys.modules.get("skm.report.markdown")
+    if markdown is not None:
+        markdown.removed_controls(reset=True)
 
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(c.source) for c in cells]
-    client = NotebookClient(
-        nb,
-        km=km,
-        timeout=CELL_TIMEOUT,
-        startup_timeout=120,
-        allow_errors=False,
-        shutdown_kernel="immediate",
-        record_timing=False,
-        resources={"metadata": {"path": str(cwd)}},
-    )
-    kernel_log = workdir / "kernel.log"
-    timings = {"kernel": 0.0, "execute": 0.0}
-    t0 = t1 = t2 = time.perf_counter()
-    with open(kernel_log, "wb") as log_file:
+
+__skm_reset__()
+"""
+
+
+class KernelSession:
+    """One Jupyter kernel that executes several notebooks in turn, each in an empty namespace.
+
+    The kernel process is started on entering and boots while the caller goes on (hashing
+    inputs, copying photos); the first :meth:`run` waits for it. Every notebook of one session
+    has the same working folder and ``SOURCE_DATE_EPOCH`` (those of the kernel's process).
+    A later notebook reuses the modules the earlier ones imported: the kernel's start and
+    the imports (pandas, the report package) are paid once per job, not once per document.
+    """
+
+    def __init__(self, cwd: Path, source_date_epoch: int) -> None:
+        self.cwd = Path(cwd).resolve()
+        self.epoch = int(source_date_epoch)
+        self._notebooks = 0
+
+    def __enter__(self) -> Self:
+        import tempfile
+
+        import nbformat
+        from jupyter_client.kernelspec import KernelSpecManager
+        from jupyter_client.manager import AsyncKernelManager
+        from nbclient import NotebookClient
+
+        self._tmp = tempfile.TemporaryDirectory(prefix="skm-kernel-")
+        workdir = Path(self._tmp.name)
+        kernel_dir = workdir / "kernels" / "skm-python"
+        kernel_dir.mkdir(parents=True)
+        spec = {
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "skm (current interpreter)",
+            "language": "python",
+            "env": _kernel_env(workdir, self.epoch),
+        }
+        (kernel_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+        ksm = KernelSpecManager(kernel_dirs=[str(workdir / "kernels")])
+        km = AsyncKernelManager(kernel_name="skm-python", kernel_spec_manager=ksm)
+        self.kernel_log = workdir / "kernel.log"
+        self._log_file = open(self.kernel_log, "wb")
+        self.client = NotebookClient(
+            nbformat.v4.new_notebook(),
+            km=km,
+            timeout=CELL_TIMEOUT,
+            startup_timeout=120,
+            allow_errors=False,
+            shutdown_kernel="immediate",
+            record_timing=False,
+            resources={"metadata": {"path": str(self.cwd)}},
+        )
+        self._t_start = time.perf_counter()
+        self._ready = False
         try:
-            with client.setup_kernel(stdout=log_file, stderr=log_file, cleanup_kc=True):
-                t1 = t2 = time.perf_counter()
-                for index, cell in enumerate(cells):
-                    try:
-                        client.execute_cell(nb.cells[index], index)
-                    except CellExecutionError:
-                        _collect(cell, nb.cells[index], index)
-                        raise RenderError(_cell_error_message(cell, qmd)) from None
+            self.client.start_new_kernel(stdout=self._log_file, stderr=self._log_file)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if getattr(self.client, "km", None) is not None:
+                self.client._cleanup_kernel()
+        finally:
+            self._log_file.close()
+            self._tmp.cleanup()
+
+    def run(self, cells: list[Exec], cwd: Path, source_date_epoch: int, qmd: Path) -> dict:
+        """Run one notebook's cells; fill in their outputs. Returns its stage timings."""
+        import nbformat
+        from nbclient.exceptions import CellExecutionError, DeadKernelError
+
+        if Path(cwd).resolve() != self.cwd or int(source_date_epoch) != self.epoch:
+            raise RenderError(
+                f"{qmd}: a kernel session runs notebooks of one folder and one "
+                f"SOURCE_DATE_EPOCH ({self.cwd}, {self.epoch})"
+            )
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(c.source) for c in cells]
+        client = self.client
+        t0 = time.perf_counter()
+        try:
+            if not self._ready:
+                t0 = self._t_start  # the boot, less what the caller did meanwhile
+                client.nb = nb
+                client.start_new_kernel_client()
+                self._ready = True
+            else:  # (nbclient stores an executed cell into its notebook at the cell's index)
+                client.nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(RESET_CODE)])
+                client.execute_cell(client.nb.cells[0], 0, store_history=False)
+            client.nb = nb
+            client.reset_execution_trackers()
+            t1 = time.perf_counter()
+            for index, cell in enumerate(cells):
+                try:
+                    client.execute_cell(nb.cells[index], index)
+                except CellExecutionError:
                     _collect(cell, nb.cells[index], index)
-                    if cell.role == "inline":
-                        _check_inline(cell, qmd)
-                t2 = time.perf_counter()
+                    raise RenderError(_cell_error_message(cell, qmd)) from None
+                _collect(cell, nb.cells[index], index)
+                if cell.role == "inline":
+                    _check_inline(cell, qmd)
+            t2 = time.perf_counter()
         except RenderError:
             raise
         except (DeadKernelError, RuntimeError, TimeoutError) as err:
-            tail = kernel_log.read_text(encoding="utf-8", errors="replace")[-2000:]
+            self._log_file.flush()
+            tail = self.kernel_log.read_text(encoding="utf-8", errors="replace")[-2000:]
             raise RenderError(f"{qmd}: the Jupyter kernel failed: {err}\n{tail}") from None
-    t3 = time.perf_counter()
-    timings["kernel"] = (t1 - t0) + (t3 - t2)
-    timings["execute"] = t2 - t1
+        self._notebooks += 1
+        return {"kernel": t1 - t0, "execute": t2 - t1}
+
+
+def execute(
+    cells: list[Exec],
+    cwd: Path,
+    source_date_epoch: int,
+    qmd: Path,
+    session: KernelSession | None = None,
+) -> dict[str, float]:
+    """Run the cells in `session`'s kernel, or in a fresh kernel of their own (started and shut
+    down here); fill in their outputs. Returns stage timings."""
+    if session is not None:
+        return session.run(cells, cwd, source_date_epoch, qmd)
+    with KernelSession(cwd, source_date_epoch) as own:
+        timings = own.run(cells, cwd, source_date_epoch, qmd)
+        t_done = time.perf_counter()
+    timings["kernel"] += time.perf_counter() - t_done  # the shutdown
     return timings
 
 

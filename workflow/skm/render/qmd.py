@@ -12,7 +12,7 @@ import yaml
 
 from skm.render.errors import RenderError
 
-__all__ = ["Chunk", "QmdDocument", "parse_qmd", "prose_segments"]
+__all__ = ["Chunk", "QmdDocument", "parameter_names", "parse_qmd", "prose_segments"]
 
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _CELL_INFO_RE = re.compile(r"^\s*\{\s*python\s*\}\s*$")
@@ -158,6 +158,26 @@ def parse_qmd(path: Path, text: str | None = None) -> QmdDocument:
         i += 1
     flush_markdown(i + 1)
     return QmdDocument(path=path, meta=meta, chunks=chunks)
+
+
+def parameter_names(doc: QmdDocument) -> list[str]:
+    """The names the notebook's ``parameters`` cell assigns, in order (none without one)."""
+    import ast
+
+    for chunk in doc.chunks:
+        if chunk.kind == "code" and "parameters" in (chunk.options.get("tags") or []):
+            try:
+                tree = ast.parse(chunk.code)
+            except SyntaxError as err:
+                raise RenderError(f"{doc.path}:{chunk.line}: parameters cell: {err}") from None
+            return [
+                target.id
+                for node in tree.body
+                if isinstance(node, ast.Assign)
+                for target in node.targets
+                if isinstance(target, ast.Name)
+            ]
+    return []
 
 
 def prose_segments(text: str) -> list[tuple[bool, str]]:

@@ -26,6 +26,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -36,7 +37,7 @@ from skm.domain import BANDS, KONVERSI, UNSUR_CODES, UNSUR_NAMES
 from skm.errors import SkmInputError
 from skm.io import atomic_write_bytes
 from skm.report.markdown import clean
-from skm.scoring.ikm import lowest
+from skm.scoring.ranking import lowest
 
 log = logging.getLogger(__name__)
 
@@ -320,16 +321,20 @@ def render(
     source_date_epoch: int,
     logo: Path | None = None,
     too_long: str = TOO_LONG_UNIT,
+    kernel: Any = None,
 ) -> dict:
     """Render the infographic notebook to ``pdf`` (A4), ``png`` (1080 x 1350) and, for tests,
     ``sosmed_pdf`` (the PNG's layout as a PDF). Returns timings and the page checks.
 
     The lowest-unsur section has detail levels (RTL in full, shortened, left out): the most
     detailed that fits one page is used, and a shortened or left-out RTL is logged.
-    `too_long` says what the user can shorten when no level fits."""
+    `too_long` says what the user can shorten when no level fits. `kernel`: a running
+    :class:`skm.render.KernelSession` to execute the notebook in (None: a fresh kernel)."""
     import typst
 
     from skm.render import FONTS_DIR, render_qmd
+
+    t_start = time.perf_counter()
 
     with tempfile.TemporaryDirectory(prefix="skm-infografis-") as tmp:
         work = Path(tmp)
@@ -344,7 +349,9 @@ def render(
                 "unit.yaml), lalu jalankan lagi"
             )
         params = dict(params, logo_name="logo" + kind if kind else "")
-        timings = render_qmd(Path(qmd), {"md": md}, params, source_date_epoch=source_date_epoch)
+        timings = render_qmd(
+            Path(qmd), {"md": md}, params, source_date_epoch=source_date_epoch, kernel=kernel
+        )
         root = work / "root"
         root.mkdir()
         if logo is not None:
@@ -352,6 +359,7 @@ def render(
         template = work / "template.typ"
         template.write_text("$body$\n", encoding="utf-8")
         typ = root / "infografis.typ"
+        t_pandoc = time.perf_counter()
         proc = subprocess.run(
             [
                 _pandoc(),
@@ -430,6 +438,8 @@ def render(
                 f"halaman ({pages} halaman); {too_long}"
             )
 
+        timings["pandoc_typst"] = time.perf_counter() - t_pandoc
+        t_typst = time.perf_counter()
         files: dict[str, bytes] = {}
         if "pdf" in outputs:
             files["pdf"] = compile_("a4", "pdf")
@@ -439,8 +449,10 @@ def render(
             files["png"] = compile_("sosmed", "png")
         for kind, data in files.items():
             _check_one_page(kind, data, qmd, too_long)
+        timings["typst"] = time.perf_counter() - t_typst
     for kind, data in files.items():
         atomic_write_bytes(data, outputs[kind])
+    timings["total"] = time.perf_counter() - t_start
     return timings
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from skm import numfmt as nf
 from skm.domain import BANDS, KONVERSI, UNSUR_CODES, UNSUR_NAMES, classify, round_half_up
 from skm.report.markdown import escape, table
-from skm.scoring.ikm import ikm_from_sums, lowest
+from skm.scoring.ikm import ikm_from_sums
+from skm.scoring.ranking import lowest
 
 
 def _exact(ikm: dict) -> Fraction:

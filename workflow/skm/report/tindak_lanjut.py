@@ -21,7 +21,7 @@ from skm.errors import SkmInputError
 from skm.ingest.images import photo_entry
 from skm.ingest.settings import line_of, validate_yaml
 from skm.report.markdown import escape, image, table
-from skm.scoring.ikm import lowest
+from skm.scoring.ranking import lowest
 
 STATUS_LABEL = {"sudah": "Sudah", "dalam proses": "Dalam proses", "belum": "Belum"}
 JANGKA_LABEL = {

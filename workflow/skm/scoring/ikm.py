@@ -411,34 +411,3 @@ def _score(responses: pd.DataFrame, quality: dict, settings: dict, prepared: Pre
         )
     result["analisis_tambahan"] = tambahan
     return result
-
-
-def ranking(unsur: list[dict]) -> list[list[dict]]:
-    """Unsur grouped by exactly equal NRR (ties share a group), lowest first."""
-    groups: dict[Fraction, list[dict]] = {}
-    for row in unsur:
-        key = Fraction(*row["exact"]["nrr"])
-        groups.setdefault(key, []).append(row)
-    return [groups[k] for k in sorted(groups)]
-
-
-def lowest(unsur: list[dict], k: int = 3) -> list[list[dict]]:
-    """Tie groups covering the k lowest unsur (a tie at the edge includes the whole group)."""
-    chosen, count = [], 0
-    for group in ranking(unsur):
-        if count >= k:
-            break
-        chosen.append(group)
-        count += len(group)
-    return chosen
-
-
-def highest(unsur: list[dict], k: int = 3) -> list[list[dict]]:
-    """Tie groups covering the k highest unsur, highest first."""
-    chosen, count = [], 0
-    for group in reversed(ranking(unsur)):
-        if count >= k:
-            break
-        chosen.append(group)
-        count += len(group)
-    return chosen

@@ -20,10 +20,9 @@ import pyarrow
 import pyarrow.compute as pc
 from pandera.typing import Series
 
-from skm.domain import UNSUR_CODES
+from skm.domain import DEMOGRAPHIC_FIELDS, UNSUR_CODES
 
 #: Fields an export column can be mapped to, in responses.csv order.
-DEMOGRAPHIC_FIELDS: tuple[str, ...] = ("jenis_kelamin", "usia", "pendidikan", "pekerjaan")
 MAPPED_FIELDS: tuple[str, ...] = (
     "timestamp",
     "layanan",

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 
-from skm.domain import UNSUR_CODES, UNSUR_NAMES
+from skm.domain import DEMOGRAPHIC_FIELDS, UNSUR_CODES, UNSUR_NAMES
 from skm.ingest.settings import OPTIONAL_FIELDS, REQUIRED_FIELDS, UTC_OFFSETS
-from skm.scoring.tables import DEMOGRAPHIC_FIELDS
 
 FIELDS: tuple[str, ...] = (*REQUIRED_FIELDS, *OPTIONAL_FIELDS)
 REQUIRED: tuple[str, ...] = REQUIRED_FIELDS

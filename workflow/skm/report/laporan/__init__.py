@@ -16,14 +16,15 @@ contradict a number in the document.
 - `saran`: the saran, by theme, bounded in size, and complaints;
 - `quality`: the data-quality tables and notes of 4.4;
 - `appendices`: the Lampiran;
-- `cover`: the front matter of every unit-year document.
+- the front matter of every unit-year document is `skm.report.cover` (the shims read it
+  without importing this package).
 """
 
 from __future__ import annotations
 
+from skm.report.cover import cover_metadata
 from skm.report.laporan.appendices import REJECTED_VALUE_CHARS, AppendicesPart
 from skm.report.laporan.base import APPENDIX_CHARS, APPENDIX_ROWS, FIELD_TITLES, LaporanData
-from skm.report.laporan.cover import cover_metadata
 from skm.report.laporan.fieldwork import FieldworkPart
 from skm.report.laporan.quality import QualityPart
 from skm.report.laporan.respondents import RespondentsPart

@@ -16,7 +16,8 @@ from skm.domain import (
     round_half_up,
 )
 from skm.report.markdown import escape, table
-from skm.scoring.ikm import confidence_interval, highest, lowest
+from skm.scoring.ikm import confidence_interval
+from skm.scoring.ranking import highest, lowest
 
 
 class UnsurPart:
