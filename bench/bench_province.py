@@ -3,12 +3,16 @@
 Not part of the test command. Run from the repository root:
 
     python bench/bench_province.py [--units 200] [--responses 100000] [--cores 2] [--keep DIR]
+    python bench/bench_province.py --dry-run-only --units 2000     # the DAG of a national run
+    python bench/bench_province.py --slurm --units 20               # on a SLURM cluster
 
 Reports
 - Snakemake's DAG build time (a dry run of the fresh project),
 - the total wall time of `snakemake --cores N` (with the workflow's default profile, as a user
-  runs it), the CPU time the Snakemake process itself used (scheduling) and the CPU time of
-  the jobs it ran,
+  runs it) and per unit, the CPU time the Snakemake process itself used (scheduling) and its
+  share of all CPU seconds, and the CPU time of the jobs it ran,
+- with --slurm (run through profiles/slurm on the cluster this machine submits to; --cores is
+  then not used): the SLURM jobs submitted and the most and the mean per unit-year,
 - per rule, from the rules' `benchmark:` files: jobs, mean and max seconds, mean CPU seconds,
   peak memory (max RSS of the job's process tree),
 - the seconds per unit for ingest + scoring and for rendering (figures and documents),
@@ -21,9 +25,9 @@ Reports
 from __future__ import annotations
 
 import argparse
-import ast
 import csv
 import json
+import re
 import resource
 import shutil
 import statistics
@@ -37,11 +41,13 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))  # synth.py: the test-data generator
+sys.path.insert(0, str(ROOT / "tools"))  # synth.py (the test-data generator), slurm_jobs.py
+sys.path.insert(0, str(ROOT / "workflow"))  # skm (the render logs' stage names)
 
-#: Rules that ingest and score one unit-year / draw and render its documents.
-SCORING = ("validate_responses", "score_responses")
-RENDERING = ("plot_figures", "render_laporan", "render_tindak_lanjut")
+#: Rules that ingest and score one unit-year (with its figures and workbook) / render its
+#: documents.
+SCORING = ("validate_responses", "analyse_responses")
+RENDERING = ("render_laporan", "render_tindak_lanjut")
 
 
 def _children_cpu() -> float:
@@ -51,7 +57,7 @@ def _children_cpu() -> float:
 
 def run_snakemake(args: list[str], cwd: Path) -> tuple[float, float, float, int, str]:
     """Run Snakemake; return wall seconds, its own CPU seconds, the CPU seconds of all it ran
-    (jobs and their children), exit status and stderr tail."""
+    (jobs and their children), exit status and what it printed (stderr)."""
     before = _children_cpu()
     t = time.perf_counter()
     with tempfile.TemporaryFile() as err:
@@ -67,8 +73,8 @@ def run_snakemake(args: list[str], cwd: Path) -> tuple[float, float, float, int,
             time.sleep(0.5)
         wall = time.perf_counter() - t
         err.seek(0)
-        tail = err.read().decode("utf-8", "replace")[-3000:]
-    return wall, own, _children_cpu() - before - own, proc.returncode, tail
+        text = err.read().decode("utf-8", "replace")
+    return wall, own, _children_cpu() - before - own, proc.returncode, text
 
 
 def read_benchmarks(work: Path) -> dict[str, list[dict]]:
@@ -89,15 +95,39 @@ def read_benchmarks(work: Path) -> dict[str, list[dict]]:
     return rows
 
 
-def render_stages(work: Path) -> dict[str, float]:
-    """Mean seconds per stage over every document rendered (from the render logs)."""
-    stages: dict[str, list[float]] = defaultdict(list)
+def render_stages(work: Path) -> dict[str, dict[str, float]]:
+    """Mean seconds per stage of each kind of document (from the render logs' "<document>:
+    Dokumen dibuat dalam 7,5 detik (mulai kernel 1,0; eksekusi 3,4; ...)" lines)."""
+    from skm.shim import _TIMING_NAMES
+
+    names = {v: k for k, v in _TIMING_NAMES.items()}
+    line_re = re.compile(r"INFO (.+?): Dokumen dibuat dalam ([\d,]+) detik(?: \((.*)\))?\.")
+    stages: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for log in (work / "logs").rglob("render_*.log"):
-        for line in log.read_text(encoding="utf-8").splitlines():
-            if "rendered in " in line:
-                for key, value in ast.literal_eval(line.split("rendered in ", 1)[1]).items():
-                    stages[key].append(float(value))
-    return {key: statistics.mean(values) for key, values in stages.items()}
+        for m in line_re.finditer(log.read_text(encoding="utf-8")):
+            doc = stages[m.group(1)]
+            doc["total"].append(float(m.group(2).replace(",", ".")))
+            for part in (m.group(3) or "").split("; "):
+                name, _, value = part.rpartition(" ")
+                if name in names:
+                    doc[names[name]].append(float(value.replace(",", ".")))
+    return {
+        doc: {k: round(statistics.mean(v), 2) for k, v in values.items()}
+        for doc, values in stages.items()
+    }
+
+
+def slurm_args() -> list[str]:
+    """The shipped SLURM profile; a cluster without accounting answers through squeue."""
+    args = ["--profile", "profiles/slurm"]
+    if (
+        shutil.which("sacct") is None
+        or subprocess.run(
+            ["sacct", "-n", "-X", "-S", "now"], capture_output=True, check=False
+        ).returncode
+    ):
+        args += ["--slurm-status-command", "squeue"]
+    return args
 
 
 def main() -> None:
@@ -107,6 +137,12 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--keep", type=Path, default=None, help="run here and keep the outputs")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--dry-runs", type=int, default=1, help="time the DAG this many times")
+    parser.add_argument("--dry-run-only", action="store_true", help="only the DAG build time")
+    parser.add_argument("--slurm", action="store_true", help="run through profiles/slurm")
+    parser.add_argument(
+        "--extra", default="", help="more snakemake arguments, e.g. scheduler settings to compare"
+    )
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="skm-province-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -118,10 +154,27 @@ def main() -> None:
 
     make_province(work / "data" / "raw", n_units=args.units, total_responses=args.responses, seed=0)
     snake = [sys.executable, "-m", "snakemake", "--cores", str(args.cores)]
-    t = time.perf_counter()
-    subprocess.run([*snake, "--dry-run", "-q"], cwd=work, check=True, capture_output=True)
-    dag = time.perf_counter() - t
-    wall, own, job_cpu, status, tail = run_snakemake([*snake, "-q"], work)
+    dags = []
+    for _ in range(args.dry_runs):
+        t = time.perf_counter()
+        subprocess.run([*snake, "--dry-run", "-q"], cwd=work, check=True, capture_output=True)
+        dags.append(time.perf_counter() - t)
+    dag = statistics.median(dags)
+    print(
+        f"{args.units} units: DAG build (dry run) median {dag:.2f} s, "
+        f"min {min(dags):.2f}, max {max(dags):.2f} ({len(dags)} runs)"
+    )
+    if args.dry_run_only:
+        if args.keep is None:
+            shutil.rmtree(work)
+        return
+    if args.slurm:
+        run = [sys.executable, "-m", "snakemake", *slurm_args()]
+    else:
+        run = [*snake, "-q"]
+    run += args.extra.split()
+    wall, own, job_cpu, status, printed = run_snakemake(run, work)
+    tail = printed[-3000:]
 
     rows = read_benchmarks(work)
     units = {r["unit"] for r in rows.get("validate_responses", [])}
@@ -137,10 +190,12 @@ def main() -> None:
         "responses": args.responses,
         "cores": args.cores,
         "dag_build_s": round(dag, 2),
+        "dag_build_s_runs": [round(d, 2) for d in dags],
         "wall_s": round(wall, 1),
         "exit": status,
         "wall_per_unit_s": round(wall / n, 2),
         "snakemake_cpu_s": round(own, 1),
+        "snakemake_cpu_share": round(own / (own + job_cpu), 3) if own + job_cpu else None,
         "jobs_cpu_s": round(job_cpu, 1),
         "scoring_s_per_unit": round(
             sum(statistics.mean(r["s"] for r in rows[k]) for k in SCORING if k in rows), 2
@@ -151,7 +206,7 @@ def main() -> None:
         "all_jobs_s_per_unit": round(
             sum(r["s"] for k, v in rows.items() if not k.endswith("rekap") for r in v) / n, 2
         ),
-        "render_stages_s": {k: round(v, 2) for k, v in render_stages(work).items()},
+        "render_stages_s": render_stages(work),
         "rules": {
             rule: {
                 "jobs": len(v),
@@ -169,14 +224,30 @@ def main() -> None:
         },
     }
     print(f"{args.units} units, {args.responses:,} responses, --cores {args.cores}")
-    print(f"DAG build (dry run): {dag:.1f} s")
     print(f"total wall time: {wall:.0f} s = {wall / n:.2f} s per unit (exit {status})")
-    print(f"CPU: Snakemake itself {own:.0f} s, its jobs {job_cpu:.0f} s")
+    print(
+        f"CPU: Snakemake itself {own:.0f} s ({report['snakemake_cpu_share']:.1%} of all), "
+        f"its jobs {job_cpu:.0f} s"
+    )
+    if args.slurm:
+        from slurm_jobs import per_unit_year, submissions
+
+        found = submissions(printed)
+        counts = per_unit_year(found)
+        report["slurm_jobs"] = len(found)
+        report["slurm_jobs_per_unit_year_max"] = max(counts.values(), default=0)
+        report["slurm_jobs_per_unit_year_mean"] = round(len(found) / max(1, len(counts)), 2)
+        print(
+            f"SLURM: {len(found)} jobs for {len(counts)} unit-years, at most "
+            f"{report['slurm_jobs_per_unit_year_max']} per unit-year (all jobs / unit-years: "
+            f"{report['slurm_jobs_per_unit_year_mean']})"
+        )
     print(
         f"per unit: scoring {report['scoring_s_per_unit']} s, rendering "
         f"{report['rendering_s_per_unit']} s, all jobs {report['all_jobs_s_per_unit']} s"
     )
-    print("render stages (mean s per document):", report["render_stages_s"])
+    for doc, stages in report["render_stages_s"].items():
+        print(f"render stages of {doc} (mean s): {stages}")
     print(
         f"{'rule':24s} {'jobs':>5s} {'mean s':>7s} {'max s':>7s} "
         f"{'peak MB':>8s} {'small':>6s} {'large':>6s}"
