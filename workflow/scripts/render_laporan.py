@@ -17,7 +17,7 @@ from skm.io import write_json
 from skm.render import KernelSession, render_qmd
 from skm.report import infografis
 from skm.report.cover import cover_metadata
-from skm.shim import notebook_paths, render_timings, step
+from skm.shim import log_render, notebook_paths, render_timings, step
 
 snakemake = globals()["snakemake"]
 
@@ -55,13 +55,7 @@ with step(snakemake.log[0]) as log:
             metadata=cover_metadata(settings, snakemake.params.title),
             kernel=kernel,
         )
-        if timings.get("missing_glyphs"):
-            log.warning(
-                "Karakter yang tidak ada di font, tampil sebagai kotak di PDF: %s. Ganti "
-                "karakter itu di data atau YAML.",
-                timings["missing_glyphs"],
-            )
-        log.info("Laporan SKM: %s", render_timings(timings))
+        log_render(log, "Laporan SKM", timings)
 
         timings = infografis.render(
             Path(inp.notebook_infografis),

@@ -15,7 +15,7 @@ from skm.io import read_json, write_json
 from skm.render import KernelSession, render_qmd
 from skm.report.cover import cover_metadata
 from skm.report.tindak_lanjut import prepare
-from skm.shim import notebook_paths, render_timings, step
+from skm.shim import log_render, notebook_paths, step
 
 snakemake = globals()["snakemake"]
 
@@ -54,10 +54,4 @@ with step(snakemake.log[0]) as log:
             metadata=cover_metadata(settings, snakemake.params.title, read_json(out.tl)),
             kernel=kernel,
         )
-        if timings.get("missing_glyphs"):
-            log.warning(
-                "Karakter yang tidak ada di font, tampil sebagai kotak di PDF: %s. Ganti "
-                "karakter itu di data atau YAML.",
-                timings["missing_glyphs"],
-            )
-        log.info("Laporan Hasil Tindak Lanjut: %s", render_timings(timings))
+        log_render(log, "Laporan Hasil Tindak Lanjut", timings)

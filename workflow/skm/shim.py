@@ -69,6 +69,18 @@ def notebook_paths(qmd: str, *named: object) -> dict[str, str]:
     return params
 
 
+def log_render(log: logging.Logger, document: str, timings: dict) -> None:
+    """Log a rendered document's timings ("<document>: Dokumen dibuat dalam ...", which
+    bench/bench_province.py reads) and any character its PDF font lacks."""
+    if timings.get("missing_glyphs"):
+        log.warning(
+            "Karakter yang tidak ada di font, tampil sebagai kotak di PDF: %s. Ganti "
+            "karakter itu di data atau YAML.",
+            timings["missing_glyphs"],
+        )
+    log.info("%s: %s", document, render_timings(timings))
+
+
 _TIMING_NAMES = {
     "kernel": "mulai kernel",
     "execute": "eksekusi",
