@@ -15,12 +15,12 @@ rule collect_rekap:
         "logs/_rekap/{year}/collect_rekap.log",
     benchmark:
         "benchmarks/_rekap/{year}/collect_rekap.tsv"
+    group:
+        REKAP_GROUP
     params:
         expected=expected_units,
         found=units_found,
         bad_names=bad_names_of_year,
-    group:
-        REKAP_GROUP
     script:
         "../scripts/collect_rekap.py"
 
@@ -59,10 +59,10 @@ rule render_rekap:
         "logs/_rekap/{year}/render_rekap.log",
     benchmark:
         "benchmarks/_rekap/{year}/render_rekap.tsv"
-    params:
-        instansi=instansi,
     group:
         REKAP_GROUP
+    params:
+        instansi=instansi,
     script:
         "../scripts/render_rekap.py"
 
@@ -89,9 +89,9 @@ rule render_infografis_rekap:
         "logs/_rekap/{year}/render_infografis_rekap.log",
     benchmark:
         "benchmarks/_rekap/{year}/render_infografis_rekap.tsv"
-    params:
-        instansi=instansi,
     group:
         REKAP_GROUP
+    params:
+        instansi=instansi,
     script:
         "../scripts/render_infografis_rekap.py"
