@@ -104,7 +104,15 @@ def _docx_text(path: Path) -> str:
 @pytest.mark.slow
 def test_render_returns_stage_timings(rendered):
     out, result = rendered
-    for stage in ("kernel", "execute", "pandoc_html", "pandoc_docx", "pandoc_typst", "typst"):
+    for stage in (
+        "kernel",
+        "execute",
+        "pandoc_read",
+        "pandoc_html",
+        "pandoc_docx",
+        "pandoc_typst",
+        "typst",
+    ):
         assert isinstance(result[stage], float) and result[stage] > 0, stage
     assert result["total"] < 60
     assert sorted(p.name for p in out.iterdir()) == [
@@ -589,3 +597,47 @@ def test_kernel_session_gives_each_notebook_a_fresh_namespace(tmp_path):
         if "application/vnd.skm.controls+json" in o.get("data", {})
     ]
     assert removed == [1, 0]  # each notebook counts its own removed control characters
+
+
+def test_pandoc_reads_the_markdown_once_and_writes_from_its_tree(tmp_path, monkeypatch):
+    """One pandoc pass reads the markdown and runs crossref.lua into a JSON syntax tree; the
+    HTML, DOCX and Typst writers read that tree (none reads the markdown or numbers again), and
+    their outputs are those of a pass straight from the markdown."""
+    from skm.render import pandoc
+
+    calls = []
+    real = pandoc._run_parallel
+
+    def spy(jobs, cwd, env, result):
+        calls.append({name: list(args) for name, args in jobs.items()})
+        return real(jobs, cwd, env, result)
+
+    monkeypatch.setattr(pandoc, "_run_parallel", spy)
+    md = tmp_path / "document.md"
+    md.write_text(
+        '---\ntitle: "Uji"\n---\n\n# Bab {#sec-a}\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n'
+        ": Tabel uji {#tbl-a}\n\nLihat @tbl-a.\n",
+        encoding="utf-8",
+    )
+    targets = {
+        "html": tmp_path / "a.html",
+        "docx": tmp_path / "a.docx",
+        "typst": tmp_path / "a.typ",
+    }
+    result: dict = {}
+    crossref = {"tbl-title": "Tabel"}  # the front matter's words reach the one crossref.lua pass
+    pandoc.run_passes(md, md, tmp_path, targets, {}, crossref, {}, None, 0, result)
+    assert [list(c) for c in calls] == [["read"], ["html", "docx", "typst"]]
+    lua = str(TEMPLATES_DIR / "crossref.lua")
+    assert lua in calls[0]["read"] and str(md) in calls[0]["read"]
+    for args in calls[1].values():
+        assert args[args.index("--from") + 1] == "json" and lua not in args
+        assert str(md) not in args
+    assert result["pandoc_read"] > 0 and "Tabel 1" in targets["html"].read_text(encoding="utf-8")
+    direct = tmp_path / "direct.typ"
+    writer = calls[1]["typst"]
+    args = [writer[0], str(md), "--from", pandoc.PANDOC_FROM, *pandoc.crossref_args(crossref)]
+    args += writer[writer.index("--resource-path") :]
+    args[args.index("--output") + 1] = str(direct)
+    subprocess.run(args, cwd=tmp_path, check=True, capture_output=True)
+    assert direct.read_bytes() == targets["typst"].read_bytes()

@@ -84,6 +84,7 @@ def log_render(log: logging.Logger, document: str, timings: dict) -> None:
 _TIMING_NAMES = {
     "kernel": "mulai kernel",
     "execute": "eksekusi",
+    "pandoc_read": "pandoc membaca",
     "pandoc_html": "pandoc HTML",
     "pandoc_docx": "pandoc DOCX",
     "pandoc_typst": "pandoc Typst",

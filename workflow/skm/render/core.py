@@ -173,7 +173,7 @@ def render_qmd(
             in (several documents of one job share it); None starts a fresh kernel.
 
     Returns:
-        Wall-clock seconds per stage (``kernel``, ``execute``, ``pandoc_html``,
+        Wall-clock seconds per stage (``kernel``, ``execute``, ``pandoc_read``, ``pandoc_html``,
         ``pandoc_docx``, ``pandoc_typst``, ``typst``; a stage not run is 0.0), plus
         ``missing_glyphs`` ({character: count} replaced by a square in the PDF) and
         ``stderr`` (what cells wrote to stderr, which is not printed by default).
@@ -211,7 +211,16 @@ def render_qmd(
         escaped_meta = _md.metadata(metadata)
 
     result: dict[str, Any] = {
-        k: 0.0 for k in ("kernel", "execute", "pandoc_html", "pandoc_docx", "pandoc_typst", "typst")
+        k: 0.0
+        for k in (
+            "kernel",
+            "execute",
+            "pandoc_read",
+            "pandoc_html",
+            "pandoc_docx",
+            "pandoc_typst",
+            "typst",
+        )
     }
     result["removed_controls"] = 0  # the kernel's count; this process's is added at the end
     temps: dict[str, Path] = {}

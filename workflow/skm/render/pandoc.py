@@ -1,6 +1,8 @@
-"""The pandoc passes: the assembled markdown to HTML, DOCX and Typst source, run in parallel,
-each with crossref.lua first (numbering and cross references on the syntax tree) and its
-writer's own filter (templates/html.lua, docx.lua, typst.lua)."""
+"""The pandoc passes: the assembled markdown read once, with crossref.lua (numbering and cross
+references on the syntax tree), into pandoc's JSON syntax tree; then that tree written to HTML,
+DOCX and Typst source in parallel, each pass with its writer's own filter (templates/html.lua,
+docx.lua, typst.lua). The same outputs, byte for byte, as three passes that each read the
+markdown, without reading it and running crossref.lua three times."""
 
 from __future__ import annotations
 
@@ -52,21 +54,23 @@ def run_passes(
     epoch: int,
     result: dict[str, Any],
 ) -> None:
-    """Run the pandoc passes named in ``targets`` (``html``, ``docx``, ``typst``: the file each
-    writes) in parallel, from the render's folder; record their times in ``result``."""
+    """Read the markdown into a syntax tree (``pandoc_read``), then run the writer passes named
+    in ``targets`` (``html``, ``docx``, ``typst``: the file each writes) in parallel, from the
+    render's folder; record their times in ``result``."""
     workdir = md_path.parent
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch))
     toc = meta.get("toc", True) is not False
     toc_args = ["--toc", "--toc-depth", str(meta.get("toc-depth", 2))] if toc else []
-    common = [
-        pandoc_path(),
-        str(md_path),
-        "--from",
-        PANDOC_FROM,
-        "--resource-path",
-        os.pathsep.join([str(workdir), str(base)]),
+    resources = ["--resource-path", os.pathsep.join([str(workdir), str(base)])]
+    ast = workdir / "document.json"
+    read = [
+        *(pandoc_path(), str(md_path), "--from", PANDOC_FROM, *resources),
         *crossref_args(crossref),
+        *("--to", "json", "--output", str(ast)),
     ]
+    finished = _run_parallel({"read": read}, workdir, env, result)
+    _check(finished["read"], "read", qmd)
+    common = [pandoc_path(), str(ast), "--from", "json", *resources]
     jobs: dict[str, list[str]] = {}
     if "html" in targets:
         jobs["html"] = [
