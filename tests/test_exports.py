@@ -37,6 +37,7 @@ from skm.ingest.settings import load_config, load_unit_year
 from skm.ingest.unit import ingest, ingest_unit
 from skm.ingest.values import answer_score, propose_layanan
 from skm.ingest.zips import ZIP_MAX_BYTES, ZIP_MAX_MEMBERS, zip_members
+from skm.io import value_file
 from skm.report.laporan import Laporan
 from skm.scoring.ikm import score
 from skm.scoring.tables import layanan_column
@@ -152,8 +153,8 @@ def run_validate_shim(tmp_path: Path, settings: dict) -> Path:
             exports=exports(settings),
             unit_yaml=[str(Path(settings["unit_dir"]) / "unit.yaml")],
             survei_yaml=[p for p in [Path(settings["year_dir"]) / "survei.yaml"] if p.exists()],
+            unit_config=value_file(unit_config(CONFIG), "unit_config", tmp_path),
         ),
-        params=types.SimpleNamespace(unit_config=unit_config(CONFIG)),
         wildcards=types.SimpleNamespace(unit="dinas-uji", year="2024"),
         output=types.SimpleNamespace(
             responses=str(out / "responses.csv"),

@@ -266,6 +266,47 @@ def test_editing_recap_keys_plans_only_recap_jobs(pipeline, tmp_path, old, new, 
     assert added == expected, (before, after)
 
 
+# A dry run whose PersistenceBase._params (the params Snakemake compares with the last run) notes
+# every job it is asked about and the rules of those that have params to compare.
+_SPY_PARAMS = """
+import atexit, sys
+from snakemake.persistence import PersistenceBase
+asked, with_params = [], set()
+_params = PersistenceBase._params
+def spy(self, job):
+    asked.append(job.rule.name)
+    if job.non_derived_params:
+        with_params.add(job.rule.name)
+    return _params(self, job)
+PersistenceBase._params = spy
+atexit.register(lambda: print("PARAMS", len(asked), sorted(with_params)))
+sys.argv = ["snakemake", "--dry-run", "--cores", "1"]
+from snakemake.cli import main
+main()
+"""
+
+
+def test_no_rule_has_params_snakemake_compares(pipeline, tmp_path):
+    """Config values reach jobs as value files (skm.io.value_file), not params: comparing any
+    param makes Snakemake import pandas, half a second of every run, dry run and no-op."""
+    root = clone(pipeline.root, tmp_path / "proyek")
+    env = dict(os.environ, PYTHONPATH=str(root / "workflow"))
+    proc = subprocess.run(
+        [sys.executable, "-c", _SPY_PARAMS],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-3000:]
+    asked, rules = re.search(r"^PARAMS (\d+) (\[.*\])$", proc.stdout, re.MULTILINE).groups()
+    assert int(asked) >= 10  # the finished jobs of every unit-year and of the recap
+    assert rules == "[]"
+
+
 def test_editing_a_unit_key_reruns_the_units(pipeline, tmp_path):
     """The other side: a key the units use (a demographic alias) reruns their ingest."""
     root = clone(pipeline.root, tmp_path / "proyek")

@@ -8,7 +8,7 @@ from snakemake.logging import logger
 from snakemake.utils import validate
 
 from skm import layout
-from skm.io import read_json
+from skm.io import read_json, value_file
 from skm.audit.provenance import unit_config
 from skm.errors import SkmInputError
 from skm.ingest.settings import load_config
@@ -67,9 +67,18 @@ BAD_UNIT_YEARS = [
 BAD_UNITS = {u: layout.rename_hint(u) for u, _ in BAD_UNIT_YEARS}
 
 # The config.yaml keys a unit-year's processing reads (the rest, e.g. instansi, expected_units,
-# units, only concern the recap or the selection): the ingest gets these as params and writes
-# them into the unit-year's settings.json, which provenance and the manifest record.
+# units, only concern the recap or the selection): the ingest reads these from a value file
+# (value_input) and writes them into the unit-year's settings.json, which provenance and the
+# manifest record.
 UNIT_CONFIG = unit_config(config)
+
+
+def value_input(name, value):
+    """A config value as a job's input file (skm.io.value_file): a changed value reruns the
+    job, as a changed param would, without Snakemake importing pandas to compare params.
+    No rule has params for that reason."""
+    return value_file(value, name, layout.VALUES)
+
 
 # On a cluster (SLURM) every job of a unit after its ingest runs in one cluster job: the
 # group's jobs that depend on each other (a unit's years do, through the trend and the
@@ -218,20 +227,20 @@ def units_found(wildcards):
     return sorted([*units_of_year(wildcards.year), *bad_units_of_year(wildcards.year)])
 
 
-def expected_units(wildcards):
-    """config `expected_units` (a function: Snakemake formats plain string params)."""
-    return config["expected_units"]
-
-
-def bad_names_of_year(wildcards):
-    """{folder name: rename hint} of the recap's year."""
-    return bad_units_of_year(wildcards.year)
+def rekap_units(wildcards):
+    """The recap's units as a value file: `expected` (config `expected_units`), `found` (the
+    units with a folder for the year) and `bad_names` ({folder name: rename hint})."""
+    units = {
+        "expected": list(config["expected_units"]),
+        "found": units_found(wildcards),
+        "bad_names": bad_units_of_year(wildcards.year),
+    }
+    return value_input(f"rekap-units-{wildcards.year}", units)
 
 
 def instansi(wildcards):
-    """config `instansi` (a function: Snakemake formats a plain string param, so braces in the
-    name broke the run)."""
-    return config["instansi"]
+    """config `instansi` as a value file ({"instansi": name or null})."""
+    return value_input("instansi", {"instansi": config["instansi"]})
 
 
 def rekap_years():
@@ -319,8 +328,9 @@ def _failed_or_stop(wildcards):
     return failed
 
 
-def failure_reason(wildcards):
-    """Why a unit-year's documents are not made (its own error, or a needed year's)."""
+def failure_reason(wildcards, input):
+    """Why a unit-year's documents are not made (its own error, or a needed year's). `input`
+    (its quality.json) makes the param one Snakemake does not compare between runs."""
     year, error = _failed_or_stop(wildcards)
     if year == int(wildcards.year):
         return error
@@ -338,8 +348,10 @@ def failure_inputs(wildcards):
     return {"quality": layout.processed(wildcards.unit, year, "quality.json")}
 
 
-def bad_names_reason(wildcards):
-    """One rename hint a line, for every unusable unit folder name."""
+def bad_names_reason(wildcards, input):
+    """One rename hint a line, for every unusable unit folder name (`input`: not needed; it makes
+    the param one Snakemake does not compare between runs: the report is written anew every run).
+    """
     return "\n".join(hint for _, hint in sorted(BAD_UNITS.items()))
 
 

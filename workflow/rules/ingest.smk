@@ -7,6 +7,7 @@ checkpoint validate_responses:
     input:
         unpack(unit_inputs),
         exports=exports_of,
+        unit_config=value_input("unit_config", UNIT_CONFIG),
     output:
         responses=processed("responses.csv"),
         rejected=processed("rejected.csv"),
@@ -16,7 +17,5 @@ checkpoint validate_responses:
         "logs/{unit}/{year}/validate_responses.log",
     benchmark:
         "benchmarks/{unit}/{year}/validate_responses.tsv"
-    params:
-        unit_config=UNIT_CONFIG,
     script:
         "../scripts/validate_responses.py"

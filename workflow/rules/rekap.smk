@@ -2,6 +2,7 @@
 rule collect_rekap:
     input:
         unpack(rekap_inputs),
+        units=rekap_units,
     output:
         rekap=rekap_processed("rekap.json"),
         png=report(
@@ -17,10 +18,6 @@ rule collect_rekap:
         "benchmarks/_rekap/{year}/collect_rekap.tsv"
     group:
         REKAP_GROUP
-    params:
-        expected=expected_units,
-        found=units_found,
-        bad_names=bad_names_of_year,
     script:
         "../scripts/collect_rekap.py"
 
@@ -29,6 +26,7 @@ rule render_rekap:
     input:
         notebook="notebooks/rekap-ikm.qmd",
         rekap=rekap_processed("rekap.json"),
+        instansi=instansi,
         png=rekap_processed("rekap.png"),
     output:
         pdf=report(
@@ -61,8 +59,6 @@ rule render_rekap:
         "benchmarks/_rekap/{year}/render_rekap.tsv"
     group:
         REKAP_GROUP
-    params:
-        instansi=instansi,
     script:
         "../scripts/render_rekap.py"
 
@@ -72,6 +68,7 @@ rule render_infografis_rekap:
     input:
         notebook="notebooks/infografis-rekap.qmd",
         rekap=rekap_processed("rekap.json"),
+        instansi=instansi,
     output:
         pdf=report(
             rekap_document(layout.INFOGRAFIS_REKAP, "pdf"),
@@ -91,7 +88,5 @@ rule render_infografis_rekap:
         "benchmarks/_rekap/{year}/render_infografis_rekap.tsv"
     group:
         REKAP_GROUP
-    params:
-        instansi=instansi,
     script:
         "../scripts/render_infografis_rekap.py"

@@ -64,7 +64,5 @@ rule render_laporan:
         "benchmarks/{unit}/{year}/render_laporan.tsv"
     group:
         UNIT_GROUP
-    params:
-        title="Laporan Survei Kepuasan Masyarakat",
     script:
         "../scripts/render_laporan.py"

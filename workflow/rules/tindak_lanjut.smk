@@ -50,7 +50,5 @@ rule render_tindak_lanjut:
         "benchmarks/{unit}/{year}/render_tindak_lanjut.tsv"
     group:
         UNIT_GROUP
-    params:
-        title="Laporan Hasil Tindak Lanjut Survei Kepuasan Masyarakat",
     script:
         "../scripts/render_tindak_lanjut.py"

@@ -12,11 +12,12 @@ snakemake = globals()["snakemake"]
 
 with step(snakemake.log[0]) as log:
     inp, out = snakemake.input, snakemake.output
+    instansi = read_json(inp.instansi)["instansi"]  # config `instansi` (a value file)
     day = dt.date.fromisoformat(read_json(inp.rekap)["epoch_date"])
     when = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
     timings = render_rekap(
         Path(inp.notebook),
-        {"rekap_path": str(Path(inp.rekap).resolve()), "instansi": snakemake.params.instansi or ""},
+        {"rekap_path": str(Path(inp.rekap).resolve()), "instansi": instansi or ""},
         {"pdf": Path(out.pdf), "png": Path(out.png)},
         source_date_epoch=int(when.timestamp()),
     )

@@ -20,6 +20,7 @@ from skm.report.cover import cover_metadata
 from skm.shim import log_render, notebook_paths, render_timings, step
 
 snakemake = globals()["snakemake"]
+TITLE = "Laporan Survei Kepuasan Masyarakat"
 
 with step(snakemake.log[0]) as log:
     inp, out = snakemake.input, snakemake.output
@@ -52,7 +53,7 @@ with step(snakemake.log[0]) as log:
             {fmt: Path(out[fmt]) for fmt in ("pdf", "docx", "html")},
             notebook_paths(inp.notebook, inp, out),
             source_date_epoch=epoch,
-            metadata=cover_metadata(settings, snakemake.params.title),
+            metadata=cover_metadata(settings, TITLE),
             kernel=kernel,
         )
         log_render(log, "Laporan SKM", timings)

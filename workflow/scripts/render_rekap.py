@@ -17,8 +17,9 @@ with step(snakemake.log[0]) as log:
     when = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
     year = rekap["year"]
     cover = {"year": f"Tahun {year}", "unit": f"{rekap['n_units']} unit pelayanan"}
-    if snakemake.params.instansi:
-        cover["agency"] = snakemake.params.instansi
+    instansi = read_json(inp.instansi)["instansi"]  # config `instansi` (a value file)
+    if instansi:
+        cover["agency"] = instansi
     timings = render_qmd(
         Path(inp.notebook),
         {fmt: Path(out[fmt]) for fmt in ("pdf", "docx", "html")},

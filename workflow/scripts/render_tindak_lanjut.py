@@ -18,6 +18,7 @@ from skm.report.tindak_lanjut import prepare
 from skm.shim import log_render, notebook_paths, step
 
 snakemake = globals()["snakemake"]
+TITLE = "Laporan Hasil Tindak Lanjut Survei Kepuasan Masyarakat"
 
 with step(snakemake.log[0]) as log:
     inp, out = snakemake.input, snakemake.output
@@ -51,7 +52,7 @@ with step(snakemake.log[0]) as log:
             {fmt: Path(out[fmt]) for fmt in ("pdf", "docx", "html")},
             notebook_paths(inp.notebook, inp, out),
             source_date_epoch=epoch,
-            metadata=cover_metadata(settings, snakemake.params.title, read_json(out.tl)),
+            metadata=cover_metadata(settings, TITLE, read_json(out.tl)),
             kernel=kernel,
         )
         log_render(log, "Laporan Hasil Tindak Lanjut", timings)

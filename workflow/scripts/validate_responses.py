@@ -2,7 +2,7 @@
 (validate_responses).
 
 settings.json is the unit-year's effective settings: unit.yaml, survei.yaml and the config.yaml
-keys the unit uses (params.unit_config). This rule is a checkpoint: a unit whose exports cannot
+keys the unit uses (input unit_config, a value file). This rule is a checkpoint: a unit whose exports cannot
 be read still gets its files, with the reason in quality.json's `error`, so the provincial
 recap can list it; `rule all` then asks for the unit's failure report, which prints the reason
 once (the message goes to this job's log, not to the screen, so it is not printed twice).
@@ -16,6 +16,7 @@ from skm.errors import SkmInputError
 from skm.ingest.result import IngestResult, write_outputs
 from skm.ingest.settings import load_unit_year_files
 from skm.ingest.unit import ingest_unit
+from skm.io import read_json
 from skm.report.kalender import schedule_warnings
 from skm.shim import FILE_ONLY, step
 
@@ -35,7 +36,7 @@ with step(snakemake.log[0]) as log:
             year,
             inp.unit_yaml[0] if inp.unit_yaml else layout.unit_yaml(unit),
             inp.survei_yaml[0] if inp.survei_yaml else None,
-            dict(snakemake.params.unit_config),
+            read_json(inp.unit_config),
             check_logo=False,
         )
         result = ingest_unit(list(snakemake.input.exports), settings)

@@ -44,3 +44,21 @@ def sha256(path: str | os.PathLike) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def value_file(value: Any, name: str, directory: str | os.PathLike) -> str:
+    """`value` as JSON in ``<directory>/<name>-<hash of the JSON>.json``; return that path.
+
+    How the workflow hands a job a value from config.yaml instead of a rule param: a changed
+    value is a new file name, so the job reruns (Snakemake's `input` rerun trigger) as it did for
+    a changed param. The file is written once and dated 1970, so writing it again (a new clone,
+    a deleted ``.snakemake/``) reruns nothing. Why not params: Snakemake imports pandas to
+    compare the params of any rule that has them, half a second of every run and dry run.
+    """
+    text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False) + "\n"
+    data = text.encode("utf-8")
+    path = Path(directory) / f"{name}-{hashlib.sha256(data).hexdigest()[:16]}.json"
+    if not path.exists():
+        atomic_write_bytes(data, path)
+        os.utime(path, (0, 0))
+    return path.as_posix()

@@ -32,6 +32,8 @@ RAW = "data/raw"
 PROCESSED = "data/processed"
 REPORTS = "reports"
 LOGS = "logs"
+# Config values handed to jobs as files (skm.io.value_file): Snakemake's own folder.
+VALUES = ".snakemake/skm-values"
 REKAP = "rekap"  # reports/rekap/<year>/; reserved, so no unit may be named so
 REKAP_PROCESSED = "_rekap"  # data/processed/_rekap/<year>/
 
