@@ -302,6 +302,31 @@ def test_unresolved_reference_fails_and_writes_nothing(tmp_path):
 
 
 @pytest.mark.slow
+def test_cells_run_in_order_and_stop_at_the_first_error(tmp_path):
+    """All cells of a notebook run in one kernel request (skm.render.kernel.DRIVER_CODE): each
+    keeps its own outputs and execution count, and no cell after a failing one runs."""
+    from skm.render import KernelSession
+    from skm.render.kernel import SETUP_CODE, Exec
+
+    after = tmp_path / "ran-after-the-error"
+    cells = [
+        Exec("setup", SETUP_CODE),
+        Exec("code", "print('satu')"),
+        Exec("code", "print('dua'); 2 + 2"),
+        Exec("code", "raise ValueError('rusak')"),
+        Exec("code", f"open({str(after)!r}, 'w').close()"),
+    ]
+    with KernelSession(tmp_path, EPOCH) as kernel, pytest.raises(RenderError, match="rusak"):
+        kernel.run(cells, tmp_path, EPOCH, tmp_path / "x.qmd")
+    assert [o["text"] for o in cells[1].outputs] == ["satu\n"]
+    assert cells[2].outputs[0]["text"] == "dua\n"
+    assert cells[2].outputs[1]["data"]["text/plain"] == "4"
+    assert [c.execution_count for c in cells[:4]] == [1, 2, 3, 4]
+    assert cells[3].outputs[0]["output_type"] == "error"
+    assert not after.exists() and cells[4].outputs == []
+
+
+@pytest.mark.slow
 def test_cell_error_names_the_source_line(tmp_path):
     qmd = tmp_path / "broken.qmd"
     qmd.write_text(
