@@ -76,7 +76,9 @@ UNIT_CONFIG = unit_config(config)
 def value_input(name, value):
     """A config value as a job's input file (skm.io.value_file): a changed value reruns the
     job, as a changed param would, without Snakemake importing pandas to compare params.
-    No rule has params for that reason."""
+    So no rule has params that Snakemake compares: the failure reports' params are functions
+    of `input`, which Snakemake does not compare (the reports are written anew every run).
+    """
     return value_file(value, name, layout.VALUES)
 
 
