@@ -76,8 +76,8 @@ UNIT_CONFIG = unit_config(config)
 def value_input(name, value):
     """A config value as a job's input file (skm.io.value_file): a changed value reruns the
     job, as a changed param would, without Snakemake importing pandas to compare params.
-    So no rule has params that Snakemake compares: the failure reports' params are functions
-    of `input`, which Snakemake does not compare (the reports are written anew every run).
+    So Snakemake compares no params at all. The failure reports have params, functions of
+    `input`, which it does not compare (those reports are written anew every run).
     """
     return value_file(value, name, layout.VALUES)
 
