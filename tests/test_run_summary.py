@@ -43,11 +43,12 @@ def clone(src: Path, dest: Path) -> Path:
     return dest
 
 
-def planned_jobs(root: Path) -> dict[str, int]:
-    """Rule -> job count of a dry run in `root`."""
+def dry_run(root: Path, *python_args: str) -> subprocess.CompletedProcess:
+    """A Snakemake dry run in `root` (python_args: how this interpreter starts it); it must
+    succeed."""
     env = dict(os.environ, PYTHONPATH=str(root / "workflow"))
     proc = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--dry-run", "--cores", "1"],
+        [sys.executable, *python_args],
         cwd=root,
         env=env,
         capture_output=True,
@@ -55,8 +56,14 @@ def planned_jobs(root: Path) -> dict[str, int]:
         timeout=600,
         check=False,
     )
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    return proc
+
+
+def planned_jobs(root: Path) -> dict[str, int]:
+    """Rule -> job count of a dry run in `root`."""
+    proc = dry_run(root, "-m", "snakemake", "--dry-run", "--cores", "1")
     out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out[-3000:]
     if "Nothing to be done" in out:
         return {}
     table = out[out.index("Job stats:") :]
@@ -290,18 +297,7 @@ def test_no_rule_has_params_snakemake_compares(pipeline, tmp_path):
     """Config values reach jobs as value files (skm.io.value_file), not params: comparing any
     param makes Snakemake import pandas, half a second of every run, dry run and no-op."""
     root = clone(pipeline.root, tmp_path / "proyek")
-    env = dict(os.environ, PYTHONPATH=str(root / "workflow"))
-    proc = subprocess.run(
-        [sys.executable, "-c", _SPY_PARAMS],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out[-3000:]
+    proc = dry_run(root, "-c", _SPY_PARAMS)
     asked, rules = re.search(r"^PARAMS (\d+) (\[.*\])$", proc.stdout, re.MULTILINE).groups()
     assert int(asked) >= 10  # the finished jobs of every unit-year and of the recap
     assert rules == "[]"

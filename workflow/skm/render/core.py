@@ -84,6 +84,10 @@ _QUARTO_ONLY_KEYS = {
 }
 
 
+#: The timed stages of a render (render_qmd's result), in the order they run.
+STAGES = ("kernel", "execute", "pandoc_read", "pandoc_html", "pandoc_docx", "pandoc_typst", "typst")
+
+
 def _document_meta(meta: dict[str, Any], toc_title: str, epoch: int) -> dict[str, Any]:
     doc = {k: v for k, v in meta.items() if k not in _QUARTO_ONLY_KEYS}
     doc.setdefault("lang", "id-ID")
@@ -210,18 +214,7 @@ def render_qmd(
         doc.meta.update(metadata)
         escaped_meta = _md.metadata(metadata)
 
-    result: dict[str, Any] = {
-        k: 0.0
-        for k in (
-            "kernel",
-            "execute",
-            "pandoc_read",
-            "pandoc_html",
-            "pandoc_docx",
-            "pandoc_typst",
-            "typst",
-        )
-    }
+    result: dict[str, Any] = {k: 0.0 for k in STAGES}
     result["removed_controls"] = 0  # the kernel's count; this process's is added at the end
     temps: dict[str, Path] = {}
     with tempfile.TemporaryDirectory(prefix="skm-render-") as tmp:
