@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from skm.render import PANDOC_FROM, TEMPLATES_DIR
@@ -209,10 +209,12 @@ _GONE = {
 
 
 def expected_lines(text: str) -> list[str]:
-    """The lines a reader must see: removed characters gone, runs of spaces as one space."""
+    """The lines a reader must see: removed characters gone, runs of spaces as one space, no
+    white space (but U+00A0) at either end of a line."""
     kept = "".join(ch for ch in text if ch not in _GONE).replace("\t", " ")
     lines = [
-        re.sub(" +", " ", line).strip(" ") for line in re.split(r"\r\n|[\n\r\u2028\u2029]", kept)
+        re.sub(r"^[^\S\u00a0]+|[^\S\u00a0]+$", "", re.sub(" +", " ", line))
+        for line in re.split(r"\r\n|[\n\r\u2028\u2029]", kept)
     ]
     while len(lines) > 1 and not lines[-1]:
         lines.pop()
@@ -374,6 +376,9 @@ PROPERTY = settings(
 
 @PROPERTY
 @given(text=hostile_text, newlines=st.sampled_from(["space", "break"]))
+# Found by CI: a wide space before a Typst marker at a line start (read back as a list).
+@example(text="\u3000+", newlines="space")
+@example(text="a\n\u2003- b\n\u3000= c\n\u20091. d", newlines="break")
 def test_escape_is_one_literal_text_in_every_writer(probe, text, newlines):
     escaped = md.escape(text, newlines=newlines)
     want = expected(text, newlines)

@@ -42,6 +42,11 @@ _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 # Line breaks: CR LF, CR, LF and the Unicode line and paragraph separators. (The other
 # characters Python's str.splitlines() knows are C0/C1 controls, removed below.)
 _NEWLINES = re.compile(r"\r\n|[\n\r\u2028\u2029]")
+# White space at either end of a line: any Unicode space but the no-break space (U+00A0, which
+# every writer keeps as itself). Typst reads U+3000 and the other wide spaces as white space,
+# so a line "\u3000+ x" would start a list there: pandoc's Typst writer escapes a "+" only at
+# the very start of a line.
+_EDGE_SPACE = re.compile(r"^[^\S\u00a0]+|[^\S\u00a0]+$")
 
 # Removed from every text that enters a document: C0 controls other than tab and newline, DEL,
 # C1 controls, the bidirectional embedding/override/isolate controls (which can make a text
@@ -104,8 +109,8 @@ def escape(text: object, *, newlines: str = "break") -> str:
             the default), or ``"space"`` (for table cells and other one-line contexts).
 
     Control and bidi characters are removed and counted (:func:`clean`); tabs become
-    spaces; leading white space on a line is dropped (it could otherwise start an indented
-    code block). Any other Unicode text (emoji, Arabic, Chinese, combining marks, full-width
+    spaces; white space at either end of a line is dropped (leading spaces could start an
+    indented code block, a leading U+3000 a Typst list). Any other Unicode text (emoji, Arabic, Chinese, combining marks, full-width
     forms) passes through unchanged.
 
     This is the one escaping path for text from outside the code: body text, table cells,
@@ -117,13 +122,13 @@ def escape(text: object, *, newlines: str = "break") -> str:
     s = clean(text).replace("\t", " ")
     lines = _NEWLINES.split(s)
     # Leading and trailing line breaks would leave a dangling backslash: drop them.
-    while len(lines) > 1 and not lines[-1].strip(" "):
+    lines = [_EDGE_SPACE.sub("", line) for line in lines]
+    while len(lines) > 1 and not lines[-1]:
         lines.pop()
-    while len(lines) > 1 and not lines[0].strip(" "):
+    while len(lines) > 1 and not lines[0]:
         lines.pop(0)
     out = []
     for line in lines:
-        line = line.strip(" ")
         out.append("".join("\\" + ch if ch in _PUNCTUATION else ch for ch in line))
     if newlines == "space":
         return " ".join(part for part in out if part) if len(out) > 1 else out[0]
