@@ -110,8 +110,8 @@ def escape(text: object, *, newlines: str = "break") -> str:
 
     Control and bidi characters are removed and counted (:func:`clean`); tabs become
     spaces; white space at either end of a line is dropped (leading spaces could start an
-    indented code block, a leading U+3000 a Typst list). Any other Unicode text (emoji, Arabic, Chinese, combining marks, full-width
-    forms) passes through unchanged.
+    indented code block, a leading U+3000 a Typst list). Any other Unicode text (emoji,
+    Arabic, Chinese, combining marks, full-width forms) passes through unchanged.
 
     This is the one escaping path for text from outside the code: body text, table cells,
     captions, attribute values (:func:`attribute`), images (:func:`image`) and the front
@@ -121,8 +121,8 @@ def escape(text: object, *, newlines: str = "break") -> str:
         raise ValueError("newlines must be 'break' or 'space'")
     s = clean(text).replace("\t", " ")
     lines = _NEWLINES.split(s)
-    # Leading and trailing line breaks would leave a dangling backslash: drop them.
     lines = [_EDGE_SPACE.sub("", line) for line in lines]
+    # Leading and trailing line breaks would leave a dangling backslash: drop them.
     while len(lines) > 1 and not lines[-1]:
         lines.pop()
     while len(lines) > 1 and not lines[0]:
