@@ -31,9 +31,11 @@ rule all:
 # line of its error, the recap, unusable unit folder names. A unit that could not be read makes
 # the run end with an error although no job failed (see workflow/rules/summary.smk).
 onsuccess:
+    stop_replan_timers()
     if print_run_summary():
         sys.exit(1)
 
 
 onerror:
+    stop_replan_timers()
     print_run_summary()

@@ -12,7 +12,7 @@ from skm.io import read_json, value_file
 from skm.audit.provenance import unit_config
 from skm.errors import SkmInputError
 from skm.ingest.settings import load_config
-from skm.summary import format_summary, unit_year_status
+from skm.summary import format_summary, stop_replan_timers, unit_year_status
 
 # config.yaml first through our own check (one line per problem, with its line number), then
 # the merged config (with any --config overrides) against the same schema, filling defaults.

@@ -7,6 +7,7 @@ cannot be used. In Indonesian, as sentences; no Snakemake import, so it is teste
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,3 +127,27 @@ def format_summary(
         total += " Perbaiki yang GAGAL di atas, lalu jalankan lagi snakemake."
     lines.append(total)
     return "\n".join(lines)
+
+
+#: The Snakemake scheduler method that starts the re-plan timers (snakemake 9.x).
+REPLAN_TIMER_SOURCE = "_schedule_reevalutation"
+
+
+def stop_replan_timers() -> int:
+    """Cancel the scheduler's pending re-plan timers, so that the run ends with its last job;
+    return how many were pending.
+
+    After every scheduling round that leaves jobs waiting, Snakemake starts a
+    `threading.Timer` as long as the `max-jobs-per-timespan` window that wakes the scheduler
+    again. The timers are not daemon threads, so without this the process outlives the run
+    by up to one window (5 s with profiles/default). Other timers are left alone.
+    """
+    pending = [
+        thread
+        for thread in threading.enumerate()
+        if isinstance(thread, threading.Timer)
+        and REPLAN_TIMER_SOURCE in getattr(thread.function, "__qualname__", "")  # type: ignore[attr-defined]
+    ]
+    for timer in pending:
+        timer.cancel()
+    return len(pending)
