@@ -140,7 +140,7 @@ def stop_replan_timers() -> int:
     After every scheduling round that leaves jobs waiting, Snakemake starts a
     `threading.Timer` as long as the `max-jobs-per-timespan` window that wakes the scheduler
     again. The timers are not daemon threads, so without this the process outlives the run
-    by up to one window (5 s with profiles/default). Other timers are left alone.
+    by up to one window (60 s with profiles/default). Other timers are left alone.
     """
     pending = [
         thread
