@@ -60,3 +60,58 @@ def test_load_unit_year_defaults(tmp_path):
     assert s["period"] == {"start": "2024-01-01", "end": "2024-12-31"}
     assert s["utc_offset_hours"] == 9 and s["population"] == 100
     assert s["labels"]["U4"][3] == "Gratis"
+
+
+# skm.io.load_yaml: libyaml's parser for speed, PyYAML's for the error messages.
+TRICKY_YAML = [
+    "tanggal: 2023-02-30\nmulai: 2023-01-02\nwaktu: 2023-01-02 10:00:00\n",
+    "a: y\nb: N\nc: on\nd: 1e3\ne: 0o17\nf: ~\ng: 012\nh: 1_000\n",
+    "nama: \"Dinas \\u00c9 \\x07 \\t\"\nlain: 'It''s'\n",
+    "daftar: &x [1, 2, {a: b}]\nsalin: *x\n",
+    "teks: |\n  baris satu\n   baris dua\n\n  akhir\nlipat: >-\n  a\n  b\n",
+    "kunci: nilai # komentar\n? kompleks\n: nilai\n",
+    "\ufeffnama: \u00c9 \U0001f600 \u96fb\n",
+    "a: 1\na: 2\n",
+    "",
+    "- 1\n- - 2\n  - 3\n",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_YAML)
+def test_load_yaml_reads_as_pyyaml_does(text):
+    from skm.io import TextDateLoader, load_yaml
+
+    assert repr(load_yaml(text)) == repr(yaml.load(text, Loader=TextDateLoader))
+
+
+def test_load_yaml_reads_every_shipped_yaml_as_pyyaml_does():
+    from skm.io import TextDateLoader, load_yaml
+
+    files = [ROOT / "config.yaml", *sorted((ROOT / "data" / "raw").rglob("*.yaml"))]
+    files += sorted((ROOT / "tests" / "fixtures").rglob("*.yaml"))
+    files += sorted((ROOT / "workflow" / "schemas").glob("*.yaml"))
+    assert len(files) > 10
+    for path in files:
+        text = path.read_text(encoding="utf-8-sig")
+        assert repr(load_yaml(text)) == repr(yaml.load(text, Loader=TextDateLoader)), path
+
+
+def test_load_yaml_parses_with_libyaml():
+    import skm.io
+
+    assert yaml.__with_libyaml__  # the pinned PyYAML wheel has it
+    assert issubclass(skm.io._FastTextDateLoader, yaml.CSafeLoader)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: [1,\nb: 2\n", "a: b: c\n", "a:\n\t- 1\n", 'a: "x\n', "a: !!python/name:os.system x\n"],
+)
+def test_load_yaml_errors_are_pyyamls_with_the_caret(text):
+    from skm.io import TextDateLoader, load_yaml
+
+    with pytest.raises(yaml.YAMLError) as fast:
+        load_yaml(text)
+    with pytest.raises(yaml.YAMLError) as pure:
+        yaml.load(text, Loader=TextDateLoader)
+    assert str(fast.value) == str(pure.value) and "^" in str(fast.value)

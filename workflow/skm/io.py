@@ -9,6 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 
 def atomic_write_bytes(data: bytes, path: str | os.PathLike) -> None:
     """Write to a temporary file beside `path`, then rename: never a half-written final file."""
@@ -35,6 +37,39 @@ def read_json(path: str | os.PathLike) -> Any:
     """Parse a JSON file."""
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
+
+
+class TextDateLoader(yaml.SafeLoader):
+    """PyYAML's SafeLoader, with dates kept as written (the JSON schemas check `format: date`;
+    an impossible date such as 2023-02-30 is then the schema's error, not a crash)."""
+
+
+def _date_as_written(loader: yaml.BaseLoader, node: yaml.Node) -> str:
+    return loader.construct_scalar(node)
+
+
+TextDateLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_written)
+
+if hasattr(yaml, "CSafeLoader"):
+
+    class _FastTextDateLoader(yaml.CSafeLoader):
+        """The same loader on libyaml's parser (the same constructors and resolver)."""
+
+    _FastTextDateLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_written)
+else:  # a PyYAML built without libyaml
+    _FastTextDateLoader = None
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML text with TextDateLoader: on libyaml's parser when PyYAML has it (several
+    times faster), and again on PyYAML's own parser when that fails, so that the error raised
+    is PyYAML's, whose message quotes the line with a caret under the problem."""
+    if _FastTextDateLoader is not None:
+        try:
+            return yaml.load(text, Loader=_FastTextDateLoader)
+        except yaml.YAMLError:
+            pass
+    return yaml.load(text, Loader=TextDateLoader)
 
 
 def sha256(path: str | os.PathLike) -> str:

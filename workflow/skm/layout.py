@@ -28,6 +28,8 @@ from pathlib import Path
 
 import yaml
 
+from skm.io import load_yaml
+
 RAW = "data/raw"
 PROCESSED = "data/processed"
 REPORTS = "reports"
@@ -136,7 +138,7 @@ def logo(unit: str, *, raw: str | Path = RAW) -> str | None:
     (one outside, or a unit.yaml that cannot be read, is refused by the settings check)."""
     path = Path(unit_yaml(unit, raw=raw))
     try:
-        name = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("logo")
+        name = (load_yaml(path.read_text(encoding="utf-8")) or {}).get("logo")
     except (OSError, yaml.YAMLError, AttributeError, UnicodeDecodeError):
         return None
     folder = path.parent

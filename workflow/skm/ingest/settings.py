@@ -16,6 +16,7 @@ import yaml
 from skm import layout
 from skm.domain import DEFAULT_LABELS, DEMOGRAPHIC_FIELDS, UNSUR_CODES
 from skm.errors import SkmInputError
+from skm.io import TextDateLoader, load_yaml
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 
@@ -34,17 +35,6 @@ def normalise_text(value: object) -> str:
     """Case-folded text without invisible characters, white space collapsed and trimmed (how
     export headers and answers are compared)."""
     return " ".join(str(value).translate(_INVISIBLE).split()).casefold()
-
-
-class _StrDateLoader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as ISO strings (JSON schema checks `format: date`)."""
-
-
-def _timestamp_as_str(loader: yaml.SafeLoader, node: yaml.Node) -> str:
-    return loader.construct_scalar(node)
-
-
-_StrDateLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_str)
 
 
 def _line_of(root: yaml.Node | None, path: list[Any]) -> int | None:
@@ -69,7 +59,7 @@ def _line_of(root: yaml.Node | None, path: list[Any]) -> int | None:
 def line_of(path: Path | str, keys: list[Any]) -> int | None:
     """1-based line of `keys` (e.g. ["realisasi", 1, "id"]) in the YAML file at `path`."""
     try:
-        root = yaml.compose(Path(path).read_text(encoding="utf-8-sig"), Loader=_StrDateLoader)
+        root = yaml.compose(Path(path).read_text(encoding="utf-8-sig"), Loader=TextDateLoader)
     except (OSError, yaml.YAMLError):
         return None
     return _line_of(root, keys)
@@ -138,7 +128,7 @@ def validate_yaml(path: Path | str, schema_name: str, data: Any = None) -> dict:
     except FileNotFoundError:
         raise SkmInputError("file tidak ditemukan", file=str(path)) from None
     try:
-        data = yaml.load(text, Loader=_StrDateLoader) if data is None else data
+        data = load_yaml(text) if data is None else data
     except yaml.YAMLError as exc:
         raise SkmInputError(f"bukan YAML yang sah: {exc}", file=str(path)) from None
     if data is None:
@@ -154,7 +144,7 @@ def validate_yaml(path: Path | str, schema_name: str, data: Any = None) -> dict:
         )
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
-        root = yaml.compose(text, Loader=_StrDateLoader)  # the line of each problem
+        root = yaml.compose(text, Loader=TextDateLoader)  # the line of each problem
         lines = []
         for err in errors:
             keys = list(err.absolute_path)
