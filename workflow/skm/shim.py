@@ -47,6 +47,33 @@ def step(log_path: str | None) -> Iterator[logging.Logger]:
         raise
 
 
+@contextlib.contextmanager
+def in_process_log(log_path: str) -> Iterator[logging.Logger]:
+    """The log of a job that runs inside Snakemake's own process (a rule's `run:` block, no
+    interpreter of its own): a logger that writes only to the job's log file, in the format of
+    :func:`step`, and leaves Snakemake's logging alone. A failure is logged (its traceback to
+    the file) and raised again for Snakemake to report."""
+    job_log = logging.getLogger(f"skm.job.{log_path}")
+    job_log.propagate = False
+    job_log.setLevel(logging.INFO)
+    handler = logging.FileHandler(log_path, mode="w", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    job_log.addHandler(handler)
+    try:
+        yield job_log
+    except SkmInputError as exc:
+        job_log.error("%s", exc)
+        raise
+    except Exception:
+        job_log.exception(
+            "Kesalahan program yang tidak terduga; laporkan isi log ini ke pengelola pipeline."
+        )
+        raise
+    finally:
+        job_log.removeHandler(handler)
+        handler.close()
+
+
 def notebook_paths(qmd: str, *named: object) -> dict[str, str]:
     """The `<name>_path` parameters a notebook's parameters cell declares, from the job's
     named files (``snakemake.input``, ``snakemake.output``; the first that has `name` wins):

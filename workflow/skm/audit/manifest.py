@@ -134,6 +134,43 @@ def build_manifest(
     }
 
 
+def write_manifest(
+    unit: str,
+    year: int,
+    *,
+    inputs: Iterable[str],
+    documents: Iterable[str],
+    settings_path: str,
+    out: str,
+    log_path: str,
+) -> None:
+    """Write the unit-year's manifest.json (rule write_manifest) and log what it lists.
+
+    The rule runs this inside Snakemake's own process (a `run:` block): hashing a few dozen
+    files does not need an interpreter and its imports of its own (0.3 s a unit-year).
+    """
+    from skm.contracts import read_settings
+    from skm.io import write_json
+    from skm.shim import in_process_log
+
+    with in_process_log(log_path) as log:
+        manifest = build_manifest(
+            unit,
+            int(year),
+            inputs=list(inputs),
+            documents=list(documents),
+            settings=read_settings(settings_path),
+        )
+        write_json(manifest, out)
+        log.info(
+            "Manifest mencatat %d masukan, %d data olahan dan %d dokumen (commit %s).",
+            len(manifest["inputs"]),
+            len(manifest["processed"]),
+            len(manifest["documents"]),
+            manifest["code"]["commit"],
+        )
+
+
 def settings_entry(path: str | Path, settings: dict, root: str | Path = ".") -> dict:
     """The manifest's ``settings``: the unit-year's effective settings (settings.json: unit.yaml,
     survei.yaml and only the config.yaml keys the unit uses) with their path and hash. The
