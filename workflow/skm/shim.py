@@ -14,6 +14,9 @@ log = logging.getLogger("skm")
 # `extra=FILE_ONLY` on a log call: the line goes to the job's log file, not to the screen.
 FILE_ONLY = {"file_only": True}
 
+#: Logged with the traceback when a job fails on a defect rather than on bad data.
+DEFECT_MESSAGE = "Kesalahan program yang tidak terduga; laporkan isi log ini ke pengelola pipeline."
+
 
 def _screen(record: logging.LogRecord) -> bool:
     return not getattr(record, "file_only", False)
@@ -40,7 +43,7 @@ def step(log_path: str | None) -> Iterator[logging.Logger]:
         sys.exit(1)
     except Exception:  # a defect, not bad data: its traceback goes to the job's log too
         log.exception(
-            "Kesalahan program yang tidak terduga; laporkan isi log ini ke pengelola pipeline.",
+            DEFECT_MESSAGE,
             extra={"file_only": True},
         )  # the screen gets Python's own
         logging.shutdown()
@@ -65,9 +68,7 @@ def in_process_log(log_path: str) -> Iterator[logging.Logger]:
         job_log.error("%s", exc)
         raise
     except Exception:
-        job_log.exception(
-            "Kesalahan program yang tidak terduga; laporkan isi log ini ke pengelola pipeline."
-        )
+        job_log.exception(DEFECT_MESSAGE)
         raise
     finally:
         job_log.removeHandler(handler)
