@@ -36,11 +36,12 @@ import os
 import re
 import unicodedata
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from skm.io import sha256
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PLACEHOLDER = "[disamarkan]"
 
@@ -326,6 +327,9 @@ def redact_series(values: pd.Series) -> tuple[pd.Series, int]:
     Works on the distinct values only, after a vectorised pre-filter, so a million mostly
     blank or harmless cells cost little. Missing values stay missing.
     """
+    import numpy as np  # here: the photo and file-name helpers above need neither
+    import pandas as pd
+
     values = values.astype("str")
     present = values.notna()
     if not present.any():

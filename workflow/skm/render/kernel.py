@@ -4,11 +4,13 @@ Jupyter kernel (nbclient), several notebooks in one kernel (KernelSession)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import keyword
 import re
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -292,6 +294,9 @@ class KernelSession:
         except BaseException:
             self.__exit__(None, None, None)
             raise
+        # nbconvert (its package imports every exporter: 0.2 s) is needed once the cells have
+        # run (_split): import it while the kernel boots and runs, off the documents' path.
+        threading.Thread(target=_import_nbconvert, name="skm-nbconvert", daemon=True).start()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -367,6 +372,12 @@ def execute(
     return timings
 
 
+def _import_nbconvert() -> None:
+    # A failure here shows again, and is reported, where _split imports it.
+    with contextlib.suppress(Exception):
+        import nbconvert.preprocessors  # noqa: F401
+
+
 def _split(cells: list[Exec], outputs: list[Any]) -> int | None:
     """Give each cell the outputs between its marker and the next one (consecutive stream
     messages joined into one: nbconvert's CoalesceStreamsPreprocessor; the kernel cuts stdout
@@ -375,6 +386,7 @@ def _split(cells: list[Exec], outputs: list[Any]) -> int | None:
     import nbformat
     from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
+    coalesce = CoalesceStreamsPreprocessor()
     parts: dict[int, list[Any]] = {}
     current, failed = None, None
     for out in outputs:
@@ -391,9 +403,13 @@ def _split(cells: list[Exec], outputs: list[Any]) -> int | None:
             parts[current] = []
             cells[current].execution_count = mark["count"]
     for index, cell in enumerate(cells):
-        nb_cell = nbformat.v4.new_code_cell(cell.source)
+        # A cell node as nbformat.v4.new_code_cell makes it, without its schema check (0.9 ms
+        # a cell, a tenth of a second a Laporan): the kernel's outputs are not a file read in.
+        nb_cell = nbformat.from_dict(
+            {"cell_type": "code", "metadata": {}, "execution_count": None, "source": cell.source}
+        )
         nb_cell.outputs = parts.get(index, [])
-        CoalesceStreamsPreprocessor().preprocess_cell(nb_cell, {}, index)
+        coalesce.preprocess_cell(nb_cell, {}, index)
         cell.outputs = [_to_plain(o) for o in nb_cell.outputs]
     if failed is None and len(parts) < len(cells):  # the kernel stopped without a marker
         failed = max(parts, default=0)
