@@ -95,6 +95,21 @@ def read_benchmarks(work: Path) -> dict[str, list[dict]]:
     return rows
 
 
+def in_process_rules(root: Path) -> set[str]:
+    """Rules with a `run:` block: they run in a thread of the Snakemake process (the default
+    profile's force-use-threads), so their `benchmark:` file measures that whole process, with
+    whatever job runs beside it, not a job of their own."""
+    found = set()
+    for smk in (root / "workflow" / "rules").glob("*.smk"):
+        for block in re.split(
+            r"^(?=(?:rule|checkpoint) \w+:)", smk.read_text("utf-8"), flags=re.MULTILINE
+        ):
+            head = re.match(r"(?:rule|checkpoint) (\w+):", block)
+            if head and re.search(r"^    run:", block, flags=re.MULTILINE):
+                found.add(head.group(1))
+    return found
+
+
 def render_stages(work: Path) -> dict[str, dict[str, float]]:
     """Mean seconds per stage of each kind of document (from the render logs' "<document>:
     Dokumen dibuat dalam 7,5 detik (mulai kernel 1,0; eksekusi 3,4; ...)" lines)."""
@@ -185,6 +200,7 @@ def main() -> None:
     tenth = max(1, len(ranked) // 10)
     small, large = set(ranked[:tenth]), set(ranked[-tenth:])
     n = max(1, len(units))
+    threaded = in_process_rules(work)
     report = {
         "units": args.units,
         "responses": args.responses,
@@ -198,7 +214,7 @@ def main() -> None:
         "snakemake_cpu_share": round(own / (own + job_cpu), 3) if own + job_cpu else None,
         "jobs_cpu_s": round(job_cpu, 1),
         "scoring_s_per_unit": round(
-            sum(statistics.mean(r["s"] for r in rows[k]) for k in SCORING if k in rows), 2
+            sum(sum(r["s"] for r in rows[k]) / n for k in SCORING if k in rows), 2
         ),
         "rendering_s_per_unit": round(
             sum(sum(r["s"] for r in rows[k]) / n for k in RENDERING if k in rows), 2
@@ -212,12 +228,19 @@ def main() -> None:
                 "jobs": len(v),
                 "mean_s": round(statistics.mean(r["s"] for r in v), 2),
                 "max_s": round(max(r["s"] for r in v), 2),
-                "peak_rss_mb": round(max(r["rss"] for r in v)),
-                "peak_rss_mb_smallest_tenth": round(
-                    max((r["rss"] for r in v if r["unit"] in small), default=0)
-                ),
-                "peak_rss_mb_largest_tenth": round(
-                    max((r["rss"] for r in v if r["unit"] in large), default=0)
+                "in_snakemake_process": rule in threaded,
+                **(
+                    {}
+                    if rule in threaded
+                    else {
+                        "peak_rss_mb": round(max(r["rss"] for r in v)),
+                        "peak_rss_mb_smallest_tenth": round(
+                            max((r["rss"] for r in v if r["unit"] in small), default=0)
+                        ),
+                        "peak_rss_mb_largest_tenth": round(
+                            max((r["rss"] for r in v if r["unit"] in large), default=0)
+                        ),
+                    }
                 ),
             }
             for rule, v in sorted(rows.items())
@@ -253,11 +276,13 @@ def main() -> None:
         f"{'peak MB':>8s} {'small':>6s} {'large':>6s}"
     )
     for rule, r in report["rules"].items():
-        print(
-            f"{rule:24s} {r['jobs']:5d} {r['mean_s']:7.2f} {r['max_s']:7.2f} "
-            f"{r['peak_rss_mb']:8d} "
+        memory = (
+            f"{'(runs in the Snakemake process)':>22s}"
+            if r["in_snakemake_process"]
+            else f"{r['peak_rss_mb']:8d} "
             f"{r['peak_rss_mb_smallest_tenth']:6d} {r['peak_rss_mb_largest_tenth']:6d}"
         )
+        print(f"{rule:24s} {r['jobs']:5d} {r['mean_s']:7.2f} {r['max_s']:7.2f} {memory}")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
     if status:
